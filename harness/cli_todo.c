@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Subcommands that do not exist yet.  Each says plainly what it cannot do
+ * and exits non-zero; none fakes output.  When a command is implemented,
+ * move it to its own harness/cli_<name>.c and delete it here.
+ */
+#include <stdio.h>
+#include "cli.h"
+
+static int not_yet(const char *cmd, const char *what)
+{
+	fprintf(stderr, "mmufuzz %s: not implemented yet: %s\n", cmd, what);
+	return 2;
+}
+
+int cmd_demo(int argc, char **argv)
+{
+	return not_yet("demo", "mmufuzz cannot fuzz yet. The demo needs the guest stub and "
+		       "executor (issue 3), the baseline and pae-root-rfc kernels in the test VM "
+		       "(issue 4), the root tracer (issue 5) and the fuzz loop (issue 6).");
+}
+
+int cmd_run(int argc, char **argv)
+{
+	return not_yet("run", "no executor yet (issue 3)");
+}
+
+int cmd_explain(int argc, char **argv)
+{
+	return not_yet("explain", "the .mmu parser and the oracle are being built (issue 2)");
+}
+
+int cmd_convert(int argc, char **argv)
+{
+	return not_yet("convert", "the .mmu parser and the byte codec are being built (issue 2)");
+}
+
+int cmd_fuzz(int argc, char **argv)
+{
+	return not_yet("fuzz", "the fuzz loop is issue 6");
+}
+
+int cmd_minimize(int argc, char **argv)
+{
+	return not_yet("minimize", "the minimizer is issue 6");
+}
+
+int cmd_repro(int argc, char **argv)
+{
+	return not_yet("repro", "reproducer output is issue 6");
+}
+
+int cmd_nightly(int argc, char **argv)
+{
+	return not_yet("nightly", "the nightly run is issue 6");
+}

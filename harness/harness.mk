@@ -1,0 +1,27 @@
+# harness/: the program model, the executor, the test-VM client, the CLI.
+#   harness/cli_*.c, harness/mmufuzz.c   the mmufuzz command
+#   harness/*.c (the rest)              libmmufuzz, linked by the CLI,
+#                                       tests/ and fuzz/
+HARNESS_CLI_SRCS := harness/mmufuzz.c $(wildcard harness/cli_*.c)
+HARNESS_LIB_SRCS := $(filter-out $(HARNESS_CLI_SRCS),$(wildcard harness/*.c))
+HARNESS_LIB      := $(BUILD)/libmmufuzz.a
+MMUFUZZ          := $(BUILD)/mmufuzz
+
+# Everything the host tools link, in link order.
+MMUFUZZ_LIBS := $(HARNESS_LIB) $(ORACLE_LIB)
+
+$(HARNESS_LIB): $(HARNESS_LIB_SRCS:%.c=$(BUILD)/%.o)
+	$(call msg,AR,$@)
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(MMUFUZZ): $(HARNESS_CLI_SRCS:%.c=$(BUILD)/%.o) $(MMUFUZZ_LIBS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+BINS += $(MMUFUZZ)
+
+.PHONY: demo
+# The README's first command.
+demo: $(MMUFUZZ)
+	$(Q)$(MMUFUZZ) demo

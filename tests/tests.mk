@@ -1,0 +1,14 @@
+# Unit tests of mmufuzz's own logic: one binary per tests/test_*.c, linked
+# with libmmufuzz and the oracle.  check-unit runs them all.
+UNIT_SRCS := $(wildcard tests/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/%.c=$(BUILD)/tests/%)
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(MMUFUZZ_LIBS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+.PHONY: check-unit
+check-unit: $(UNIT_BINS)
+	$(Q)rc=0; for t in $(UNIT_BINS); do echo "-- $$t"; $$t || rc=1; done; exit $$rc
+
+CHECKS += check-unit
