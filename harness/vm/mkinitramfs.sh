@@ -1,0 +1,113 @@
+#!/bin/bash
+# Build (cached) the base initramfs of the test VM and print its path.
+#
+#   harness/vm/mkinitramfs.sh [--stock | --variant DIR] [--out DIR]
+#
+# The archive holds busybox-static, /init (harness/vm/init) and the KVM
+# modules with their dependencies: from DIR (kvm.ko, kvm-amd.ko,
+# kvm-intel.ko built by kernels/) when --variant is given, otherwise from
+# Debian's image package.  Dependencies (irqbypass, ccp, virtio_*) always
+# come from the stock module tree.  The load order is written to
+# /lib/modules/kvm.list and /lib/modules/virtio.list, one file name a line.
+#
+# The result is build/vm/base-<hash>.cpio.gz, the hash taken over every
+# input, so an unchanged set of inputs costs one sha256 pass.  Per-run
+# files are appended by the caller as a second (uncompressed) cpio: the
+# kernel unpacks concatenated archives in order.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+out=$top/build/vm
+variant=
+
+die() { echo "harness/vm/mkinitramfs.sh: $*" >&2; exit 1; }
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--stock) variant= ;;
+	--variant) [ $# -ge 2 ] || die "--variant needs a directory"; variant=$2; shift ;;
+	--out) [ $# -ge 2 ] || die "--out needs a directory"; out=$2; shift ;;
+	*) die "unknown argument '$1'" ;;
+	esac
+	shift
+done
+
+eval "$("$top/harness/vm/kenv.sh")"
+[ -d "$MODULES/kernel" ] || die "no module tree at $MODULES (kernels/fetch-debian.sh failed?)"
+if [ -n "$variant" ]; then
+	[ -d "$variant" ] || die "variant directory '$variant' does not exist"
+	variant=$(cd "$variant" && pwd)
+	[ -e "$variant/kvm.ko" ] || die "variant directory '$variant' has no kvm.ko"
+fi
+busybox=$(command -v busybox) || die "busybox not found (apt-get install busybox-static)"
+file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
+	die "$busybox is not statically linked (apt-get install busybox-static)"
+
+# Module index: name with '-' folded to '_' -> path.  Variant files win.
+declare -A modpath
+while IFS= read -r f; do
+	b=${f##*/}; b=${b%%.ko*}; modpath[${b//-/_}]=$f
+done < <(find "$MODULES/kernel" -name '*.ko*')
+if [ -n "$variant" ]; then
+	for f in "$variant"/*.ko; do
+		[ -e "$f" ] || continue
+		b=${f##*/}; b=${b%.ko}; modpath[${b//-/_}]=$f
+	done
+fi
+
+declare -A seen
+order=()
+add_mod() {	# depth-first: dependencies before the module
+	local n=${1//-/_} d
+	[ -n "${seen[$n]:-}" ] && return 0
+	seen[$n]=1
+	[ -n "${modpath[$n]:-}" ] || die "module '$n' not found in $MODULES${variant:+ or $variant}"
+	for d in $(modinfo -F depends "${modpath[$n]}" | tr ',' ' '); do add_mod "$d"; done
+	order+=("$n")
+}
+kvm_mods=(kvm_amd kvm_intel)
+virtio_mods=(virtio_pci virtio_console)
+for m in "${kvm_mods[@]}"; do add_mod "$m"; done
+nkvm=${#order[@]}
+for m in "${virtio_mods[@]}"; do add_mod "$m"; done
+
+# Cache key: every input's content.
+key=$( {
+	sha256sum "$busybox" "$here/init" "$0"
+	for n in "${order[@]}"; do echo "$n"; sha256sum < "${modpath[$n]}"; done
+} | sha256sum | cut -c1-16)
+img=$out/base-$key.cpio.gz
+if [ -s "$img" ]; then echo "$img"; exit 0; fi
+
+mkdir -p "$out"
+stage=$(mktemp -d "$out/stage.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage"/{bin,sbin,proc,sys,dev,tmp,opt,run,lib/modules,sys}
+cp "$busybox" "$stage/bin/busybox"
+for a in $("$busybox" --list); do
+	[ "$a" = busybox ] || ln -s busybox "$stage/bin/$a"
+done
+cp "$here/init" "$stage/init"; chmod 755 "$stage/init"
+: > "$stage/lib/modules/kvm.list"; : > "$stage/lib/modules/virtio.list"
+i=0
+for n in "${order[@]}"; do
+	f=${modpath[$n]}
+	case $f in
+	*.ko) cp "$f" "$stage/lib/modules/$n.ko" ;;
+	*.ko.xz) xz -dc "$f" > "$stage/lib/modules/$n.ko" ;;
+	*.ko.zst) zstd -qdc "$f" > "$stage/lib/modules/$n.ko" ;;
+	*.ko.gz) gzip -dc "$f" > "$stage/lib/modules/$n.ko" ;;
+	*) die "unknown module format: $f" ;;
+	esac
+	# Debian's modules carry no debug info, kernels/ strips its own;
+	# strip again in case a variant did not (19 MB -> 2 MB per kvm.ko).
+	strip --strip-debug "$stage/lib/modules/$n.ko" 2>/dev/null || true
+	if [ $i -lt $nkvm ]; then list=kvm.list; else list=virtio.list; fi
+	echo "$n.ko" >> "$stage/lib/modules/$list"
+	i=$((i + 1))
+done
+echo "${variant:-stock}" > "$stage/lib/modules/variant"
+(cd "$stage" && find . -print0 | sort -z | cpio --null -o -H newc --owner=0:0 --quiet) |
+	gzip -1 > "$img.tmp"
+mv "$img.tmp" "$img"
+echo "$img"
