@@ -32,6 +32,75 @@ enum vendor {
 };
 const char *vendor_name(enum vendor v);
 
+/*
+ * Guest CPU profile.  The executor programs the guest CPUID from it
+ * (KVM_SET_CPUID2): the vendor string (KVM's reserved-bit checks follow
+ * the guest's CPUID vendor, e.g. AMD reserves bit 8 of non-leaf PML4Es
+ * and PDPTEs), MAXPHYADDR (leaf 0x80000008 EAX[7:0]) and the feature bits
+ * below.  Every CR4 bit whose feature is not listed here is reserved, so
+ * the executor must HIDE from the guest: PCID, XSAVE, FSGSBASE, UMIP,
+ * PKU, LA57, VMX, SMX, SVM (the last makes EFER.SVME reserved).
+ */
+#define ORACLE_F_PSE	(1u << 0)	/* CPUID.1:EDX[3]   CR4.PSE, 4 MiB pages */
+#define ORACLE_F_PAE	(1u << 1)	/* CPUID.1:EDX[6]   CR4.PAE */
+#define ORACLE_F_PGE	(1u << 2)	/* CPUID.1:EDX[13]  CR4.PGE, global pages */
+#define ORACLE_F_PSE36	(1u << 3)	/* CPUID.1:EDX[17]  PDE bits 20:13 = PA 39:32 */
+#define ORACLE_F_NX	(1u << 4)	/* CPUID.80000001:EDX[20]  EFER.NXE */
+#define ORACLE_F_SMEP	(1u << 5)	/* CPUID.7.0:EBX[7]  CR4.SMEP */
+#define ORACLE_F_SMAP	(1u << 6)	/* CPUID.7.0:EBX[20] CR4.SMAP */
+#define ORACLE_F_1G	(1u << 7)	/* CPUID.80000001:EDX[26]  1 GiB pages */
+#define ORACLE_F_LM	(1u << 8)	/* CPUID.80000001:EDX[29]  EFER.LME */
+
+struct oracle_cpu {
+	enum vendor vendor;
+	uint8_t maxphyaddr;	/* 32..52 */
+	uint32_t features;	/* ORACLE_F_* */
+};
+
+/* The default profile: what the test VM's KVM exposes (QEMU TCG, -cpu
+ * with SVM): PSE, PAE, PGE, PSE-36, NX, SMEP, SMAP, 1 GiB pages, LM,
+ * MAXPHYADDR 40.  Fills *cpu for vendor v; never fails. */
+#define ORACLE_DEFAULT_MAXPHYADDR 40
+#define ORACLE_DEFAULT_FEATURES	(ORACLE_F_PSE | ORACLE_F_PAE | ORACLE_F_PGE | ORACLE_F_PSE36 | \
+				 ORACLE_F_NX | ORACLE_F_SMEP | ORACLE_F_SMAP | ORACLE_F_1G | ORACLE_F_LM)
+void oracle_cpu_default(struct oracle_cpu *cpu, enum vendor v);
+
+/*
+ * Initial guest state of each start mode (the executor sets exactly
+ * these; the model starts from them).  Both: CPL0, flat 4 GiB segments,
+ * EFLAGS.AC = 0 (so SMAP applies to every data access), IF = 0.
+ */
+#define ORACLE_START_PM32_CR0	0x00000031ull	/* PE | ET | NE, paging off */
+#define ORACLE_START_PM32_CR3	0x0ull
+#define ORACLE_START_PM32_CR4	0x0ull
+#define ORACLE_START_PM32_EFER	0x0ull
+#define ORACLE_START_LM64_CR0	0x80000031ull	/* PG | PE | ET | NE; WP = 0 */
+#define ORACLE_START_LM64_CR3	((uint64_t)LAYOUT_LOW_PML4)
+#define ORACLE_START_LM64_CR4	0x20ull		/* PAE */
+#define ORACLE_START_LM64_EFER	0x500ull	/* LME | LMA; NXE = 0 */
+
+/*
+ * How the stub executes each op (the oracle models exactly this; the
+ * STUB+EXECUTOR engineer implements it):
+ *
+ *   - EFER.LMA = 0 (legacy protected mode, paging on or off): all ops run
+ *     in 32-bit code.  MOV to CR0/CR3/CR4 writes only the low 32 bits of
+ *     the program's value (the upper half is dropped, not faulted).  VAs
+ *     (probe addr, INVLPG addr, PTE via) are used modulo 2^32.
+ *   - EFER.LMA = 1 (long mode): OP_CR0 runs in COMPATIBILITY mode (32-bit
+ *     code, so clearing CR0.PG legally leaves long mode; upper 32 bits of
+ *     the value dropped).  OP_CR3 and OP_CR4 run in 64-bit code and write
+ *     all 64 bits (reserved high bits #GP).  Probes, INVLPG and PTE stores
+ *     through an alias run in 64-bit code with the full 64-bit VA (a
+ *     non-canonical VA raises #GP(0)).
+ *   - OP_EFER is WRMSR with EDX:EAX = the full 64-bit value in both.
+ *   - OP_PTE with via == 0 stores through the identity map of the low
+ *     region; width 8 is one atomic 8-byte store (CMPXCHG8B in 32-bit code).
+ *   - The IDT matching the current mode is always loaded and mapped, so a
+ *     #PF or #GP is reported by the stub and never ends the run.  The
+ *     oracle never predicts OUT_SHUTDOWN for a program with harness_ok.
+ */
+
 enum paging_mode {
 	PGM_OFF = 0,		/* CR0.PG = 0 */
 	PGM_32,			/* 32-bit paging (PSE, PSE-36 per CR4.PSE) */
@@ -79,25 +148,41 @@ struct op_expect {
 	struct outcome out[ORACLE_MAX_OUTCOMES];
 	uint8_t n_walk;
 	struct walk_step walk[6];	/* the walk of the current translation */
+	uint8_t unbounded;	/* more outcomes than ORACLE_MAX_OUTCOMES (or
+				 * the walk read memory the model does not
+				 * hold): any observation is accepted */
+	uint8_t pdpte_load;	/* this op (re)loaded the PAE PDPTE registers */
+	uint64_t pdpte[4];	/* PDPTE registers after the op (PAE mode) */
 };
 
 struct oracle_result {
 	enum vendor vendor;
+	struct oracle_cpu cpu;		/* profile the verdicts used */
 	uint16_t n_ops;			/* ops evaluated (stops after a shutdown) */
 	struct op_expect ops[PROG_MAX_OPS];
 	int harness_ok;			/* low region identity-mapped throughout */
 	int harness_op;			/* first op that broke it, -1 if none */
 	char harness_why[96];
 	int shutdown_op;		/* op that triple-faults, -1 if none */
+	/* Control state expected after the last evaluated op. */
+	uint64_t cr0, cr3, cr4, efer;
 };
 
-/* Evaluate a program under a vendor profile.  Never fails. */
+/* Evaluate a program under the default profile of vendor v (see
+ * oracle_cpu_default).  Never fails. */
 void oracle_eval(const struct program *p, enum vendor v, struct oracle_result *res);
+/* Evaluate a program under an explicit CPU profile.  Never fails; a NULL
+ * cpu means the default AMD profile. */
+void oracle_eval_cpu(const struct program *p, const struct oracle_cpu *cpu,
+		     struct oracle_result *res);
 
 /* One violation: an observation outside the allowed set. */
 struct violation {
 	int op;			/* op index, or -1 for the run as a whole */
-	char what[160];		/* one-line description */
+	char what[160];		/* one-line description, names the vendor profile */
+	enum vendor vendor;	/* profile the expectation came from */
+	struct op_obs observed;	/* what the run showed (op >= 0) */
+	struct op_expect expect;	/* allowed set and walk (op >= 0) */
 };
 
 #define ORACLE_MAX_VIOLATIONS 16
@@ -117,5 +202,10 @@ int oracle_verdict(const struct program *p, const struct oracle_result *res,
  * behind op i (printed with a violation). */
 void oracle_print_expect(FILE *f, const struct program *p, const struct oracle_result *res);
 void oracle_print_walk(FILE *f, const struct op_expect *e);
+/* One violation: description, allowed set, observation, walk. */
+void oracle_print_violation(FILE *f, const struct program *p, const struct violation *v);
+/* One outcome / one observation as text (no newline) into buf. */
+void oracle_format_outcome(char *buf, size_t len, const struct outcome *o);
+void oracle_format_obs(char *buf, size_t len, const struct op_obs *o);
 
 #endif /* MMUFUZZ_ORACLE_H */
