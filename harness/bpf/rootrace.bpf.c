@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Kernel side of the root tracer: watches KVM's shadow-MMU root management
+ * for one process (the executor) and streams struct rootrace_event records
+ * into a ring buffer.  Each program is attached on its own by the loader;
+ * a kernel without one of these symbols or tracepoints loses that event
+ * kind only.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "rootrace.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Set by the loader at any time (bss is mmapped). */
+__u32 target_tgid;		/* 0: every process */
+__u32 enabled;
+__u64 dropped;			/* events the ring buffer had no room for */
+__u64 exit_hist[RT_EXIT_BUCKETS];
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 21);
+} events SEC(".maps");
+
+/*
+ * Depth of mmu_alloc_root on this CPU.  mmu_alloc_root runs under
+ * mmu_lock (a spinning rwlock: no preemption), so the kprobe, the
+ * tracepoints it causes and the kretprobe all happen on one CPU.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} root_depth SEC(".maps");
+
+static __always_inline int wanted(void)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	return enabled && (!target_tgid || tgid == target_tgid);
+}
+
+static __always_inline struct rootrace_event *ev_new(__u8 kind)
+{
+	struct rootrace_event *e;
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		__sync_fetch_and_add(&dropped, 1);
+		return NULL;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts_ns = bpf_ktime_get_ns();
+	e->kind = kind;
+	e->tid = (__u32)bpf_get_current_pid_tgid();
+	return e;
+}
+
+static __always_inline void ev_vcpu(struct rootrace_event *e, struct kvm_vcpu *vcpu)
+{
+	e->cr0 = BPF_CORE_READ(vcpu, arch.cr0);
+	e->cr3 = BPF_CORE_READ(vcpu, arch.cr3);
+	e->cr4 = BPF_CORE_READ(vcpu, arch.cr4);
+	e->efer = BPF_CORE_READ(vcpu, arch.efer);
+	e->flags |= RT_F_VCPU;
+}
+
+static __always_inline int in_root_window(void)
+{
+	__u32 k = 0, *d = bpf_map_lookup_elem(&root_depth, &k);
+
+	return d && *d;
+}
+
+SEC("tracepoint/kvmmmu/kvm_mmu_get_page")
+int tp_get_page(struct trace_event_raw_kvm_mmu_get_page *ctx)
+{
+	struct rootrace_event *e;
+
+	if (!wanted() || !(e = ev_new(RT_GET_PAGE)))
+		return 0;
+	e->gfn = BPF_CORE_READ(ctx, gfn);
+	e->role = BPF_CORE_READ(ctx, role);
+	e->level = RT_ROLE_LEVEL(e->role);
+	e->root_count = BPF_CORE_READ(ctx, root_count);
+	if (BPF_CORE_READ(ctx, created))
+		e->flags |= RT_F_CREATED;
+	if (BPF_CORE_READ(ctx, unsync))
+		e->flags |= RT_F_UNSYNC;
+	if (in_root_window())
+		e->flags |= RT_F_ROOT;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("tracepoint/kvmmmu/kvm_mmu_prepare_zap_page")
+int tp_zap_page(struct trace_event_raw_kvm_mmu_page_class *ctx)
+{
+	struct rootrace_event *e;
+
+	if (!wanted() || !(e = ev_new(RT_ZAP_PAGE)))
+		return 0;
+	e->gfn = BPF_CORE_READ(ctx, gfn);
+	e->role = BPF_CORE_READ(ctx, role);
+	e->level = RT_ROLE_LEVEL(e->role);
+	e->root_count = BPF_CORE_READ(ctx, root_count);
+	if (BPF_CORE_READ(ctx, unsync))
+		e->flags |= RT_F_UNSYNC;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("tracepoint/kvm/kvm_cr")
+int tp_cr(struct trace_event_raw_kvm_cr *ctx)
+{
+	struct rootrace_event *e;
+
+	if (!BPF_CORE_READ(ctx, rw) || !wanted() || !(e = ev_new(RT_CR_WRITE)))
+		return 0;
+	e->quadrant = BPF_CORE_READ(ctx, cr);
+	e->val = BPF_CORE_READ(ctx, val);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("tracepoint/kvm/kvm_exit")
+int tp_exit(struct trace_event_raw_kvm_exit *ctx)
+{
+	__u32 r;
+
+	if (!wanted())
+		return 0;
+	r = BPF_CORE_READ(ctx, exit_reason);
+	if (r >= RT_EXIT_BUCKETS)
+		r = RT_EXIT_BUCKETS - 1;
+	__sync_fetch_and_add(&exit_hist[r], 1);
+	return 0;
+}
+
+SEC("kprobe/mmu_alloc_root")
+int BPF_KPROBE(kp_alloc_root, struct kvm_vcpu *vcpu, __u64 gfn, int quadrant, __u8 level)
+{
+	__u32 k = 0, *d = bpf_map_lookup_elem(&root_depth, &k);
+	struct rootrace_event *e;
+
+	if (!wanted())
+		return 0;
+	if (d)
+		(*d)++;
+	if (!(e = ev_new(RT_ALLOC_ROOT)))
+		return 0;
+	e->gfn = gfn;
+	e->quadrant = quadrant;
+	e->level = level;
+	ev_vcpu(e, vcpu);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("kretprobe/mmu_alloc_root")
+int BPF_KRETPROBE(krp_alloc_root, __u64 hpa)
+{
+	__u32 k = 0, *d = bpf_map_lookup_elem(&root_depth, &k);
+	struct rootrace_event *e;
+
+	if (!wanted())
+		return 0;
+	if (d && *d)
+		(*d)--;
+	if (!(e = ev_new(RT_ALLOC_ROOT_RET)))
+		return 0;
+	e->val = hpa;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("kprobe/kvm_mmu_free_roots")
+int BPF_KPROBE(kp_free_roots, void *kvm, void *mmu, unsigned long roots_to_free)
+{
+	struct rootrace_event *e;
+
+	if (!wanted() || !(e = ev_new(RT_FREE_ROOTS)))
+		return 0;
+	e->val = roots_to_free;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("kprobe/mmu_free_root_page")
+int BPF_KPROBE(kp_free_root_page, void *kvm, __u64 *root_hpa)
+{
+	struct rootrace_event *e;
+
+	if (!wanted() || !(e = ev_new(RT_FREE_ROOT_PAGE)))
+		return 0;
+	bpf_probe_read_kernel(&e->val, sizeof(e->val), root_hpa);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("kprobe/kvm_mmu_load")
+int BPF_KPROBE(kp_mmu_load, struct kvm_vcpu *vcpu)
+{
+	struct rootrace_event *e;
+	struct kvm_mmu *mmu, *walk;
+
+	if (!wanted() || !(e = ev_new(RT_MMU_LOAD)))
+		return 0;
+	ev_vcpu(e, vcpu);
+	mmu = BPF_CORE_READ(vcpu, arch.mmu);
+	walk = BPF_CORE_READ(vcpu, arch.walk_mmu);
+	e->role = BPF_CORE_READ(mmu, root_role.word);
+	e->gfn = BPF_CORE_READ(mmu, cpu_role.base.word);
+	e->level = RT_ROLE_LEVEL(e->gfn);
+	bpf_core_read(&e->pdpte, sizeof(e->pdpte), &walk->pdptrs);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("kprobe/kvm_mmu_new_pgd")
+int BPF_KPROBE(kp_new_pgd, struct kvm_vcpu *vcpu, __u64 new_pgd)
+{
+	struct rootrace_event *e;
+
+	if (!wanted() || !(e = ev_new(RT_NEW_PGD)))
+		return 0;
+	e->val = new_pgd;
+	ev_vcpu(e, vcpu);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("kprobe/kvm_set_cr3")
+int BPF_KPROBE(kp_set_cr3, struct kvm_vcpu *vcpu, unsigned long cr3)
+{
+	struct rootrace_event *e;
+
+	if (!wanted() || !(e = ev_new(RT_SET_CR3)))
+		return 0;
+	e->val = cr3;
+	ev_vcpu(e, vcpu);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("kprobe/load_pdptrs")
+int BPF_KPROBE(kp_load_pdptrs, struct kvm_vcpu *vcpu, unsigned long cr3)
+{
+	struct rootrace_event *e;
+
+	if (!wanted() || !(e = ev_new(RT_LOAD_PDPTRS)))
+		return 0;
+	e->val = cr3;
+	ev_vcpu(e, vcpu);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}

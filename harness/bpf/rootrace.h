@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The root tracer's event record, shared by the BPF program
+ * (rootrace.bpf.c), its loader (rootrace.c), the test-VM agent, the host
+ * and the root oracle (oracles/roots.c).  Plain C: no kernel headers, so it
+ * compiles for the BPF target, for the host and for the agent alike.
+ *
+ * One event per KVM action that matters for shadow roots, in the order the
+ * vCPU thread did them.  Which fields mean something depends on the kind
+ * (see enum rootrace_kind); unused fields are zero.
+ */
+#ifndef MMUFUZZ_ROOTRACE_H
+#define MMUFUZZ_ROOTRACE_H
+
+#ifdef __bpf__
+/* vmlinux.h provides the fixed-width types on the BPF side. */
+typedef __u8 rt_u8;
+typedef __u32 rt_u32;
+typedef __u64 rt_u64;
+#else
+#include <stdint.h>
+typedef uint8_t rt_u8;
+typedef uint32_t rt_u32;
+typedef uint64_t rt_u64;
+#endif
+
+enum rootrace_kind {
+	RT_NONE = 0,
+	RT_GET_PAGE,		/* kvmmmu:kvm_mmu_get_page: gfn, role, root_count,
+				 * flags CREATED/UNSYNC, ROOT when inside the
+				 * mmu_alloc_root window */
+	RT_ZAP_PAGE,		/* kvmmmu:kvm_mmu_prepare_zap_page: gfn, role, root_count */
+	RT_ALLOC_ROOT,		/* kprobe mmu_alloc_root: gfn, quadrant, level */
+	RT_ALLOC_ROOT_RET,	/* kretprobe mmu_alloc_root: val = root hpa */
+	RT_FREE_ROOTS,		/* kprobe kvm_mmu_free_roots: val = roots_to_free */
+	RT_FREE_ROOT_PAGE,	/* kprobe mmu_free_root_page: val = root hpa */
+	RT_MMU_LOAD,		/* kprobe kvm_mmu_load: the vCPU's paging context
+				 * (cr0/cr3/cr4/efer, pdpte[], role = root_role,
+				 * gfn = cpu_role.base word) */
+	RT_NEW_PGD,		/* kprobe kvm_mmu_new_pgd: val = new pgd */
+	RT_SET_CR3,		/* kprobe kvm_set_cr3: val = CR3 the guest wrote */
+	RT_LOAD_PDPTRS,		/* kprobe load_pdptrs: val = CR3 (with bits 11:5) */
+	RT_CR_WRITE,		/* kvm:kvm_cr (write): quadrant = CR number, val */
+	RT_KIND_COUNT
+};
+
+/* flags */
+#define RT_F_CREATED	0x01	/* GET_PAGE: a new shadow page */
+#define RT_F_UNSYNC	0x02	/* GET_PAGE/ZAP_PAGE: sp->unsync */
+#define RT_F_ROOT	0x04	/* GET_PAGE inside mmu_alloc_root */
+#define RT_F_VCPU	0x08	/* cr0/cr3/cr4/efer were read from the vCPU */
+
+/*
+ * Bits of union kvm_mmu_page_role (arch/x86/include/asm/kvm_host.h, 6.1).
+ * Bits 19-23 are unused in 6.1; variants may take one (RFC: pae_root).
+ */
+#define RT_ROLE_LEVEL(r)	((r) & 0xf)
+#define RT_ROLE_4BYTE_GPTE	(1u << 4)
+#define RT_ROLE_QUADRANT(r)	(((r) >> 5) & 3)
+#define RT_ROLE_DIRECT		(1u << 7)
+#define RT_ROLE_ACCESS(r)	(((r) >> 8) & 7)
+#define RT_ROLE_INVALID		(1u << 11)
+#define RT_ROLE_EFER_NX		(1u << 12)
+#define RT_ROLE_CR0_WP		(1u << 13)
+#define RT_ROLE_SMEP_ANDNOT_WP	(1u << 14)
+#define RT_ROLE_SMAP_ANDNOT_WP	(1u << 15)
+#define RT_ROLE_AD_DISABLED	(1u << 16)
+#define RT_ROLE_GUEST_MODE	(1u << 17)
+#define RT_ROLE_PASSTHROUGH	(1u << 18)
+#define RT_ROLE_SPARE_MASK	(0x1fu << 19)
+#define RT_ROLE_SMM(r)		(((r) >> 24) & 0xff)
+
+struct rootrace_event {
+	rt_u64 ts_ns;		/* bpf_ktime_get_ns() */
+	rt_u8 kind;		/* enum rootrace_kind */
+	rt_u8 flags;		/* RT_F_* */
+	rt_u8 level;		/* ALLOC_ROOT: level argument; GET/ZAP: role level */
+	rt_u8 quadrant;		/* ALLOC_ROOT: quadrant; CR_WRITE: CR number */
+	rt_u32 role;		/* GET/ZAP: role word; MMU_LOAD: root_role word */
+	rt_u32 root_count;	/* GET/ZAP: sp->root_count as traced */
+	rt_u32 tid;		/* vCPU thread */
+	rt_u64 gfn;		/* GET/ZAP/ALLOC_ROOT: gfn; MMU_LOAD: cpu_role.base */
+	rt_u64 val;		/* per kind, see above */
+	rt_u64 cr0, cr3, cr4, efer;	/* with RT_F_VCPU: vcpu->arch.* */
+	rt_u64 pdpte[4];	/* MMU_LOAD: walk_mmu->pdptrs as KVM will use them */
+};
+
+/* Exit-reason histogram buckets (kvm:kvm_exit): reason, or the last
+ * bucket for reasons >= RT_EXIT_BUCKETS - 1 (e.g. SVM NPF 0x400). */
+#define RT_EXIT_BUCKETS 256
+
+#endif /* MMUFUZZ_ROOTRACE_H */
