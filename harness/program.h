@@ -23,10 +23,12 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define PROG_MAX_OPS	64
 #define PROG_MAX_INIT	256
 #define PROG_MAX_PREFAULT 64
+#define PROG_TITLE_MAX	128	/* including the NUL */
 
 /* How the stub is entered.  Both have CR0.PE=1, flat segments, CPL0. */
 enum prog_start {
@@ -79,6 +81,9 @@ struct program {
 	struct prog_init init[PROG_MAX_INIT];
 	struct prog_prefault prefault[PROG_MAX_PREFAULT];
 	struct prog_op ops[PROG_MAX_OPS];
+	/* Free text carried by both encodings (the .mmu "title" line):
+	 * printable ASCII without '"' and '\\', NUL-terminated, "" = none. */
+	char title[PROG_TITLE_MAX];
 };
 
 /* Names used by the text format and by reports ("cr0", "pte", "read"...). */
@@ -95,5 +100,65 @@ int prog_add_pte(struct program *p, uint64_t gpa, uint8_t width, uint64_t value,
 
 /* Structural equality (used by the round-trip tests). */
 int prog_equal(const struct program *a, const struct program *b);
+
+/* prog_equal() plus the title: what the round trips must preserve. */
+int prog_same(const struct program *a, const struct program *b);
+
+/*
+ * Well-formedness (program_check.c).  prog_check() returns 0, or -EINVAL
+ * with a one-line reason in err.  prog_check_where() also says which part
+ * is at fault so the parser and the decoder can point at a line or byte.
+ */
+enum prog_part { PART_PROGRAM = 0, PART_INIT, PART_PREFAULT, PART_OP };
+struct prog_where {
+	enum prog_part part;
+	int index;		/* into init[], prefault[] or ops[]; -1 for PART_PROGRAM */
+};
+int prog_check(const struct program *p, char *err, size_t errlen);
+int prog_check_where(const struct program *p, struct prog_where *where, char *err, size_t errlen);
+/* Only the rules that need no model (cheap; what the encoder requires). */
+int prog_check_static(const struct program *p, struct prog_where *where, char *err, size_t errlen);
+
+/*
+ * .mmu text (program_text.c; the format is described there).
+ * prog_parse: 0, or -EINVAL with "file:line:col: what" in err; *out is
+ * then unspecified.  prog_format: writes the canonical text (NUL-terminated
+ * when cap > 0) and returns its length; a return >= cap means truncated.
+ * prog_print: the same to a stream; -EIO on a write error.
+ * prog_parse_file: reads and parses; -errno with the reason in err.
+ */
+#define PROG_TEXT_MAX	(128 * 1024)
+int prog_parse(const char *text, size_t len, const char *filename,
+	       struct program *out, char *err, size_t errlen);
+size_t prog_format(const struct program *p, char *buf, size_t cap);
+int prog_print(FILE *f, const struct program *p);
+int prog_parse_file(const char *path, struct program *out, char *err, size_t errlen);
+
+/*
+ * Fuzzer bytes (program_bin.c; the format is described there).
+ * prog_encode: returns the length, -ENOSPC if cap is too small, -EINVAL
+ * if p breaks a static rule (prog_check_static).  prog_decode: total; 0, or -EINVAL with
+ * "byte N: what" in err.  PROG_BIN_MAX bounds any encoding.
+ */
+#define PROG_BIN_MAX	8192
+long prog_encode(const struct program *p, uint8_t *buf, size_t cap);
+int prog_decode(const uint8_t *buf, size_t len, struct program *out, char *err, size_t errlen);
+
+/*
+ * Seeded generator of well-formed, interesting programs (program_gen.c).
+ * rng_state is advanced (any value, 0 included, is a valid seed).
+ * Returns 0; -EAGAIN if no well-formed program came out of the attempts
+ * (not expected; *out is then an empty program of an allowed mode).
+ */
+#define GEN_MODE_PM32	(1u << START_PM32)	/* may start in, or enter, 32-bit/PAE */
+#define GEN_MODE_LM64	(1u << START_LM64)	/* may start in, or enter, long mode */
+struct gen_opts {
+	unsigned modes;		/* GEN_MODE_* mask; 0 = all.  LM64 alone keeps the
+				 * program in long mode throughout (PVM host). */
+	int no_shared_pdpt_page;/* never load two PAE CR3s on one page */
+	unsigned max_ops;	/* 0 = PROG_MAX_OPS */
+};
+uint64_t prog_rng_next(uint64_t *rng_state);
+int prog_random(uint64_t *rng_state, struct program *out, const struct gen_opts *opts);
 
 #endif /* MMUFUZZ_PROGRAM_H */
