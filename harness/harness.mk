@@ -7,8 +7,11 @@ HARNESS_LIB_SRCS := $(filter-out $(HARNESS_CLI_SRCS),$(wildcard harness/*.c))
 HARNESS_LIB      := $(BUILD)/libmmufuzz.a
 MMUFUZZ          := $(BUILD)/mmufuzz
 
-# Everything the host tools link, in link order.
+# Everything the host tools link.  The two libraries call each other
+# (prog_check uses the oracle, the oracle prints programs), so they are
+# linked as a group.
 MMUFUZZ_LIBS := $(HARNESS_LIB) $(ORACLE_LIB)
+MMUFUZZ_LINK := -Wl,--start-group $(MMUFUZZ_LIBS) -Wl,--end-group
 
 $(HARNESS_LIB): $(HARNESS_LIB_SRCS:%.c=$(BUILD)/%.o)
 	$(call msg,AR,$@)
@@ -17,7 +20,7 @@ $(HARNESS_LIB): $(HARNESS_LIB_SRCS:%.c=$(BUILD)/%.o)
 
 $(MMUFUZZ): $(HARNESS_CLI_SRCS:%.c=$(BUILD)/%.o) $(MMUFUZZ_LIBS)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) -o $@ $(filter-out $(MMUFUZZ_LIBS),$^) $(MMUFUZZ_LINK) $(LDLIBS)
 
 BINS += $(MMUFUZZ)
 

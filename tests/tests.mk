@@ -5,7 +5,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/%.c=$(BUILD)/tests/%)
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(MMUFUZZ_LIBS)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) -o $@ $(filter-out $(MMUFUZZ_LIBS),$^) $(MMUFUZZ_LINK) $(LDLIBS)
 
 .PHONY: check-unit
 check-unit: $(UNIT_BINS)

@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * AFL++ driver (persistent mode), built with afl-clang-fast.
+ *
+ * The test VMs are external QEMU processes reached over sockets whose
+ * protocol state lives in this process, so they are booted after
+ * __AFL_INIT(), in the child that runs the loop, and a long __AFL_LOOP
+ * amortises the boot.  KVM-behaviour features go straight into AFL's
+ * coverage map.  Structure-aware mutation: fuzz/afl_mutator.so via
+ * AFL_CUSTOM_MUTATOR_LIBRARY.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include "fuzz/engine.h"
+#include "harness/program.h"
+
+#ifndef __AFL_FUZZ_TESTCASE_LEN
+/* Plain build (no afl-clang-fast): run each file named on the command line. */
+static int run_file(const char *path)
+{
+	static uint8_t buf[PROG_BIN_MAX], counters[4096];
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (!f) {
+		perror(path);
+		return 2;
+	}
+	n = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	return engine_run(buf, n, counters, sizeof(counters)) ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	int rc = 0;
+
+	if (engine_init())
+		return 2;
+	for (int i = 1; i < argc; i++)
+		rc |= run_file(argv[i]);
+	return rc;
+}
+#else
+__AFL_FUZZ_INIT();
+
+extern uint8_t *__afl_area_ptr;
+extern uint32_t __afl_map_size;
+
+int main(void)
+{
+	__AFL_INIT();
+	if (engine_init())
+		return 2;
+
+	uint8_t *buf = __AFL_FUZZ_TESTCASE_BUF;
+
+	while (__AFL_LOOP(1000000)) {
+		size_t len = (size_t)__AFL_FUZZ_TESTCASE_LEN;
+		/* Our features land in the upper half of the map, away from
+		 * the (few) edges of this driver. */
+		size_t half = __afl_map_size / 2;
+
+		engine_run(buf, len, __afl_area_ptr + half, half);
+	}
+	return 0;
+}
+#endif

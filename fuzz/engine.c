@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Shared engine glue (see engine.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "fuzz/engine.h"
+#include "harness/diffrun.h"
+
+static struct diffrun *dr;
+static struct diffrun_result *res;
+static unsigned confirm_runs = 2;
+static int keep_going;
+static unsigned long programs, rejected, findings;
+static struct timespec t0;
+static FILE *stats;
+
+static double elapsed(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0.tv_sec) + (double)(t.tv_nsec - t0.tv_nsec) / 1e9;
+}
+
+static const char *env_or(const char *name, const char *dflt)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : dflt;
+}
+
+int engine_init(void)
+{
+	struct diffrun_opts o = {
+		.npt = atoi(env_or("MMUFUZZ_NPT", "0")),
+		.trace = 1,
+		.findings_dir = env_or("MMUFUZZ_FINDINGS", "findings"),
+	};
+	const char *kernels = env_or("MMUFUZZ_KERNELS", "baseline");
+	int ret;
+
+	confirm_runs = (unsigned)atoi(env_or("MMUFUZZ_CONFIRM", "2"));
+	keep_going = atoi(env_or("MMUFUZZ_KEEP_GOING", "0"));
+	if (getenv("MMUFUZZ_STATS"))
+		stats = fopen(getenv("MMUFUZZ_STATS"), "a");
+	res = diffrun_result_new();
+	if (!res)
+		return -ENOMEM;
+	fprintf(stderr, "mmufuzz: booting test VMs for %s ...\n", kernels);
+	ret = diffrun_open(&dr, kernels, &o);
+	if (ret) {
+		fprintf(stderr, "mmufuzz: cannot start the test VMs: %s\n", strerror(-ret));
+		return ret;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	fprintf(stderr, "mmufuzz: fuzzing %s (%s)\n", kernels,
+		diffrun_kernels(dr) == 2 ? "baseline vs candidate" : "single kernel");
+	return 0;
+}
+
+/* Classes worth stopping for; "fixed by the patch" is only reported. */
+static int is_finding(enum diff_class c)
+{
+	return c == DIFF_REGRESSION || c == DIFF_ALIASING || c == DIFF_PREEXISTING ||
+	       c == DIFF_HOST_FAULT;
+}
+
+static void finding(const struct program *p, const uint8_t *data, size_t size)
+{
+	enum diff_class cls = res->diff.cls;
+	char path[4096];
+	int r;
+
+	/* A host fault is reproducible by nature only sometimes; keep it. */
+	if (cls != DIFF_HOST_FAULT && confirm_runs) {
+		r = diffrun_confirm(dr, p, cls, confirm_runs);
+		if (r != 1) {
+			fprintf(stderr, "mmufuzz: %s did not reproduce (%d); discarded\n",
+				diff_class_name(cls), r);
+			return;
+		}
+		/* diffrun_confirm used its own result; re-run for the report. */
+		if (diffrun_run(dr, p, res) || res->diff.cls != cls)
+			return;
+	}
+	r = diffrun_save(dr, p, res, data, size, path, sizeof(path));
+	findings++;
+	fprintf(stderr, "\nmmufuzz: FINDING %s after %lu programs, %.1f s: %s\n  saved %s%s\n",
+		diff_class_name(cls), programs, elapsed(), res->diff.why, path,
+		r == 0 ? " (duplicate)" : "");
+	if (stats)
+		fprintf(stats, "finding %s %lu %.3f %s\n", diff_class_name(cls), programs, elapsed(), path),
+			fflush(stats);
+	if (!keep_going) {
+		diffrun_print(stderr, p, res);
+		fflush(stderr);
+		abort();	/* the engine saves the input */
+	}
+}
+
+int engine_run(const uint8_t *data, size_t size, uint8_t *counters, size_t n_counters)
+{
+	static struct program p;
+	char err[160];
+
+	if (prog_decode(data, size, &p, err, sizeof(err))) {
+		rejected++;
+		return -1;
+	}
+	if (diffrun_run(dr, &p, res)) {
+		rejected++;
+		return -1;
+	}
+	programs++;
+	if (stats && programs % 1000 == 0)
+		fprintf(stats, "progress %lu %.3f\n", programs, elapsed()), fflush(stats);
+	diffrun_features(&p, res, counters, n_counters);
+	if (is_finding(res->diff.cls))
+		finding(&p, data, size);
+	return 0;
+}

@@ -1,0 +1,37 @@
+# The fuzzing engines' drivers (libFuzzer and AFL++) around harness/diffrun.
+#   build/fuzz/fuzz_kvm        libFuzzer, custom mutator + cross-over
+#   build/fuzz/afl_kvm         AFL++ persistent mode (afl-clang-fast)
+#   build/fuzz/afl_mutator.so  AFL++ custom mutator library
+# Our own code is not what we want coverage of: only the drivers are built
+# with the engines' instrumentation; KVM-behaviour features come from
+# diffrun_features().
+ENGINE_SRCS := fuzz/engine.c fuzz/mutator.c
+FUZZ_KVM    := $(BUILD)/fuzz/fuzz_kvm
+AFL_KVM     := $(BUILD)/fuzz/afl_kvm
+AFL_MUT     := $(BUILD)/fuzz/afl_mutator.so
+AFL_CC      ?= afl-clang-fast
+# Sources of the mutator library, rebuilt position-independent.
+AFL_MUT_SRCS := fuzz/afl_mutator.c fuzz/mutator.c harness/mutate.c harness/program.c \
+	$(wildcard harness/program_*.c) $(wildcard oracles/*.c) harness/observation.c
+
+$(FUZZ_KVM): fuzz/fuzz_kvm.c $(ENGINE_SRCS) $(MMUFUZZ_LIBS) fuzz/engine.h
+	$(call msg,CLANG,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CLANG) -g -O2 $(CPPFLAGS) -c -o $(BUILD)/fuzz/engine_lf.o fuzz/engine.c
+	$(Q)$(CLANG) -g -O2 $(CPPFLAGS) -c -o $(BUILD)/fuzz/mutator_lf.o fuzz/mutator.c
+	$(Q)$(CLANG) -g -O2 $(CPPFLAGS) -fsanitize=fuzzer -o $@ fuzz/fuzz_kvm.c \
+		$(BUILD)/fuzz/engine_lf.o $(BUILD)/fuzz/mutator_lf.o $(MMUFUZZ_LINK)
+
+$(AFL_KVM): fuzz/afl_kvm.c $(ENGINE_SRCS) $(MMUFUZZ_LIBS) fuzz/engine.h
+	$(call msg,AFLCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)AFL_QUIET=1 $(AFL_CC) -g -O2 $(CPPFLAGS) -o $@ fuzz/afl_kvm.c $(ENGINE_SRCS) $(MMUFUZZ_LINK)
+
+$(AFL_MUT): $(AFL_MUT_SRCS) fuzz/engine.h
+	$(call msg,SO,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -g -O2 -fPIC -shared $(CPPFLAGS) -o $@ $(AFL_MUT_SRCS)
+
+.PHONY: engines
+engines: $(FUZZ_KVM) $(AFL_KVM) $(AFL_MUT)
+BINS += $(FUZZ_KVM) $(AFL_KVM) $(AFL_MUT)
