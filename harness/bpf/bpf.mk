@@ -44,7 +44,8 @@ $(BPF_OUT)/%.o: harness/bpf/%.c $(BPF_OUT)/rootrace.skel.h
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(ROOTRACE_CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
 
-$(ROOTRACE_VMTEST): $(ROOTRACE_VMTEST_SRCS:harness/bpf/%.c=$(BPF_OUT)/%.o) $(ROOTRACE_LIB) $(MMUFUZZ_LIBS)
+$(ROOTRACE_VMTEST): $(ROOTRACE_VMTEST_SRCS:harness/bpf/%.c=$(BPF_OUT)/%.o) $(BUILD)/oracles/roots.o \
+		$(BUILD)/oracles/roots_print.o $(ROOTRACE_LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) -static $(CFLAGS) -o $@ $^ $(ROOTRACE_LDLIBS)
 

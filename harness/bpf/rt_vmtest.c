@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * In-VM tests and benchmark of the root tracer (run by check-bpf.sh inside
+ * the test VM, as root, with kvm + kvm_amd npt=0 loaded).  Each test runs a
+ * tiny guest of its own (rt_guest.c) with the tracer attached, then judges
+ * the trace with the root oracle.
+ *
+ *   rt-vmtest [-v] attach            hand-counted roots (expects stock KVM
+ *                                    semantics: one level-2 root per PDPTE)
+ *   rt-vmtest [-v] alias none|alias  two PDPTs on one page, visible and
+ *                                    latent; expect no finding / an alias
+ *   rt-vmtest [-v] random SEED N     N random PDPT-slot programs; expect no
+ *                                    finding (--expect-none) or count them
+ *   rt-vmtest bench N                per-run cost with and without tracer
+ *
+ * Output ends with "rootrace-<suite>: N passed, N failed".
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include "tests/check.h"
+#include "rootrace_api.h"
+#include "rt_guest.h"
+#include "oracles/roots.h"
+
+#define PDPT_PAGE	0x20000u
+#define PD(i)		(0x21000u + (i) * 0x1000u)	/* PD(0..5) */
+#define FRAME_A		0x400000u			/* 2 MiB page, tag 0x400 */
+#define FRAME_B		0x600000u			/* 2 MiB page, tag 0x600 */
+#define PROBE_VA	0x200000u
+#define PDE_2M		0x83ull				/* P | RW | PS */
+#define CR0_PG_PE	0x80000011u
+#define CR4_PAE		0x20u
+
+#define MAX_EV 4096
+static struct rootrace_event ev[MAX_EV];
+static size_t n_ev;
+static struct roots_result res;
+static struct rootrace *rt;
+static int verbose;
+static char err[256];
+
+/* Every PD maps the low 2 MiB (code, tables) identity and VA 2 MiB to frame. */
+static void setup_pd(struct rtg *g, unsigned i, uint64_t frame)
+{
+	memset(g->mem + PD(i), 0, 0x1000);
+	rtg_poke64(g, PD(i), PDE_2M);
+	if (frame)
+		rtg_poke64(g, PD(i) + 8, frame | PDE_2M);
+}
+
+static void setup_frames(struct rtg *g)
+{
+	unsigned off;
+
+	memset(g->mem + PDPT_PAGE, 0, 0x1000);
+	for (off = 0; off < 0x200000; off += 0x1000) {
+		rtg_tag_frame(g, FRAME_A + off);
+		rtg_tag_frame(g, FRAME_B + off);
+	}
+}
+
+/* Run the code in g with the tracer on; judge the trace.  0 or -errno. */
+static int run_traced(struct rtg *g)
+{
+	int r;
+
+	r = rootrace_begin(rt);
+	if (r) {
+		snprintf(err, sizeof(err), "rootrace_begin: %s", strerror(-r));
+		return r;
+	}
+	r = rtg_run(g, err, sizeof(err));
+	if (rootrace_collect(rt, ev, MAX_EV, &n_ev) == -ENOSPC)
+		fprintf(stderr, "rt-vmtest: trace truncated (%zu events kept, %llu dropped)\n",
+			n_ev, (unsigned long long)rootrace_dropped(rt));
+	roots_eval(ev, n_ev, rootrace_exit_hist(rt), &res);
+	if (verbose) {
+		rootrace_print(stdout, ev, n_ev);
+		roots_print(stdout, &res);
+	}
+	return r;
+}
+
+static unsigned count_kind(uint8_t kind, uint64_t val)
+{
+	unsigned c = 0;
+	size_t i;
+
+	for (i = 0; i < n_ev; i++)
+		c += ev[i].kind == kind && (val == ~0ull || ev[i].val == val);
+	return c;
+}
+
+/* One PAE CR3 load with N present PDPTEs gives N level-2 roots. */
+static void test_attach(void)
+{
+	unsigned npresent, i;
+	struct rtg g;
+
+	for (npresent = 1; npresent <= 4; npresent++) {
+		unsigned roots = 0, gfn_ok = 0;
+
+		if (rtg_create(&g, err, sizeof(err)) < 0) {
+			CHECK(0, "%s", err);
+			return;
+		}
+		setup_frames(&g);
+		for (i = 0; i < npresent; i++) {
+			setup_pd(&g, i, i == 0 ? FRAME_A : 0);
+			rtg_poke64(&g, PDPT_PAGE + 8 * i, PD(i) | 1);
+		}
+		rtg_code_reset(&g);
+		rtg_mov_cr(&g, 4, CR4_PAE);
+		rtg_mov_cr(&g, 3, PDPT_PAGE);
+		rtg_mov_cr(&g, 0, CR0_PG_PE);
+		rtg_load_report(&g, PROBE_VA);
+		CHECK(run_traced(&g) == 0, "N=%u: %s", npresent, err);
+		CHECK(g.n_out == 1 && g.out[0] == FRAME_A >> 12, "N=%u: probe read %#x", npresent,
+		      g.n_out ? g.out[0] : 0);
+		for (i = 0; i < n_ev; i++) {
+			const struct rootrace_event *e = &ev[i];
+
+			if (e->kind != RT_GET_PAGE || !(e->flags & RT_F_ROOT) ||
+			    (e->role & RT_ROLE_DIRECT))
+				continue;
+			roots++;
+			gfn_ok += e->level == 2 && e->gfn >= PD(0) >> 12 && e->gfn < (PD(npresent) >> 12) &&
+				  (e->flags & RT_F_CREATED);
+		}
+		CHECK(roots == npresent, "N=%u present PDPTEs: %u shadow roots", npresent, roots);
+		CHECK(gfn_ok == npresent, "N=%u: %u new level-2 roots at the PDs' gfns", npresent, gfn_ok);
+		CHECK(count_kind(RT_SET_CR3, PDPT_PAGE) == 1, "N=%u: %u set_cr3 events for %#x",
+		      npresent, count_kind(RT_SET_CR3, PDPT_PAGE), PDPT_PAGE);
+		CHECK(count_kind(RT_LOAD_PDPTRS, PDPT_PAGE) >= 1, "N=%u: no load_pdptrs(%#x)",
+		      npresent, PDPT_PAGE);
+		CHECK(count_kind(RT_MMU_LOAD, ~0ull) >= 1, "N=%u: no kvm_mmu_load", npresent);
+		CHECK(count_kind(RT_ALLOC_ROOT, ~0ull) >= npresent, "N=%u: %u alloc_root", npresent,
+		      count_kind(RT_ALLOC_ROOT, ~0ull));
+		CHECK(res.n_findings == 0, "N=%u: %u root findings (%s)", npresent, res.n_findings,
+		      res.f[0].what);
+		rtg_destroy(&g);
+	}
+}
+
+/*
+ * Two PDPTs on one page: slot 0 (CR3 0x20000) -> PD(0), slot 1 (CR3
+ * 0x20020) -> PD(1).  Visible: the PDs map the probe to different frames;
+ * latent: to the same frame, so no probe can tell a shared root.
+ */
+static void test_alias(const char *expect)
+{
+	static const char *const name[2] = { "visible", "latent" };
+	int want_alias = !strcmp(expect, "alias"), latent;
+	struct rtg g;
+
+	for (latent = 0; latent <= 1; latent++) {
+		uint32_t want_b = latent ? FRAME_A >> 12 : FRAME_B >> 12;
+		unsigned alias;
+		unsigned i;
+
+		if (rtg_create(&g, err, sizeof(err)) < 0) {
+			CHECK(0, "%s", err);
+			return;
+		}
+		setup_frames(&g);
+		setup_pd(&g, 0, FRAME_A);
+		setup_pd(&g, 1, latent ? FRAME_A : FRAME_B);
+		rtg_poke64(&g, PDPT_PAGE, PD(0) | 1);
+		rtg_poke64(&g, PDPT_PAGE + 0x20, PD(1) | 1);
+		rtg_code_reset(&g);
+		rtg_mov_cr(&g, 4, CR4_PAE);
+		rtg_mov_cr(&g, 3, PDPT_PAGE);
+		rtg_mov_cr(&g, 0, CR0_PG_PE);
+		rtg_load_report(&g, PROBE_VA);
+		rtg_mov_cr(&g, 3, PDPT_PAGE + 0x20);
+		rtg_load_report(&g, PROBE_VA);
+		rtg_mov_cr(&g, 3, PDPT_PAGE);
+		rtg_load_report(&g, PROBE_VA);
+		CHECK(run_traced(&g) == 0, "%s: %s", name[latent], err);
+		for (i = alias = 0; i < res.n_findings && i < ROOTS_MAX_FINDINGS; i++)
+			alias += res.f[i].rule == ROOTS_ALIAS;
+		printf("%s: probes %#x %#x %#x (architecture: %#x %#x %#x), %u roots new, %u reused, "
+		       "%u alias findings\n", name[latent], g.out[0], g.out[1], g.out[2],
+		       FRAME_A >> 12, want_b, FRAME_A >> 12, res.created, res.reused, alias);
+		for (i = 0; i < res.n_findings && i < ROOTS_MAX_FINDINGS; i++)
+			printf("  finding %s: %s\n", roots_rule_name(res.f[i].rule), res.f[i].what);
+		CHECK(count_kind(RT_SET_CR3, PDPT_PAGE + 0x20) == 1, "%s: no set_cr3(0x20020)", name[latent]);
+		if (want_alias) {
+			CHECK(alias >= 1, "%s: no alias finding", name[latent]);
+		} else {
+			CHECK(res.n_findings == 0, "%s: %u findings, first: %s", name[latent],
+			      res.n_findings, res.f[0].what);
+			CHECK(g.n_out == 3 && g.out[0] == FRAME_A >> 12 && g.out[1] == want_b &&
+			      g.out[2] == FRAME_A >> 12, "%s: probes read wrong frames", name[latent]);
+		}
+		rtg_destroy(&g);
+	}
+}
+
+/*
+ * Random programs over four PDPT slots of one page: CR3 switches, guest
+ * stores to PDPTEs 1..3 of any slot, CR0.WP flips, probes through PDPTE 0.
+ * PDPTE 0 of every slot always points at a PD that maps the code.
+ */
+static void test_random(unsigned seed, unsigned runs, int expect_none)
+{
+	unsigned run, flagged = 0, i;
+	struct rtg g;
+
+	printf("random: seed %u, %u runs\n", seed, runs);
+	srand(seed);
+	if (rtg_create(&g, err, sizeof(err)) < 0) {
+		CHECK(0, "%s", err);
+		return;
+	}
+	for (run = 0; run < runs; run++) {
+		uint32_t cr0 = CR0_PG_PE;
+
+		setup_frames(&g);
+		for (i = 0; i < 6; i++)
+			setup_pd(&g, i, (i & 1) ? FRAME_B : FRAME_A);
+		for (i = 0; i < 4; i++)
+			rtg_poke64(&g, PDPT_PAGE + 0x20 * i, PD(rand() % 6) | 1);
+		rtg_code_reset(&g);
+		rtg_mov_cr(&g, 4, CR4_PAE);
+		rtg_mov_cr(&g, 3, PDPT_PAGE + 0x20 * (rand() % 4));
+		rtg_mov_cr(&g, 0, cr0);
+		for (i = 0; i < 12; i++) {
+			switch (rand() % 5) {
+			case 0:
+			case 1:
+				rtg_mov_cr(&g, 3, PDPT_PAGE + 0x20 * (rand() % 4));
+				break;
+			case 2:
+				rtg_store32(&g, PDPT_PAGE + 0x20 * (rand() % 4) + 8 * (1 + rand() % 3),
+					    rand() % 3 ? (PD(rand() % 6) | 1) : 0);
+				break;
+			case 3:
+				cr0 ^= 1u << 16;
+				rtg_mov_cr(&g, 0, cr0);
+				break;
+			default:
+				rtg_load_report(&g, PROBE_VA);
+			}
+		}
+		/* A store may clear PDPTE 0 of a slot the guest later loads:
+		 * keep PDPTE 0 intact by only storing to entries 1..3. */
+		if (run_traced(&g) != 0) {
+			CHECK(0, "run %u: %s", run, err);
+			continue;
+		}
+		if (res.n_findings) {
+			flagged++;
+			if (expect_none)
+				printf("  run %u: %s\n", run, res.f[0].what);
+		}
+	}
+	printf("random: %u of %u runs flagged\n", flagged, runs);
+	if (expect_none)
+		CHECK(flagged == 0, "%u of %u random runs flagged", flagged, runs);
+	rtg_destroy(&g);
+}
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median of runs per-run wall time of the alias program, traced or not. */
+static double bench_batch(struct rtg *g, unsigned runs, int traced)
+{
+	double *t = calloc(runs, sizeof(*t)), med;
+	unsigned i;
+
+	for (i = 0; i < runs; i++) {
+		double t0 = now_us();
+
+		if (traced)
+			rootrace_begin(rt);
+		rtg_run(g, err, sizeof(err));
+		if (traced)
+			rootrace_collect(rt, ev, MAX_EV, &n_ev);
+		t[i] = now_us() - t0;
+	}
+	qsort(t, runs, sizeof(*t), cmp_d);
+	med = t[runs / 2];
+	free(t);
+	return med;
+}
+
+static void bench(unsigned runs, pid_t self)
+{
+	double off1, on, off2;
+	struct rtg g;
+
+	if (rtg_create(&g, err, sizeof(err)) < 0) {
+		CHECK(0, "%s", err);
+		return;
+	}
+	setup_frames(&g);
+	setup_pd(&g, 0, FRAME_A);
+	setup_pd(&g, 1, FRAME_B);
+	rtg_poke64(&g, PDPT_PAGE, PD(0) | 1);
+	rtg_poke64(&g, PDPT_PAGE + 0x20, PD(1) | 1);
+	rtg_code_reset(&g);
+	rtg_mov_cr(&g, 4, CR4_PAE);
+	rtg_mov_cr(&g, 3, PDPT_PAGE);
+	rtg_mov_cr(&g, 0, CR0_PG_PE);
+	rtg_load_report(&g, PROBE_VA);
+	rtg_mov_cr(&g, 3, PDPT_PAGE + 0x20);
+	rtg_load_report(&g, PROBE_VA);
+	off1 = bench_batch(&g, runs, 0);
+	CHECK(rootrace_open(&rt, self, err, sizeof(err)) == 0, "%s", err);
+	if (!rt)
+		return;
+	on = bench_batch(&g, runs, 1);
+	CHECK(n_ev > 0, "traced run recorded no events");
+	rootrace_close(rt);
+	rt = NULL;
+	off2 = bench_batch(&g, runs, 0);
+	printf("bench: %u runs each, median us/run: untraced %.1f, traced %.1f (%zu events/run), "
+	       "untraced again %.1f\n", runs, off1, on, n_ev, off2);
+	printf("bench: tracer cost %.1f us/run (%+.1f%%), run-to-run spread of untraced %.1f us\n",
+	       on - (off1 + off2) / 2, 100.0 * (on - (off1 + off2) / 2) / ((off1 + off2) / 2),
+	       off1 > off2 ? off1 - off2 : off2 - off1);
+	rtg_destroy(&g);
+}
+
+int main(int argc, char **argv)
+{
+	const char *suite;
+	char name[64];
+	int a = 1;
+
+	if (a < argc && !strcmp(argv[a], "-v")) {
+		verbose = 1;
+		a++;
+	}
+	if (a >= argc) {
+		fprintf(stderr, "usage: rt-vmtest [-v] attach | alias none|alias | random SEED N [expect-none] | bench N\n");
+		return 2;
+	}
+	suite = argv[a];
+	snprintf(name, sizeof(name), "rootrace-%s", suite);
+	if (!strcmp(suite, "bench")) {
+		bench(a + 1 < argc ? atoi(argv[a + 1]) : 200, getpid());
+		return check_summary(name);
+	}
+	if (rootrace_open(&rt, getpid(), err, sizeof(err)) < 0) {
+		CHECK(0, "%s", err);
+		return check_summary(name);
+	}
+	printf("rootrace: attached; missing: %s\n", *rootrace_missing(rt) ? rootrace_missing(rt) : "none");
+	if (!strcmp(suite, "attach")) {
+		test_attach();
+	} else if (!strcmp(suite, "alias") && a + 1 < argc) {
+		test_alias(argv[a + 1]);
+	} else if (!strcmp(suite, "random") && a + 2 < argc) {
+		test_random(atoi(argv[a + 1]), atoi(argv[a + 2]),
+			    a + 3 < argc && !strcmp(argv[a + 3], "expect-none"));
+	} else {
+		fprintf(stderr, "rt-vmtest: unknown suite or missing argument: %s\n", suite);
+		rootrace_close(rt);
+		return 2;
+	}
+	rootrace_close(rt);
+	return check_summary(name);
+}
