@@ -1,0 +1,473 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * oracle_eval(): run a program through the model, op by op, and record
+ * the set of outcomes each op may have.  Control-register rules follow
+ * SDM vol. 3 2.5 / 4.1 / 4.4.1 and the MOV CR / WRMSR pages of vol. 2,
+ * APM vol. 2 3.1 / 5.3 / 14.6, cross-checked against Debian's 6.1 KVM
+ * (x86.c kvm_set_cr0/3/4, set_efer, load_pdptrs).
+ */
+#include <string.h>
+#include "oracle_int.h"
+
+static __thread struct ostate tls_state;
+
+int oe_add(struct op_expect *e, const struct outcome *o)
+{
+	for (unsigned i = 0; i < e->n_out; i++)
+		if (!memcmp(&e->out[i], o, sizeof(*o)))
+			return 0;
+	if (e->n_out >= ORACLE_MAX_OUTCOMES) {
+		e->unbounded = 1;
+		return -1;
+	}
+	e->out[e->n_out++] = *o;
+	return 0;
+}
+
+static void add_done(struct op_expect *e)
+{
+	oe_add(e, &(struct outcome){ .kind = OUT_DONE });
+}
+
+static void add_gp(struct op_expect *e)
+{
+	oe_add(e, &(struct outcome){ .kind = OUT_EXCEPTION, .vector = VEC_GP, .has_error_code = 1 });
+}
+
+struct ectx {
+	const struct program *p;
+	struct oracle_result *res;
+	struct ostate *s;
+	int op;
+};
+
+static void harness_fail(struct ectx *x, const char *why)
+{
+	if (!x->res->harness_ok)
+		return;
+	x->res->harness_ok = 0;
+	x->res->harness_op = x->op;
+	strncpy(x->res->harness_why, why, sizeof(x->res->harness_why) - 1);
+	x->res->harness_why[sizeof(x->res->harness_why) - 1] = 0;
+}
+
+/*
+ * Load the four PDPTE registers from the PDPT at cr3[31:5] (SDM 4.4.1).
+ * Returns 0, or -1 for #GP: a present PDPTE with a reserved bit (2:1,
+ * 8:5, 63:MAXPHYADDR; SDM Table 4-8) faults and loads nothing.
+ */
+static int load_pdptes(struct ectx *x, uint64_t cr3, uint64_t out[4])
+{
+	struct ostate *s = x->s;
+	uint64_t base = cr3 & 0xFFFFFFE0ull;
+	uint64_t rsvd = (~0ull << s->cpu->maxphyaddr) | 0x1E6ull;
+
+	if (om_class(base) != MEM_TABLE && om_class(base) != MEM_DATA) {
+		harness_fail(x, "PAE PDPT outside modelled memory");
+		memset(out, 0, 4 * sizeof(*out));
+		return 0;
+	}
+	for (int i = 0; i < 4; i++) {
+		uint64_t gpa = base + 8 * i;
+
+		out[i] = om_read(&s->mem, gpa, 8);
+		if ((out[i] & PTE_P) && (om_unc(&s->mem, gpa, 8) & 0x60))
+			harness_fail(x, "PDPTE load depends on A/D bits the CPU may have set");
+		if ((out[i] & PTE_P) && (out[i] & rsvd))
+			return -1;
+	}
+	return 0;
+}
+
+static int pae_paging_after(const struct ostate *s, uint64_t cr0, uint64_t cr4)
+{
+	return (cr0 & CR0_PG) && (cr4 & CR4_PAE) && !(s->efer & EFER_LME);
+}
+
+static void op_cr0(struct ectx *x, struct op_expect *e, uint64_t value)
+{
+	struct ostate *s = x->s;
+	uint64_t old = s->cr0, v = value & 0xFFFFFFFFull;
+	uint64_t pd[4];
+	int pdpte_load;
+
+	/* Written from 32-bit/compat code: the upper half never reaches
+	 * CR0.  ET is hardwired to 1 and other reserved bits of CR0[31:0]
+	 * are ignored (SDM vol. 2 MOV CR: "attempts to set them have no
+	 * impact"; KVM kvm_set_cr0). */
+	v = (v | CR0_ET) & CR0_KNOWN;
+	/* SDM 2.5 / MOV CR #GP list: NW without CD, PG without PE. */
+	if (((v & CR0_NW) && !(v & CR0_CD)) || ((v & CR0_PG) && !(v & CR0_PE)))
+		goto gp;
+	/* SDM 10.8.5 / APM 14.6.1: enabling paging with EFER.LME = 1
+	 * requires CR4.PAE = 1 (CS.L = 0 always holds in the stub). */
+	if (!(old & CR0_PG) && (v & CR0_PG) && (s->efer & EFER_LME) && !(s->cr4 & CR4_PAE))
+		goto gp;
+	/* SDM 4.4.1: PAE paging after a MOV to CR0 that changes CD, NW or
+	 * PG loads the PDPTEs. */
+	pdpte_load = pae_paging_after(s, v, s->cr4) && ((v ^ old) & (CR0_CD | CR0_NW | CR0_PG));
+	if (pdpte_load && load_pdptes(x, s->cr3, pd))
+		goto gp;
+	if (!(v & CR0_PE))
+		harness_fail(x, "CR0.PE cleared: the stub cannot run in real mode");
+	s->cr0 = v;
+	if (pdpte_load) {
+		memcpy(s->pdpte, pd, sizeof(pd));
+		e->pdpte_load = 1;
+	}
+	if ((old ^ v) & CR0_PG) {
+		/* Paging toggled: long mode follows LME (SDM 10.8.5). */
+		if ((v & CR0_PG) && (s->efer & EFER_LME))
+			s->efer |= EFER_LMA;
+		else
+			s->efer &= ~EFER_LMA;
+		/* SDM 4.10.4.1: MOV to CR0 that changes PG flushes all. */
+		os_flush(s, 0);
+	}
+	add_done(e);
+	return;
+gp:
+	add_gp(e);
+}
+
+static uint64_t cr4_allowed(const struct ostate *s)
+{
+	uint64_t ok = CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_MCE |
+		      CR4_PGE | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT;
+
+	if (s->cpu->features & ORACLE_F_SMEP)
+		ok |= CR4_SMEP;
+	if (s->cpu->features & ORACLE_F_SMAP)
+		ok |= CR4_SMAP;
+	return ok;
+}
+
+static void op_cr4(struct ectx *x, struct op_expect *e, uint64_t value)
+{
+	struct ostate *s = x->s;
+	uint64_t old = s->cr4, v = (s->efer & EFER_LMA) ? value : (value & 0xFFFFFFFFull);
+	uint64_t pd[4];
+	int pdpte_load;
+
+	/* SDM 2.5: setting a reserved CR4 bit (every bit of a feature the
+	 * profile hides) is #GP. */
+	if (v & ~cr4_allowed(s))
+		goto gp;
+	/* SDM 4.1.2: CR4.PAE cannot be cleared in IA-32e mode. */
+	if ((s->efer & EFER_LMA) && !(v & CR4_PAE))
+		goto gp;
+	/* SDM 4.4.1: with PAE paging after the write, a change of PAE, PGE,
+	 * PSE or SMEP loads the PDPTEs. */
+	pdpte_load = !(s->efer & EFER_LMA) && pae_paging_after(s, s->cr0, v) &&
+		     ((v ^ old) & (CR4_PAE | CR4_PGE | CR4_PSE | CR4_SMEP));
+	if (pdpte_load && load_pdptes(x, s->cr3, pd))
+		goto gp;
+	s->cr4 = v;
+	if (pdpte_load) {
+		memcpy(s->pdpte, pd, sizeof(pd));
+		e->pdpte_load = 1;
+	}
+	/* SDM 4.10.4.1: changing PGE or PAE flushes everything (globals
+	 * included); setting SMEP flushes the non-global entries. */
+	if ((v ^ old) & (CR4_PGE | CR4_PAE))
+		os_flush(s, 0);
+	else if ((v & CR4_SMEP) && !(old & CR4_SMEP))
+		os_flush(s, 1);
+	add_done(e);
+	return;
+gp:
+	add_gp(e);
+}
+
+static void op_cr3(struct ectx *x, struct op_expect *e, uint64_t value)
+{
+	struct ostate *s = x->s;
+	int lma = !!(s->efer & EFER_LMA);
+	uint64_t v = lma ? value : (value & 0xFFFFFFFFull);
+	uint64_t pd[4];
+
+	/* SDM MOV CR / 4.5: in 64-bit code, CR3 bits 63:MAXPHYADDR are
+	 * reserved (no PCIDs in the profile, so bit 63 too). */
+	if (lma && (v >> s->cpu->maxphyaddr))
+		goto gp;
+	/* SDM 4.4.1: MOV to CR3 with PAE paging loads the PDPTEs. */
+	if (os_mode(s) == PGM_PAE) {
+		if (load_pdptes(x, v, pd))
+			goto gp;
+		memcpy(s->pdpte, pd, sizeof(pd));
+		e->pdpte_load = 1;
+	}
+	s->cr3 = v;
+	/* SDM 4.10.4.1: MOV to CR3 flushes non-global TLB entries and all
+	 * paging-structure caches. */
+	os_flush(s, 1);
+	add_done(e);
+	return;
+gp:
+	add_gp(e);
+}
+
+static void op_efer(struct ectx *x, struct op_expect *e, uint64_t v)
+{
+	struct ostate *s = x->s;
+	uint64_t ok = EFER_SCE | EFER_LMA;
+
+	if (s->cpu->features & ORACLE_F_LM)
+		ok |= EFER_LME;
+	if (s->cpu->features & ORACLE_F_NX)
+		ok |= EFER_NXE;
+	if (v & EFER_LMSLE) {
+		/* KVM accepts LMSLE when nested SVM is enabled, whatever the
+		 * guest CPUID; hardware may or may not.  Not modelled. */
+		harness_fail(x, "EFER.LMSLE: accepted or #GP depending on the host, not modelled");
+		e->unbounded = 1;
+		return;
+	}
+	/* SDM vol. 4 IA32_EFER / APM 3.1.7: reserved bits #GP; LME may not
+	 * change while paging is on; LMA is read-only (write ignored). */
+	if ((v & ~ok) || ((s->cr0 & CR0_PG) && ((v ^ s->efer) & EFER_LME))) {
+		add_gp(e);
+		return;
+	}
+	s->efer = (v & ~EFER_LMA) | (s->efer & EFER_LMA);
+	add_done(e);
+}
+
+/* The low region stays identity-mapped: the top-level table in use must
+ * carry the mode's harness entry 0 (layout.h). */
+static void harness_invariant(struct ectx *x)
+{
+	struct ostate *s = x->s;
+
+	switch (os_mode(s)) {
+	case PGM_32:
+		if (om_read(&s->mem, s->cr3 & 0xFFFFF000ull, 4) != HARNESS_PDE32)
+			harness_fail(x, "32-bit PD in CR3 lacks the harness PDE 0");
+		break;
+	case PGM_PAE:
+		if (s->pdpte[0] != HARNESS_PDPTE_PAE)
+			harness_fail(x, "PDPTE register 0 is not the harness PDPTE");
+		break;
+	case PGM_LM4:
+		if (s->cr3 >> 32 ||
+		    om_read(&s->mem, s->cr3 & 0xFFFFF000ull, 8) != HARNESS_PML4E)
+			harness_fail(x, "PML4 in CR3 lacks the harness PML4E 0");
+		break;
+	default:
+		break;
+	}
+}
+
+/* A store the program makes to paging memory: only arena or free entries
+ * of the fixed tables, aligned, never changing a harness entry. */
+static int store_ok(struct ectx *x, uint64_t gpa, int width, uint64_t value)
+{
+	struct ostate *s = x->s;
+
+	if ((width != 4 && width != 8) || gpa % width) {
+		harness_fail(x, "PTE store not 4/8 bytes naturally aligned");
+		return 0;
+	}
+	if (om_class(gpa) != MEM_TABLE) {
+		harness_fail(x, "PTE store outside the arena and fixed tables");
+		return 0;
+	}
+	if (om_protected(gpa, width) && om_read(&s->mem, gpa, width) != value) {
+		harness_fail(x, "PTE store changes a harness entry");
+		return 0;
+	}
+	return 1;
+}
+
+uint64_t oe_probe_va(const struct ostate *s, uint64_t addr)
+{
+	return (s->efer & EFER_LMA) ? addr : (addr & 0xFFFFFFFFull);
+}
+
+static void op_probe(struct ectx *x, struct op_expect *e, const struct prog_op *op)
+{
+	const char *why = NULL;
+
+	oe_probe(x->s, op->kind, op->addr, e, &why);
+	if (why)
+		harness_fail(x, why);
+}
+
+static void op_pte(struct ectx *x, struct op_expect *e, const struct prog_op *op)
+{
+	struct ostate *s = x->s;
+	struct xlate xl[XL_MAX];
+	uint64_t va, gpa = ~0ull;
+	int n, over, n_ok = 0, n_fault = 0;
+
+	if (!op->via) {
+		if (store_ok(x, op->addr, op->width, op->value))
+			om_write(&s->mem, op->addr, op->width, op->value);
+		add_done(e);
+		return;
+	}
+	va = oe_probe_va(s, op->via);
+	if ((s->efer & EFER_LMA) && !os_is_canonical(va)) {
+		add_gp(e);
+		return;
+	}
+	n = os_translate(s, va, xl, XL_MAX, &over);
+	if (over)
+		e->unbounded = 1;
+	for (int k = 0; k < n; k++) {
+		if (xl[k].fresh && e->n_walk == 0) {
+			e->n_walk = xl[k].n;
+			memcpy(e->walk, xl[k].step, sizeof(e->walk));
+		}
+		if (xl[k].unmodelled) {
+			harness_fail(x, "alias store walks through unmodelled memory");
+			continue;
+		}
+		if (os_permits(s, &xl[k], ACC_WRITE)) {
+			if (n_ok && xl[k].gpa != gpa)
+				harness_fail(x, "alias store may land on two places (stale TLB)");
+			gpa = xl[k].gpa;
+			n_ok++;
+			add_done(e);
+		} else {
+			uint32_t ec[2];
+			int nc = os_pf_codes(s, &xl[k], ACC_WRITE, ec);
+
+			for (int c = 0; c < nc; c++)
+				oe_add(e, &(struct outcome){ .kind = OUT_EXCEPTION, .vector = VEC_PF,
+					  .has_error_code = 1, .error_code = ec[c], .cr2 = va });
+			n_fault++;
+		}
+	}
+	if (n_ok && n_fault)
+		harness_fail(x, "alias store may or may not fault (stale TLB)");
+	if (over)
+		harness_fail(x, "alias store: too many possible translations");
+	os_after_access(s, va, xl, n, ACC_WRITE);
+	if (n_ok && store_ok(x, gpa, op->width, op->value))
+		om_write(&s->mem, gpa, op->width, op->value);
+}
+
+static void op_invlpg(struct ectx *x, struct op_expect *e, uint64_t addr)
+{
+	struct ostate *s = x->s;
+	uint64_t va = oe_probe_va(s, addr);
+
+	if ((s->efer & EFER_LMA) && !os_is_canonical(va)) {
+		/* Non-canonical INVLPG: #GP or a no-op depending on the
+		 * implementation; either leaves the state as it was. */
+		add_gp(e);
+		add_done(e);
+		return;
+	}
+	if (os_mode(s) != PGM_OFF)
+		os_invlpg(s, va);
+	add_done(e);
+}
+
+static void state_init(struct ostate *s, const struct program *p, const struct oracle_cpu *cpu)
+{
+	s->cpu = cpu;
+	if (p->start == START_LM64) {
+		s->cr0 = ORACLE_START_LM64_CR0;
+		s->cr3 = ORACLE_START_LM64_CR3;
+		s->cr4 = ORACLE_START_LM64_CR4;
+		s->efer = ORACLE_START_LM64_EFER;
+	} else {
+		s->cr0 = ORACLE_START_PM32_CR0;
+		s->cr3 = ORACLE_START_PM32_CR3;
+		s->cr4 = ORACLE_START_PM32_CR4;
+		s->efer = ORACLE_START_PM32_EFER;
+	}
+	memset(s->pdpte, 0, sizeof(s->pdpte));
+	s->n_tlb = 0;
+	s->tlb_lost = 0;
+	om_reset(&s->mem);
+}
+
+void oracle_eval_cpu(const struct program *p, const struct oracle_cpu *cpu,
+		     struct oracle_result *res)
+{
+	static const struct oracle_cpu amd = {
+		.vendor = VENDOR_AMD, .maxphyaddr = ORACLE_DEFAULT_MAXPHYADDR,
+		.features = ORACLE_DEFAULT_FEATURES,
+	};
+	struct ostate *s = &tls_state;
+	struct ectx x = { .p = p, .res = res, .s = s, .op = -1 };
+	unsigned n_ops = p->n_ops < PROG_MAX_OPS ? p->n_ops : PROG_MAX_OPS;
+
+	if (!cpu)
+		cpu = &amd;
+	res->vendor = cpu->vendor;
+	res->cpu = *cpu;
+	res->harness_ok = 1;
+	res->harness_op = -1;
+	res->harness_why[0] = 0;
+	res->shutdown_op = -1;
+	res->n_ops = 0;
+	state_init(s, p, cpu);
+	if (p->start >= START_COUNT)
+		harness_fail(&x, "unknown start mode");
+
+	for (unsigned i = 0; i < p->n_init && i < PROG_MAX_INIT; i++) {
+		const struct prog_init *in = &p->init[i];
+
+		if (store_ok(&x, in->gpa, in->width, in->value))
+			om_write(&s->mem, in->gpa, in->width, in->value);
+	}
+	for (unsigned i = 0; i < n_ops; i++) {
+		const struct prog_op *op = &p->ops[i];
+		struct op_expect *e = &res->ops[i];
+
+		x.op = (int)i;
+		e->mode = os_mode(s);
+		e->n_out = 0;
+		e->n_walk = 0;
+		e->unbounded = 0;
+		e->pdpte_load = 0;
+		switch (op->kind) {
+		case OP_CR0:
+			op_cr0(&x, e, op->value);
+			break;
+		case OP_CR3:
+			op_cr3(&x, e, op->value);
+			break;
+		case OP_CR4:
+			op_cr4(&x, e, op->value);
+			break;
+		case OP_EFER:
+			op_efer(&x, e, op->value);
+			break;
+		case OP_PTE:
+			op_pte(&x, e, op);
+			break;
+		case OP_INVLPG:
+			op_invlpg(&x, e, op->addr);
+			break;
+		case OP_READ:
+		case OP_WRITE:
+		case OP_FETCH:
+			op_probe(&x, e, op);
+			break;
+		default:
+			harness_fail(&x, "unknown op kind");
+			e->unbounded = 1;
+			break;
+		}
+		memcpy(e->pdpte, s->pdpte, sizeof(e->pdpte));
+		harness_invariant(&x);
+		res->n_ops = i + 1;
+	}
+	res->cr0 = s->cr0;
+	res->cr3 = s->cr3;
+	res->cr4 = s->cr4;
+	res->efer = s->efer;
+}
+
+void oracle_eval(const struct program *p, enum vendor v, struct oracle_result *res)
+{
+	struct oracle_cpu cpu;
+
+	oracle_cpu_default(&cpu, v);
+	oracle_eval_cpu(p, &cpu, res);
+}

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internals of the architectural oracle, shared by oracles/oracle_*.c only.
+ *
+ * State of the model while it walks a program: control registers, PAE
+ * PDPTE registers, guest-physical memory (copy-on-write over the layout's
+ * initial contents), and a "may still be cached" set of TLB and
+ * paging-structure-cache entries.  The cache set only ever grows by
+ * walks and shrinks by the invalidations the manuals REQUIRE, so every
+ * outcome a real TLB could produce is in the allowed set (SDM vol. 3
+ * 4.10.2-4.10.4, APM vol. 2 5.5).
+ */
+#ifndef MMUFUZZ_ORACLE_INT_H
+#define MMUFUZZ_ORACLE_INT_H
+
+#include <stdint.h>
+#include "oracle.h"
+
+#define CR0_PE	(1ull << 0)
+#define CR0_MP	(1ull << 1)
+#define CR0_EM	(1ull << 2)
+#define CR0_TS	(1ull << 3)
+#define CR0_ET	(1ull << 4)
+#define CR0_NE	(1ull << 5)
+#define CR0_WP	(1ull << 16)
+#define CR0_AM	(1ull << 18)
+#define CR0_NW	(1ull << 29)
+#define CR0_CD	(1ull << 30)
+#define CR0_PG	(1ull << 31)
+#define CR0_KNOWN (CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP | \
+		   CR0_AM | CR0_NW | CR0_CD | CR0_PG)
+
+#define CR4_VME		(1ull << 0)
+#define CR4_PVI		(1ull << 1)
+#define CR4_TSD		(1ull << 2)
+#define CR4_DE		(1ull << 3)
+#define CR4_PSE		(1ull << 4)
+#define CR4_PAE		(1ull << 5)
+#define CR4_MCE		(1ull << 6)
+#define CR4_PGE		(1ull << 7)
+#define CR4_PCE		(1ull << 8)
+#define CR4_OSFXSR	(1ull << 9)
+#define CR4_OSXMMEXCPT	(1ull << 10)
+#define CR4_PCIDE	(1ull << 17)
+#define CR4_SMEP	(1ull << 20)
+#define CR4_SMAP	(1ull << 21)
+
+#define EFER_SCE	(1ull << 0)
+#define EFER_LME	(1ull << 8)
+#define EFER_LMA	(1ull << 10)
+#define EFER_NXE	(1ull << 11)
+#define EFER_LMSLE	(1ull << 13)
+
+#define PFEC_P		(1u << 0)
+#define PFEC_W		(1u << 1)
+#define PFEC_U		(1u << 2)
+#define PFEC_RSVD	(1u << 3)
+#define PFEC_ID		(1u << 4)
+
+#define VEC_GP		13
+#define VEC_PF		14
+
+enum access { ACC_READ = 0, ACC_WRITE, ACC_FETCH };
+
+/* ---- memory (oracle_mem.c) ---- */
+
+enum mem_class {
+	MEM_TABLE = 0,		/* arena or fixed low tables: modelled, writable */
+	MEM_DATA,		/* tagged data frame: modelled, constant */
+	MEM_HARNESS,		/* stub memory: contents not modelled */
+	MEM_MMIO,		/* beyond guest RAM */
+};
+
+#define OM_TABLE_PAGES	(LAYOUT_ARENA_PAGES + 6)
+
+struct om_mem {
+	uint8_t present[OM_TABLE_PAGES];	/* page copied into data[] */
+	uint64_t data[OM_TABLE_PAGES][512];
+	/* A/D bits the CPU may have set, per 8-byte word (bits 5 and 6 of
+	 * either dword: mask bits 5,6 for the low, 37,38 for the high). */
+	uint64_t unc[OM_TABLE_PAGES][512];
+};
+
+enum mem_class om_class(uint64_t gpa);
+/* Read width (4 or 8) bytes at an aligned gpa of MEM_TABLE or MEM_DATA
+ * memory.  Other classes read as 0 (callers check om_class first). */
+uint64_t om_read(const struct om_mem *m, uint64_t gpa, int width);
+/* A/D bits of the aligned entry at gpa that may differ from om_read. */
+uint64_t om_unc(const struct om_mem *m, uint64_t gpa, int width);
+/* Store to MEM_TABLE memory (aligned); clears the A/D uncertainty of the
+ * bytes written.  Ignored for other classes. */
+void om_write(struct om_mem *m, uint64_t gpa, int width, uint64_t value);
+/* Note that the CPU may set bits (PTE_A/PTE_D) of the entry at gpa. */
+void om_mark_ad(struct om_mem *m, uint64_t gpa, int width, uint64_t bits);
+void om_reset(struct om_mem *m);
+/* Whether [gpa, gpa+width) overlaps a harness entry of the fixed tables. */
+int om_protected(uint64_t gpa, int width);
+
+/* ---- TLB model and walks (oracle_walk.c) ---- */
+
+/* One cached entry: a TLB translation (leaf) or a paging-structure cache
+ * entry (non-leaf), keyed by the VA bits above its level. */
+struct cent {
+	uint8_t mode;		/* enum paging_mode it was made in */
+	uint8_t level;
+	uint8_t leaf;
+	uint8_t global;
+	uint8_t rights;		/* RT_* accumulated down to this entry */
+	uint64_t va_tag;	/* va >> level_shift */
+	uint64_t entry;
+	uint64_t table_gpa;
+	uint16_t index;
+};
+
+#define RT_RW	1
+#define RT_US	2
+#define RT_XD	4
+
+#define TLB_MAX	128
+
+struct ostate {
+	const struct oracle_cpu *cpu;
+	uint64_t cr0, cr3, cr4, efer;
+	uint64_t pdpte[4];
+	uint16_t n_tlb;
+	uint8_t tlb_lost;	/* the cache set overflowed: outcomes unbounded */
+	struct cent tlb[TLB_MAX];
+	struct om_mem mem;
+};
+
+/* One translation attempt (a fresh walk, or one that starts from a
+ * cached entry). */
+struct xlate {
+	uint8_t fault;		/* 0, PFEC_P-less not-present (1), reserved (2) */
+	uint8_t unmodelled;	/* walked through memory the model lacks */
+	uint8_t fresh;		/* started at CR3 / the PDPTE registers */
+	uint8_t rights;
+	uint8_t global;
+	uint8_t leaf_level;
+	uint64_t gpa;
+	uint8_t n;
+	struct walk_step step[6];
+	uint8_t acc[6];		/* rights after each step */
+};
+
+#define XL_MAX	24
+
+enum paging_mode os_mode(const struct ostate *s);
+int os_is_canonical(uint64_t va);
+/* All translations of va the model allows (fresh walk, its ambiguous
+ * branches, walks resumed from cached entries).  Returns the count; sets
+ * *overflow when more than max existed. */
+int os_translate(struct ostate *s, uint64_t va, struct xlate *out, int max, int *overflow);
+/* After an access: mark A/D on the fresh entries and cache what the
+ * walks produced.  write: the access wrote through xl. */
+void os_after_access(struct ostate *s, uint64_t va, const struct xlate *xl, int n, enum access acc);
+/* Whether translation x permits acc at CPL0 under the current CR0/CR4/EFER. */
+int os_permits(const struct ostate *s, const struct xlate *x, enum access acc);
+/* #PF error codes a fault of x on acc may carry (1 or 2 variants). */
+int os_pf_codes(const struct ostate *s, const struct xlate *x, enum access acc, uint32_t ec[2]);
+void os_flush(struct ostate *s, int keep_global);
+void os_invlpg(struct ostate *s, uint64_t va);
+
+/* ---- outcome helpers (oracle_eval.c, oracle_probe.c) ---- */
+/* Add o to e's allowed set unless present; sets e->unbounded when full. */
+int oe_add(struct op_expect *e, const struct outcome *o);
+/* The VA an op uses: all 64 bits in long mode, the low 32 otherwise. */
+uint64_t oe_probe_va(const struct ostate *s, uint64_t addr);
+/* Expected outcomes of a READ/WRITE/FETCH at addr; updates A/D and the
+ * cache set.  *harness_why is set when the probe could break the harness
+ * or leave the model unable to follow (left NULL otherwise). */
+void oe_probe(struct ostate *s, enum prog_op_kind kind, uint64_t addr,
+	      struct op_expect *e, const char **harness_why);
+
+#endif /* MMUFUZZ_ORACLE_INT_H */

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Expected outcomes of the probes: READ (32-bit load), WRITE (load then
+ * store of the same value) and FETCH (near call into a data frame), from
+ * every translation the model allows (oracle_walk.c).
+ */
+#include <string.h>
+#include "oracle_int.h"
+
+static void add_pf(const struct ostate *s, struct op_expect *e, const struct xlate *x,
+		   enum access acc, uint64_t va)
+{
+	uint32_t ec[2];
+	int n = os_pf_codes(s, x, acc, ec);
+
+	for (int i = 0; i < n; i++)
+		oe_add(e, &(struct outcome){ .kind = OUT_EXCEPTION, .vector = VEC_PF,
+			  .has_error_code = 1, .error_code = ec[i], .cr2 = va });
+}
+
+/* What a completed load at gpa returns. */
+static void add_value(const struct ostate *s, struct op_expect *e, uint64_t gpa, int fetch)
+{
+	struct outcome o = { .kind = OUT_DONE, .gpa = gpa, .value_mask = 0xFFFFFFFFu };
+
+	switch (om_class(gpa)) {
+	case MEM_DATA:
+		o.value = fetch ? FETCH_TAG(gpa >> 12) : READ_TAG(gpa >> 12);
+		break;
+	case MEM_TABLE:
+		/* A/D bits may be set at times the model cannot pin down. */
+		o.value = om_read(&s->mem, gpa, 4);
+		o.value_mask = ~(uint32_t)(PTE_A | PTE_D);
+		o.value &= o.value_mask;
+		break;
+	case MEM_HARNESS:
+		o.kind = OUT_ANY_VALUE;
+		o.value_mask = 0;
+		break;
+	case MEM_MMIO:
+		o.kind = OUT_MMIO;
+		o.value_mask = 0;
+		break;
+	}
+	oe_add(e, &o);
+}
+
+void oe_probe(struct ostate *s, enum prog_op_kind kind, uint64_t addr,
+	      struct op_expect *e, const char **harness_why)
+{
+	struct xlate xl[XL_MAX];
+	uint64_t va = oe_probe_va(s, addr), gpa = ~0ull;
+	enum access acc = kind == OP_FETCH ? ACC_FETCH : kind == OP_WRITE ? ACC_WRITE : ACC_READ;
+	int n, over, any_load = 0;
+
+	if ((s->efer & EFER_LMA) && !os_is_canonical(va)) {
+		/* SDM 3.3.7.1: a non-canonical data access or branch target
+		 * in 64-bit mode is #GP(0) (DS-based, not #SS). */
+		oe_add(e, &(struct outcome){ .kind = OUT_EXCEPTION, .vector = VEC_GP,
+			  .has_error_code = 1 });
+		return;
+	}
+	n = os_translate(s, va, xl, XL_MAX, &over);
+	if (over)
+		e->unbounded = 1;
+	for (int k = 0; k < n; k++) {
+		const struct xlate *x = &xl[k];
+
+		if (x->fresh && e->n_walk == 0) {
+			e->n_walk = x->n;
+			memcpy(e->walk, x->step, sizeof(e->walk));
+		}
+		if (x->unmodelled) {
+			*harness_why = "probe walks page tables in unmodelled memory";
+			e->unbounded = 1;
+			continue;
+		}
+		if (acc == ACC_FETCH) {
+			if (!os_permits(s, x, ACC_FETCH)) {
+				add_pf(s, e, x, ACC_FETCH, va);
+				continue;
+			}
+			if (om_class(x->gpa) != MEM_DATA)
+				*harness_why = "fetch may land outside the data frames";
+			add_value(s, e, x->gpa, 1);
+			continue;
+		}
+		if (!os_permits(s, x, ACC_READ)) {
+			add_pf(s, e, x, ACC_READ, va);
+			continue;
+		}
+		if (acc == ACC_READ) {
+			add_value(s, e, x->gpa, 0);
+			continue;
+		}
+		/* WRITE: the load used x; the store may use any translation
+		 * (same TLB or a re-walk), so pair x with every y. */
+		if (any_load && (x->gpa & ~0xFFFull) != (gpa & ~0xFFFull))
+			*harness_why = "write probe may load and store different frames";
+		gpa = x->gpa;
+		any_load = 1;
+		if (om_class(x->gpa) == MEM_MMIO) {
+			add_value(s, e, x->gpa, 0);
+			continue;
+		}
+		for (int j = 0; j < n; j++) {
+			const struct xlate *y = &xl[j];
+
+			if (y->unmodelled)
+				continue;
+			if (!os_permits(s, y, ACC_WRITE)) {
+				add_pf(s, e, y, ACC_WRITE, va);
+				continue;
+			}
+			if ((y->gpa & ~0xFFFull) != (x->gpa & ~0xFFFull))
+				*harness_why = "write probe may load and store different frames";
+			add_value(s, e, x->gpa, 0);
+		}
+	}
+	if (over && (acc == ACC_FETCH || acc == ACC_WRITE))
+		*harness_why = "probe has too many possible translations to check";
+	os_after_access(s, va, xl, n, acc);
+}

@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Page walks of the oracle: 32-bit paging (SDM vol. 3 4.3, APM vol. 2
+ * 5.2-5.3 legacy non-PAE), PAE paging (SDM 4.4, APM 5.3 legacy PAE) and
+ * 4-level paging (SDM 4.5, APM 5.3 long mode); reserved bits (SDM 4.3-4.5
+ * tables, APM 5.3 figures), access rights at CPL0 (SDM 4.6, APM 5.6),
+ * #PF error codes (SDM 4.7, APM 8.4.2), and the TLB / paging-structure
+ * caches (SDM 4.10, APM 5.5) as a set of entries that MAY still be used.
+ *
+ * Where the manuals and KVM's software walker (which is what a guest of
+ * KVM with shadow paging sees) differ, both answers are allowed and the
+ * comment says so: zero false positives on a correct KVM is the bar.
+ */
+#include <string.h>
+#include "oracle_int.h"
+
+enum paging_mode os_mode(const struct ostate *s)
+{
+	if (!(s->cr0 & CR0_PG))
+		return PGM_OFF;
+	if (s->efer & EFER_LMA)
+		return PGM_LM4;
+	return (s->cr4 & CR4_PAE) ? PGM_PAE : PGM_32;
+}
+
+int os_is_canonical(uint64_t va)
+{
+	return (uint64_t)((int64_t)(va << 16) >> 16) == va;
+}
+
+static unsigned level_shift(enum paging_mode m, unsigned level)
+{
+	if (m == PGM_32)
+		return 12 + 10 * (level - 1);
+	if (level == 0)		/* PAE PDPTE register */
+		return 30;
+	return 12 + 9 * (level - 1);
+}
+
+static uint64_t bits(unsigned hi, unsigned lo)
+{
+	return (hi >= 63 ? ~0ull : ((1ull << (hi + 1)) - 1)) & ~((1ull << lo) - 1);
+}
+
+static uint64_t addr_mask(const struct ostate *s)
+{
+	return bits(s->cpu->maxphyaddr - 1, 12);
+}
+
+/*
+ * Reserved bits of a present entry.  Returns the bits whose being set
+ * must fault; *amb gets bits where the manuals allow a fault but KVM's
+ * walker does not (or the reverse).  *leaf says whether it maps a page.
+ */
+static uint64_t rsvd_bits(const struct ostate *s, enum paging_mode m, unsigned level,
+			  uint64_t e, int *leaf, uint64_t *amb)
+{
+	unsigned M = s->cpu->maxphyaddr;
+	int amd = s->cpu->vendor == VENDOR_AMD;
+	uint64_t r = 0, nx = (s->efer & EFER_NXE) ? 0 : 1ull << 63;
+
+	*amb = 0;
+	*leaf = level == 1;
+	if (m == PGM_32) {
+		/* SDM Table 4-4: a 4 MiB PDE reserves bit 21 and, beyond the
+		 * PSE-36 address bits (M-1):32 held in bits 20:13, the rest.
+		 * KVM reserves 21:17 (36-bit PSE-36) whatever MAXPHYADDR is. */
+		if (level == 2 && (e & PTE_PS) && (s->cr4 & CR4_PSE)) {
+			*leaf = 1;
+			if (!(s->cpu->features & ORACLE_F_PSE36))
+				return bits(21, 13);
+			unsigned pa = M > 40 ? 40 : M;
+			r = bits(21, 21);
+			if (pa < 40)
+				r |= bits(20, 13 + pa - 32);
+			*amb = bits(21, 17) & ~r;
+		}
+		return r;
+	}
+	/* SDM Tables 4-8..4-11 (PAE): bits 62:M reserved (63 without NXE);
+	 * Tables 4-14..4-20 (4-level): 51:M. */
+	r = (m == PGM_PAE ? bits(62, M) : bits(51, M)) | nx;
+	switch (level) {
+	case 4:
+		/* PML4E: PS reserved (SDM Table 4-14); AMD also reserves bit 8
+		 * of PML4Es (APM Fig. 5-18, KVM mmu.c nonleaf_bit8_rsvd). */
+		r |= bits(7, 7) | (amd ? bits(8, 8) : 0);
+		break;
+	case 3:
+		if (e & PTE_PS) {
+			if (!(s->cpu->features & ORACLE_F_1G))
+				r |= bits(7, 7);	/* no 1 GiB pages */
+			else {
+				*leaf = 1;
+				r |= bits(29, 13);
+			}
+		} else if (amd) {
+			/* APM reserves bit 8 of non-leaf PDPEs; KVM 6.1 does
+			 * not check it: either is allowed. */
+			*amb = bits(8, 8);
+		}
+		break;
+	case 2:
+		if (e & PTE_PS) {
+			*leaf = 1;
+			r |= bits(20, 13);
+		}
+		break;
+	}
+	return r;
+}
+
+static uint64_t leaf_frame(const struct ostate *s, enum paging_mode m, unsigned level, uint64_t e)
+{
+	if (m == PGM_32) {
+		if (level == 2)
+			return (e & 0xFFC00000ull) | (((e >> 13) & 0xFF) << 32);
+		return e & 0xFFFFF000ull;
+	}
+	return e & addr_mask(s) & ~((1ull << level_shift(m, level)) - 1);
+}
+
+static uint64_t next_table(const struct ostate *s, enum paging_mode m, uint64_t e)
+{
+	return m == PGM_32 ? (e & 0xFFFFF000ull) : (e & addr_mask(s));
+}
+
+struct wctx {
+	struct ostate *s;
+	enum paging_mode m;
+	uint64_t va;
+	struct xlate *out;
+	int n, max, overflow;
+};
+
+static void emit(struct wctx *w, const struct xlate *x)
+{
+	if (w->n < w->max)
+		w->out[w->n++] = *x;
+	else
+		w->overflow = 1;
+}
+
+static void push_step(struct xlate *x, unsigned level, uint64_t table, unsigned idx, uint64_t e)
+{
+	if (x->n < 6)
+		x->step[x->n++] = (struct walk_step){
+			.level = level, .table_gpa = table, .index = idx, .entry = e,
+		};
+}
+
+/* Walk from the table at `table` (level `level`) down, with `rights`
+ * accumulated above.  Branches at ambiguous reserved bits. */
+static void walk_down(struct wctx *w, struct xlate cur, unsigned level, uint64_t table)
+{
+	const struct ostate *s = w->s;
+	int esz = w->m == PGM_32 ? 4 : 8;
+	unsigned imask = w->m == PGM_32 ? 0x3FF : 0x1FF;
+
+	for (; level >= 1; level--) {
+		unsigned idx = (w->va >> level_shift(w->m, level)) & imask;
+		uint64_t egpa = table + (uint64_t)idx * esz, e, def, amb;
+		enum mem_class c = om_class(egpa);
+		int leaf;
+
+		if (c != MEM_TABLE && c != MEM_DATA) {
+			/* Table in stub memory or MMIO: not modelled. */
+			cur.unmodelled = 1;
+			push_step(&cur, level, table, idx, 0);
+			emit(w, &cur);
+			return;
+		}
+		e = om_read(&s->mem, egpa, esz);
+		push_step(&cur, level, table, idx, e);
+		if (!(e & PTE_P)) {
+			cur.fault = 1;
+			emit(w, &cur);
+			return;
+		}
+		def = rsvd_bits(s, w->m, level, e, &leaf, &amb);
+		if (e & def) {
+			cur.fault = 2;
+			emit(w, &cur);
+			return;
+		}
+		if (e & amb) {
+			struct xlate f = cur;
+
+			f.fault = 2;
+			emit(w, &f);
+		}
+		if (!(e & PTE_RW))
+			cur.rights &= ~RT_RW;
+		if (!(e & PTE_US))
+			cur.rights &= ~RT_US;
+		if (w->m != PGM_32 && (s->efer & EFER_NXE) && (e & PTE_NX))
+			cur.rights |= RT_XD;
+		cur.acc[cur.n - 1] = cur.rights;
+		if (leaf) {
+			uint64_t size = 1ull << level_shift(w->m, level);
+
+			cur.gpa = leaf_frame(s, w->m, level, e) + (w->va & (size - 1));
+			cur.global = (e & PTE_G) && (s->cr4 & CR4_PGE);
+			cur.leaf_level = level;
+			emit(w, &cur);
+			return;
+		}
+		table = next_table(s, w->m, e);
+	}
+}
+
+static void walk_fresh(struct wctx *w)
+{
+	struct ostate *s = w->s;
+	struct xlate x;
+
+	memset(&x, 0, sizeof(x));
+	x.fresh = 1;
+	x.rights = RT_RW | RT_US;
+	switch (w->m) {
+	case PGM_32:
+		walk_down(w, x, 2, s->cr3 & 0xFFFFF000ull);
+		break;
+	case PGM_PAE: {
+		/* SDM 4.4.2: bits 31:30 select a PDPTE register; no rights
+		 * (R/W, U/S, XD do not exist in PAE PDPTEs). */
+		unsigned i = (w->va >> 30) & 3;
+
+		push_step(&x, 0, s->cr3 & 0xFFFFFFE0ull, i, s->pdpte[i]);
+		x.acc[0] = x.rights;
+		if (!(s->pdpte[i] & PTE_P)) {
+			x.fault = 1;
+			emit(w, &x);
+			return;
+		}
+		walk_down(w, x, 2, s->pdpte[i] & addr_mask(s));
+		break;
+	}
+	case PGM_LM4:
+		walk_down(w, x, 4, s->cr3 & addr_mask(s));
+		break;
+	default:
+		break;
+	}
+}
+
+static void walk_cached(struct wctx *w, const struct cent *c)
+{
+	struct xlate x;
+
+	memset(&x, 0, sizeof(x));
+	x.rights = c->rights;
+	push_step(&x, c->level, c->table_gpa, c->index, c->entry);
+	x.acc[0] = c->rights;
+	if (c->leaf) {
+		uint64_t size = 1ull << level_shift(w->m, c->level);
+
+		x.gpa = leaf_frame(w->s, w->m, c->level, c->entry) + (w->va & (size - 1));
+		x.global = c->global;
+		x.leaf_level = c->level;
+		emit(w, &x);
+		return;
+	}
+	walk_down(w, x, c->level - 1, next_table(w->s, w->m, c->entry));
+}
+
+int os_translate(struct ostate *s, uint64_t va, struct xlate *out, int max, int *overflow)
+{
+	struct wctx w = { .s = s, .m = os_mode(s), .va = va, .out = out, .max = max };
+
+	if (w.m == PGM_OFF) {
+		struct xlate x;
+
+		memset(&x, 0, sizeof(x));
+		x.fresh = 1;
+		x.rights = RT_RW | RT_US;
+		x.gpa = va & 0xFFFFFFFFull;
+		emit(&w, &x);
+		*overflow = 0;
+		return w.n;
+	}
+	walk_fresh(&w);
+	for (unsigned i = 0; i < s->n_tlb; i++) {
+		const struct cent *c = &s->tlb[i];
+
+		if (c->mode == w.m && c->va_tag == va >> level_shift(w.m, c->level))
+			walk_cached(&w, c);
+	}
+	*overflow = w.overflow || s->tlb_lost;
+	return w.n;
+}
+
+int os_permits(const struct ostate *s, const struct xlate *x, enum access acc)
+{
+	int user = x->rights & RT_US, smap = (s->cr4 & CR4_SMAP) && user;
+
+	if (os_mode(s) == PGM_OFF)
+		return 1;
+	if (x->fault || x->unmodelled)
+		return 0;
+	/* SDM 4.6.1 / APM 5.6: CPL0 data accesses to user pages fault under
+	 * SMAP (EFLAGS.AC = 0 in the stub); writes to read-only pages fault
+	 * when CR0.WP = 1; fetches fault from XD pages (NXE) and from user
+	 * pages under SMEP. */
+	switch (acc) {
+	case ACC_READ:
+		return !smap;
+	case ACC_WRITE:
+		return !smap && ((x->rights & RT_RW) || !(s->cr0 & CR0_WP));
+	case ACC_FETCH:
+		return !(x->rights & RT_XD) && !((s->cr4 & CR4_SMEP) && user);
+	}
+	return 0;
+}
+
+int os_pf_codes(const struct ostate *s, const struct xlate *x, enum access acc, uint32_t ec[2])
+{
+	enum paging_mode m = os_mode(s);
+	uint32_t base = (x->fault == 1 ? 0 : PFEC_P) | (x->fault == 2 ? PFEC_RSVD : 0) |
+			(acc == ACC_WRITE ? PFEC_W : 0);
+	int smep = !!(s->cr4 & CR4_SMEP), nxe = !!(s->efer & EFER_NXE);
+	/* SDM 4.7: I/D = fetch && (SMEP || (PAE/4-level && NXE)).  KVM's
+	 * walker sets it for fetch && (NXE || SMEP), also in 32-bit paging;
+	 * APM 8.4.2 leaves it undefined there.  Accept both. */
+	int id_sdm = acc == ACC_FETCH && (smep || (m != PGM_32 && nxe));
+	int id_kvm = acc == ACC_FETCH && (smep || nxe);
+
+	ec[0] = base | (id_sdm ? PFEC_ID : 0);
+	if (id_sdm == id_kvm)
+		return 1;
+	ec[1] = base | (id_kvm ? PFEC_ID : 0);
+	return 2;
+}
+
+static void cache_add(struct ostate *s, const struct cent *c)
+{
+	for (unsigned i = 0; i < s->n_tlb; i++)
+		if (!memcmp(&s->tlb[i], c, sizeof(*c)))
+			return;
+	if (s->n_tlb >= TLB_MAX) {
+		s->tlb_lost = 1;
+		return;
+	}
+	s->tlb[s->n_tlb++] = *c;
+}
+
+void os_after_access(struct ostate *s, uint64_t va, const struct xlate *xl, int n, enum access acc)
+{
+	enum paging_mode m = os_mode(s);
+	int esz = m == PGM_32 ? 4 : 8;
+
+	if (m == PGM_OFF)
+		return;
+	for (int k = 0; k < n; k++) {
+		const struct xlate *x = &xl[k];
+		int ok = !x->fault && !x->unmodelled;
+		int last_good = ok ? x->n - 1 : x->n - 2;
+
+		for (int i = 0; i <= last_good; i++) {
+			const struct walk_step *st = &x->step[i];
+			int leaf = ok && i == x->n - 1;
+			struct cent c;
+
+			/* SDM 4.8: A on every entry used, D on the leaf of a
+			 * write.  Only entries read from memory in this walk
+			 * (a cached start is step 0 of a non-fresh walk), never
+			 * PDPTE registers (SDM 4.8 / APM 5.4: no A in PDPTEs). */
+			if (st->level != 0 && (x->fresh || i > 0)) {
+				uint64_t ad = PTE_A;
+
+				if (leaf && acc == ACC_WRITE && os_permits(s, x, ACC_WRITE))
+					ad |= PTE_D;
+				om_mark_ad(&s->mem, st->table_gpa + (uint64_t)st->index * esz, esz, ad);
+			}
+			if (st->level == 0)
+				continue;
+			memset(&c, 0, sizeof(c));
+			c.mode = m;
+			c.level = st->level;
+			c.leaf = leaf;
+			c.global = leaf && x->global;
+			c.rights = x->acc[i];
+			c.va_tag = va >> level_shift(m, st->level);
+			c.entry = st->entry;
+			c.table_gpa = st->table_gpa;
+			c.index = st->index;
+			cache_add(s, &c);
+		}
+	}
+}
+
+void os_flush(struct ostate *s, int keep_global)
+{
+	unsigned j = 0;
+
+	for (unsigned i = 0; i < s->n_tlb; i++)
+		if (keep_global && s->tlb[i].leaf && s->tlb[i].global)
+			s->tlb[j++] = s->tlb[i];
+	s->n_tlb = j;
+	if (!keep_global)
+		s->tlb_lost = 0;
+}
+
+void os_invlpg(struct ostate *s, uint64_t va)
+{
+	unsigned j = 0;
+
+	/* SDM 4.10.4.1: INVLPG invalidates the TLB entries for the page
+	 * (global ones too) and the paging-structure-cache entries that
+	 * would be used for va.  Others may survive (a superset). */
+	for (unsigned i = 0; i < s->n_tlb; i++) {
+		const struct cent *c = &s->tlb[i];
+
+		if (c->va_tag != va >> level_shift(c->mode, c->level))
+			s->tlb[j++] = *c;
+	}
+	s->n_tlb = j;
+}
