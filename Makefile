@@ -13,7 +13,7 @@ BUILD    ?= build
 CC       ?= cc
 CLANG    ?= clang
 CFLAGS   ?= -O2 -g
-WARN     := -Wall -Wextra -Wmissing-prototypes -Wno-unused-parameter
+WARN     := -Wall -Wextra -Wmissing-prototypes -Wno-unused-parameter -Wno-format-truncation
 CPPFLAGS += -I. -D_GNU_SOURCE
 LDLIBS   +=
 

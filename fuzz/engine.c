@@ -31,6 +31,13 @@ static const char *env_or(const char *name, const char *dflt)
 	return v && *v ? v : dflt;
 }
 
+static void write_end(void)
+{
+	if (stats)
+		fprintf(stats, "end %lu %.3f rejected %lu findings %lu\n", programs, elapsed(),
+			rejected, findings), fclose(stats), stats = NULL;
+}
+
 int engine_init(void)
 {
 	struct diffrun_opts o = {
@@ -55,6 +62,7 @@ int engine_init(void)
 		return ret;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	atexit(write_end);
 	fprintf(stderr, "mmufuzz: fuzzing %s (%s)\n", kernels,
 		diffrun_kernels(dr) == 2 ? "baseline vs candidate" : "single kernel");
 	return 0;

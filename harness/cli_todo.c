@@ -35,11 +35,6 @@ int cmd_convert(int argc, char **argv)
 	return not_yet("convert", "the .mmu parser and the byte codec are being built (issue 2)");
 }
 
-int cmd_fuzz(int argc, char **argv)
-{
-	return not_yet("fuzz", "the fuzz loop is issue 6");
-}
-
 int cmd_minimize(int argc, char **argv)
 {
 	return not_yet("minimize", "the minimizer is issue 6");

@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmufuzz fuzz: run a real engine (libFuzzer or AFL++) over programs on
+ * the test VMs, seeded from the .mmu corpus.
+ *
+ *   mmufuzz fuzz --kernel baseline,pae-root-rfc [--engine libfuzzer|afl]
+ *                [--time S] [--corpus DIR] [--findings DIR] [--work DIR]
+ *                [--exclude-shared-pdpt] [--keep-going] [--npt 0|1] [--seed N]
+ *
+ * The engine binaries live next to this one (build/fuzz/).  Progress and
+ * findings come back through the stats file the drivers append to
+ * (fuzz/engine.h), which is also what the time-to-bug benchmark reads.
+ * Exit: 0 no finding, 1 finding(s), 2 error.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "harness/cli.h"
+#include "harness/cli_fuzz.h"
+#include "harness/program.h"
+
+static void fuzz_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: mmufuzz fuzz --kernel BASE[,CAND] [options]\n"
+		"  --kernel K          kernels: one (judged alone) or baseline,candidate\n"
+		"  --engine E          libfuzzer (default) or afl\n"
+		"  --time S            stop after S seconds (0: at the first finding)\n"
+		"  --corpus DIR        .mmu seeds (default corpus)\n"
+		"  --findings DIR      where findings go (default findings)\n"
+		"  --work DIR          engine state (default build/fuzz-work/<time>)\n"
+		"  --exclude-shared-pdpt  drop seeds that load two PAE CR3s on one page\n"
+		"  --keep-going        record findings and go on (default: stop at the first)\n"
+		"  --npt N             kvm_amd npt= (default 0, shadow MMU)\n"
+		"  --seed N            engine seed\n");
+}
+
+int prog_has_shared_pdpt_page(const struct program *p)
+{
+	for (unsigned i = 0; i < p->n_ops; i++)
+		for (unsigned j = i + 1; j < p->n_ops; j++)
+			if (p->ops[i].kind == OP_CR3 && p->ops[j].kind == OP_CR3 &&
+			    (p->ops[i].value >> 12) == (p->ops[j].value >> 12) &&
+			    ((p->ops[i].value ^ p->ops[j].value) & 0xFE0))
+				return 1;
+	return 0;
+}
+
+/* build/ of this binary (engines are in build/fuzz/). */
+static int self_dir(char *buf, size_t cap)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, cap - 1);
+	char *slash;
+
+	if (n <= 0)
+		return -errno;
+	buf[n] = 0;
+	slash = strrchr(buf, '/');
+	if (slash)
+		*slash = 0;
+	return 0;
+}
+
+static int mkdir_p(const char *path)
+{
+	char tmp[PATH_MAX];
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(tmp, 0755) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	return mkdir(tmp, 0755) && errno != EEXIST ? -errno : 0;
+}
+
+int fuzz_write_seeds(const char *corpus, const char *seeds, int exclude_shared, unsigned *kept,
+		     unsigned *skipped)
+{
+	static struct program p;
+	char path[PATH_MAX], err[256];
+	uint8_t buf[PROG_BIN_MAX];
+	struct dirent *de;
+	DIR *d = opendir(corpus);
+	int ret = 0;
+
+	*kept = *skipped = 0;
+	if (!d) {
+		fprintf(stderr, "mmufuzz fuzz: corpus %s: %s\n", corpus, strerror(errno));
+		return -errno;
+	}
+	if (mkdir_p(seeds))
+		return closedir(d), -errno;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		long n;
+		FILE *f;
+
+		if (len < 5 || strcmp(de->d_name + len - 4, ".mmu"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", corpus, de->d_name);
+		if (prog_parse_file(path, &p, err, sizeof(err))) {
+			fprintf(stderr, "mmufuzz fuzz: %s\n", err);
+			ret = -EINVAL;
+			break;
+		}
+		if (exclude_shared && prog_has_shared_pdpt_page(&p)) {
+			(*skipped)++;
+			continue;
+		}
+		n = prog_encode(&p, buf, sizeof(buf));
+		if (n < 0) {
+			fprintf(stderr, "mmufuzz fuzz: %s: cannot encode (%s)\n", path, strerror((int)-n));
+			ret = (int)n;
+			break;
+		}
+		snprintf(path, sizeof(path), "%s/%.*s.bin", seeds, (int)(len - 4), de->d_name);
+		f = fopen(path, "wb");
+		if (!f || fwrite(buf, 1, (size_t)n, f) != (size_t)n || fclose(f)) {
+			fprintf(stderr, "mmufuzz fuzz: %s: %s\n", path, strerror(errno));
+			ret = -EIO;
+			break;
+		}
+		(*kept)++;
+	}
+	closedir(d);
+	return ret;
+}
+
+static void setenv_abs(const char *name, const char *path)
+{
+	char abs[PATH_MAX];
+
+	if (path[0] == '/' || !getcwd(abs, sizeof(abs)))
+		setenv(name, path, 1);
+	else {
+		size_t l = strlen(abs);
+
+		snprintf(abs + l, sizeof(abs) - l, "/%s", path);
+		setenv(name, abs, 1);
+	}
+}
+
+int fuzz_read_stats(const char *stats_path, struct fuzz_stats *st)
+{
+	char line[PATH_MAX + 128], cls[64], path[PATH_MAX];
+	unsigned long progs;
+	double secs;
+	FILE *f = fopen(stats_path, "r");
+
+	memset(st, 0, sizeof(*st));
+	st->first_finding_s = -1;
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "progress %lu %lf", &progs, &secs) == 2) {
+			st->programs = progs, st->seconds = secs;
+		} else if (sscanf(line, "finding %63s %lu %lf %4095s", cls, &progs, &secs, path) == 4) {
+			if (st->findings++ == 0) {
+				st->first_finding_s = secs;
+				snprintf(st->first_class, sizeof(st->first_class), "%s", cls);
+				snprintf(st->first_path, sizeof(st->first_path), "%s", path);
+			}
+			st->programs = progs, st->seconds = secs;
+		} else if (sscanf(line, "end %lu %lf", &progs, &secs) == 2) {
+			st->programs = progs, st->seconds = secs;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st)
+{
+	char self[PATH_MAX], work[PATH_MAX], seeds[PATH_MAX], queue[PATH_MAX], stats[PATH_MAX];
+	char engine[PATH_MAX + 32], arg_time[64], arg_seed[64], arg_art[PATH_MAX + 32];
+	char mutlib[PATH_MAX + 32];
+	unsigned kept, skipped;
+	int ret, status;
+	pid_t pid;
+
+	if (self_dir(self, sizeof(self)))
+		return -ENOENT;
+	if (o->work)
+		snprintf(work, sizeof(work), "%s", o->work);
+	else
+		snprintf(work, sizeof(work), "%s/fuzz-work/%ld-%d", self, (long)time(NULL), getpid());
+	snprintf(seeds, sizeof(seeds), "%s/seeds", work);
+	snprintf(queue, sizeof(queue), "%s/queue", work);
+	snprintf(stats, sizeof(stats), "%s/stats", work);
+	if (mkdir_p(queue)) {
+		fprintf(stderr, "mmufuzz fuzz: cannot create %s: %s\n", queue, strerror(errno));
+		return -errno;
+	}
+	ret = fuzz_write_seeds(o->corpus, seeds, o->exclude_shared, &kept, &skipped);
+	if (ret)
+		return ret;
+	fprintf(stderr, "mmufuzz fuzz: %u seeds from %s%s (%u with two PDPTs on one page left out)\n",
+		kept, o->corpus, o->exclude_shared ? "" : "", skipped);
+	unlink(stats);
+
+	setenv("MMUFUZZ_KERNELS", o->kernels, 1);
+	setenv_abs("MMUFUZZ_FINDINGS", o->findings);
+	setenv("MMUFUZZ_STATS", stats, 1);
+	setenv("MMUFUZZ_KEEP_GOING", o->keep_going ? "1" : "0", 1);
+	snprintf(arg_time, sizeof(arg_time), "%u", o->npt);
+	setenv("MMUFUZZ_NPT", arg_time, 1);
+
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		if (o->engine_afl) {
+			snprintf(engine, sizeof(engine), "%s/fuzz/afl_kvm", self);
+			snprintf(mutlib, sizeof(mutlib), "%s/fuzz/afl_mutator.so", self);
+			setenv("AFL_CUSTOM_MUTATOR_LIBRARY", mutlib, 1);
+			setenv("AFL_NO_UI", "1", 1);
+			setenv("AFL_SKIP_CPUFREQ", "1", 1);
+			setenv("AFL_NO_AFFINITY", "1", 1);
+			setenv("AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES", "1", 1);
+			setenv("AFL_FORKSRV_INIT_TMOUT", "120000", 1);
+			if (!o->keep_going)
+				setenv("AFL_BENCH_UNTIL_CRASH", "1", 1);
+			snprintf(arg_time, sizeof(arg_time), "%u", o->seconds ? o->seconds : 86400);
+			snprintf(arg_seed, sizeof(arg_seed), "%u", o->seed);
+			snprintf(arg_art, sizeof(arg_art), "%s/afl", work);
+			execlp("afl-fuzz", "afl-fuzz", "-i", seeds, "-o", arg_art, "-V", arg_time,
+			       "-s", arg_seed, "-t", "120000+", "--", engine, (char *)NULL);
+			fprintf(stderr, "mmufuzz fuzz: cannot run afl-fuzz: %s\n", strerror(errno));
+		} else {
+			snprintf(engine, sizeof(engine), "%s/fuzz/fuzz_kvm", self);
+			snprintf(arg_time, sizeof(arg_time), "-max_total_time=%u", o->seconds);
+			snprintf(arg_seed, sizeof(arg_seed), "-seed=%u", o->seed);
+			snprintf(arg_art, sizeof(arg_art), "-artifact_prefix=%s/", work);
+			execl(engine, engine, arg_time, arg_seed, arg_art, "-reload=0",
+			      "-print_final_stats=1", "-timeout=600", "-max_len=8192",
+			      "-len_control=0", queue, seeds, (char *)NULL);
+			fprintf(stderr, "mmufuzz fuzz: cannot run %s: %s (make engines)\n", engine,
+				strerror(errno));
+		}
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	fuzz_read_stats(stats, st);
+	st->engine_status = status;
+	snprintf(st->work, sizeof(st->work), "%s", work);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		return -ENOENT;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 2 && !st->programs)
+		return -EIO;	/* the driver could not boot the VMs */
+	return 0;
+}
+
+void fuzz_opts_default(struct fuzz_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->kernels = "baseline,pae-root-rfc";
+	o->corpus = "corpus";
+	o->findings = "findings";
+	o->seed = (unsigned)time(NULL);
+}
+
+void fuzz_print_stats(FILE *f, const struct fuzz_opts *o, const struct fuzz_stats *st)
+{
+	fprintf(f, "fuzz: engine %s, kernels %s: %lu programs in %.1f s (%.1f programs/s)\n",
+		o->engine_afl ? "afl++" : "libfuzzer", o->kernels, st->programs, st->seconds,
+		st->seconds > 0 ? (double)st->programs / st->seconds : 0.0);
+	if (st->findings)
+		fprintf(f, "fuzz: %u finding(s); first: %s after %.1f s -> %s\n", st->findings,
+			st->first_class, st->first_finding_s, st->first_path);
+	else
+		fprintf(f, "fuzz: no finding\n");
+}
+
+int cmd_fuzz(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "kernel", required_argument, 0, 'k' },   { "engine", required_argument, 0, 'e' },
+		{ "time", required_argument, 0, 't' },     { "corpus", required_argument, 0, 'c' },
+		{ "findings", required_argument, 0, 'f' }, { "work", required_argument, 0, 'w' },
+		{ "exclude-shared-pdpt", no_argument, 0, 'x' }, { "keep-going", no_argument, 0, 'g' },
+		{ "npt", required_argument, 0, 'n' },      { "seed", required_argument, 0, 's' },
+		{ "help", no_argument, 0, 'h' },           { 0 }
+	};
+	struct fuzz_opts o;
+	struct fuzz_stats st;
+	int c, ret;
+
+	fuzz_opts_default(&o);
+	while ((c = getopt_long(argc, argv, "k:e:t:c:f:w:xgn:s:h", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'k': o.kernels = optarg; break;
+		case 'e':
+			if (!strcmp(optarg, "afl") || !strcmp(optarg, "afl++"))
+				o.engine_afl = 1;
+			else if (strcmp(optarg, "libfuzzer")) {
+				fprintf(stderr, "mmufuzz fuzz: unknown engine '%s' (libfuzzer, afl)\n", optarg);
+				return 2;
+			}
+			break;
+		case 't': o.seconds = (unsigned)strtoul(optarg, NULL, 0); break;
+		case 'c': o.corpus = optarg; break;
+		case 'f': o.findings = optarg; break;
+		case 'w': o.work = optarg; break;
+		case 'x': o.exclude_shared = 1; break;
+		case 'g': o.keep_going = 1; break;
+		case 'n': o.npt = (unsigned)strtoul(optarg, NULL, 0); break;
+		case 's': o.seed = (unsigned)strtoul(optarg, NULL, 0); break;
+		case 'h': fuzz_usage(stdout); return 0;
+		default: fuzz_usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		fuzz_usage(stderr);
+		return 2;
+	}
+	ret = fuzz_run(&o, &st);
+	if (ret) {
+		fprintf(stderr, "mmufuzz fuzz: %s\n", strerror(-ret));
+		return 2;
+	}
+	fuzz_print_stats(stdout, &o, &st);
+	return st.findings ? 1 : 0;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The fuzz front end, shared by `mmufuzz fuzz`, `demo`, `nightly` and the
+ * time-to-bug benchmark. */
+#ifndef MMUFUZZ_CLI_FUZZ_H
+#define MMUFUZZ_CLI_FUZZ_H
+
+#include <limits.h>
+#include <stdio.h>
+#include "harness/program.h"
+
+struct fuzz_opts {
+	const char *kernels;	/* "baseline,pae-root-rfc" */
+	int engine_afl;		/* 0 libFuzzer, 1 AFL++ */
+	unsigned seconds;	/* 0: until the first finding */
+	const char *corpus;
+	const char *findings;
+	const char *work;	/* NULL: build/fuzz-work/<time>-<pid> */
+	int exclude_shared;	/* drop seeds with two PAE CR3s on one page */
+	int keep_going;
+	unsigned npt;
+	unsigned seed;
+};
+
+struct fuzz_stats {
+	unsigned long programs;
+	double seconds;
+	unsigned findings;
+	double first_finding_s;	/* -1: none */
+	char first_class[64];
+	char first_path[PATH_MAX];
+	char work[PATH_MAX];
+	int engine_status;	/* waitpid status of the engine */
+};
+
+void fuzz_opts_default(struct fuzz_opts *o);
+
+/* Seeds, run the engine to its end, read its stats.  0, or -errno. */
+int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st);
+
+/* Convert the corpus folder's .mmu files into engine seeds.  0, or -errno (reason printed). */
+int fuzz_write_seeds(const char *corpus, const char *seeds, int exclude_shared,
+		     unsigned *kept, unsigned *skipped);
+
+int fuzz_read_stats(const char *stats_path, struct fuzz_stats *st);
+void fuzz_print_stats(FILE *f, const struct fuzz_opts *o, const struct fuzz_stats *st);
+
+/* Two CR3 loads on one page at different 32-byte slots. */
+int prog_has_shared_pdpt_page(const struct program *p);
+
+#endif /* MMUFUZZ_CLI_FUZZ_H */
