@@ -14,19 +14,21 @@
  * ignored), then records to the end of the input.  A record is an opcode
  * byte, kind = op >> 4, sub = op & 15, then its operands:
  *
- *   kind      record      operands (R = raw flag in sub)
- *   0         cr0         sub.3=R: 8-byte value | 1 byte CR0 set (below)
- *   1, 15     cr3         sub.3=R: 8 bytes | 2 bytes CR3 selector
- *   2, 13     cr4         sub.3=R: 8 bytes | 1 byte CR4 set
- *   3         efer        sub.3=R: 8 bytes | 1 byte EFER set
- *   4         pte         sub.0: width 4 (else 8); sub.1: raw 8-byte gpa,
- *                         else 2-byte target; sub.2: raw 8-byte value,
- *                         else 3-byte entry; sub.3: target is a fixed low
- *                         table (else an arena page)
- *   5         pte via     as 4, but sub.3=R for the alias VA (8 bytes)
- *                         else a 3-byte VA whose page offset is the
- *                         target's; the target is always arena/raw
- *   6         invlpg      sub.3=R: 8-byte VA | 3-byte VA
+ *   kind      record      operands (R: sub == 15 selects the raw form)
+ *   0         cr0         R: 8-byte value, else 1 byte CR0 set (below)
+ *   1, 15     cr3         R: 8 bytes, else 2 bytes CR3 selector
+ *   2, 13     cr4         R: 8 bytes, else 1 byte CR4 set
+ *   3         efer        R: 8 bytes, else 1 byte EFER set
+ *   4         pte         sub.0: width 4 (else 8); sub[2:1]: 0 or 1
+ *                         compact target (2 bytes) and entry (3 bytes),
+ *                         2 compact target and raw 8-byte value, 3 raw
+ *                         8-byte gpa and value; sub.3: the compact target
+ *                         is a fixed low table (else an arena page)
+ *   5         pte via     as 4, then the alias VA: raw 8 bytes when
+ *                         sub[2:1] == 3, else a 3-byte VA whose page
+ *                         offset is the target's; sub.3 ignored (the
+ *                         compact target is an arena page)
+ *   6         invlpg      R: 8-byte VA, else 3-byte VA
  *   7, 14     read        same
  *   8         write       same
  *   9         fetch       same
@@ -35,14 +37,18 @@
  *                         2 bytes when sub.3
  *   12        title       1 byte length (<= 127), then that many bytes
  *
+ * A record cut short by the end of the input is ignored (fuzzers cut
+ * inputs anywhere); everything before it still decodes.
+ *
  * Compact fields (all little endian):
  *   CR0 set   bits 0..7 = PG WP NE CD NW AM MP TS; PE and ET always set
  *   CR4 set   bits 0..7 = PSE PAE PGE SMEP SMAP PCIDE LA57 PKE
  *   EFER set  bits 0..7 = SCE LME NXE SVME LMSLE FFXSR TCE LMA
- *   CR3 t     t.15=0: arena page t[5:0]; t.15=1: low table t[2:0] (0..5,
- *             layout.h order from LOW_PT32); 32-byte slot t[12:6];
+ *   CR3 t     t.15=0: arena page t[5:0]; t.15=1: low table t[2:0] (0..5
+ *             in layout.h order from LOW_PT32, 6 = PML4, 7 = PDPT_PAE);
+ *             32-byte slot t[12:6];
  *             PWT t.13, PCD t.14
- *   target t  page t[15:10] (arena page, or low table 0..5), entry index
+ *   target t  page t[15:10] (arena page, or low table t[15:10] mod 6), entry index
  *             t[9:0] in units of the width (mod the page)
  *   entry u   bits 7:0 = entry bits 7:0; u.8 = G; u.9 = NX (bit 63);
  *             frame selector s = u[21:10], k = u[23:22]: k0 arena page
@@ -68,9 +74,10 @@ enum {
 };
 
 #define SUB_W4		0x1
-#define SUB_RAW_GPA	0x2
-#define SUB_RAW_VAL	0x4
-#define SUB_B3		0x8	/* raw (cr/va/via), low-table target, wide count */
+#define SUB_RAW_VAL	0x4	/* sub[2:1] == 2 */
+#define SUB_RAW_ALL	0x6	/* sub[2:1] == 3: raw gpa, value (and via) */
+#define SUB_LOW		0x8	/* compact target is a low table; wide count */
+#define SUB_RAW		0xf	/* cr and va records: raw form */
 
 static const uint64_t cr0_map[8] = {
 	1ull << 31, 1ull << 16, 1ull << 5, 1ull << 30, 1ull << 29, 1ull << 18, 1ull << 1, 1ull << 3,
@@ -106,30 +113,25 @@ static uint64_t set_decode(const uint64_t *map, uint8_t b)
 	return v;
 }
 
-/* -1 when the low-table index does not exist. */
 static int64_t cr3_decode(uint16_t t)
 {
+	static const uint8_t low[8] = { 0, 1, 2, 3, 4, 5, 3, 5 };
 	uint64_t base, slot = (uint64_t)((t >> 6) & 127) << 5, flags = (uint64_t)((t >> 13) & 3) << 3;
 
 	if (t & 0x8000) {
-		if ((t & 7) > 5)
-			return -1;
-		base = LAYOUT_LOW_PT32 + (uint64_t)(t & 7) * LAYOUT_PAGE_SIZE;
+		base = LAYOUT_LOW_PT32 + (uint64_t)low[t & 7] * LAYOUT_PAGE_SIZE;
 	} else {
 		base = LAYOUT_ARENA_BASE + (uint64_t)(t & 63) * LAYOUT_PAGE_SIZE;
 	}
 	return base | slot | flags;
 }
 
-static int64_t target_decode(uint16_t t, int low, unsigned width)
+static uint64_t target_decode(uint16_t t, int low, unsigned width)
 {
 	uint64_t page = t >> 10, off = ((uint64_t)(t & 0x3ff) * width) & 0xfff;
 
-	if (low) {
-		if (page > 5)
-			return -1;
-		return LAYOUT_LOW_PT32 + page * LAYOUT_PAGE_SIZE + off;
-	}
+	if (low)
+		return LAYOUT_LOW_PT32 + (page % 6) * LAYOUT_PAGE_SIZE + off;
 	return LAYOUT_ARENA_BASE + page * LAYOUT_PAGE_SIZE + off;
 }
 
@@ -183,12 +185,11 @@ static int rerr(struct rd *r, size_t off, const char *fmt, ...)
 	return -EINVAL;
 }
 
-/* Read n (<= 8) bytes little endian; error if the input ends first. */
+/* Read n (<= 8) bytes little endian; -ENODATA if the input ends first. */
 static int get(struct rd *r, unsigned n, uint64_t *v)
 {
 	if (r->len - r->pos < n)
-		return rerr(r, r->rec, "record cut short: needs %u more bytes, %zu left",
-			    n, r->len - r->pos);
+		return -ENODATA;
 	*v = 0;
 	for (unsigned i = 0; i < n; i++)
 		*v |= (uint64_t)r->b[r->pos + i] << (8 * i);
@@ -211,28 +212,26 @@ static int get_store(struct rd *r, unsigned kind, unsigned sub, uint8_t *width,
 		     uint64_t *gpa, uint64_t *value, uint64_t *via)
 {
 	uint64_t u;
-	int64_t t;
 	int ret;
 
+	unsigned raw = sub & SUB_RAW_ALL;
+
 	*width = sub & SUB_W4 ? 4 : 8;
-	if ((ret = get(r, sub & SUB_RAW_GPA ? 8 : 2, &u)))
+	if ((ret = get(r, raw == SUB_RAW_ALL ? 8 : 2, &u)))
 		return ret;
-	if (sub & SUB_RAW_GPA) {
+	if (raw == SUB_RAW_ALL) {
 		*gpa = u;
 	} else {
-		t = target_decode(u, kind != K_PTE_VIA && (sub & SUB_B3), *width);
-		if (t < 0)
-			return rerr(r, r->rec, "low table %u does not exist (0..5)", (unsigned)(u >> 10));
-		*gpa = t;
+		*gpa = target_decode(u, kind != K_PTE_VIA && (sub & SUB_LOW), *width);
 	}
-	if ((ret = get(r, sub & SUB_RAW_VAL ? 8 : 3, &u)))
+	if ((ret = get(r, raw >= SUB_RAW_VAL ? 8 : 3, &u)))
 		return ret;
-	*value = sub & SUB_RAW_VAL ? u : entry_decode(u, *width);
+	*value = raw >= SUB_RAW_VAL ? u : entry_decode(u, *width);
 	*via = 0;
 	if (kind == K_PTE_VIA) {
-		if ((ret = get_va(r, sub & SUB_B3, via)))
+		if ((ret = get_va(r, raw == SUB_RAW_ALL, via)))
 			return ret;
-		if (!(sub & SUB_B3))
+		if (raw != SUB_RAW_ALL)
 			*via |= *gpa & (LAYOUT_PAGE_SIZE - 1);
 		if (!*via)
 			return rerr(r, r->rec, "pte via alias VA 0");
@@ -249,24 +248,20 @@ static int decode_record(struct rd *r, struct program *p, struct offsets *off)
 	unsigned op = r->b[r->pos++], kind = op >> 4, sub = op & 15;
 	uint64_t u, v, gpa = 0, via = 0;
 	uint8_t width;
-	int64_t t;
 	int ret;
 
 	switch (kind) {
 	case K_CR0: case K_CR3: case K_CR3_ALT: case K_CR4: case K_CR4_ALT: case K_EFER: {
 		enum prog_op_kind ok = kind == K_CR0 ? OP_CR0 : kind == K_EFER ? OP_EFER :
 				       (kind == K_CR3 || kind == K_CR3_ALT) ? OP_CR3 : OP_CR4;
-		unsigned n = sub & SUB_B3 ? 8 : ok == OP_CR3 ? 2 : 1;
+		unsigned n = sub == SUB_RAW ? 8 : ok == OP_CR3 ? 2 : 1;
 
 		if ((ret = get(r, n, &u)))
 			return ret;
-		if (sub & SUB_B3) {
+		if (sub == SUB_RAW) {
 			v = u;
 		} else if (ok == OP_CR3) {
-			if ((t = cr3_decode(u)) < 0)
-				return rerr(r, r->rec, "cr3 low table %u does not exist (0..5)",
-					    (unsigned)(u & 7));
-			v = t;
+			v = cr3_decode(u);
 		} else {
 			v = ok == OP_CR0 ? set_decode(cr0_map, u) | CR0_FIXED :
 			    set_decode(ok == OP_CR4 ? cr4_map : efer_map, u);
@@ -296,7 +291,7 @@ static int decode_record(struct rd *r, struct program *p, struct offsets *off)
 		enum prog_op_kind ok = kind == K_INVLPG ? OP_INVLPG : kind == K_WRITE ? OP_WRITE :
 				       kind == K_FETCH ? OP_FETCH : OP_READ;
 
-		if ((ret = get_va(r, sub & SUB_B3, &v)))
+		if ((ret = get_va(r, sub == SUB_RAW, &v)))
 			return ret;
 		if (p->n_ops >= PROG_MAX_OPS)
 			return rerr(r, r->rec, "more than %d ops", PROG_MAX_OPS);
@@ -305,7 +300,7 @@ static int decode_record(struct rd *r, struct program *p, struct offsets *off)
 		return 0;
 	}
 	case K_PREFAULT:
-		if ((ret = get(r, 2, &u)) || (ret = get(r, sub & SUB_B3 ? 2 : 1, &v)))
+		if ((ret = get(r, 2, &u)) || (ret = get(r, sub & SUB_LOW ? 2 : 1, &v)))
 			return ret;
 		if (p->n_prefault >= PROG_MAX_PREFAULT)
 			return rerr(r, r->rec, "more than %d prefault records", PROG_MAX_PREFAULT);
@@ -322,8 +317,7 @@ static int decode_record(struct rd *r, struct program *p, struct offsets *off)
 		if (u >= PROG_TITLE_MAX)
 			return rerr(r, r->rec, "title length %u exceeds %d", (unsigned)u, PROG_TITLE_MAX - 1);
 		if (r->len - r->pos < u)
-			return rerr(r, r->rec, "title cut short: needs %u bytes, %zu left",
-				    (unsigned)u, r->len - r->pos);
+			return -ENODATA;
 		memcpy(p->title, r->b + r->pos, u);
 		p->title[u] = '\0';
 		if (strlen(p->title) != u)
@@ -350,7 +344,10 @@ int prog_decode(const uint8_t *buf, size_t len, struct program *out, char *err, 
 	r.pos = 1;
 	while (r.pos < len) {
 		r.rec = r.pos;
-		if ((ret = decode_record(&r, out, &off)))
+		ret = decode_record(&r, out, &off);
+		if (ret == -ENODATA)
+			break;	/* a cut-short last record: ignored */
+		if (ret)
 			return ret;
 	}
 	if (!prog_check_where(out, &w, why, sizeof(why)))
@@ -416,7 +413,7 @@ static void put_cr(struct wr *w, const struct prog_op *op)
 	}
 	}
 	put(w, 1, (op->kind == OP_CR0 ? K_CR0 : op->kind == OP_CR3 ? K_CR3 :
-		   op->kind == OP_CR4 ? K_CR4 : K_EFER) << 4 | (b < 0 ? SUB_B3 : 0));
+		   op->kind == OP_CR4 ? K_CR4 : K_EFER) << 4 | (b < 0 ? SUB_RAW : 0));
 	if (b < 0)
 		put(w, 8, op->value);
 	else if (op->kind == OP_CR3)
@@ -457,7 +454,7 @@ static int64_t va_encode(uint64_t va)
 
 static void put_store(struct wr *w, unsigned kind, uint64_t gpa, uint8_t width, uint64_t value, uint64_t via)
 {
-	unsigned sub = width == 4 ? SUB_W4 : 0;
+	unsigned sub = width == 4 ? SUB_W4 : 0, raw;
 	int64_t e = entry_encode(value, width), vu = -1;
 	uint16_t t = 0;
 	int low = gpa >= LAYOUT_LOW_PT32 && gpa < LAYOUT_LOW_TABLES_END;
@@ -465,25 +462,26 @@ static void put_store(struct wr *w, unsigned kind, uint64_t gpa, uint8_t width, 
 	if ((gpa >= LAYOUT_ARENA_BASE && gpa < LAYOUT_ARENA_END) || (low && kind != K_PTE_VIA)) {
 		t = ((gpa - (low ? LAYOUT_LOW_PT32 : LAYOUT_ARENA_BASE)) >> 12) << 10 |
 		    ((gpa & 0xfff) / width);
-		if (target_decode(t, low, width) != (int64_t)gpa)
-			sub |= SUB_RAW_GPA;
+		if (target_decode(t, low, width) != gpa)
+			sub |= SUB_RAW_ALL;
 		else if (low)
-			sub |= SUB_B3;
+			sub |= SUB_LOW;
 	} else {
-		sub |= SUB_RAW_GPA;
+		sub |= SUB_RAW_ALL;
 	}
 	if (e < 0)
 		sub |= SUB_RAW_VAL;
 	if (kind == K_PTE_VIA) {
 		vu = va_encode(via & ~0xfffull);
 		if (vu < 0 || (via & 0xfff) != (gpa & 0xfff))
-			sub |= SUB_B3;
+			sub |= SUB_RAW_ALL;
 	}
+	raw = sub & SUB_RAW_ALL;
 	put(w, 1, kind << 4 | sub);
-	put(w, sub & SUB_RAW_GPA ? 8 : 2, sub & SUB_RAW_GPA ? gpa : t);
-	put(w, sub & SUB_RAW_VAL ? 8 : 3, sub & SUB_RAW_VAL ? value : (uint64_t)e);
+	put(w, raw == SUB_RAW_ALL ? 8 : 2, raw == SUB_RAW_ALL ? gpa : t);
+	put(w, raw >= SUB_RAW_VAL ? 8 : 3, raw >= SUB_RAW_VAL ? value : (uint64_t)e);
 	if (kind == K_PTE_VIA)
-		put(w, sub & SUB_B3 ? 8 : 3, sub & SUB_B3 ? via : (uint64_t)vu);
+		put(w, raw == SUB_RAW_ALL ? 8 : 3, raw == SUB_RAW_ALL ? via : (uint64_t)vu);
 }
 
 long prog_encode(const struct program *p, uint8_t *buf, size_t cap)
@@ -505,7 +503,7 @@ long prog_encode(const struct program *p, uint8_t *buf, size_t cap)
 	for (int i = 0; i < p->n_prefault; i++) {
 		uint32_t c = p->prefault[i].count - 1;
 
-		put(&w, 1, K_PREFAULT << 4 | (c > 255 ? SUB_B3 : 0));
+		put(&w, 1, K_PREFAULT << 4 | (c > 255 ? SUB_LOW : 0));
 		put(&w, 2, p->prefault[i].gfn - LAYOUT_DATA_BASE / LAYOUT_PAGE_SIZE);
 		put(&w, c > 255 ? 2 : 1, c);
 	}
@@ -523,7 +521,7 @@ long prog_encode(const struct program *p, uint8_t *buf, size_t cap)
 		default:
 			u = va_encode(op->addr);
 			put(&w, 1, (op->kind == OP_INVLPG ? K_INVLPG : op->kind == OP_READ ? K_READ :
-				    op->kind == OP_WRITE ? K_WRITE : K_FETCH) << 4 | (u < 0 ? SUB_B3 : 0));
+				    op->kind == OP_WRITE ? K_WRITE : K_FETCH) << 4 | (u < 0 ? SUB_RAW : 0));
 			put(&w, u < 0 ? 8 : 3, u < 0 ? op->addr : (uint64_t)u);
 			break;
 		}
