@@ -44,10 +44,9 @@ int main(int argc, char **argv)
 	return rc;
 }
 #else
-__AFL_FUZZ_INIT();
+#include "fuzz/afl_map.h"
 
-extern uint8_t *__afl_area_ptr;
-extern uint32_t __afl_map_size;
+__AFL_FUZZ_INIT();
 
 int main(void)
 {
@@ -59,11 +58,12 @@ int main(void)
 
 	while (__AFL_LOOP(1000000)) {
 		size_t len = (size_t)__AFL_FUZZ_TESTCASE_LEN;
+		uint32_t size;
+		uint8_t *map = afl_map(&size);
+
 		/* Our features land in the upper half of the map, away from
 		 * the (few) edges of this driver. */
-		size_t half = __afl_map_size / 2;
-
-		engine_run(buf, len, __afl_area_ptr + half, half);
+		engine_run(buf, len, map + size / 2, size / 2);
 	}
 	return 0;
 }
