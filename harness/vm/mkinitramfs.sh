@@ -1,13 +1,14 @@
 #!/bin/bash
 # Build (cached) the base initramfs of the test VM and print its path.
 #
-#   harness/vm/mkinitramfs.sh [--stock | --variant DIR] [--out DIR]
+#   harness/vm/mkinitramfs.sh [--stock | --variant DIR] [--add FILE]... [--out DIR]
 #
 # The archive holds busybox-static, /init (harness/vm/init) and the KVM
 # modules with their dependencies: from DIR (kvm.ko, kvm-amd.ko,
 # kvm-intel.ko built by kernels/) when --variant is given, otherwise from
 # Debian's image package.  Dependencies (irqbypass, ccp, virtio_*) always
-# come from the stock module tree.  The load order is written to
+# come from the stock module tree.  Each --add FILE goes to /opt (the
+# agent, the BPF tracer).  The load order is written to
 # /lib/modules/kvm.list and /lib/modules/virtio.list, one file name a line.
 #
 # The result is build/vm/base-<hash>.cpio.gz, the hash taken over every
@@ -19,6 +20,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 out=$top/build/vm
 variant=
+adds=()
 
 die() { echo "harness/vm/mkinitramfs.sh: $*" >&2; exit 1; }
 
@@ -26,6 +28,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--stock) variant= ;;
 	--variant) [ $# -ge 2 ] || die "--variant needs a directory"; variant=$2; shift ;;
+	--add) [ -f "${2:-}" ] || die "--add '${2:-}': no such file"; adds+=("$2"); shift ;;
 	--out) [ $# -ge 2 ] || die "--out needs a directory"; out=$2; shift ;;
 	*) die "unknown argument '$1'" ;;
 	esac
@@ -74,6 +77,7 @@ for m in "${virtio_mods[@]}"; do add_mod "$m"; done
 # Cache key: every input's content.
 key=$( {
 	sha256sum "$busybox" "$here/init" "$0"
+	for f in "${adds[@]}"; do echo "${f##*/}"; sha256sum < "$f"; done
 	for n in "${order[@]}"; do echo "$n"; sha256sum < "${modpath[$n]}"; done
 } | sha256sum | cut -c1-16)
 img=$out/base-$key.cpio.gz
@@ -88,6 +92,7 @@ for a in $("$busybox" --list); do
 	[ "$a" = busybox ] || ln -s busybox "$stage/bin/$a"
 done
 cp "$here/init" "$stage/init"; chmod 755 "$stage/init"
+for f in "${adds[@]}"; do cp "$f" "$stage/opt/"; done
 : > "$stage/lib/modules/kvm.list"; : > "$stage/lib/modules/virtio.list"
 i=0
 for n in "${order[@]}"; do

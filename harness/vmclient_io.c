@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmclient requests: framing, one poll() loop over several VMs, and what
+ * happens when a VM dies under a request (finding, restart).
+ */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "harness/vmclient_int.h"
+
+#define MAX_VMS		16
+/* After a channel EOF, give QEMU this long to finish writing the console. */
+#define EXIT_GRACE_S	3.0
+
+static const char *const death_names[VMC_DEATH_COUNT] = {
+	[VMC_ALIVE] = "alive",
+	[VMC_WARN] = "warn",
+	[VMC_PANIC] = "panic",
+	[VMC_HANG] = "hang",
+	[VMC_QEMU_EXIT] = "qemu-exit",
+	[VMC_CHANNEL] = "channel",
+};
+
+const char *vmc_death_name(enum vmc_death d)
+{
+	return d < VMC_DEATH_COUNT ? death_names[d] : "?";
+}
+
+int vmc__fill(struct vmc *vm)
+{
+	for (;;) {
+		ssize_t n;
+
+		if (vm->rx_cap - vm->rx_len < 65536) {
+			size_t cap = vm->rx_cap ? vm->rx_cap * 2 : 1 << 20;
+			uint8_t *p = realloc(vm->rx, cap);
+
+			if (!p)
+				return -ENOMEM;
+			vm->rx = p;
+			vm->rx_cap = cap;
+		}
+		n = read(vm->fd, vm->rx + vm->rx_len, vm->rx_cap - vm->rx_len);
+		if (n > 0) {
+			vm->rx_len += n;
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		return -EPIPE;
+	}
+}
+
+int vmc__take_frame(struct vmc *vm, struct vmp_hdr *h, uint8_t **payload)
+{
+	if (vm->rx_len < sizeof(*h))
+		return 0;
+	memcpy(h, vm->rx, sizeof(*h));
+	if (h->magic != VMP_MAGIC || h->len > VMP_MAX_PAYLOAD || !h->type ||
+	    h->type >= VMP_TYPE_COUNT)
+		return -EPROTO;
+	if (vm->rx_len < sizeof(*h) + h->len)
+		return 0;
+	*payload = vm->rx + sizeof(*h);
+	return 1;
+}
+
+void vmc__consume(struct vmc *vm, size_t n)
+{
+	memmove(vm->rx, vm->rx + n, vm->rx_len - n);
+	vm->rx_len -= n;
+}
+
+static int set_tx(struct vmc *vm, uint16_t type, const void *a, size_t alen,
+		  const void *b, size_t blen)
+{
+	struct vmp_hdr h = {
+		.magic = VMP_MAGIC, .type = type, .seq = ++vm->seq,
+		.len = (uint32_t)(alen + blen),
+	};
+	uint8_t *p = realloc(vm->tx, sizeof(h) + alen + blen);
+
+	if (!p)
+		return -ENOMEM;
+	vm->tx = p;
+	memcpy(p, &h, sizeof(h));
+	if (alen)
+		memcpy(p + sizeof(h), a, alen);
+	if (blen)
+		memcpy(p + sizeof(h) + alen, b, blen);
+	vm->tx_len = sizeof(h) + alen + blen;
+	vm->tx_off = 0;
+	vm->want_seq = h.seq;
+	vm->req_type = type;
+	return 0;
+}
+
+static int flush_tx(struct vmc *vm)
+{
+	while (vm->tx_off < vm->tx_len) {
+		ssize_t n = write(vm->fd, vm->tx + vm->tx_off, vm->tx_len - vm->tx_off);
+
+		if (n > 0) {
+			vm->tx_off += n;
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (n < 0 && errno == EINTR)
+			continue;
+		return -EPIPE;
+	}
+	return 0;
+}
+
+/*
+ * The VM died under the request: make sure QEMU is gone (a hang is
+ * killed; a panic ends QEMU by itself, give it a moment to write the
+ * console), classify, and save the finding.  The restart comes later,
+ * for all dead VMs together.
+ */
+static void on_death(struct vmc *vm, enum vmc_death why)
+{
+	struct vmc_result *res = vm->res;
+	double end = vmc__now() + EXIT_GRACE_S;
+	char detail[256];
+	enum vmc_death d;
+	int exited = 0;
+
+	if (why != VMC_HANG) {
+		while (!(exited = vmc__reap(vm)) && vmc__now() < end)
+			usleep(10000);
+		/* QEMU gone by itself: its own exit, unless the console says more. */
+		if (exited)
+			why = VMC_QEMU_EXIT;
+	}
+	vmc__kill(vm);
+	d = vmc__classify(vm->console, why, detail, sizeof(detail));
+	if (d == VMC_QEMU_EXIT) {
+		int st = vm->qemu_status;
+
+		if (WIFSIGNALED(st))
+			snprintf(detail, sizeof(detail), "QEMU killed by signal %d, "
+				 "no panic on the console", WTERMSIG(st));
+		else
+			snprintf(detail, sizeof(detail), "QEMU exited with status %d, "
+				 "no panic on the console", WEXITSTATUS(st));
+	}
+	res->death = d;
+	res->seconds = vmc__now() - vm->t_req;
+	res->status = d == VMC_HANG ? -ETIMEDOUT : -EPIPE;
+	snprintf(res->detail, sizeof(res->detail), "%s", detail);
+	if (vmc__save_finding(vm, d, detail, vm->tx + sizeof(struct vmp_hdr),
+			      vm->tx_len - sizeof(struct vmp_hdr),
+			      res->finding, sizeof(res->finding)))
+		res->finding[0] = 0;
+	fprintf(stderr, "vmclient: '%s' died (%s: %s)%s%s\n", vm->variant,
+		vmc_death_name(d), detail, res->finding[0] ? "; finding " : "",
+		res->finding);
+	vm->done = 1;
+}
+
+/* Take the reply if it is complete: 1 taken, 0 not yet, <0 bad channel. */
+static int take_reply(struct vmc *vm)
+{
+	struct vmp_hdr h;
+	uint8_t *p;
+	int ret;
+
+	while ((ret = vmc__take_frame(vm, &h, &p)) == 1) {
+		if (h.seq != vm->want_seq) {
+			/* Not ours (cannot happen: one request at a time). */
+			vmc__consume(vm, sizeof(h) + h.len);
+			continue;
+		}
+		if (h.len > vm->reply_cap) {
+			uint8_t *r = realloc(vm->reply, h.len);
+
+			if (!r)
+				return -ENOMEM;
+			vm->reply = r;
+			vm->reply_cap = h.len;
+		}
+		memcpy(vm->reply, p, h.len);
+		vmc__consume(vm, sizeof(h) + h.len);
+		vm->res->type = h.type;
+		vm->res->err = h.status;
+		vm->res->payload = vm->reply;
+		vm->res->len = h.len;
+		vm->res->status = h.type == VMP_ERROR ? -EREMOTEIO : 0;
+		vm->res->seconds = vmc__now() - vm->t_req;
+		vm->done = 1;
+		return 1;
+	}
+	return ret;
+}
+
+static int request_many(struct vmc **vms, int n, uint16_t type,
+			const void *a, size_t alen, const void *b, size_t blen,
+			unsigned timeout_ms, struct vmc_result *res)
+{
+	int i, ret = 0;
+
+	if (n < 1 || n > MAX_VMS)
+		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		struct vmc *vm = vms[i];
+
+		memset(&res[i], 0, sizeof(res[i]));
+		vm->res = &res[i];
+		vm->done = 0;
+		if (!vm->ready || vm->fd < 0) {
+			res[i].status = -ENOTCONN;
+			vm->done = 1;
+			continue;
+		}
+		ret = set_tx(vm, type, a, alen, b, blen);
+		if (ret)
+			return ret;
+		vm->t_req = vmc__now();
+		vm->deadline = vm->t_req + timeout_ms / 1000.0;
+	}
+
+	for (;;) {
+		struct pollfd pfd[MAX_VMS];
+		int idx[MAX_VMS], np = 0;
+		double now = vmc__now(), wait = 0.1;
+
+		for (i = 0; i < n; i++) {
+			struct vmc *vm = vms[i];
+
+			if (vm->done)
+				continue;
+			if (vm->tx_off < vm->tx_len && flush_tx(vm)) {
+				on_death(vm, VMC_CHANNEL);
+				continue;
+			}
+			if (vm->deadline - now < wait)
+				wait = vm->deadline - now;
+			idx[np] = i;
+			pfd[np++] = (struct pollfd){
+				.fd = vm->fd,
+				.events = POLLIN | (vm->tx_off < vm->tx_len ? POLLOUT : 0),
+			};
+		}
+		if (!np)
+			break;
+		poll(pfd, np, wait > 0 ? (int)(wait * 1000) + 1 : 0);
+		for (i = 0; i < np; i++) {
+			struct vmc *vm = vms[idx[i]];
+			int r = 0;
+
+			if (pfd[i].revents & (POLLIN | POLLHUP | POLLERR))
+				r = vmc__fill(vm);
+			if (r == 0 || vm->rx_len)
+				r = take_reply(vm) < 0 ? -EPROTO : r;
+			if (vm->done)
+				continue;
+			if (r < 0)
+				on_death(vm, VMC_CHANNEL);
+			else if (vmc__reap(vm))
+				on_death(vm, VMC_QEMU_EXIT);
+			else if (vmc__now() > vm->deadline)
+				on_death(vm, VMC_HANG);
+		}
+	}
+
+	/* Restart the dead together: their boots overlap. */
+	{
+		struct vmc *dead[MAX_VMS];
+		int nd = 0;
+
+		for (i = 0; i < n; i++)
+			if (res[i].death != VMC_ALIVE && !vmc__launch(vms[i]))
+				dead[nd++] = vms[i];
+		if (nd)
+			vmc__wait_ready(dead, nd);
+		for (i = 0; i < n; i++) {
+			if (res[i].death == VMC_ALIVE)
+				continue;
+			res[i].restarted = vms[i]->ready;
+			if (vms[i]->ready)
+				vms[i]->restarts++;
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (res[i].status)
+			return res[i].status;
+	return 0;
+}
+
+int vmc_ping(struct vmc *vm, unsigned timeout_ms, struct vmc_result *res)
+{
+	static const char msg[] = "mmufuzz ping";
+	int ret = request_many(&vm, 1, VMP_PING, msg, sizeof(msg), NULL, 0,
+			       timeout_ms, res);
+
+	if (ret)
+		return ret;
+	if (res->type != VMP_PONG || res->len != sizeof(msg) ||
+	    memcmp(res->payload, msg, sizeof(msg)))
+		return -EPROTO;
+	return 0;
+}
+
+int vmc_exec(struct vmc *vm, const char *const argv[], unsigned timeout_ms,
+	     int *wstatus, struct vmc_result *res)
+{
+	char buf[8192];
+	size_t len = 0;
+	int i, ret;
+
+	for (i = 0; argv[i]; i++) {
+		size_t l = strlen(argv[i]) + 1;
+
+		if (len + l > sizeof(buf))
+			return -E2BIG;
+		memcpy(buf + len, argv[i], l);
+		len += l;
+	}
+	if (!len)
+		return -EINVAL;
+	ret = request_many(&vm, 1, VMP_EXEC, buf, len, NULL, 0, timeout_ms, res);
+	if (ret)
+		return ret;
+	if (res->type != VMP_EXEC_DONE || res->len < 4)
+		return -EPROTO;
+	memcpy(wstatus, res->payload, 4);
+	return 0;
+}
+
+int vmc_run_many(struct vmc **vms, int n, const struct program *p,
+		 unsigned timeout_ms, struct run_obs *obs, struct vmc_result *res)
+{
+	struct vmp_run_req req = { .flags = 0, .timeout_ms = timeout_ms / 2 };
+	int i, ret, first = 0;
+
+	ret = request_many(vms, n, VMP_RUN, &req, sizeof(req), p, sizeof(*p),
+			   timeout_ms, res);
+	if (ret < 0 && ret != -EPIPE && ret != -ETIMEDOUT && ret != -EREMOTEIO &&
+	    ret != -ENOTCONN)
+		return ret;
+	for (i = 0; i < n; i++) {
+		memset(&obs[i], 0, sizeof(obs[i]));
+		if (res[i].status == 0 && (res[i].type != VMP_RUN_DONE ||
+					   res[i].len < sizeof(obs[i])))
+			res[i].status = -EPROTO;
+		if (res[i].status == 0)
+			memcpy(&obs[i], res[i].payload, sizeof(obs[i]));
+		if (res[i].status && !first)
+			first = res[i].status;
+	}
+	return first;
+}
+
+int vmc_run(struct vmc *vm, const struct program *p, unsigned timeout_ms,
+	    struct run_obs *obs, struct vmc_result *res)
+{
+	return vmc_run_many(&vm, 1, p, timeout_ms, obs, res);
+}
