@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers for the oracle's hand-derived cases (tests/test_oracle_*.c):
+ * build a program with a standard page-table layout per mode, evaluate it
+ * and assert on one op's allowed set.  Every case cites the manual rule
+ * it encodes; every rule has a case where it fires and one where it does
+ * not.
+ */
+#ifndef MMUFUZZ_TEST_ORACLE_H
+#define MMUFUZZ_TEST_ORACLE_H
+
+#include <string.h>
+#include "check.h"
+#include "oracles/oracle.h"
+
+static struct program P;
+static struct oracle_result R;
+static struct oracle_cpu CPU;
+static unsigned n_cases;
+
+#define RW	(PTE_P | PTE_RW)
+#define URW	(PTE_P | PTE_RW | PTE_US)
+#define VA32	0x00400000ull		/* 32-bit layout probe VA: PDE 1 */
+#define VAPAE	0x40000000ull		/* PAE layout probe VA: PDPTE 1 */
+#define VALM	0x8000000000ull		/* 4-level layout probe VA: PML4E 1 */
+#define FRAME	0x500000ull		/* data frame the layouts map (gfn 0x500) */
+#define FRAME2	0x600000ull
+#define CR0_PGON 0x80000031ull
+#define CR0_WPON 0x80010031ull
+
+static inline void t_begin(enum prog_start st)
+{
+	prog_init_empty(&P);
+	P.start = st;
+	oracle_cpu_default(&CPU, VENDOR_AMD);
+	n_cases++;
+}
+
+static inline void t_init(uint64_t gpa, int w, uint64_t v) { prog_add_init(&P, gpa, w, v); }
+static inline int t_op(enum prog_op_kind k, uint64_t value, uint64_t addr)
+{
+	prog_add_op(&P, k, value, addr);
+	return P.n_ops - 1;
+}
+static inline int t_pte(uint64_t gpa, int w, uint64_t v, uint64_t via)
+{
+	prog_add_pte(&P, gpa, w, v, via);
+	return P.n_ops - 1;
+}
+static inline void t_run(void) { oracle_eval_cpu(&P, &CPU, &R); }
+
+/*
+ * 32-bit layout: PD 0x200000 (PDE0 = harness, PDE1 -> PT 0x201000 with
+ * pde flags), PT[0] -> FRAME with pte flags; VA32 is the probe VA.
+ * Paging is NOT enabled yet: t_pg32_on() does CR3 + CR0.
+ */
+static inline void t_layout32(uint64_t pde, uint64_t pte)
+{
+	t_init(0x200000, 4, HARNESS_PDE32);
+	t_init(0x200004, 4, 0x201000 | pde);
+	t_init(0x201000, 4, FRAME | pte);
+}
+static inline void t_pg32_on(uint64_t cr0)
+{
+	t_op(OP_CR3, 0x200000, 0);
+	t_op(OP_CR0, cr0, 0);
+}
+
+/* PAE layout: PDPT 0x202000 ([0] harness, [1] -> PD 0x203000), PD[0] ->
+ * PT 0x204000 (pde flags), PT[0] -> FRAME (pte flags); VAPAE. */
+static inline void t_layoutpae(uint64_t pde, uint64_t pte)
+{
+	t_init(0x202000, 8, HARNESS_PDPTE_PAE);
+	t_init(0x202008, 8, 0x203000 | PTE_P);
+	t_init(0x203000, 8, 0x204000 | pde);
+	t_init(0x204000, 8, FRAME | pte);
+}
+static inline void t_pae_on(uint64_t cr4, uint64_t cr0)
+{
+	t_op(OP_CR3, 0x202000, 0);
+	t_op(OP_CR4, cr4 | 0x20, 0);
+	t_op(OP_CR0, cr0, 0);
+}
+
+/* 4-level layout (start LM64, CR3 = LOW_PML4): PML4[1] -> PDPT 0x205000,
+ * PDPT[0] -> PD 0x206000, PD[0] -> PT 0x207000, PT[0] -> FRAME; VALM. */
+static inline void t_layoutlm(uint64_t pml4e, uint64_t pdpte, uint64_t pde, uint64_t pte)
+{
+	t_init(LAYOUT_LOW_PML4 + 8, 8, 0x205000 | pml4e);
+	t_init(0x205000, 8, 0x206000 | pdpte);
+	t_init(0x206000, 8, 0x207000 | pde);
+	t_init(0x207000, 8, FRAME | pte);
+}
+
+static inline const struct op_expect *E(int i) { return &R.ops[i]; }
+
+static inline int has_out(int i, const struct outcome *want)
+{
+	const struct op_expect *e = E(i);
+
+	for (unsigned k = 0; k < e->n_out; k++) {
+		const struct outcome *o = &e->out[k];
+
+		if (o->kind != want->kind)
+			continue;
+		if (o->kind == OUT_EXCEPTION &&
+		    (o->vector != want->vector || o->error_code != want->error_code ||
+		     (o->vector == 14 && o->cr2 != want->cr2)))
+			continue;
+		if (o->kind == OUT_DONE && want->value_mask &&
+		    ((o->value ^ want->value) & o->value_mask))
+			continue;
+		if (o->kind == OUT_MMIO && o->gpa != want->gpa)
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
+static inline int has_tag(int i, uint64_t gpa)
+{
+	return has_out(i, &(struct outcome){ .kind = OUT_DONE, .value = READ_TAG(gpa >> 12),
+					     .value_mask = 0xFFFFFFFF });
+}
+static inline int has_ftag(int i, uint64_t gpa)
+{
+	return has_out(i, &(struct outcome){ .kind = OUT_DONE, .value = FETCH_TAG(gpa >> 12),
+					     .value_mask = 0xFFFFFFFF });
+}
+static inline int has_pf(int i, uint32_t ec, uint64_t cr2)
+{
+	return has_out(i, &(struct outcome){ .kind = OUT_EXCEPTION, .vector = 14,
+					     .error_code = ec, .cr2 = cr2 });
+}
+static inline int has_gp(int i)
+{
+	return has_out(i, &(struct outcome){ .kind = OUT_EXCEPTION, .vector = 13 });
+}
+static inline int has_done(int i)
+{
+	return has_out(i, &(struct outcome){ .kind = OUT_DONE });
+}
+static inline int has_mmio(int i, uint64_t gpa)
+{
+	return has_out(i, &(struct outcome){ .kind = OUT_MMIO, .gpa = gpa });
+}
+static inline int nout(int i) { return E(i)->n_out; }
+
+/* Exactly one allowed outcome and it is ... */
+#define ONLY_TAG(i, gpa)	(nout(i) == 1 && has_tag(i, gpa))
+#define ONLY_PF(i, ec, va)	(nout(i) == 1 && has_pf(i, ec, va))
+#define ONLY_GP(i)		(nout(i) == 1 && has_gp(i))
+#define ONLY_DONE(i)		(nout(i) == 1 && has_done(i))
+
+#endif /* MMUFUZZ_TEST_ORACLE_H */
