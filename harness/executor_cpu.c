@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The guest CPU: KVM_GET_SUPPORTED_CPUID, filtered down to what the
+ * oracle models (oracles/oracle.h, struct oracle_cpu), then set on the
+ * vCPU.  The profile is derived from the very entries that were set, so
+ * the verdict judges the CPU the guest really had.
+ *
+ * Hidden on purpose (the oracle treats their CR4/EFER bits as reserved):
+ * PCID, XSAVE/OSXSAVE, FSGSBASE, UMIP, PKU, LA57, VMX, SMX, SVM, and also
+ * PKS and CET (they change page permissions).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include "executor_int.h"
+
+#define CPUID_MAX_ENT 256
+#define BIT(n) (1u << (n))
+
+static struct kvm_cpuid_entry2 *leaf(struct kvm_cpuid2 *c, uint32_t fn, uint32_t idx)
+{
+	for (uint32_t i = 0; i < c->nent; i++)
+		if (c->entries[i].function == fn &&
+		    (!(c->entries[i].flags & KVM_CPUID_FLAG_SIGNIFCANT_INDEX) ||
+		     c->entries[i].index == idx))
+			return &c->entries[i];
+	return NULL;
+}
+
+static void set_vendor(struct kvm_cpuid_entry2 *e, const char *id)
+{
+	memcpy(&e->ebx, id, 4);
+	memcpy(&e->edx, id + 4, 4);
+	memcpy(&e->ecx, id + 8, 4);
+}
+
+static void hide(struct kvm_cpuid2 *c)
+{
+	struct kvm_cpuid_entry2 *e;
+
+	if ((e = leaf(c, 1, 0)))	/* VMX, SMX, PCID, XSAVE, OSXSAVE */
+		e->ecx &= ~(BIT(5) | BIT(6) | BIT(17) | BIT(26) | BIT(27));
+	if ((e = leaf(c, 7, 0))) {
+		e->ebx &= ~BIT(0);	/* FSGSBASE */
+		/* UMIP, PKU, OSPKE, CET_SS, LA57, PKS */
+		e->ecx &= ~(BIT(2) | BIT(3) | BIT(4) | BIT(7) | BIT(16) | BIT(31));
+		e->edx &= ~BIT(20);	/* CET_IBT */
+	}
+	if ((e = leaf(c, 0x80000001, 0)))
+		e->ecx &= ~BIT(2);	/* SVM */
+}
+
+static void profile(struct executor *ex)
+{
+	struct kvm_cpuid2 *c = ex->cpuid;
+	struct oracle_cpu *p = &ex->cpu;
+	struct executor_cpu *info = &ex->cpu_info;
+	struct kvm_cpuid_entry2 *e0 = leaf(c, 0, 0), *e1 = leaf(c, 1, 0), *e7 = leaf(c, 7, 0);
+	struct kvm_cpuid_entry2 *x1 = leaf(c, 0x80000001, 0), *x8 = leaf(c, 0x80000008, 0);
+	uint32_t d1 = e1 ? e1->edx : 0, b7 = e7 ? e7->ebx : 0, dx1 = x1 ? x1->edx : 0;
+
+	memset(p, 0, sizeof(*p));
+	memset(info, 0, sizeof(*info));
+	if (e0) {
+		memcpy(info->vendor_id, &e0->ebx, 4);
+		memcpy(info->vendor_id + 4, &e0->edx, 4);
+		memcpy(info->vendor_id + 8, &e0->ecx, 4);
+	}
+	p->vendor = strcmp(info->vendor_id, "GenuineIntel") == 0 ? VENDOR_INTEL : VENDOR_AMD;
+	p->maxphyaddr = x8 ? (x8->eax & 0xff) : 36;
+	p->features = ((d1 & BIT(3)) ? ORACLE_F_PSE : 0) |
+		      ((d1 & BIT(6)) ? ORACLE_F_PAE : 0) |
+		      ((d1 & BIT(13)) ? ORACLE_F_PGE : 0) |
+		      ((d1 & BIT(17)) ? ORACLE_F_PSE36 : 0) |
+		      ((dx1 & BIT(20)) ? ORACLE_F_NX : 0) |
+		      ((b7 & BIT(7)) ? ORACLE_F_SMEP : 0) |
+		      ((b7 & BIT(20)) ? ORACLE_F_SMAP : 0) |
+		      ((dx1 & BIT(26)) ? ORACLE_F_1G : 0) |
+		      ((dx1 & BIT(29)) ? ORACLE_F_LM : 0);
+	info->missing = ORACLE_DEFAULT_FEATURES & ~p->features;
+	/* As KVM's __cr4_reserved_bits(): VME..OSXMMEXCPT always valid, the
+	 * rest per CPUID (all hidden above but SMEP/SMAP). */
+	info->cr4_valid = 0x7ff;
+	if (p->features & ORACLE_F_SMEP)
+		info->cr4_valid |= BIT(20);
+	if (p->features & ORACLE_F_SMAP)
+		info->cr4_valid |= BIT(21);
+	info->efer_valid = 1;			/* SCE */
+	if (p->features & ORACLE_F_LM)
+		info->efer_valid |= BIT(8) | BIT(10);
+	if (p->features & ORACLE_F_NX)
+		info->efer_valid |= BIT(11);
+	if (dx1 & BIT(25))
+		info->efer_valid |= BIT(14);	/* FFXSR */
+}
+
+int executor_cpuid_init(struct executor *ex, char *err, size_t errlen)
+{
+	struct kvm_cpuid2 *c;
+	struct kvm_cpuid_entry2 *e;
+
+	c = calloc(1, sizeof(*c) + CPUID_MAX_ENT * sizeof(c->entries[0]));
+	if (!c) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	c->nent = CPUID_MAX_ENT;
+	if (ioctl(ex->kvm_fd, KVM_GET_SUPPORTED_CPUID, c) < 0) {
+		int r = -errno;
+
+		snprintf(err, errlen, "KVM_GET_SUPPORTED_CPUID: %s", strerror(errno));
+		free(c);
+		return r;
+	}
+	ex->cpuid = c;
+	if (ex->opts.vendor >= 0 && (e = leaf(c, 0, 0)))
+		set_vendor(e, ex->opts.vendor == VENDOR_INTEL ? "GenuineIntel" : "AuthenticAMD");
+	hide(c);
+	profile(ex);
+	return 0;
+}
