@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Oracle cases: TLB and paging-structure-cache freedom (SDM 4.10, APM
+ * 5.5) and the harness checks prog_check() relies on (layout.h).
+ */
+#include "test_oracle.h"
+
+/* PAE layout + PT[0] of VAPAE rewritten to FRAME2 by a direct store. */
+static int remap_pae(uint64_t pte_flags)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, pte_flags);
+	t_pae_on(0, CR0_PGON);
+	t_op(OP_READ, 0, VAPAE);
+	return t_pte(0x204000, 8, FRAME2 | pte_flags, 0);
+}
+
+/* SDM 4.10.4.3 (delayed invalidation): after a PTE write without
+ * invalidation the old or the new translation may be used ... */
+static void tlb_stale_pte(void)
+{
+	remap_pae(RW);
+	int i = t_op(OP_READ, 0, VAPAE);
+	t_run();
+	CHECK(nout(i) == 2 && has_tag(i, FRAME) && has_tag(i, FRAME2), "stale PTE: {old, new}");
+}
+
+/* ... until INVLPG of that page (SDM 4.10.4.1). */
+static void tlb_invlpg(void)
+{
+	remap_pae(RW);
+	t_op(OP_INVLPG, 0, VAPAE);
+	int i = t_op(OP_READ, 0, VAPAE);
+	t_run();
+	CHECK(ONLY_TAG(i, FRAME2), "INVLPG: only the new translation");
+}
+
+/* SDM 4.10.4.1: INVLPG of another page leaves this one cached. */
+static void tlb_invlpg_other(void)
+{
+	remap_pae(RW);
+	t_op(OP_INVLPG, 0, VAPAE + 0x1000);
+	int i = t_op(OP_READ, 0, VAPAE);
+	t_run();
+	CHECK(nout(i) == 2, "INVLPG of the next page: old translation may remain");
+}
+
+/* SDM 4.10.4.1: MOV to CR3 invalidates non-global entries. */
+static void tlb_cr3_flush(void)
+{
+	remap_pae(RW);
+	t_op(OP_CR3, 0x202000, 0);
+	int i = t_op(OP_READ, 0, VAPAE);
+	t_run();
+	CHECK(ONLY_TAG(i, FRAME2), "MOV CR3 flushes non-global");
+}
+
+/* SDM 4.10.2.4: global translations (G = 1, CR4.PGE = 1) survive CR3. */
+static void tlb_global_survives_cr3(void)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW | PTE_G);
+	t_pae_on(0x80, CR0_PGON);
+	t_op(OP_READ, 0, VAPAE);
+	t_pte(0x204000, 8, FRAME2 | RW | PTE_G, 0);
+	t_op(OP_CR3, 0x202000, 0);
+	int i = t_op(OP_READ, 0, VAPAE);
+	t_run();
+	CHECK(nout(i) == 2 && has_tag(i, FRAME), "global entry survives MOV CR3");
+}
+
+/* Without CR4.PGE the G bit means nothing: CR3 flushes it. */
+static void tlb_g_without_pge(void)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW | PTE_G);
+	t_pae_on(0, CR0_PGON);
+	t_op(OP_READ, 0, VAPAE);
+	t_pte(0x204000, 8, FRAME2 | RW | PTE_G, 0);
+	t_op(OP_CR3, 0x202000, 0);
+	int i = t_op(OP_READ, 0, VAPAE);
+	t_run();
+	CHECK(ONLY_TAG(i, FRAME2), "G without PGE: flushed by MOV CR3");
+}
+
+/* SDM 4.10.4.1: MOV to CR4 that changes PGE flushes globals too. */
+static void tlb_pge_toggle(void)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW | PTE_G);
+	t_pae_on(0x80, CR0_PGON);
+	t_op(OP_READ, 0, VAPAE);
+	t_pte(0x204000, 8, FRAME2 | RW | PTE_G, 0);
+	t_op(OP_CR4, 0x20, 0);
+	int i = t_op(OP_READ, 0, VAPAE);
+	t_run();
+	CHECK(ONLY_TAG(i, FRAME2), "PGE toggle flushes global entries");
+}
+
+/* SDM 4.10.4.1: MOV to CR0 that changes PG flushes everything. */
+static void tlb_pg_toggle(void)
+{
+	remap_pae(RW);
+	t_op(OP_CR0, 0x31, 0);
+	t_op(OP_CR0, CR0_PGON, 0);
+	int i = t_op(OP_READ, 0, VAPAE);
+	t_run();
+	CHECK(ONLY_TAG(i, FRAME2) && R.harness_ok, "paging off/on flushes");
+}
+
+/* SDM 4.10.3: paging-structure caches may keep a stale PDE: the walk
+ * may continue through the old page table. */
+static void tlb_stale_pde(void)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW);
+	t_init(0x209000, 8, FRAME2 | RW);
+	t_pae_on(0, CR0_PGON);
+	t_op(OP_READ, 0, VAPAE);
+	t_pte(0x203000, 8, 0x209000 | RW, 0);
+	int i = t_op(OP_READ, 0, VAPAE);
+	t_op(OP_INVLPG, 0, VAPAE);
+	int j = t_op(OP_READ, 0, VAPAE);
+	t_run();
+	CHECK(nout(i) == 2 && has_tag(i, FRAME) && has_tag(i, FRAME2), "stale PDE: old or new PT");
+	CHECK(ONLY_TAG(j, FRAME2), "INVLPG drops the PDE-cache entry too");
+}
+
+/* SDM 4.10.2.3 / 4.10.3.1: no TLB entry for a translation that faulted
+ * (P = 0): making it present needs no invalidation. */
+static void tlb_not_present_not_cached(void)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, 0);
+	t_pae_on(0, CR0_PGON);
+	t_op(OP_READ, 0, VAPAE);
+	t_pte(0x204000, 8, FRAME | RW, 0);
+	int i = t_op(OP_READ, 0, VAPAE);
+	t_run();
+	CHECK(ONLY_TAG(i, FRAME), "not-present is never cached");
+}
+
+/* SDM 4.10.4.3: stale permissions: R/W -> R/O without INVLPG, the write
+ * may still succeed or fault. */
+static void tlb_stale_rights(void)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW);
+	t_pae_on(0, CR0_WPON);
+	t_op(OP_WRITE, 0, VAPAE);
+	t_pte(0x204000, 8, FRAME | PTE_P, 0);
+	int i = t_op(OP_WRITE, 0, VAPAE);
+	t_run();
+	CHECK(nout(i) == 2 && has_tag(i, FRAME) && has_pf(i, 0x3, VAPAE) && R.harness_ok,
+	      "stale R/W: {done, #PF P|W}");
+}
+
+/* SDM 4.10.4.1: setting CR4.SMEP flushes non-global entries. */
+static void tlb_smep_set(void)
+{
+	remap_pae(RW);
+	t_op(OP_CR4, 0x20 | (1u << 20), 0);
+	int i = t_op(OP_READ, 0, VAPAE);
+	t_run();
+	CHECK(ONLY_TAG(i, FRAME2), "CR4.SMEP 0->1 flushes");
+}
+
+/* layout.h: direct stores may not change harness entries of the fixed
+ * tables; free entries are fine. */
+static void harness_protected_store(void)
+{
+	t_begin(START_PM32);
+	int i = t_pte(LAYOUT_LOW_PT32 + 8, 4, 0, 0);
+	t_run();
+	CHECK(!R.harness_ok && R.harness_op == i, "store into LOW_PT32: harness broken");
+	t_begin(START_PM32);
+	t_pte(LAYOUT_LOW_PD64 + 16, 8, 0x204000 | RW, 0);
+	t_pte(LAYOUT_LOW_PT32 + 8, 4, HARNESS_PTE32(2), 0);	/* same value: no change */
+	t_run();
+	CHECK(R.harness_ok, "store into free LOW_PD64[2], same-value harness store: fine");
+}
+
+/* layout.h: stores only into the arena and the fixed tables. */
+static void harness_store_outside(void)
+{
+	t_begin(START_PM32);
+	int i = t_pte(LAYOUT_SCRATCH_BASE, 4, 1, 0);
+	t_run();
+	CHECK(!R.harness_ok && R.harness_op == i, "store to stub memory: harness broken");
+	t_begin(START_PM32);
+	t_init(LAYOUT_LOW_PML4, 8, 0);
+	t_run();
+	CHECK(!R.harness_ok && R.harness_op == -1, "init store into a harness entry: broken");
+}
+
+/* layout.h: the top-level table in use carries the mode's harness entry. */
+static void harness_top_entry(void)
+{
+	t_begin(START_PM32);
+	t_op(OP_CR3, 0x210000, 0);
+	int i = t_op(OP_CR0, CR0_PGON, 0);
+	t_run();
+	CHECK(!R.harness_ok && R.harness_op == i, "32-bit PD without harness PDE 0");
+	t_begin(START_LM64);
+	t_init(0x210000, 8, HARNESS_PML4E);
+	t_op(OP_CR3, 0x210000, 0);
+	i = t_op(OP_READ, 0, 0x500000);
+	t_run();
+	CHECK(R.harness_ok && ONLY_PF(i, 0, 0x500000), "PML4 with harness entry 0: fine, VA 5 MiB unmapped");
+}
+
+/* layout.h: a fetch must land on a data frame. */
+static void harness_fetch_target(void)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW);
+	t_init(0x204008, 8, 0x204000 | RW);
+	t_pae_on(0, CR0_PGON);
+	int i = t_op(OP_FETCH, 0, VAPAE + 0x1000);
+	t_run();
+	CHECK(!R.harness_ok && R.harness_op == i, "fetch from a page table: harness broken");
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW);
+	t_pae_on(0, CR0_PGON);
+	t_op(OP_FETCH, 0, VAPAE);
+	t_run();
+	CHECK(R.harness_ok, "fetch from a data frame: fine");
+}
+
+/* The stub runs in protected mode: CR0.PE = 0 breaks it. */
+static void harness_real_mode(void)
+{
+	t_begin(START_PM32);
+	int i = t_op(OP_CR0, 0x30, 0);
+	t_run();
+	CHECK(!R.harness_ok && R.harness_op == i, "CR0.PE = 0 breaks the harness");
+}
+
+/* An alias store (OP_PTE via VA) is an ordinary write: it walks, and an
+ * unambiguous one changes the table. */
+static void alias_store(void)
+{
+	t_begin(START_PM32);
+	t_layout32(RW, RW);
+	t_init(0x201004, 4, 0x201000 | RW);		/* VA32+0x1000 -> the PT */
+	t_pg32_on(CR0_PGON);
+	int s = t_pte(0x201000, 4, FRAME2 | RW, VA32 + 0x1000);
+	t_op(OP_INVLPG, 0, VA32);
+	int i = t_op(OP_READ, 0, VA32);
+	t_run();
+	CHECK(ONLY_DONE(s) && ONLY_TAG(i, FRAME2) && R.harness_ok, "alias store rewrites the PTE");
+}
+
+/* ... and through a read-only alias with WP = 1 it faults (P|W) and
+ * changes nothing. */
+static void alias_store_ro(void)
+{
+	t_begin(START_PM32);
+	t_layout32(RW, RW);
+	t_init(0x201004, 4, 0x201000 | PTE_P);
+	t_pg32_on(CR0_WPON);
+	int s = t_pte(0x201000, 4, FRAME2 | RW, VA32 + 0x1000);
+	int i = t_op(OP_READ, 0, VA32);
+	t_run();
+	CHECK(ONLY_PF(s, 0x3, VA32 + 0x1000) && ONLY_TAG(i, FRAME) && R.harness_ok,
+	      "alias store through R/O mapping faults, table unchanged");
+}
+
+/* An alias store whose translation is stale-ambiguous cannot be followed
+ * by the model: prog_check must reject it. */
+static void alias_store_ambiguous(void)
+{
+	t_begin(START_PM32);
+	t_layout32(RW, RW);
+	t_init(0x201004, 4, 0x201000 | RW);
+	t_init(0x201008, 4, 0x202000 | RW);
+	t_pg32_on(CR0_PGON);
+	t_pte(0x201000, 4, FRAME | RW, VA32 + 0x1000);	/* caches alias -> 0x201000 */
+	t_pte(0x201004, 4, 0x202000 | RW, 0);		/* remap alias, no INVLPG */
+	int s = t_pte(0x201000, 4, FRAME2 | RW, VA32 + 0x1000);
+	t_run();
+	CHECK(!R.harness_ok && R.harness_op == s, "alias store through stale alias: rejected");
+}
+
+/* Reads of other harness memory: value not modelled; beyond RAM: MMIO. */
+static void probe_classes(void)
+{
+	t_begin(START_PM32);
+	t_layout32(RW, RW);
+	t_init(0x201004, 4, LAYOUT_SCRATCH_BASE | RW);
+	t_init(0x201008, 4, 0x3000000 | RW);
+	t_pg32_on(CR0_PGON);
+	int i = t_op(OP_READ, 0, VA32 + 0x1000);
+	int j = t_op(OP_READ, 0, VA32 + 0x2010);
+	t_run();
+	CHECK(nout(i) == 1 && E(i)->out[0].kind == OUT_ANY_VALUE, "stub memory: any value");
+	CHECK(nout(j) == 1 && has_mmio(j, 0x3000010), "unbacked gpa: MMIO with gpa");
+}
+
+int main(void)
+{
+	tlb_stale_pte();
+	tlb_invlpg();
+	tlb_invlpg_other();
+	tlb_cr3_flush();
+	tlb_global_survives_cr3();
+	tlb_g_without_pge();
+	tlb_pge_toggle();
+	tlb_pg_toggle();
+	tlb_stale_pde();
+	tlb_not_present_not_cached();
+	tlb_stale_rights();
+	tlb_smep_set();
+	harness_protected_store();
+	harness_store_outside();
+	harness_top_entry();
+	harness_fetch_target();
+	harness_real_mode();
+	alias_store();
+	alias_store_ro();
+	alias_store_ambiguous();
+	probe_classes();
+	printf("oracle TLB/harness cases: %u\n", n_cases);
+	return check_summary("test_oracle_tlb");
+}
