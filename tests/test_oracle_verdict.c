@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Oracle cases: oracle_verdict() flags an observation only when it lies
+ * outside the allowed set, names the op, the vendor profile and carries
+ * the walk; and the human output is what a KVM developer reads.
+ */
+#include <stdlib.h>
+#include "test_oracle.h"
+
+static struct run_obs OBS;
+
+/* An observation that picks outcome k (or the first) of every op. */
+static void obs_from_expect(unsigned pick)
+{
+	memset(&OBS, 0, sizeof(OBS));
+	OBS.exit = RUN_COMPLETED;
+	OBS.n_ops = R.n_ops;
+	for (unsigned i = 0; i < R.n_ops; i++) {
+		const struct op_expect *e = &R.ops[i];
+		const struct outcome *o = &e->out[pick < e->n_out ? pick : 0];
+		struct op_obs *b = &OBS.ops[i];
+
+		switch (o->kind) {
+		case OUT_DONE:
+		case OUT_ANY_VALUE:
+			b->status = OPS_DONE;
+			b->value = o->value;
+			break;
+		case OUT_EXCEPTION:
+			b->status = OPS_EXCEPTION;
+			b->vector = o->vector;
+			b->error_code = o->error_code;
+			b->cr2 = o->cr2;
+			break;
+		case OUT_MMIO:
+			b->status = OPS_MMIO;
+			b->mmio_gpa = o->gpa;
+			break;
+		}
+	}
+	OBS.cr0 = R.cr0;
+	OBS.cr3 = R.cr3;
+	OBS.cr4 = R.cr4;
+	OBS.efer = R.efer;
+}
+
+/* The stale-PTE program of SDM 4.10.4.3: read may see old or new. */
+static int stale_program(void)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW);
+	t_pae_on(0, CR0_PGON);
+	t_op(OP_READ, 0, VAPAE);
+	t_pte(0x204000, 8, FRAME2 | RW, 0);
+	int i = t_op(OP_READ, 0, VAPAE);
+	t_run();
+	return i;
+}
+
+/* Every member of the allowed set is accepted (SDM 4.10.4.3 freedom). */
+static void verdict_accepts_set(void)
+{
+	stale_program();
+	obs_from_expect(0);
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "first allowed outcome accepted");
+	obs_from_expect(1);
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "second allowed outcome accepted");
+}
+
+/* An observation outside the set is a violation with op, vendor, walk. */
+static void verdict_flags_outside(void)
+{
+	struct verdict v;
+	int i = stale_program();
+
+	obs_from_expect(0);
+	OBS.ops[i].value = READ_TAG(0x700);	/* a frame no translation reaches */
+	CHECK(oracle_verdict(&P, &R, &OBS, &v) == 1 && v.n == 1 && v.v[0].op == i,
+	      "wrong frame flagged at op %d", i);
+	CHECK(strstr(v.v[0].what, "AMD") && v.v[0].expect.n_walk == 3 &&
+	      v.v[0].expect.n_out == 2 && v.v[0].observed.value == READ_TAG(0x700),
+	      "violation names the profile, carries set, observation, walk: %s", v.v[0].what);
+}
+
+/* SDM 4.8: A/D bits seen through an alias are not judged. */
+static void verdict_ad_masked(void)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW);
+	t_init(0x204008, 8, 0x204000 | RW);
+	t_pae_on(0, CR0_PGON);
+	t_op(OP_READ, 0, VAPAE);
+	int i = t_op(OP_READ, 0, VAPAE + 0x1000);
+	t_run();
+	obs_from_expect(0);
+	OBS.ops[i].value = FRAME | RW | PTE_A;
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "A bit set in PTE read: accepted");
+	OBS.ops[i].value = FRAME | PTE_P | PTE_A;
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "R/W bit lost in PTE read: flagged");
+}
+
+/* #PF must match vector, error code and CR2 (SDM 4.7). */
+static void verdict_pf_fields(void)
+{
+	t_begin(START_PM32);
+	t_layout32(RW, 0);
+	t_pg32_on(CR0_PGON);
+	int i = t_op(OP_READ, 0, VA32 + 8);
+	t_run();
+	obs_from_expect(0);
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "exact #PF accepted");
+	OBS.ops[i].cr2 = VA32;
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "wrong CR2 flagged");
+	obs_from_expect(0);
+	OBS.ops[i].error_code = 0x8;
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "wrong error code flagged");
+	obs_from_expect(0);
+	OBS.ops[i].status = OPS_DONE;
+	OBS.ops[i].value = READ_TAG(0x500);
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "missing #PF flagged");
+}
+
+/* A #GP the model predicts must happen, and the final state must match
+ * (SDM 4.4.1: the faulting MOV CR3 changes nothing). */
+static void verdict_gp_and_final_state(void)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW);
+	t_init(0x202020, 8, HARNESS_PDPTE_PAE);
+	t_init(0x202028, 8, 0x203000 | PTE_P | PTE_RW);
+	t_pae_on(0, CR0_PGON);
+	int i = t_op(OP_CR3, 0x202020, 0);
+	t_run();
+	obs_from_expect(0);
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "predicted #GP observed: fine");
+	OBS.ops[i].status = OPS_DONE;
+	OBS.cr3 = 0x202020;
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 2, "MOV CR3 accepted bad PDPTE: op + final CR3");
+}
+
+/* Run-level outcomes: the model never predicts a shutdown; a refused run
+ * has nothing to judge; a completed run must report every op. */
+static void verdict_run_exits(void)
+{
+	stale_program();
+	obs_from_expect(0);
+	OBS.exit = RUN_SHUTDOWN;
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) >= 1, "shutdown flagged");
+	OBS.exit = RUN_REFUSED;
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "refused: not judged");
+	obs_from_expect(0);
+	OBS.ops[2].status = OPS_NOT_RUN;
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "completed run missing an op flagged");
+}
+
+/* Ops the model cannot bound are not judged. */
+static void verdict_unbounded(void)
+{
+	t_begin(START_PM32);
+	int i = t_op(OP_EFER, 1u << 13, 0);
+	t_run();
+	obs_from_expect(0);
+	OBS.ops[i].status = OPS_EXCEPTION;
+	OBS.ops[i].vector = 13;
+	CHECK(E(i)->unbounded && !R.harness_ok && oracle_verdict(&P, &R, &OBS, NULL) == 0,
+	      "EFER.LMSLE: unbounded, not judged, program rejected");
+}
+
+static char *capture(void (*fn)(FILE *))
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	fn(f);
+	fclose(f);
+	return buf;
+}
+
+static void print_expect_fn(FILE *f) { oracle_print_expect(f, &P, &R); }
+static void print_walk_fn(FILE *f) { oracle_print_walk(f, &R.ops[P.n_ops - 1]); }
+
+/* Output: one line per op with mode and allowed set; the walk on request. */
+static void print_output(void)
+{
+	stale_program();
+	char *t = capture(print_expect_fn);
+	char *w = capture(print_walk_fn);
+
+	CHECK(t && strstr(t, "vendor AMD") && strstr(t, "read 0x40000000") && strstr(t, " pae ") &&
+	      strstr(t, "ok val=0x000500b8") && strstr(t, "ok val=0x000600b8"),
+	      "print_expect:\n%s", t ? t : "(null)");
+	CHECK(w && strstr(w, "PDPTE-reg") && strstr(w, "0x00204000[  0]"), "print_walk:\n%s",
+	      w ? w : "(null)");
+	free(t);
+	free(w);
+}
+
+int main(void)
+{
+	verdict_accepts_set();
+	verdict_flags_outside();
+	verdict_ad_masked();
+	verdict_pf_fields();
+	verdict_gp_and_final_state();
+	verdict_run_exits();
+	verdict_unbounded();
+	print_output();
+	printf("oracle verdict cases: %u\n", n_cases);
+	return check_summary("test_oracle_verdict");
+}
