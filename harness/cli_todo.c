@@ -25,16 +25,6 @@ int cmd_run(int argc, char **argv)
 	return not_yet("run", "no executor yet (issue 3)");
 }
 
-int cmd_explain(int argc, char **argv)
-{
-	return not_yet("explain", "the .mmu parser and the oracle are being built (issue 2)");
-}
-
-int cmd_convert(int argc, char **argv)
-{
-	return not_yet("convert", "the .mmu parser and the byte codec are being built (issue 2)");
-}
-
 int cmd_minimize(int argc, char **argv)
 {
 	return not_yet("minimize", "the minimizer is issue 6");

@@ -145,6 +145,15 @@ long prog_encode(const struct program *p, uint8_t *buf, size_t cap);
 int prog_decode(const uint8_t *buf, size_t len, struct program *out, char *err, size_t errlen);
 
 /*
+ * Files (program_file.c): ".bin" means fuzzer bytes, anything else .mmu
+ * text.  prog_load: 0, or -errno / -EINVAL with "path: ..." in err.
+ * prog_save: canonical form, written atomically; 0 or -errno with err.
+ */
+int prog_path_is_bin(const char *path);
+int prog_load(const char *path, struct program *p, char *err, size_t errlen);
+int prog_save(const char *path, const struct program *p, char *err, size_t errlen);
+
+/*
  * Seeded generator of well-formed, interesting programs (program_gen.c).
  * rng_state is advanced (any value, 0 included, is a valid seed).
  * Returns 0; -EAGAIN if no well-formed program came out of the attempts
