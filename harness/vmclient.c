@@ -204,7 +204,7 @@ static int prepare_image(struct vmc *vm)
 	argv[0] = path;
 	argv[1] = NULL;
 	{
-		/* kenv prints VMLINUZ= before MODULES=: read it from a pipe. */
+		/* kenv.sh prints VMLINUX= (PVH-bootable, uncompressed) last. */
 		FILE *f;
 		char cmd[PATH_MAX + 16];
 
@@ -214,7 +214,7 @@ static int prepare_image(struct vmc *vm)
 			return -errno;
 		vm->vmlinuz[0] = 0;
 		while (fgets(line, sizeof(line), f))
-			if (!strncmp(line, "VMLINUZ=", 8)) {
+			if (!strncmp(line, "VMLINUX=", 8)) {
 				line[strcspn(line, "\n")] = 0;
 				snprintf(vm->vmlinuz, sizeof(vm->vmlinuz), "%s", line + 8);
 			}

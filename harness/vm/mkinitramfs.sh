@@ -11,10 +11,10 @@
 # agent, the BPF tracer).  The load order is written to
 # /lib/modules/kvm.list and /lib/modules/virtio.list, one file name a line.
 #
-# The result is build/vm/base-<hash>.cpio.gz, the hash taken over every
-# input, so an unchanged set of inputs costs one sha256 pass.  Per-run
-# files are appended by the caller as a second (uncompressed) cpio: the
-# kernel unpacks concatenated archives in order.
+# The result is build/vm/base-<hash>.cpio.gz, the hash taken over the
+# inputs (see the cache key below), so an unchanged set costs little.
+# vm-exec.sh puts its per-run files in a second, uncompressed cpio in
+# front of this one: the kernel unpacks concatenated archives in order.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -43,6 +43,19 @@ if [ -n "$variant" ]; then
 	[ -e "$variant/kvm.ko" ] || die "variant directory '$variant' has no kvm.ko"
 fi
 busybox=$(command -v busybox) || die "busybox not found (apt-get install busybox-static)"
+
+# Cache key, cheap enough for every boot: the content of our own inputs,
+# size and mtime of the module files (the stock tree is unpacked once per
+# ABI; kernels/ rewrites a variant's .ko files when it rebuilds them).
+key=$( {
+	sha256sum "$here/init" "$0"
+	stat -L -c '%n %s %Y' "$busybox" "$MODULES"
+	if [ -n "$variant" ]; then stat -c '%n %s %Y' "$variant"/*.ko; fi
+	for f in "${adds[@]}"; do echo "${f##*/}"; sha256sum < "$f"; done
+} | sha256sum | cut -c1-16)
+img=$out/base-$key.cpio.gz
+if [ -s "$img" ]; then echo "$img"; exit 0; fi
+
 file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
 	die "$busybox is not statically linked (apt-get install busybox-static)"
 
@@ -74,16 +87,9 @@ for m in "${kvm_mods[@]}"; do add_mod "$m"; done
 nkvm=${#order[@]}
 for m in "${virtio_mods[@]}"; do add_mod "$m"; done
 
-# Cache key: every input's content.
-key=$( {
-	sha256sum "$busybox" "$here/init" "$0"
-	for f in "${adds[@]}"; do echo "${f##*/}"; sha256sum < "$f"; done
-	for n in "${order[@]}"; do echo "$n"; sha256sum < "${modpath[$n]}"; done
-} | sha256sum | cut -c1-16)
-img=$out/base-$key.cpio.gz
-if [ -s "$img" ]; then echo "$img"; exit 0; fi
-
 mkdir -p "$out"
+# Old images pile up as inputs change: keep the newest few.
+ls -t "$out"/base-*.cpio.gz 2>/dev/null | tail -n +12 | xargs -r rm -f
 stage=$(mktemp -d "$out/stage.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{bin,sbin,proc,sys,dev,tmp,opt,run,lib/modules,sys}

@@ -48,6 +48,8 @@ fi
 base=$("$here/mkinitramfs.sh" ${variant:+--variant "$variant"}) || die "initramfs build failed"
 eval "$("$top/harness/vm/kenv.sh")"
 
+# Keep the newest logs of earlier runs, not all of them.
+ls -dt "$top"/build/vm/exec.* 2>/dev/null | tail -n +40 | xargs -r rm -rf
 run=$(mktemp -d "$top/build/vm/exec.XXXXXX")
 cleanup() { [ -n "${qpid:-}" ] && kill "$qpid" 2>/dev/null; rm -rf "$run/stage" "$run/initrd"; }
 trap cleanup EXIT
@@ -68,7 +70,7 @@ echo "vm-exec: console log $log" >&2
 start=$(date +%s.%N)
 qemu-system-x86_64 -accel tcg -cpu "$cpu" -m "$mem" -smp 1 \
 	-nodefaults -no-user-config -display none -no-reboot \
-	-kernel "$VMLINUZ" -initrd "$run/initrd" \
+	-kernel "${MMUFUZZ_VM_KERNEL:-$VMLINUX}" -initrd "$run/initrd" \
 	-append "console=ttyS0 loglevel=5 panic=-1 panic_on_warn=1 oops=panic nokaslr mitigations=off kvm_amd.npt=$npt mmufuzz.mode=exec" \
 	-serial "file:$log" -serial "file:$run/stdout" -serial "file:$run/stderr" -serial "file:$run/status" \
 	</dev/null >"$run/qemu.out" 2>&1 &

@@ -49,8 +49,9 @@ static void check_survived(struct vmc *vm, struct vmc_result *res,
 {
 	struct vmc_result r2;
 
-	printf("  death=%s detail=\"%s\" finding=%s restarted=%d\n",
-	       vmc_death_name(res->death), res->detail, res->finding, res->restarted);
+	printf("  death=%s after %.1fs detail=\"%s\" finding=%s restarted=%d (boot %.1fs)\n",
+	       vmc_death_name(res->death), res->seconds, res->detail, res->finding,
+	       res->restarted, vmc_boot_seconds(vm));
 	VCHECK(res->death == want);
 	VCHECK(res->finding[0] != 0);
 	VCHECK(file_has(res->finding, "reason", vmc_death_name(want)));
