@@ -49,11 +49,17 @@ $(ROOTRACE_VMTEST): $(ROOTRACE_VMTEST_SRCS:harness/bpf/%.c=$(BPF_OUT)/%.o) $(BUI
 	$(call msg,LD,$@)
 	$(Q)$(CC) -static $(CFLAGS) -o $@ $^ $(ROOTRACE_LDLIBS)
 
-.PHONY: check-bpf bench-bpf rootrace
-rootrace: $(ROOTRACE_LIB) $(ROOTRACE_VMTEST)
+# The same with real programs through the executor (what the agent runs).
+ROOTRACE_EXECTEST := $(BPF_OUT)/rt-exectest
+$(ROOTRACE_EXECTEST): $(BPF_OUT)/rt_exectest.o $(ROOTRACE_LIB) $(MMUFUZZ_LIBS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) -static $(CFLAGS) -o $@ $^ $(ROOTRACE_LDLIBS) $(LDLIBS)
 
-check-bpf: $(ROOTRACE_VMTEST)
-	$(Q)harness/bpf/check-bpf.sh $(ROOTRACE_VMTEST)
+.PHONY: check-bpf bench-bpf rootrace
+rootrace: $(ROOTRACE_LIB) $(ROOTRACE_VMTEST) $(ROOTRACE_EXECTEST)
+
+check-bpf: $(ROOTRACE_VMTEST) $(ROOTRACE_EXECTEST)
+	$(Q)harness/bpf/check-bpf.sh $(ROOTRACE_VMTEST) $(ROOTRACE_EXECTEST)
 
 bench-bpf: $(ROOTRACE_VMTEST)
 	$(Q)harness/bpf/check-bpf.sh --bench $(ROOTRACE_VMTEST)

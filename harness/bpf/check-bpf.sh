@@ -2,13 +2,16 @@
 # In-VM tests of the root tracer and the root oracle (make check-bpf), or
 # the tracer's cost per run (make bench-bpf).
 #
-#   harness/bpf/check-bpf.sh [--bench] path/to/rt-vmtest
+#   harness/bpf/check-bpf.sh [--bench] path/to/rt-vmtest [path/to/rt-exectest]
 #
-# Boots the test VM (harness/vm/vm-exec.sh) once per kernel variant:
+# Boots the test VM (harness/vm/vm-exec.sh) once per kernel variant and
+# runs each test twice: with the tracer's own tiny guest (rt-vmtest) and
+# with real mmufuzz programs through the executor (rt-exectest):
 #   baseline      hand-counted roots, two PDPTs on one page (visible and
-#                 latent) with no finding, random slot programs: no finding
-#   pae-root-rfc  the same two programs: an alias finding in both
-#   pae-root-slot two PDPTs on one page and random programs: no finding
+#                 latent) with no finding, the corpus and random programs
+#                 with no finding
+#   pae-root-rfc  the two-PDPT programs: an alias finding, visible and latent
+#   pae-root-slot two PDPTs on one page, corpus, random: no finding
 # Prints each VM's output indented, then "bpf: N passed, N failed".  A
 # variant that cannot be built or booted counts as a failure, with the
 # reason, never as a skip.
@@ -16,7 +19,11 @@ set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 bench=0
 [ "${1:-}" = --bench ] && { bench=1; shift; }
-bin=${1:?usage: check-bpf.sh [--bench] RT_VMTEST}
+bin=${1:?usage: check-bpf.sh [--bench] RT_VMTEST [RT_EXECTEST]}
+exe=${2:-}
+files=(--file "$bin")
+[ -n "$exe" ] && files+=(--file "$exe")
+for f in "$top"/corpus/*.mmu; do [ -f "$f" ] && files+=(--file "$f"); done
 vmexec=$top/harness/vm/vm-exec.sh
 pass=0 fail=0
 
@@ -24,12 +31,12 @@ pass=0 fail=0
 run_vm() {
 	local variant=$1 cmd=$2 out rc p f got=0
 	echo "-- $variant: $cmd"
-	out=$("$vmexec" --variant "$variant" --timeout 400 --file "$bin" -- sh -c "$cmd" 2>&1)
+	out=$("$vmexec" --variant "$variant" --timeout 600 "${files[@]}" -- sh -c "$cmd" 2>&1)
 	rc=$?
 	printf '%s\n' "$out" | sed 's/^/   | /'
 	while read -r p f; do
 		pass=$((pass + p)) fail=$((fail + f)) got=1
-	done < <(printf '%s\n' "$out" | sed -nE 's/^rootrace-[a-z]+: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p')
+	done < <(printf '%s\n' "$out" | sed -nE 's/^rootrace-[a-z-]+: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p')
 	if [ "$got" = 0 ]; then
 		echo "   variant $variant: no test summary (vm-exec exit $rc): VM or variant unavailable"
 		fail=$((fail + 1))
@@ -43,8 +50,10 @@ if [ "$bench" = 1 ]; then
 	exit
 fi
 
-run_vm baseline "rt-vmtest attach; rt-vmtest alias none; rt-vmtest random 1 40 expect-none"
-run_vm pae-root-rfc "rt-vmtest alias alias; rt-vmtest random 1 40"
-run_vm pae-root-slot "rt-vmtest alias none; rt-vmtest random 1 40 expect-none"
+ex=
+[ -n "$exe" ] && ex="; rt-exectest"
+run_vm baseline "rt-vmtest attach; rt-vmtest alias none; rt-vmtest random 1 40 expect-none${ex:+$ex count$ex pair none$ex files none *.mmu$ex random 7 60 none}"
+run_vm pae-root-rfc "rt-vmtest alias alias; rt-vmtest random 1 40${ex:+$ex pair alias$ex random 7 60}"
+run_vm pae-root-slot "rt-vmtest alias none; rt-vmtest random 1 40 expect-none${ex:+$ex pair none$ex files none *.mmu$ex random 7 60 none}"
 echo "bpf: $pass passed, $fail failed"
 [ "$fail" = 0 ]

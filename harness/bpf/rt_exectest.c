@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * In-VM tests of the root tracer with real mmufuzz programs run by the
+ * executor (harness/executor.h), as the agent runs them.  Run by
+ * check-bpf.sh inside the test VM.
+ *
+ *   rt-exectest [-v] count                  hand-counted PAE roots
+ *   rt-exectest [-v] pair none|alias        two PDPTs on one page, visible
+ *                                           and latent
+ *   rt-exectest [-v] files none F.mmu...    no root finding on any file
+ *   rt-exectest [-v] random SEED N [none]   prog_random() programs
+ *
+ * Output ends with "rootrace-exec-<suite>: N passed, N failed".
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "tests/check.h"
+#include "harness/executor.h"
+#include "rootrace_api.h"
+#include "oracles/roots.h"
+
+#define MAX_EV 8192
+static struct rootrace_event ev[MAX_EV];
+static size_t n_ev;
+static struct roots_result res;
+static struct run_obs obs;
+static struct rootrace *rt;
+static struct executor *ex;
+static int verbose;
+static char err[256];
+
+#define CR0_PAGING	0x80000031ull	/* PG NE ET PE */
+#define PDPT		0x200000ull	/* arena page 0 */
+#define PROBE		0x40000000ull	/* VA through PDPTE 1 */
+
+/* Run p with the tracer on and judge the trace.  0 or -errno. */
+static int run_traced(const struct program *p, const char *name)
+{
+	int r = rootrace_begin(rt);
+
+	if (r) {
+		snprintf(err, sizeof(err), "rootrace_begin: %s", strerror(-r));
+		return r;
+	}
+	r = executor_run(ex, p, &obs);
+	if (rootrace_collect(rt, ev, MAX_EV, &n_ev) == -ENOSPC)
+		fprintf(stderr, "%s: trace truncated at %zu events\n", name, n_ev);
+	if (r)
+		snprintf(err, sizeof(err), "executor_run: %s", obs.detail);
+	roots_eval(ev, n_ev, rootrace_exit_hist(rt), &res);
+	if (verbose) {
+		printf("== %s: exit %s, %zu events\n", name, run_exit_name(obs.exit), n_ev);
+		rootrace_print(stdout, ev, n_ev);
+		roots_print(stdout, &res);
+	}
+	return r;
+}
+
+/* Shadow roots (non-direct) built by loads at CR3 = cr3 with paging on. */
+static unsigned paging_roots(uint64_t cr3, uint64_t *gfns, unsigned max)
+{
+	unsigned n = 0, load = 0;
+	size_t i;
+	int in = 0;
+
+	for (i = 0; i < n_ev; i++) {
+		const struct rootrace_event *e = &ev[i];
+
+		if (e->kind == RT_MMU_LOAD) {
+			in = (e->cr0 & (1ull << 31)) && e->cr3 == cr3 && !load++;
+			continue;
+		}
+		if (in && e->kind == RT_GET_PAGE && (e->flags & RT_F_ROOT) &&
+		    !(e->role & RT_ROLE_DIRECT)) {
+			if (n < max)
+				gfns[n] = e->gfn;
+			n++;
+		}
+	}
+	return n;
+}
+
+/* PDPTE 0 is the harness entry; PDPTEs 1..N-1 point at empty arena PDs. */
+static void test_count(void)
+{
+	unsigned npresent, i;
+
+	for (npresent = 1; npresent <= 4; npresent++) {
+		struct program p;
+		uint64_t gfns[8] = { 0 };
+		unsigned roots, ok = 0;
+		char name[32];
+
+		prog_init_empty(&p);
+		prog_add_init(&p, PDPT, 8, HARNESS_PDPTE_PAE);
+		for (i = 1; i < npresent; i++)
+			prog_add_init(&p, PDPT + 8 * i, 8, (PDPT + 0x1000 * i) | PTE_P);
+		prog_add_op(&p, OP_CR4, 0x20, 0);
+		prog_add_op(&p, OP_CR3, PDPT, 0);
+		prog_add_op(&p, OP_CR0, CR0_PAGING, 0);
+		snprintf(name, sizeof(name), "count N=%u", npresent);
+		CHECK(run_traced(&p, name) == 0 && obs.exit == RUN_COMPLETED, "%s: %s (exit %s)",
+		      name, err, run_exit_name(obs.exit));
+		roots = paging_roots(PDPT, gfns, 8);
+		for (i = 0; i < roots && i < 8; i++)
+			ok += gfns[i] == (i ? (PDPT >> 12) + i : LAYOUT_LOW_PD64 >> 12);
+		CHECK(roots == npresent, "%s: %u shadow roots in the first paging load", name, roots);
+		CHECK(ok == npresent, "%s: %u roots at the PDPTEs' gfns", name, ok);
+		CHECK(res.n_findings == 0, "%s: %u findings: %s", name, res.n_findings, res.f[0].what);
+	}
+}
+
+/* Two PDPTs on arena page 0 (slots 0 and 1); PDPTE 1 of each names its own
+ * PD; the PDs map VA 1 GiB to frames 0x400/0x600, or both to 0x400. */
+static void pair_program(struct program *p, int latent)
+{
+	prog_init_empty(p);
+	prog_add_init(p, PDPT, 8, HARNESS_PDPTE_PAE);
+	prog_add_init(p, PDPT + 8, 8, 0x201000 | PTE_P);
+	prog_add_init(p, PDPT + 0x20, 8, HARNESS_PDPTE_PAE);
+	prog_add_init(p, PDPT + 0x28, 8, 0x202000 | PTE_P);
+	prog_add_init(p, 0x201000, 8, 0x400000 | PTE_P | PTE_RW | PTE_A | PTE_D | PTE_PS);
+	prog_add_init(p, 0x202000, 8, (latent ? 0x400000 : 0x600000) |
+		      PTE_P | PTE_RW | PTE_A | PTE_D | PTE_PS);
+	prog_add_op(p, OP_CR4, 0x20, 0);
+	prog_add_op(p, OP_CR3, PDPT, 0);
+	prog_add_op(p, OP_CR0, CR0_PAGING, 0);
+	prog_add_op(p, OP_READ, 0, PROBE);
+	prog_add_op(p, OP_CR3, PDPT + 0x20, 0);
+	prog_add_op(p, OP_READ, 0, PROBE);
+	prog_add_op(p, OP_CR3, PDPT, 0);
+	prog_add_op(p, OP_READ, 0, PROBE);
+}
+
+static void test_pair(const char *expect)
+{
+	static const char *const name[2] = { "visible", "latent" };
+	int latent, want_alias = !strcmp(expect, "alias");
+
+	for (latent = 0; latent <= 1; latent++) {
+		uint32_t a = READ_TAG(0x400), b = READ_TAG(latent ? 0x400 : 0x600);
+		unsigned i, alias = 0;
+		struct program p;
+		int good;
+
+		pair_program(&p, latent);
+		CHECK(run_traced(&p, name[latent]) == 0 && obs.exit == RUN_COMPLETED, "%s: %s (exit %s)",
+		      name[latent], err, run_exit_name(obs.exit));
+		for (i = 0; i < res.n_findings && i < ROOTS_MAX_FINDINGS; i++)
+			alias += res.f[i].rule == ROOTS_ALIAS;
+		good = obs.ops[3].value == a && obs.ops[5].value == b && obs.ops[7].value == a;
+		printf("%s: reads %#llx %#llx %#llx (%s), roots %u new %u reused, %u findings (%u alias)\n",
+		       name[latent], (unsigned long long)obs.ops[3].value,
+		       (unsigned long long)obs.ops[5].value, (unsigned long long)obs.ops[7].value,
+		       good ? "architectural" : "WRONG", res.created, res.reused, res.n_findings, alias);
+		for (i = 0; i < res.n_findings && i < ROOTS_MAX_FINDINGS; i++)
+			printf("  finding %s: %s\n", roots_rule_name(res.f[i].rule), res.f[i].what);
+		if (want_alias) {
+			CHECK(alias >= 1, "%s: no alias finding", name[latent]);
+		} else {
+			CHECK(res.n_findings == 0, "%s: %u findings", name[latent], res.n_findings);
+			CHECK(good, "%s: reads not architectural", name[latent]);
+		}
+	}
+}
+
+static void test_files(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		struct program p;
+		const char *base = strrchr(argv[i], '/') ? strrchr(argv[i], '/') + 1 : argv[i];
+
+		if (prog_parse_file(argv[i], &p, err, sizeof(err)) < 0) {
+			CHECK(0, "%s", err);
+			continue;
+		}
+		CHECK(run_traced(&p, base) == 0, "%s: %s", base, err);
+		printf("%-40s exit %-10s roots %2u new %2u reused %2u freed, %u findings%s%s\n", base,
+		       run_exit_name(obs.exit), res.created, res.reused, res.freed, res.n_findings,
+		       res.n_findings ? ": " : "", res.n_findings ? res.f[0].what : "");
+		CHECK(res.n_findings == 0, "%s: %u root findings", base, res.n_findings);
+	}
+}
+
+static void test_random(uint64_t seed, unsigned runs, int expect_none)
+{
+	struct gen_opts go = { 0 };
+	unsigned i, flagged = 0, judged = 0;
+
+	for (i = 0; i < runs; i++) {
+		struct program p;
+		char name[32];
+
+		prog_random(&seed, &p, &go);
+		snprintf(name, sizeof(name), "random %u", i);
+		if (run_traced(&p, name) != 0) {
+			CHECK(0, "%s: %s", name, err);
+			continue;
+		}
+		judged += res.n_loads > 0;
+		if (res.n_findings) {
+			flagged++;
+			printf("  %s: %s\n", name, res.f[0].what);
+		}
+		if (expect_none)
+			CHECK(res.n_findings == 0, "%s: %u findings", name, res.n_findings);
+	}
+	printf("random: %u of %u programs flagged (%u with root loads)\n", flagged, runs, judged);
+	CHECK(judged > 0, "no random program made KVM load roots");
+}
+
+int main(int argc, char **argv)
+{
+	struct executor_opts eo = { .vendor = -1 };
+	char name[64];
+	int a = 1;
+
+	if (a < argc && !strcmp(argv[a], "-v")) {
+		verbose = 1;
+		a++;
+	}
+	if (a >= argc) {
+		fprintf(stderr, "usage: rt-exectest [-v] count | pair none|alias | files none F... | random SEED N [none]\n");
+		return 2;
+	}
+	snprintf(name, sizeof(name), "rootrace-exec-%s", argv[a]);
+	if (executor_open(&ex, &eo, err, sizeof(err)) < 0) {
+		CHECK(0, "executor_open: %s", err);
+		return check_summary(name);
+	}
+	if (rootrace_open(&rt, getpid(), err, sizeof(err)) < 0) {
+		CHECK(0, "%s", err);
+		executor_close(ex);
+		return check_summary(name);
+	}
+	if (!strcmp(argv[a], "count"))
+		test_count();
+	else if (!strcmp(argv[a], "pair") && a + 1 < argc)
+		test_pair(argv[a + 1]);
+	else if (!strcmp(argv[a], "files") && a + 1 < argc)
+		test_files(argc - a - 2, argv + a + 2);
+	else if (!strcmp(argv[a], "random") && a + 2 < argc)
+		test_random(strtoull(argv[a + 1], NULL, 0), atoi(argv[a + 2]),
+			    a + 3 < argc && !strcmp(argv[a + 3], "none"));
+	else
+		CHECK(0, "unknown suite or missing argument: %s", argv[a]);
+	rootrace_close(rt);
+	executor_close(ex);
+	return check_summary(name);
+}
