@@ -20,11 +20,6 @@ int cmd_demo(int argc, char **argv)
 		       "(issue 4), the root tracer (issue 5) and the fuzz loop (issue 6).");
 }
 
-int cmd_run(int argc, char **argv)
-{
-	return not_yet("run", "no executor yet (issue 3)");
-}
-
 int cmd_minimize(int argc, char **argv)
 {
 	return not_yet("minimize", "the minimizer is issue 6");

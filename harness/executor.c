@@ -372,6 +372,7 @@ static int mem_reset(struct executor *ex, const struct program *p)
 	struct stub_ctl *ctl = (void *)(ex->mem + LAYOUT_OPS_BASE);
 	struct stub_op *ops = (void *)(ex->mem + LAYOUT_OPS_BASE + CTL_OPS);
 	int lm = p->start == START_LM64;
+	uint64_t t = now_ns();
 	int r;
 
 	/* Deleting the slot makes KVM zap every shadow page (all roots and
@@ -382,6 +383,7 @@ static int mem_reset(struct executor *ex, const struct program *p)
 		r = set_slot(ex, SLOT_LOW, 0, LAYOUT_LOW_END, ex->mem);
 	if (r)
 		return r;
+	ex->st.ns_memslot += now_ns() - t;
 
 	memcpy(ex->mem + LAYOUT_STUB_BASE, stub_image_start, stub_image_end - stub_image_start);
 	memcpy(ex->mem + LAYOUT_SYS_BASE, ex->sys_tpl, sizeof(ex->sys_tpl));

@@ -75,6 +75,7 @@ struct executor_stats {
 	uint64_t runs;
 	uint64_t exits;		/* KVM_RUN returns (MMIO, ucall, ...) */
 	uint64_t ns_reset;	/* memslot, memory and register reset */
+	uint64_t ns_memslot;	/* of which: deleting + re-adding the low slot */
 	uint64_t ns_guest;	/* inside KVM_RUN */
 	uint64_t ns_host;	/* the rest: ops encoding, results, obs */
 };

@@ -20,3 +20,36 @@ $(STUB_BLOB): kvm-guest/stub_blob.S $(STUB_BIN)
 
 # The executor (harness/executor*.c) links the image: put it in the library.
 $(HARNESS_LIB): $(STUB_BLOB)
+
+# Static test binaries for the test VM (no /dev/kvm on the build host).
+EXEC_VM_BINS := $(BUILD)/tests/test_exec.static $(BUILD)/tests/test_exec_oracle.static
+EXEC_VM_RANDOM ?= 10000
+EXEC_VM_REPEAT ?= 1000
+
+$(BUILD)/tests/%.static: $(BUILD)/tests/%.o $(MMUFUZZ_LIBS)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(CFLAGS) -static -o $@ $< -Wl,--start-group $(MMUFUZZ_LIBS) -Wl,--end-group $(LDLIBS)
+
+# check-exec-vm: the executor's tests inside the QEMU test VM (TCG+SVM,
+# kvm_amd npt=0): every mode, transitions, 1,000 identical reruns, hang,
+# shutdown, refusal; then the corpus and EXEC_VM_RANDOM random programs
+# judged by the oracle (zero violations expected on the stock KVM).
+.PHONY: check-exec-vm bench-exec
+check-exec-vm: $(EXEC_VM_BINS)
+	$(Q)harness/vm/vm-exec.sh --timeout 3000 $(foreach b,$(EXEC_VM_BINS),--file $(b)) \
+		--file corpus --file tests/test_exec_cases -- sh -c '\
+		rc=0; test_exec.static --repeat $(EXEC_VM_REPEAT) || rc=1; \
+		test_exec_oracle.static --corpus corpus --random 0 || rc=1; \
+		test_exec_oracle.static --corpus test_exec_cases --random 0 || rc=1; \
+		test_exec_oracle.static --corpus "" --random $(EXEC_VM_RANDOM) || rc=1; exit $$rc'
+
+CHECKS += check-exec-vm
+
+# bench-exec: programs/s and the cost split, on the local /dev/kvm when
+# there is one, else inside the test VM (nested KVM under TCG).
+bench-exec: $(BUILD)/tests/bench_exec.static
+	$(Q)if [ -e /dev/kvm ]; then $<; else \
+		echo "bench-exec: no /dev/kvm on this host; figures below are KVM nested in QEMU TCG"; \
+		harness/vm/vm-exec.sh --timeout 1200 --file $< -- bench_exec.static --n 2000; fi
+
+BENCHES += bench-exec

@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Executor throughput: programs per second for 16-op programs on one
+ * reused VM, and where the time goes (memslot zap + memory reset, guest
+ * run inside KVM_RUN, host-side work).
+ *
+ *   bench_exec [--n N] [--seed S]
+ *
+ * Figures are for the KVM this runs on: natively on a host with
+ * /dev/kvm, or nested (KVM inside QEMU TCG) in the test VM.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "harness/executor.h"
+
+static struct run_obs obs;
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void report(const char *what, struct executor *ex, unsigned n, double s)
+{
+	struct executor_stats st;
+	double per;
+
+	executor_stats(ex, &st);
+	per = st.runs ? 1e-3 / st.runs : 0;	/* ns -> us per run */
+	printf("bench-exec %-28s %8.0f programs/s  (%u runs, %.2f exits/run)\n", what, n / s, n,
+	       st.runs ? (double)st.exits / st.runs : 0.0);
+	printf("bench-exec %-28s per run: reset %.1f us (memslot %.1f), guest %.1f us, host %.1f us\n",
+	       "", st.ns_reset * per, st.ns_memslot * per, st.ns_guest * per, st.ns_host * per);
+}
+
+int main(int argc, char **argv)
+{
+	struct executor_opts o = { .vendor = -1 };
+	struct gen_opts go = { .max_ops = 16 };
+	static struct program progs[64];
+	struct executor *ex;
+	unsigned n = 2000, ops = 0;
+	uint64_t rng = 1;
+	char err[256];
+	double t;
+
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--n"))
+			n = strtoul(argv[i + 1], NULL, 0);
+		else if (!strcmp(argv[i], "--seed"))
+			rng = strtoull(argv[i + 1], NULL, 0);
+	}
+	if (executor_open(&ex, &o, err, sizeof(err))) {
+		printf("bench-exec: NOT RUN: %s\n", err);
+		return 0;
+	}
+	if ((executor_caps(ex) & (EXEC_MODE_32 | EXEC_MODE_PAE)) != (EXEC_MODE_32 | EXEC_MODE_PAE))
+		go.modes = GEN_MODE_LM64;
+	for (unsigned i = 0; i < 64; i++) {
+		prog_random(&rng, &progs[i], &go);
+		ops += progs[i].n_ops;
+	}
+	printf("bench-exec: %u programs of %.1f ops on average (prog_random, max_ops 16), caps 0x%x%s\n",
+	       64, ops / 64.0, executor_caps(ex), executor_is_pvm(ex) ? " (kvm_pvm)" : "");
+
+	t = now_s();
+	for (unsigned i = 0; i < n; i++)
+		executor_run(ex, &progs[i % 64], &obs);
+	report("random 16-op, with arena", ex, n, now_s() - t);
+	executor_close(ex);
+
+	o.no_arena = 1;
+	if (executor_open(&ex, &o, err, sizeof(err)))
+		return 1;
+	t = now_s();
+	for (unsigned i = 0; i < n; i++)
+		executor_run(ex, &progs[i % 64], &obs);
+	report("random 16-op, no arena copy", ex, n, now_s() - t);
+	executor_close(ex);
+	return 0;
+}

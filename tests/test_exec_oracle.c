@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The executor judged by the oracle on a correct KVM: every corpus
+ * program and N random well-formed programs (prog_random) must give zero
+ * oracle violations, in every paging mode this KVM can run.  Violations
+ * are printed with the allowed set, the observation and the page walk.
+ *
+ *   test_exec_oracle [--corpus DIR] [--random N] [--seed S] [--vendor amd|intel]
+ *
+ * Without /dev/kvm (the build host) nothing can run: it says so and why.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "tests/check.h"
+#include "harness/executor.h"
+#include "oracles/oracle.h"
+
+static struct run_obs obs;
+static struct oracle_result res;
+static struct verdict vd;
+static unsigned printed;
+
+/* Run one program and judge it; returns the number of violations, -1
+ * when the executor refused it. */
+static int judge(struct executor *ex, const struct program *p, const char *name)
+{
+	char why[256];
+	int n;
+
+	if (executor_check(ex, p, why, sizeof(why)))
+		return -1;
+	oracle_eval_cpu(p, executor_cpu_profile(ex), &res);
+	if (executor_run(ex, p, &obs)) {
+		CHECK(0, "%s: host-side failure: %s", name, obs.detail);
+		return 1;
+	}
+	n = oracle_verdict(p, &res, &obs, &vd);
+	CHECK(n == 0, "%s: %d oracle violation(s), run %s %s", name, n, run_exit_name(obs.exit),
+	      obs.detail);
+	if (n && printed++ < 5) {
+		prog_print(stdout, p);
+		for (unsigned i = 0; i < vd.n; i++)
+			oracle_print_violation(stdout, p, &vd.v[i]);
+	}
+	return n;
+}
+
+static void run_corpus(struct executor *ex, const char *dir)
+{
+	struct program p;
+	struct dirent *de;
+	unsigned n = 0, refused = 0, bad = 0;
+	char path[4096], err[256];
+	DIR *d = opendir(dir);
+
+	if (!d) {
+		CHECK(0, "corpus %s: %s", dir, strerror(errno));
+		return;
+	}
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+		int r;
+
+		if (l < 5 || strcmp(de->d_name + l - 4, ".mmu"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (prog_parse_file(path, &p, err, sizeof(err))) {
+			CHECK(0, "corpus: %s", err);
+			continue;
+		}
+		r = judge(ex, &p, path);
+		n++;
+		refused += r < 0;
+		bad += r > 0;
+	}
+	closedir(d);
+	printf("corpus %s: %u programs, %u with violations, %u refused by this host's KVM\n",
+	       dir, n, bad, refused);
+	CHECK(n > 0, "corpus %s: no .mmu files", dir);
+}
+
+static void run_random(struct executor *ex, unsigned n, uint64_t seed)
+{
+	struct gen_opts go = { 0 };
+	struct program p;
+	uint64_t rng = seed;
+	unsigned bad = 0, refused = 0, ops = 0;
+	struct timespec t0, t1;
+	double s;
+
+	/* A host without legacy paging (kvm_pvm) gets long-mode-only programs. */
+	if ((executor_caps(ex) & (EXEC_MODE_32 | EXEC_MODE_PAE)) != (EXEC_MODE_32 | EXEC_MODE_PAE))
+		go.modes = GEN_MODE_LM64;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (unsigned i = 0; i < n; i++) {
+		char name[64];
+		int r;
+
+		prog_random(&rng, &p, &go);
+		snprintf(name, sizeof(name), "random #%u (seed %llu)", i, (unsigned long long)seed);
+		r = judge(ex, &p, name);
+		refused += r < 0;
+		bad += r > 0;
+		ops += p.n_ops;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	s = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	printf("random: %u programs (seed %llu, %u ops), %u with violations, %u refused, "
+	       "%.1f programs/s\n", n, (unsigned long long)seed, ops, bad, refused, n / s);
+	CHECK(refused == 0, "random: %u generated programs refused", refused);
+}
+
+int main(int argc, char **argv)
+{
+	struct executor_opts o = { .vendor = -1 };
+	const char *corpus = "corpus";
+	unsigned n = 200;
+	uint64_t seed = 1;
+	struct executor *ex;
+	char err[256];
+
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (!strcmp(argv[i], "--corpus"))
+			corpus = argv[i + 1];
+		else if (!strcmp(argv[i], "--random"))
+			n = strtoul(argv[i + 1], NULL, 0);
+		else if (!strcmp(argv[i], "--seed"))
+			seed = strtoull(argv[i + 1], NULL, 0);
+		else if (!strcmp(argv[i], "--vendor"))
+			o.vendor = !strcmp(argv[i + 1], "intel") ? VENDOR_INTEL : VENDOR_AMD;
+		else {
+			fprintf(stderr, "test_exec_oracle: unknown option %s\n", argv[i]);
+			return 2;
+		}
+	}
+	if (executor_open(&ex, &o, err, sizeof(err))) {
+		printf("test_exec_oracle: NOT RUN: %s\n", err);
+		return check_summary("test_exec_oracle (no KVM: nothing ran)");
+	}
+	printf("test_exec_oracle: guest CPU %s, MAXPHYADDR %u, features 0x%x, seed %llu\n",
+	       executor_cpu_info(ex)->vendor_id, executor_cpu_profile(ex)->maxphyaddr,
+	       executor_cpu_profile(ex)->features, (unsigned long long)seed);
+	if (*corpus)
+		run_corpus(ex, corpus);
+	if (n)
+		run_random(ex, n, seed);
+	executor_close(ex);
+	return check_summary("test_exec_oracle");
+}
