@@ -339,7 +339,7 @@ int vmc_exec(struct vmc *vm, const char *const argv[], unsigned timeout_ms,
 int vmc_run_many(struct vmc **vms, int n, const struct program *p,
 		 unsigned timeout_ms, struct run_obs *obs, struct vmc_result *res)
 {
-	struct vmp_run_req req = { .flags = 0, .timeout_ms = timeout_ms / 2 };
+	struct vmp_run_req req = { .flags = VMP_RUN_TRACE, .timeout_ms = timeout_ms / 2 };
 	int i, ret, first = 0;
 
 	ret = request_many(vms, n, VMP_RUN, &req, sizeof(req), p, sizeof(*p),

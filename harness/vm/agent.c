@@ -251,8 +251,10 @@ static void do_exec(uint32_t seq, char *payload, uint32_t len)
 static void do_run(uint32_t seq, const uint8_t *payload, uint32_t len)
 {
 	static struct run_obs obs;
-	struct vmp_run_req req;
 	static struct program prog;
+	static uint8_t extra[1 << 20];
+	struct vmp_run_req req;
+	size_t extra_len = 0;
 	int ret;
 
 	if (len != sizeof(req) + sizeof(prog))
@@ -260,10 +262,12 @@ static void do_run(uint32_t seq, const uint8_t *payload, uint32_t len)
 				  "vmp_run_req + struct program");
 	memcpy(&req, payload, sizeof(req));
 	memcpy(&prog, payload + sizeof(req), sizeof(prog));
-	ret = agent_run(&req, &prog, &obs);
-	if (ret == -ENOSYS)
-		return send_error(seq, ENOSYS, obs.detail);
-	send_frame2(VMP_RUN_DONE, 0, seq, &obs, sizeof(obs), NULL, 0);
+	ret = agent_run(&req, &prog, &obs, extra, sizeof(extra), &extra_len);
+	if (ret < 0) {
+		obs.detail[sizeof(obs.detail) - 1] = 0;
+		return send_error(seq, -ret, obs.detail);
+	}
+	send_frame2(VMP_RUN_DONE, 0, seq, &obs, sizeof(obs), extra, extra_len);
 }
 
 static void serve(void)

@@ -13,11 +13,13 @@
 extern const int agent_has_executor;
 
 /*
- * Run one program on /dev/kvm.  Fills obs (always, also on failure: then
- * obs->exit is RUN_INTERNAL_ERROR and obs->detail says why).  Returns 0, or
- * -ENOSYS when the agent has no executor.
+ * Run one program on /dev/kvm (agent_run.c).  Fills obs, also on failure
+ * (obs->detail says why), and extra[0..*extra_len) with the RUN_DONE
+ * sections (struct vmp_section + data: root trace, log text).  Returns 0
+ * when obs describes the run, or -errno when the executor could not be
+ * opened or the host side of the run failed.
  */
 int agent_run(const struct vmp_run_req *req, const struct program *p,
-	      struct run_obs *obs);
+	      struct run_obs *obs, uint8_t *extra, size_t cap, size_t *extra_len);
 
 #endif /* MMUFUZZ_VM_AGENT_H */

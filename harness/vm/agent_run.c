@@ -1,34 +1,110 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * RUN requests: hand the program to the executor (harness/executor.c) that
- * drives /dev/kvm in the VM.  Until the executor is linked (HAVE_EXECUTOR,
- * set by harness/vm/vm.mk when harness/executor.h exists) RUN says so.
+ * RUN requests: the program goes to the executor (harness/executor.h) on
+ * the VM's /dev/kvm, with the BPF root tracer (harness/bpf/) recording the
+ * shadow roots KVM allocates meanwhile.  Both are opened on the first RUN
+ * and kept: one KVM VM serves every program (the executor resets it).
+ *
+ * The tracer is optional: if it cannot attach, runs go on untraced and
+ * the reason travels once in a VMP_SEC_LOG section.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "agent.h"
-
-#ifdef HAVE_EXECUTOR
 #include "harness/executor.h"
-#endif
+#include "harness/bpf/rootrace_api.h"
 
-#ifdef HAVE_EXECUTOR
+#define MAX_EVENTS	4096
+
 const int agent_has_executor = 1;
-#else
-const int agent_has_executor = 0;
-#endif
+
+static struct executor *ex;
+static unsigned ex_watchdog_ms;
+static struct rootrace *rt;
+static int rt_tried;
+static char rt_err[256];
+static struct rootrace_event events[MAX_EVENTS];
+
+static size_t put_section(uint8_t *out, size_t cap, size_t off, uint32_t kind,
+			  const void *data, size_t len)
+{
+	struct vmp_section s = { .kind = kind, .len = (uint32_t)len };
+
+	if (off + sizeof(s) + len > cap)
+		return off;
+	memcpy(out + off, &s, sizeof(s));
+	memcpy(out + off + sizeof(s), data, len);
+	return off + sizeof(s) + len;
+}
+
+static int open_executor(const struct vmp_run_req *req, struct run_obs *obs)
+{
+	struct executor_opts o = { .vendor = -1, .watchdog_ms = req->timeout_ms };
+	char err[sizeof(obs->detail)];
+	int ret;
+
+	/* A different watchdog needs a new executor (it is an open option). */
+	if (ex && ex_watchdog_ms == req->timeout_ms)
+		return 0;
+	executor_close(ex);
+	ex = NULL;
+	ret = executor_open(&ex, &o, err, sizeof(err));
+	if (ret < 0) {
+		obs->exit = RUN_INTERNAL_ERROR;
+		snprintf(obs->detail, sizeof(obs->detail), "executor_open: %s", err);
+		ex = NULL;
+		return ret;
+	}
+	ex_watchdog_ms = req->timeout_ms;
+	return 0;
+}
 
 int agent_run(const struct vmp_run_req *req, const struct program *p,
-	      struct run_obs *obs)
+	      struct run_obs *obs, uint8_t *extra, size_t cap, size_t *extra_len)
 {
+	size_t off = 0, n_ev = 0;
+	int ret, traced = 0;
+
 	memset(obs, 0, sizeof(*obs));
-#ifdef HAVE_EXECUTOR
-	return agent_run_executor(req, p, obs);
-#else
-	obs->exit = RUN_INTERNAL_ERROR;
-	snprintf(obs->detail, sizeof(obs->detail),
-		 "agent built without the executor (harness/executor.h missing)");
-	return -ENOSYS;
-#endif
+	*extra_len = 0;
+	ret = open_executor(req, obs);
+	if (ret)
+		return ret;
+
+	if ((req->flags & VMP_RUN_TRACE) && !rt_tried) {
+		rt_tried = 1;
+		if (rootrace_open(&rt, getpid(), rt_err, sizeof(rt_err)) < 0) {
+			rt = NULL;
+			fprintf(stderr, "mmufuzz-agent: root tracer unavailable: %s\n", rt_err);
+			off = put_section(extra, cap, off, VMP_SEC_LOG, rt_err, strlen(rt_err));
+		}
+	}
+	if (rt && (req->flags & VMP_RUN_TRACE))
+		traced = rootrace_begin(rt) == 0;
+
+	ret = executor_run(ex, p, obs);
+
+	if (traced) {
+		int r = rootrace_collect(rt, events, MAX_EVENTS, &n_ev);
+
+		if (r && r != -ENOSPC)
+			n_ev = 0;
+		if (r == -ENOSPC) {
+			static const char msg[] = "root trace truncated (ring buffer full)";
+
+			off = put_section(extra, cap, off, VMP_SEC_LOG, msg, sizeof(msg) - 1);
+		}
+		off = put_section(extra, cap, off, VMP_SEC_TRACE, events,
+				  n_ev * sizeof(events[0]));
+	}
+	*extra_len = off;
+
+	/* KVM killed the VM: the executor refuses further runs, reopen. */
+	if (obs->exit == RUN_KVM_DEAD) {
+		executor_close(ex);
+		ex = NULL;
+	}
+	return ret < 0 ? ret : 0;
 }

@@ -5,10 +5,16 @@
 VM_AGENT := $(BUILD)/vm/mmufuzz-agent
 VM_AGENT_OBJS := $(BUILD)/harness/vm/agent.o $(BUILD)/harness/vm/agent_run.o
 
-$(VM_AGENT): $(VM_AGENT_OBJS) $(MMUFUZZ_LIBS)
+# Static: the initramfs has no libc.  Links the executor (libmmufuzz) and
+# the BPF root tracer (harness/bpf/, static libbpf/libelf/zlib).
+$(VM_AGENT): $(VM_AGENT_OBJS) $(ROOTRACE_LIB) $(MMUFUZZ_LIBS)
 	$(call msg,LD,$@)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -static -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) -static -o $@ $(VM_AGENT_OBJS) $(ROOTRACE_LIB) \
+		-Wl,--start-group $(MMUFUZZ_LIBS) -Wl,--end-group $(ROOTRACE_LDLIBS) $(LDLIBS)
+
+# agent_run.c includes the generated skeleton's neighbours.
+$(BUILD)/harness/vm/agent_run.o: $(BPF_OUT)/rootrace.skel.h
 
 BINS += $(VM_AGENT)
 
@@ -17,10 +23,25 @@ VM_CHECK := $(BUILD)/vm/vm_check
 $(VM_CHECK): $(BUILD)/harness/vm/vm_check.o $(MMUFUZZ_LIBS)
 	$(call msg,LD,$@)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) -o $@ $(BUILD)/harness/vm/vm_check.o \
+		-Wl,--start-group $(MMUFUZZ_LIBS) -Wl,--end-group $(LDLIBS)
 
 .PHONY: check-vm
 check-vm: $(VM_CHECK) $(VM_AGENT)
 	$(Q)$(VM_CHECK)
 
 CHECKS += check-vm
+
+# bench-vm: boot-to-ready, ping/s, programs/s (one VM, two side by side).
+VM_BENCH := $(BUILD)/vm/vm_bench
+$(VM_BENCH): $(BUILD)/harness/vm/vm_bench.o $(MMUFUZZ_LIBS)
+	$(call msg,LD,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $(BUILD)/harness/vm/vm_bench.o \
+		-Wl,--start-group $(MMUFUZZ_LIBS) -Wl,--end-group $(LDLIBS)
+
+.PHONY: bench-vm
+bench-vm: $(VM_BENCH) $(VM_AGENT)
+	$(Q)$(VM_BENCH)
+
+BENCHES += bench-vm
