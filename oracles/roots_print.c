@@ -20,6 +20,8 @@ static const char *const rt_kind_names[RT_KIND_COUNT] = {
 	[RT_SET_CR3] = "set_cr3",
 	[RT_LOAD_PDPTRS] = "load_pdptrs",
 	[RT_CR_WRITE] = "cr_write",
+	[RT_FREE_OBSOLETE] = "free_obsolete",
+	[RT_FAST_SWITCH] = "fast_switch",
 };
 
 char *roots_role_str(uint32_t role, char *buf, size_t len)

@@ -272,3 +272,29 @@ int BPF_KPROBE(kp_load_pdptrs, struct kvm_vcpu *vcpu, unsigned long cr3)
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }
+
+SEC("kprobe/kvm_mmu_free_obsolete_roots")
+int BPF_KPROBE(kp_free_obsolete, struct kvm_vcpu *vcpu)
+{
+	struct rootrace_event *e;
+
+	if (!wanted() || !(e = ev_new(RT_FREE_OBSOLETE)))
+		return 0;
+	ev_vcpu(e, vcpu);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* Static and inlined in most builds; where it exists it shows the fast
+ * CR3-switch path (prev_roots) being tried. */
+SEC("kprobe/fast_pgd_switch")
+int BPF_KPROBE(kp_fast_switch, void *kvm, void *mmu, __u64 new_pgd)
+{
+	struct rootrace_event *e;
+
+	if (!wanted() || !(e = ev_new(RT_FAST_SWITCH)))
+		return 0;
+	e->val = new_pgd;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}

@@ -19,7 +19,7 @@
 struct rootrace {
 	struct rootrace_bpf *skel;
 	struct ring_buffer *rb;
-	struct bpf_link *links[16];
+	struct bpf_link *links[32];
 	unsigned n_links;
 	char missing[512];
 	/* collect state */
@@ -102,8 +102,10 @@ int rootrace_open(struct rootrace **out, pid_t tgid, char *err, size_t len)
 		goto fail;
 	}
 	bpf_object__for_each_program(p, rt->skel->obj) {
-		struct bpf_link *l = bpf_program__attach(p);
+		struct bpf_link *l = NULL;
 
+		if (rt->n_links < sizeof(rt->links) / sizeof(rt->links[0]))
+			l = bpf_program__attach(p);
 		if (!l) {
 			rootrace__note_missing(rt, p);
 			continue;

@@ -41,6 +41,9 @@ enum rootrace_kind {
 	RT_SET_CR3,		/* kprobe kvm_set_cr3: val = CR3 the guest wrote */
 	RT_LOAD_PDPTRS,		/* kprobe load_pdptrs: val = CR3 (with bits 11:5) */
 	RT_CR_WRITE,		/* kvm:kvm_cr (write): quadrant = CR number, val */
+	RT_FREE_OBSOLETE,	/* kprobe kvm_mmu_free_obsolete_roots */
+	RT_FAST_SWITCH,		/* kprobe fast_pgd_switch: val = new pgd (inlined,
+				 * so absent, in Debian's 6.1: reported missing) */
 	RT_KIND_COUNT
 };
 

@@ -95,6 +95,48 @@ static unsigned count_kind(uint8_t kind, uint64_t val)
 	return c;
 }
 
+/* Is sym a function of this kernel (or its modules)? */
+static int kallsyms_has(const char *sym)
+{
+	FILE *f = fopen("/proc/kallsyms", "r");
+	char line[512], name[256];
+	int found = 0;
+
+	if (!f)
+		return -1;
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%*s %*s %255s", name) == 1 && !strcmp(name, sym);
+	fclose(f);
+	return found;
+}
+
+/* Every kprobe the kernel lacks is reported by name, no other. */
+static void test_missing(void)
+{
+	static const char *const kprobes[] = {
+		"mmu_alloc_root", "kvm_mmu_free_roots", "mmu_free_root_page", "kvm_mmu_load",
+		"kvm_mmu_new_pgd", "kvm_set_cr3", "load_pdptrs", "kvm_mmu_free_obsolete_roots",
+		"fast_pgd_switch",
+	};
+	const char *missing = rootrace_missing(rt);
+	unsigned i;
+
+	for (i = 0; i < sizeof(kprobes) / sizeof(kprobes[0]); i++) {
+		char want[96];
+		int has = kallsyms_has(kprobes[i]);
+		const char *at;
+
+		snprintf(want, sizeof(want), "kprobe:%s", kprobes[i]);
+		at = strstr(missing, want);
+		/* whole word: "kprobe:foo" must not match "kprobe:foo_bar" */
+		if (at && at[strlen(want)] && at[strlen(want)] != ' ')
+			at = NULL;
+		CHECK(has >= 0, "cannot read /proc/kallsyms");
+		CHECK(has == !at, "%s: %s kallsyms, %s the missing list (\"%s\")", kprobes[i],
+		      has ? "in" : "not in", at ? "in" : "not in", missing);
+	}
+}
+
 /* One PAE CR3 load with N present PDPTEs gives N level-2 roots. */
 static void test_attach(void)
 {
@@ -367,6 +409,7 @@ int main(int argc, char **argv)
 	}
 	printf("rootrace: attached; missing: %s\n", *rootrace_missing(rt) ? rootrace_missing(rt) : "none");
 	if (!strcmp(suite, "attach")) {
+		test_missing();
 		test_attach();
 	} else if (!strcmp(suite, "alias") && a + 1 < argc) {
 		test_alias(argv[a + 1]);
