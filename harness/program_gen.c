@@ -135,10 +135,12 @@ static void remember(struct gen *g, uint64_t gpa, unsigned width, uint64_t v, ui
 		g->leaves[g->n_leaves++] = (struct leaf){ gpa, width, v, va, root };
 }
 
+/* A zeroed arena page (the arena is reset before every run). */
 static uint64_t new_page(struct gen *g)
 {
 	if (g->next_page >= LAYOUT_ARENA_PAGES)
 		return 0;
+	memset(g->mem[g->next_page], 0, LAYOUT_PAGE_SIZE);
 	return LAYOUT_ARENA_BASE + (uint64_t)g->next_page++ * LAYOUT_PAGE_SIZE;
 }
 
@@ -238,7 +240,6 @@ static uint64_t map_va(struct gen *g, int r, uint64_t va, int level, uint64_t le
 		page = new_page(g);
 		if (!page)
 			return 0;
-		memset(shadow(g, page), 0, LAYOUT_PAGE_SIZE);
 		if (f == F_PAE && lvl == 3)
 			e = page | PTE_P;	/* RW/US/A are reserved in PAE PDPTEs */
 		else
@@ -288,7 +289,6 @@ static void build_pae(struct gen *g)
 			page = new_page(g);
 			if (!page)
 				return;
-			memset(shadow(g, page), 0, LAYOUT_PAGE_SIZE);
 			used = 0;
 		}
 		do
@@ -307,8 +307,6 @@ static void build_pae(struct gen *g)
 		}
 		if (!shared_pd) {
 			shared_pd = new_page(g);
-			if (shared_pd)
-				memset(shadow(g, shared_pd), 0, LAYOUT_PAGE_SIZE);
 		}
 	}
 }
@@ -322,7 +320,6 @@ static void build_dual(struct gen *g)
 
 	if (!page)
 		return;
-	memset(shadow(g, page), 0, LAYOUT_PAGE_SIZE);
 	r = new_root(g, F_32, page, 0);
 	if (r < 0)
 		return;
