@@ -122,7 +122,7 @@ static void op_cr0(struct ectx *x, struct op_expect *e, uint64_t value)
 		else
 			s->efer &= ~EFER_LMA;
 		/* SDM 4.10.4.1: MOV to CR0 that changes PG flushes all. */
-		os_flush(s, 0);
+		os_flush_all(s);
 	}
 	add_done(e);
 	return;
@@ -170,9 +170,12 @@ static void op_cr4(struct ectx *x, struct op_expect *e, uint64_t value)
 	/* SDM 4.10.4.1: changing PGE or PAE flushes everything (globals
 	 * included); setting SMEP flushes the non-global entries. */
 	if ((v ^ old) & (CR4_PGE | CR4_PAE))
-		os_flush(s, 0);
+		os_flush_all(s);
 	else if ((v & CR4_SMEP) && !(old & CR4_SMEP))
-		os_flush(s, 1);
+		os_flush_nonglobal(s);
+	/* A PSE change flushes nothing: old 4 MiB / PT readings remain. */
+	if ((v ^ old) & CR4_PSE)
+		s->pse_seq = s->seq;
 	add_done(e);
 	return;
 gp:
@@ -200,7 +203,7 @@ static void op_cr3(struct ectx *x, struct op_expect *e, uint64_t value)
 	s->cr3 = v;
 	/* SDM 4.10.4.1: MOV to CR3 flushes non-global TLB entries and all
 	 * paging-structure caches. */
-	os_flush(s, 1);
+	os_flush_nonglobal(s);
 	add_done(e);
 	return;
 gp:
@@ -229,6 +232,9 @@ static void op_efer(struct ectx *x, struct op_expect *e, uint64_t v)
 		add_gp(e);
 		return;
 	}
+	/* NXE 1 -> 0 flushes nothing: translations with XD may remain. */
+	if ((s->efer & EFER_NXE) && !(v & EFER_NXE))
+		s->nxe_seq = s->seq;
 	s->efer = (v & ~EFER_LMA) | (s->efer & EFER_LMA);
 	add_done(e);
 }
@@ -302,7 +308,7 @@ static void op_pte(struct ectx *x, struct op_expect *e, const struct prog_op *op
 
 	if (!op->via) {
 		if (store_ok(x, op->addr, op->width, op->value))
-			om_write(&s->mem, op->addr, op->width, op->value);
+			os_store(s, op->addr, op->width, op->value);
 		add_done(e);
 		return;
 	}
@@ -343,9 +349,9 @@ static void op_pte(struct ectx *x, struct op_expect *e, const struct prog_op *op
 		harness_fail(x, "alias store may or may not fault (stale TLB)");
 	if (over)
 		harness_fail(x, "alias store: too many possible translations");
-	os_after_access(s, va, xl, n, ACC_WRITE);
+	os_after_access(s, xl, n, ACC_WRITE);
 	if (n_ok && store_ok(x, gpa, op->width, op->value))
-		om_write(&s->mem, gpa, op->width, op->value);
+		os_store(s, gpa, op->width, op->value);
 }
 
 static void op_invlpg(struct ectx *x, struct op_expect *e, uint64_t addr)
@@ -380,8 +386,11 @@ static void state_init(struct ostate *s, const struct program *p, const struct o
 		s->efer = ORACLE_START_PM32_EFER;
 	}
 	memset(s->pdpte, 0, sizeof(s->pdpte));
-	s->n_tlb = 0;
-	s->tlb_lost = 0;
+	s->seq = 0;
+	s->cut_full = s->cut_ng = 0;
+	s->pse_seq = s->nxe_seq = 0;
+	s->n_hist = s->n_inval = 0;
+	s->hist_lost = 0;
 	om_reset(&s->mem);
 }
 
@@ -420,6 +429,7 @@ void oracle_eval_cpu(const struct program *p, const struct oracle_cpu *cpu,
 		struct op_expect *e = &res->ops[i];
 
 		x.op = (int)i;
+		s->seq = i + 1;
 		e->mode = os_mode(s);
 		e->n_out = 0;
 		e->n_walk = 0;

@@ -98,68 +98,86 @@ int om_protected(uint64_t gpa, int width);
 
 /* ---- TLB model and walks (oracle_walk.c) ---- */
 
-/* One cached entry: a TLB translation (leaf) or a paging-structure cache
- * entry (non-leaf), keyed by the VA bits above its level. */
-struct cent {
-	uint8_t mode;		/* enum paging_mode it was made in */
-	uint8_t level;
-	uint8_t leaf;
-	uint8_t global;
-	uint8_t rights;		/* RT_* accumulated down to this entry */
-	uint64_t va_tag;	/* va >> level_shift */
-	uint64_t entry;
-	uint64_t table_gpa;
-	uint16_t index;
+/*
+ * TLB freedom as history.  A CPU may cache any translation its paging
+ * structures allowed at any time, speculatively too (SDM 4.10.2.3,
+ * 4.10.3.1; KVM's PTE prefetch on unsync pages does this), and keep it
+ * until an invalidation that covers it.  So a walk may use, at every
+ * level, the entry's current value or any value it held that was
+ * overwritten after the last invalidation covering the VA: INVLPG of
+ * the page or a full flush; MOV CR3 (and SMEP 0->1) only for non-global
+ * translations.  Values that were not present or had reserved bits were
+ * never cached.
+ */
+struct hist {
+	uint64_t gpa;		/* 8-byte aligned word */
+	uint64_t old;		/* its value before the store */
+	uint32_t seq;		/* op sequence of the overwrite */
 };
+
+struct inval {
+	uint64_t vpn;		/* va >> 12 of an INVLPG */
+	uint32_t seq;
+};
+
+#define HIST_MAX	128
+#define INVAL_MAX	PROG_MAX_OPS
 
 #define RT_RW	1
 #define RT_US	2
 #define RT_XD	4
 
-#define TLB_MAX	128
-
 struct ostate {
 	const struct oracle_cpu *cpu;
 	uint64_t cr0, cr3, cr4, efer;
 	uint64_t pdpte[4];
-	uint16_t n_tlb;
-	uint8_t tlb_lost;	/* the cache set overflowed: outcomes unbounded */
-	struct cent tlb[TLB_MAX];
+	uint32_t seq;		/* current op index + 1 */
+	uint32_t cut_full;	/* last flush of everything */
+	uint32_t cut_ng;	/* last flush of non-global translations */
+	uint32_t pse_seq;	/* last CR4.PSE change (not a flush) */
+	uint32_t nxe_seq;	/* last EFER.NXE 1 -> 0 (not a flush) */
+	uint8_t hist_lost;	/* history overflowed: outcomes unbounded */
+	uint16_t n_hist, n_inval;
+	struct hist hist[HIST_MAX];
+	struct inval inval[INVAL_MAX];
 	struct om_mem mem;
 };
 
-/* One translation attempt (a fresh walk, or one that starts from a
- * cached entry). */
+/* One translation the model allows. */
 struct xlate {
-	uint8_t fault;		/* 0, PFEC_P-less not-present (1), reserved (2) */
+	uint8_t fault;		/* 0, 1 = not present, 2 = reserved bit */
 	uint8_t unmodelled;	/* walked through memory the model lacks */
-	uint8_t fresh;		/* started at CR3 / the PDPTE registers */
+	uint8_t fresh;		/* every entry is the current memory value */
+	uint8_t need_global;	/* used a value only a global entry keeps */
 	uint8_t rights;
 	uint8_t global;
 	uint8_t leaf_level;
 	uint64_t gpa;
 	uint8_t n;
 	struct walk_step step[6];
-	uint8_t acc[6];		/* rights after each step */
+	uint8_t cur[6];		/* step i read the current memory value */
 };
 
 #define XL_MAX	24
 
 enum paging_mode os_mode(const struct ostate *s);
 int os_is_canonical(uint64_t va);
-/* All translations of va the model allows (fresh walk, its ambiguous
- * branches, walks resumed from cached entries).  Returns the count; sets
- * *overflow when more than max existed. */
+/* All translations of va the model allows (the fresh walk first).
+ * Returns the count; sets *overflow when more than max existed. */
 int os_translate(struct ostate *s, uint64_t va, struct xlate *out, int max, int *overflow);
-/* After an access: mark A/D on the fresh entries and cache what the
- * walks produced.  write: the access wrote through xl. */
-void os_after_access(struct ostate *s, uint64_t va, const struct xlate *xl, int n, enum access acc);
+/* After an access: mark A (and D for a permitted write) on the entries
+ * the walks may have read from memory. */
+void os_after_access(struct ostate *s, const struct xlate *xl, int n, enum access acc);
 /* Whether translation x permits acc at CPL0 under the current CR0/CR4/EFER. */
 int os_permits(const struct ostate *s, const struct xlate *x, enum access acc);
 /* #PF error codes a fault of x on acc may carry (1 or 2 variants). */
 int os_pf_codes(const struct ostate *s, const struct xlate *x, enum access acc, uint32_t ec[2]);
-void os_flush(struct ostate *s, int keep_global);
+/* Invalidations: everything / non-global / one page (SDM 4.10.4.1). */
+void os_flush_all(struct ostate *s);
+void os_flush_nonglobal(struct ostate *s);
 void os_invlpg(struct ostate *s, uint64_t va);
+/* A program store to paging memory: remembers the old value. */
+void os_store(struct ostate *s, uint64_t gpa, int width, uint64_t value);
 
 /* ---- outcome helpers (oracle_eval.c, oracle_probe.c) ---- */
 /* Add o to e's allowed set unless present; sets e->unbounded when full. */

@@ -119,5 +119,5 @@ void oe_probe(struct ostate *s, enum prog_op_kind kind, uint64_t addr,
 	}
 	if (over && (acc == ACC_FETCH || acc == ACC_WRITE))
 		*harness_why = "probe has too many possible translations to check";
-	os_after_access(s, va, xl, n, acc);
+	os_after_access(s, xl, n, acc);
 }

@@ -5,7 +5,8 @@
  * 4-level paging (SDM 4.5, APM 5.3 long mode); reserved bits (SDM 4.3-4.5
  * tables, APM 5.3 figures), access rights at CPL0 (SDM 4.6, APM 5.6),
  * #PF error codes (SDM 4.7, APM 8.4.2), and the TLB / paging-structure
- * caches (SDM 4.10, APM 5.5) as a set of entries that MAY still be used.
+ * caches (SDM 4.10, APM 5.5) as the entry values that MAY still be used
+ * (see struct hist in oracle_int.h).
  *
  * Where the manuals and KVM's software walker (which is what a guest of
  * KVM with shadow paging sees) differ, both answers are allowed and the
@@ -52,12 +53,12 @@ static uint64_t addr_mask(const struct ostate *s)
  * must fault; *amb gets bits where the manuals allow a fault but KVM's
  * walker does not (or the reverse).  *leaf says whether it maps a page.
  */
-static uint64_t rsvd_bits(const struct ostate *s, enum paging_mode m, unsigned level,
-			  uint64_t e, int *leaf, uint64_t *amb)
+static uint64_t rsvd_bits(const struct oracle_cpu *cpu, int pse, int nxe, enum paging_mode m,
+			  unsigned level, uint64_t e, int *leaf, uint64_t *amb)
 {
-	unsigned M = s->cpu->maxphyaddr;
-	int amd = s->cpu->vendor == VENDOR_AMD;
-	uint64_t r = 0, nx = (s->efer & EFER_NXE) ? 0 : 1ull << 63;
+	unsigned M = cpu->maxphyaddr;
+	int amd = cpu->vendor == VENDOR_AMD;
+	uint64_t r = 0, nx = nxe ? 0 : 1ull << 63;
 
 	*amb = 0;
 	*leaf = level == 1;
@@ -65,9 +66,9 @@ static uint64_t rsvd_bits(const struct ostate *s, enum paging_mode m, unsigned l
 		/* SDM Table 4-4: a 4 MiB PDE reserves bit 21 and, beyond the
 		 * PSE-36 address bits (M-1):32 held in bits 20:13, the rest.
 		 * KVM reserves 21:17 (36-bit PSE-36) whatever MAXPHYADDR is. */
-		if (level == 2 && (e & PTE_PS) && (s->cr4 & CR4_PSE)) {
+		if (level == 2 && (e & PTE_PS) && pse) {
 			*leaf = 1;
-			if (!(s->cpu->features & ORACLE_F_PSE36))
+			if (!(cpu->features & ORACLE_F_PSE36))
 				return bits(21, 13);
 			unsigned pa = M > 40 ? 40 : M;
 			r = bits(21, 21);
@@ -88,7 +89,7 @@ static uint64_t rsvd_bits(const struct ostate *s, enum paging_mode m, unsigned l
 		break;
 	case 3:
 		if (e & PTE_PS) {
-			if (!(s->cpu->features & ORACLE_F_1G))
+			if (!(cpu->features & ORACLE_F_1G))
 				r |= bits(7, 7);	/* no 1 GiB pages */
 			else {
 				*leaf = 1;
@@ -129,83 +130,143 @@ struct wctx {
 	struct ostate *s;
 	enum paging_mode m;
 	uint64_t va;
+	uint32_t cut_g, cut_ng;	/* history values newer than these may be used */
+	int pse_amb, nxe_amb;	/* interpretation changed since the last flush */
 	struct xlate *out;
 	int n, max, overflow;
 };
 
 static void emit(struct wctx *w, const struct xlate *x)
 {
+	if (x->need_global && (x->fault || !x->global))
+		return;		/* only a global TLB entry could have kept it */
 	if (w->n < w->max)
 		w->out[w->n++] = *x;
 	else
 		w->overflow = 1;
 }
 
-static void push_step(struct xlate *x, unsigned level, uint64_t table, unsigned idx, uint64_t e)
+static void push_step(struct xlate *x, unsigned level, uint64_t table, unsigned idx,
+		      uint64_t e, int cur)
 {
-	if (x->n < 6)
+	if (x->n < 6) {
+		x->cur[x->n] = cur;
 		x->step[x->n++] = (struct walk_step){
 			.level = level, .table_gpa = table, .index = idx, .entry = e,
 		};
+	}
 }
 
-/* Walk from the table at `table` (level `level`) down, with `rights`
- * accumulated above.  Branches at ambiguous reserved bits. */
-static void walk_down(struct wctx *w, struct xlate cur, unsigned level, uint64_t table)
+static void walk_down(struct wctx *w, struct xlate cur, unsigned level, uint64_t table);
+
+/*
+ * Use entry value e (current memory if cur, else an older value) at this
+ * level and continue.  pse/nx: the interpretation to apply.
+ */
+static void walk_entry(struct wctx *w, struct xlate x, unsigned level, uint64_t table,
+		       unsigned idx, uint64_t e, int cur, int pse, int nxe)
 {
 	const struct ostate *s = w->s;
+	uint64_t def, amb;
+	int leaf;
+
+	push_step(&x, level, table, idx, e, cur);
+	if (!cur)
+		x.fresh = 0;
+	if (!(e & PTE_P)) {
+		if (!cur)
+			return;		/* not-present entries are never cached */
+		x.fault = 1;
+		emit(w, &x);
+		return;
+	}
+	def = rsvd_bits(s->cpu, pse, nxe, w->m, level, e, &leaf, &amb);
+	if (e & def) {
+		if (!cur)
+			return;		/* nor are ones with reserved bits */
+		x.fault = 2;
+		emit(w, &x);
+		return;
+	}
+	if ((e & amb) && cur) {
+		struct xlate f = x;
+
+		f.fault = 2;
+		emit(w, &f);
+	}
+	if (!(e & PTE_RW))
+		x.rights &= ~RT_RW;
+	if (!(e & PTE_US))
+		x.rights &= ~RT_US;
+	if (w->m != PGM_32 && nxe && (e & PTE_NX))
+		x.rights |= RT_XD;
+	if (leaf) {
+		uint64_t size = 1ull << level_shift(w->m, level);
+
+		x.gpa = leaf_frame(s, w->m, level, e) + (w->va & (size - 1));
+		/* PGE toggles flush everything, so the current PGE applies. */
+		x.global = (e & PTE_G) && (s->cr4 & CR4_PGE);
+		x.leaf_level = level;
+		emit(w, &x);
+		return;
+	}
+	if (level > 1)
+		walk_down(w, x, level - 1, next_table(s, w->m, e));
+}
+
+/* The values the entry at egpa may be taken as: current, then older. */
+static void walk_down(struct wctx *w, struct xlate x, unsigned level, uint64_t table)
+{
+	struct ostate *s = w->s;
 	int esz = w->m == PGM_32 ? 4 : 8;
 	unsigned imask = w->m == PGM_32 ? 0x3FF : 0x1FF;
+	unsigned idx = (w->va >> level_shift(w->m, level)) & imask;
+	uint64_t egpa = table + (uint64_t)idx * esz, e, seen[HIST_MAX + 1];
+	enum mem_class c = om_class(egpa);
+	int pse = !!(s->cr4 & CR4_PSE), nxe = !!(s->efer & EFER_NXE), n_seen = 0;
 
-	for (; level >= 1; level--) {
-		unsigned idx = (w->va >> level_shift(w->m, level)) & imask;
-		uint64_t egpa = table + (uint64_t)idx * esz, e, def, amb;
-		enum mem_class c = om_class(egpa);
-		int leaf;
+	if (c != MEM_TABLE && c != MEM_DATA) {
+		/* Table in stub memory or MMIO: not modelled. */
+		x.unmodelled = 1;
+		push_step(&x, level, table, idx, 0, 1);
+		emit(w, &x);
+		return;
+	}
+	e = om_read(&s->mem, egpa, esz);
+	walk_entry(w, x, level, table, idx, e, 1, pse, nxe);
+	/* SDM 4.10.2.3: a translation cached under the other CR4.PSE / an
+	 * NXE = 1 past (no flush since) may still be used. */
+	if (w->pse_amb && w->m == PGM_32 && level == 2 && (e & PTE_PS)) {
+		struct xlate y = x;
 
-		if (c != MEM_TABLE && c != MEM_DATA) {
-			/* Table in stub memory or MMIO: not modelled. */
-			cur.unmodelled = 1;
-			push_step(&cur, level, table, idx, 0);
-			emit(w, &cur);
-			return;
-		}
-		e = om_read(&s->mem, egpa, esz);
-		push_step(&cur, level, table, idx, e);
-		if (!(e & PTE_P)) {
-			cur.fault = 1;
-			emit(w, &cur);
-			return;
-		}
-		def = rsvd_bits(s, w->m, level, e, &leaf, &amb);
-		if (e & def) {
-			cur.fault = 2;
-			emit(w, &cur);
-			return;
-		}
-		if (e & amb) {
-			struct xlate f = cur;
+		y.need_global |= s->pse_seq <= w->cut_ng;
+		walk_entry(w, y, level, table, idx, e, 0, !pse, nxe);
+	}
+	if (w->nxe_amb && !nxe && (e & PTE_NX)) {
+		struct xlate y = x;
 
-			f.fault = 2;
-			emit(w, &f);
-		}
-		if (!(e & PTE_RW))
-			cur.rights &= ~RT_RW;
-		if (!(e & PTE_US))
-			cur.rights &= ~RT_US;
-		if (w->m != PGM_32 && (s->efer & EFER_NXE) && (e & PTE_NX))
-			cur.rights |= RT_XD;
-		cur.acc[cur.n - 1] = cur.rights;
-		if (leaf) {
-			uint64_t size = 1ull << level_shift(w->m, level);
+		y.need_global |= s->nxe_seq <= w->cut_ng;
+		walk_entry(w, y, level, table, idx, e, 0, pse, 1);
+	}
+	seen[n_seen++] = e;
+	for (unsigned i = 0; i < s->n_hist; i++) {
+		const struct hist *h = &s->hist[i];
+		struct xlate y = x;
+		uint64_t v;
+		int dup = 0;
 
-			cur.gpa = leaf_frame(s, w->m, level, e) + (w->va & (size - 1));
-			cur.global = (e & PTE_G) && (s->cr4 & CR4_PGE);
-			cur.leaf_level = level;
-			emit(w, &cur);
-			return;
-		}
-		table = next_table(s, w->m, e);
+		if (h->gpa != (egpa & ~7ull) || h->seq <= w->cut_g)
+			continue;
+		v = esz == 8 ? h->old : ((egpa & 4) ? h->old >> 32 : h->old & 0xFFFFFFFFu);
+		for (int k = 0; k < n_seen; k++)
+			dup |= seen[k] == v;
+		if (dup)
+			continue;
+		if (n_seen <= HIST_MAX)
+			seen[n_seen++] = v;
+		if (h->seq <= w->cut_ng)
+			y.need_global = 1;
+		walk_entry(w, y, level, table, idx, v, 0, pse, nxe);
 	}
 }
 
@@ -226,8 +287,7 @@ static void walk_fresh(struct wctx *w)
 		 * (R/W, U/S, XD do not exist in PAE PDPTEs). */
 		unsigned i = (w->va >> 30) & 3;
 
-		push_step(&x, 0, s->cr3 & 0xFFFFFFE0ull, i, s->pdpte[i]);
-		x.acc[0] = x.rights;
+		push_step(&x, 0, s->cr3 & 0xFFFFFFE0ull, i, s->pdpte[i], 0);
 		if (!(s->pdpte[i] & PTE_P)) {
 			x.fault = 1;
 			emit(w, &x);
@@ -242,26 +302,6 @@ static void walk_fresh(struct wctx *w)
 	default:
 		break;
 	}
-}
-
-static void walk_cached(struct wctx *w, const struct cent *c)
-{
-	struct xlate x;
-
-	memset(&x, 0, sizeof(x));
-	x.rights = c->rights;
-	push_step(&x, c->level, c->table_gpa, c->index, c->entry);
-	x.acc[0] = c->rights;
-	if (c->leaf) {
-		uint64_t size = 1ull << level_shift(w->m, c->level);
-
-		x.gpa = leaf_frame(w->s, w->m, c->level, c->entry) + (w->va & (size - 1));
-		x.global = c->global;
-		x.leaf_level = c->level;
-		emit(w, &x);
-		return;
-	}
-	walk_down(w, x, c->level - 1, next_table(w->s, w->m, c->entry));
 }
 
 int os_translate(struct ostate *s, uint64_t va, struct xlate *out, int max, int *overflow)
@@ -279,14 +319,15 @@ int os_translate(struct ostate *s, uint64_t va, struct xlate *out, int max, int 
 		*overflow = 0;
 		return w.n;
 	}
+	w.cut_g = s->cut_full;
+	for (unsigned i = 0; i < s->n_inval; i++)
+		if (s->inval[i].vpn == va >> 12 && s->inval[i].seq > w.cut_g)
+			w.cut_g = s->inval[i].seq;
+	w.cut_ng = s->cut_ng > w.cut_g ? s->cut_ng : w.cut_g;
+	w.pse_amb = s->pse_seq > w.cut_g;
+	w.nxe_amb = s->nxe_seq > w.cut_g;
 	walk_fresh(&w);
-	for (unsigned i = 0; i < s->n_tlb; i++) {
-		const struct cent *c = &s->tlb[i];
-
-		if (c->mode == w.m && c->va_tag == va >> level_shift(w.m, c->level))
-			walk_cached(&w, c);
-	}
-	*overflow = w.overflow || s->tlb_lost;
+	*overflow = w.overflow || s->hist_lost;
 	return w.n;
 }
 
@@ -332,19 +373,7 @@ int os_pf_codes(const struct ostate *s, const struct xlate *x, enum access acc, 
 	return 2;
 }
 
-static void cache_add(struct ostate *s, const struct cent *c)
-{
-	for (unsigned i = 0; i < s->n_tlb; i++)
-		if (!memcmp(&s->tlb[i], c, sizeof(*c)))
-			return;
-	if (s->n_tlb >= TLB_MAX) {
-		s->tlb_lost = 1;
-		return;
-	}
-	s->tlb[s->n_tlb++] = *c;
-}
-
-void os_after_access(struct ostate *s, uint64_t va, const struct xlate *xl, int n, enum access acc)
+void os_after_access(struct ostate *s, const struct xlate *xl, int n, enum access acc)
 {
 	enum paging_mode m = os_mode(s);
 	int esz = m == PGM_32 ? 4 : 8;
@@ -356,63 +385,61 @@ void os_after_access(struct ostate *s, uint64_t va, const struct xlate *xl, int 
 		int ok = !x->fault && !x->unmodelled;
 		int last_good = ok ? x->n - 1 : x->n - 2;
 
+		/* SDM 4.8: A on every entry used, D on the leaf of a write;
+		 * only entries read from memory (a cached one is not read),
+		 * never PDPTE registers (SDM 4.8 / APM 5.4: PDPTEs get none). */
 		for (int i = 0; i <= last_good; i++) {
 			const struct walk_step *st = &x->step[i];
-			int leaf = ok && i == x->n - 1;
-			struct cent c;
+			uint64_t ad = PTE_A;
 
-			/* SDM 4.8: A on every entry used, D on the leaf of a
-			 * write.  Only entries read from memory in this walk
-			 * (a cached start is step 0 of a non-fresh walk), never
-			 * PDPTE registers (SDM 4.8 / APM 5.4: no A in PDPTEs). */
-			if (st->level != 0 && (x->fresh || i > 0)) {
-				uint64_t ad = PTE_A;
-
-				if (leaf && acc == ACC_WRITE && os_permits(s, x, ACC_WRITE))
-					ad |= PTE_D;
-				om_mark_ad(&s->mem, st->table_gpa + (uint64_t)st->index * esz, esz, ad);
-			}
-			if (st->level == 0)
+			if (st->level == 0 || !x->cur[i])
 				continue;
-			memset(&c, 0, sizeof(c));
-			c.mode = m;
-			c.level = st->level;
-			c.leaf = leaf;
-			c.global = leaf && x->global;
-			c.rights = x->acc[i];
-			c.va_tag = va >> level_shift(m, st->level);
-			c.entry = st->entry;
-			c.table_gpa = st->table_gpa;
-			c.index = st->index;
-			cache_add(s, &c);
+			if (ok && i == x->n - 1 && acc == ACC_WRITE && os_permits(s, x, ACC_WRITE))
+				ad |= PTE_D;
+			om_mark_ad(&s->mem, st->table_gpa + (uint64_t)st->index * esz, esz, ad);
 		}
 	}
 }
 
-void os_flush(struct ostate *s, int keep_global)
+void os_flush_all(struct ostate *s)
 {
-	unsigned j = 0;
+	s->cut_full = s->cut_ng = s->seq;
+	/* Nothing older than a full flush can be used again. */
+	s->n_hist = 0;
+	s->n_inval = 0;
+	s->hist_lost = 0;
+}
 
-	for (unsigned i = 0; i < s->n_tlb; i++)
-		if (keep_global && s->tlb[i].leaf && s->tlb[i].global)
-			s->tlb[j++] = s->tlb[i];
-	s->n_tlb = j;
-	if (!keep_global)
-		s->tlb_lost = 0;
+void os_flush_nonglobal(struct ostate *s)
+{
+	s->cut_ng = s->seq;
 }
 
 void os_invlpg(struct ostate *s, uint64_t va)
 {
-	unsigned j = 0;
+	/* SDM 4.10.4.1: INVLPG invalidates the translations of the page
+	 * (global ones too) and the paging-structure caches for it.  Large
+	 * pages are only taken as invalidated for the 4 KiB page named (a
+	 * superset of what may remain). */
+	for (unsigned i = 0; i < s->n_inval; i++)
+		if (s->inval[i].vpn == va >> 12) {
+			s->inval[i].seq = s->seq;
+			return;
+		}
+	if (s->n_inval < INVAL_MAX)
+		s->inval[s->n_inval++] = (struct inval){ .vpn = va >> 12, .seq = s->seq };
+}
 
-	/* SDM 4.10.4.1: INVLPG invalidates the TLB entries for the page
-	 * (global ones too) and the paging-structure-cache entries that
-	 * would be used for va.  Others may survive (a superset). */
-	for (unsigned i = 0; i < s->n_tlb; i++) {
-		const struct cent *c = &s->tlb[i];
+void os_store(struct ostate *s, uint64_t gpa, int width, uint64_t value)
+{
+	uint64_t old = om_read(&s->mem, gpa & ~7ull, 8);
 
-		if (c->va_tag != va >> level_shift(c->mode, c->level))
-			s->tlb[j++] = *c;
+	om_write(&s->mem, gpa, width, value);
+	if (om_read(&s->mem, gpa & ~7ull, 8) == old)
+		return;
+	if (s->n_hist >= HIST_MAX) {
+		s->hist_lost = 1;
+		return;
 	}
-	s->n_tlb = j;
+	s->hist[s->n_hist++] = (struct hist){ .gpa = gpa & ~7ull, .old = old, .seq = s->seq };
 }

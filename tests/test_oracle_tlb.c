@@ -165,6 +165,72 @@ static void tlb_smep_set(void)
 	CHECK(ONLY_TAG(i, FRAME2), "CR4.SMEP 0->1 flushes");
 }
 
+/* SDM 4.10.2.3: translations may be cached speculatively, for VAs never
+ * accessed (KVM prefetches neighbouring PTEs): a PTE rewritten without
+ * INVLPG may yield its old value even on the first access ... */
+static void tlb_speculative(void)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW);
+	t_init(0x204008, 8, FRAME2 | RW);
+	t_pae_on(0, CR0_PGON);
+	t_pte(0x204008, 8, 0x700000 | RW, 0);
+	int i = t_op(OP_READ, 0, VAPAE + 0x1000);
+	t_run();
+	CHECK(nout(i) == 2 && has_tag(i, FRAME2) && has_tag(i, 0x700000),
+	      "never-probed VA: old and new PTE both allowed");
+}
+
+/* ... but nothing written before the last MOV CR3 survives unless global. */
+static void tlb_history_cut_by_cr3(void)
+{
+	for (int g = 0; g < 2; g++) {
+		t_begin(START_PM32);
+		t_layoutpae(RW, RW | (g ? PTE_G : 0));
+		t_pae_on(0x80, CR0_PGON);
+		t_pte(0x204000, 8, FRAME2 | RW | (g ? PTE_G : 0), 0);
+		t_op(OP_CR3, 0x202000, 0);
+		int i = t_op(OP_READ, 0, VAPAE);
+		t_run();
+		if (g)
+			CHECK(nout(i) == 2 && has_tag(i, FRAME), "global old PTE survives MOV CR3");
+		else
+			CHECK(ONLY_TAG(i, FRAME2), "non-global old PTE gone after MOV CR3");
+	}
+}
+
+/* SDM 4.10.4.1 lists no flush for CR4.PSE: a 4 MiB translation cached
+ * before PSE was cleared may still be used (and the PT reading too). */
+static void tlb_pse_change(void)
+{
+	t_begin(START_PM32);
+	t_layout32(RW, RW);
+	t_init(0x200004, 4, 0x800000 | RW | PTE_PS);
+	t_op(OP_CR4, 0x10, 0);
+	t_pg32_on(CR0_PGON);
+	t_op(OP_CR4, 0, 0);
+	int i = t_op(OP_READ, 0, VA32);
+	t_op(OP_CR3, 0x200000, 0);
+	int j = t_op(OP_READ, 0, VA32);
+	t_run();
+	CHECK(nout(i) == 2 && has_tag(i, 0x800000) && has_pf(i, 0, VA32), "PSE cleared: {4 MiB, PT walk}");
+	CHECK(ONLY_PF(j, 0, VA32), "after MOV CR3 only the PT reading");
+}
+
+/* EFER.NXE 1 -> 0 flushes nothing: a translation cached with XD may be
+ * used, besides the fresh walk's reserved-bit fault (SDM 4.10.2.3). */
+static void tlb_nxe_clear(void)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW | PTE_NX);
+	t_op(OP_EFER, 0x800, 0);
+	t_pae_on(0, CR0_PGON);
+	t_op(OP_EFER, 0, 0);
+	int i = t_op(OP_READ, 0, VAPAE);
+	t_run();
+	CHECK(nout(i) == 2 && has_tag(i, FRAME) && has_pf(i, 0x9, VAPAE), "NXE cleared: {XD entry, RSVD}");
+}
+
 /* layout.h: direct stores may not change harness entries of the fixed
  * tables; free entries are fine. */
 static void harness_protected_store(void)
@@ -311,6 +377,10 @@ int main(void)
 	tlb_not_present_not_cached();
 	tlb_stale_rights();
 	tlb_smep_set();
+	tlb_speculative();
+	tlb_history_cut_by_cr3();
+	tlb_pse_change();
+	tlb_nxe_clear();
 	harness_protected_store();
 	harness_store_outside();
 	harness_top_entry();
