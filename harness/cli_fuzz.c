@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include "harness/cli.h"
 #include "harness/cli_fuzz.h"
+#include "harness/mutate.h"
 #include "harness/program.h"
 
 static void fuzz_usage(FILE *f)
@@ -41,17 +42,6 @@ static void fuzz_usage(FILE *f)
 		"  --keep-going        record findings and go on (default: stop at the first)\n"
 		"  --npt N             kvm_amd npt= (default 0, shadow MMU)\n"
 		"  --seed N            engine seed\n");
-}
-
-int prog_has_shared_pdpt_page(const struct program *p)
-{
-	for (unsigned i = 0; i < p->n_ops; i++)
-		for (unsigned j = i + 1; j < p->n_ops; j++)
-			if (p->ops[i].kind == OP_CR3 && p->ops[j].kind == OP_CR3 &&
-			    (p->ops[i].value >> 12) == (p->ops[j].value >> 12) &&
-			    ((p->ops[i].value ^ p->ops[j].value) & 0xFE0))
-				return 1;
-	return 0;
 }
 
 /* build/ of this binary (engines are in build/fuzz/). */

@@ -44,7 +44,4 @@ int fuzz_write_seeds(const char *corpus, const char *seeds, int exclude_shared,
 int fuzz_read_stats(const char *stats_path, struct fuzz_stats *st);
 void fuzz_print_stats(FILE *f, const struct fuzz_opts *o, const struct fuzz_stats *st);
 
-/* Two CR3 loads on one page at different 32-byte slots. */
-int prog_has_shared_pdpt_page(const struct program *p);
-
 #endif /* MMUFUZZ_CLI_FUZZ_H */

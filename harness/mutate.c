@@ -496,3 +496,14 @@ int prog_crossover(const struct program *a, const struct program *b,
 	*out = *a;
 	return -1;
 }
+
+int prog_has_shared_pdpt_page(const struct program *p)
+{
+	for (unsigned i = 0; i < p->n_ops; i++)
+		for (unsigned j = i + 1; j < p->n_ops; j++)
+			if (p->ops[i].kind == OP_CR3 && p->ops[j].kind == OP_CR3 &&
+			    (p->ops[i].value >> 12) == (p->ops[j].value >> 12) &&
+			    ((p->ops[i].value ^ p->ops[j].value) & 0xFE0))
+				return 1;
+	return 0;
+}

@@ -60,4 +60,7 @@ int prog_mutate_kind(struct program *p, enum mut_kind k, uint64_t *rng);
 int prog_crossover(const struct program *a, const struct program *b,
 		   struct program *out, uint64_t *rng);
 
+/* 1 if two CR3 loads of p name one page at different 32-byte slots. */
+int prog_has_shared_pdpt_page(const struct program *p);
+
 #endif /* MMUFUZZ_MUTATE_H */
