@@ -79,12 +79,13 @@ eval "$("$here/fetch-debian.sh" --print)"	# ABI KROOT VMLINUZ MODULES
 srcdeb=$(ls "$KCACHE"/debs/linux-source-6.1_*.deb | tail -n1)
 srcver=$(dpkg-deb -f "$srcdeb" Version)
 src=$KCACHE/src/$srcver
-if [ ! -e "$src/.done" ]; then
+if [ ! -e "$src/.done" ] || [ ! -e "$src/scripts/extract-vmlinux" ]; then
 	note "unpacking the kvm sources of linux-source-6.1 $srcver"
 	rm -rf "$src" "$src.tmp"; mkdir -p "$src.tmp"
 	tar -xJf "$KROOT/usr/src/linux-source-6.1.tar.xz" -C "$src.tmp" --strip-components=1 \
 		linux-source-6.1/arch/x86/kvm linux-source-6.1/virt/kvm \
-		linux-source-6.1/arch/x86/include/asm/kvm_host.h
+		linux-source-6.1/arch/x86/include/asm/kvm_host.h \
+		linux-source-6.1/scripts/extract-vmlinux
 	touch "$src.tmp/.done"; mv "$src.tmp" "$src"
 fi
 # Fix 1: the headers' Makefile includes the -common tree by its absolute
@@ -94,6 +95,17 @@ common=$(sed -n 's|^include .*/\(linux-headers-[^/]*-common\)/Makefile$|\1|p' "$
 [ -n "$common" ] || die "$KDIR/Makefile: no 'include .../linux-headers-*-common/Makefile' line"
 want="include $KROOT/usr/src/$common/Makefile"
 grep -qxF "$want" "$KDIR/Makefile" || echo "$want" > "$KDIR/Makefile"
+# Fix 3: module BTF (/sys/kernel/btf/kvm, used by the BPF tracer's tp_btf
+# programs) is split BTF on top of vmlinux's; kbuild skips it unless
+# $KDIR/vmlinux exists.  The vmlinux unpacked from Debian's vmlinuz is
+# the very base the running kernel exposes.
+if [ ! -s "$KDIR/vmlinux" ]; then
+	note "extracting vmlinux (BTF base for module BTF) from $VMLINUZ"
+	bash "$src/scripts/extract-vmlinux" "$VMLINUZ" > "$KDIR/vmlinux.tmp" ||
+		die "cannot extract vmlinux from $VMLINUZ"
+	readelf -S "$KDIR/vmlinux.tmp" | grep -q '\.BTF ' || die "$VMLINUZ: extracted vmlinux has no .BTF section"
+	mv "$KDIR/vmlinux.tmp" "$KDIR/vmlinux"
+fi
 flock -u 8
 
 hash=$( { echo "abi=$ABI"; echo "source=$srcver"
@@ -148,17 +160,28 @@ rsync -rc --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude=
 rm -rf "$stage"
 
 note "$name: building kvm.ko kvm-amd.ko kvm-intel.ko (log: $work/build.log)"
-if ! make -C "$KDIR" M="$tree/arch/x86/kvm" -j"$JOBS" modules > "$work/build.log" 2>&1; then
+# Relink the .ko files every time: kbuild would not redo their BTF step
+# when only vmlinux (the BTF base) changed.
+rm -f "$tree"/arch/x86/kvm/*.ko
+# The headers package has no resolve_btfids; kvm defines no BTF_ID sets
+# (no .BTF_ids section in Debian's own kvm.ko), so there is nothing for it
+# to resolve.
+if ! make -C "$KDIR" M="$tree/arch/x86/kvm" -j"$JOBS" RESOLVE_BTFIDS=true modules \
+		> "$work/build.log" 2>&1; then
 	grep -E 'error|Error' "$work/build.log" | head -n 20 >&2 || true
 	RC=4 die "$name: module build failed (log: $work/build.log)"
 fi
 stock=$(modinfo -F vermagic "$MODULES/kernel/arch/x86/kvm/kvm.ko"* 2>/dev/null || true)
 tmp=$KCACHE/variants/.$name.tmp.$$
+trap 'rm -rf "$tmp"' EXIT
 rm -rf "$tmp"; mkdir -p "$tmp"
 for m in kvm kvm-amd kvm-intel; do
 	strip --strip-debug -o "$tmp/$m.ko" "$tree/arch/x86/kvm/$m.ko"
 done
 vm=$(modinfo -F vermagic "$tmp/kvm.ko")
+for m in kvm kvm-amd kvm-intel; do
+	readelf -S "$tmp/$m.ko" | grep -q '\.BTF ' || die "$name: $m.ko has no .BTF section (log: $work/build.log)"
+done
 [ -z "$stock" ] || [ "$vm" = "$stock" ] || die "$name: vermagic '$vm' differs from the stock kvm.ko's '$stock'"
 { echo "name=$name"; echo "abi=$ABI"; echo "source=$srcver"
   echo "patch=${patch:-none}"; echo "patch_sha256=$psha"; echo "input_hash=$hash"
