@@ -20,11 +20,6 @@ int cmd_demo(int argc, char **argv)
 		       "(issue 4), the root tracer (issue 5) and the fuzz loop (issue 6).");
 }
 
-int cmd_minimize(int argc, char **argv)
-{
-	return not_yet("minimize", "the minimizer is issue 6");
-}
-
 int cmd_repro(int argc, char **argv)
 {
 	return not_yet("repro", "reproducer output is issue 6");
