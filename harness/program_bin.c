@@ -43,17 +43,21 @@
  * Compact fields (all little endian):
  *   CR0 set   bits 0..7 = PG WP NE CD NW AM MP TS; PE and ET always set
  *   CR4 set   bits 0..7 = PSE PAE PGE SMEP SMAP PCIDE LA57 PKE
- *   EFER set  bits 0..7 = SCE LME NXE SVME LMSLE FFXSR TCE LMA
+ *   EFER set  bits 0..7 = SCE LME NXE SVME bit1 FFXSR TCE LMA (bit 1 is
+ *             reserved: a #GP case; LMSLE is left to the raw form, the
+ *             model cannot predict it)
  *   CR3 t     t.15=0: arena page t[5:0]; t.15=1: low table t[2:0] (0..5
  *             in layout.h order from LOW_PT32, 6 = PML4, 7 = PDPT_PAE);
  *             32-byte slot t[12:6];
  *             PWT t.13, PCD t.14
- *   target t  page t[15:10] (arena page, or low table t[15:10] mod 6), entry index
+ *   target t  page t[15:10] (arena page, or low table 1 + t[15:10] mod 5:
+ *             LOW_PT32 holds no free entry), entry index
  *             t[9:0] in units of the width (mod the page)
  *   entry u   bits 7:0 = entry bits 7:0; u.8 = G; u.9 = NX (bit 63);
  *             frame selector s = u[21:10], k = u[23:22]: k0 arena page
  *             s[5:0]; k1 data gfn 0x400+s; k2 address s << 21 (large
- *             pages); k3 gfn s.  Width 4 keeps the low 32 bits.
+ *             pages); k3 gfn s.  Width 4 keeps the low 32 bits (of a raw
+ *             value too).
  *   VA u      VA[31:12] = u[19:0], VA[63:32] from a 16-entry palette
  *             indexed by u[23:20] (0-7: none; then PDPT/PML4 slots,
  *             the upper half and a non-canonical address); offset 0
@@ -87,7 +91,7 @@ static const uint64_t cr4_map[8] = {
 	1ull << 4, 1ull << 5, 1ull << 7, 1ull << 20, 1ull << 21, 1ull << 17, 1ull << 12, 1ull << 22,
 };
 static const uint64_t efer_map[8] = {
-	1ull << 0, 1ull << 8, 1ull << 11, 1ull << 12, 1ull << 13, 1ull << 14, 1ull << 15, 1ull << 10,
+	1ull << 0, 1ull << 8, 1ull << 11, 1ull << 12, 1ull << 1, 1ull << 14, 1ull << 15, 1ull << 10,
 };
 static const uint64_t va_hi[16] = {
 	0, 0, 0, 0, 0, 0, 0, 0,
@@ -131,7 +135,7 @@ static uint64_t target_decode(uint16_t t, int low, unsigned width)
 	uint64_t page = t >> 10, off = ((uint64_t)(t & 0x3ff) * width) & 0xfff;
 
 	if (low)
-		return LAYOUT_LOW_PT32 + (page % 6) * LAYOUT_PAGE_SIZE + off;
+		return LAYOUT_LOW_PT32 + (1 + page % 5) * LAYOUT_PAGE_SIZE + off;
 	return LAYOUT_ARENA_BASE + page * LAYOUT_PAGE_SIZE + off;
 }
 
@@ -226,7 +230,7 @@ static int get_store(struct rd *r, unsigned kind, unsigned sub, uint8_t *width,
 	}
 	if ((ret = get(r, raw >= SUB_RAW_VAL ? 8 : 3, &u)))
 		return ret;
-	*value = raw >= SUB_RAW_VAL ? u : entry_decode(u, *width);
+	*value = raw >= SUB_RAW_VAL ? (*width == 4 ? (uint32_t)u : u) : entry_decode(u, *width);
 	*via = 0;
 	if (kind == K_PTE_VIA) {
 		if ((ret = get_va(r, raw == SUB_RAW_ALL, via)))
@@ -460,7 +464,7 @@ static void put_store(struct wr *w, unsigned kind, uint64_t gpa, uint8_t width, 
 	int low = gpa >= LAYOUT_LOW_PT32 && gpa < LAYOUT_LOW_TABLES_END;
 
 	if ((gpa >= LAYOUT_ARENA_BASE && gpa < LAYOUT_ARENA_END) || (low && kind != K_PTE_VIA)) {
-		t = ((gpa - (low ? LAYOUT_LOW_PT32 : LAYOUT_ARENA_BASE)) >> 12) << 10 |
+		t = (((gpa - (low ? LAYOUT_LOW_PD64 : LAYOUT_ARENA_BASE)) >> 12) & 63) << 10 |
 		    ((gpa & 0xfff) / width);
 		if (target_decode(t, low, width) != gpa)
 			sub |= SUB_RAW_ALL;

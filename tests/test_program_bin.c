@@ -51,7 +51,7 @@ static void test_rejects(void)
 	const uint8_t long_title[] = { 0x00, 0xc0, 0x80 };
 	const uint8_t nul_title[] = { 0x00, 0xc0, 0x02, 'a', 0x00 };
 	const uint8_t low_probe[] = { 0x00, 0x70, 0x00, 0x00, 0x00 };	/* read 0x0 */
-	/* pte u64 to low table 7 mod 6 = LOW_PD64, entry 0: a harness entry */
+	/* pte u64 to low table 1 + 7 mod 5 = LOW_PML4, entry 0: a harness entry */
 	const uint8_t pte_low7[] = { 0x00, 0x48, 0x00, 0x1c, 0, 0, 0 };
 	const uint8_t via0[] = { 0x00, 0x50, 0x00, 0x00, 0, 0, 0, 0, 0, 0 };
 	const uint8_t cr0_wide[] = { 0x00, 0x0f, 0, 0, 0, 0, 1, 0, 0, 0 };	/* raw cr0 1 << 32 */
@@ -62,7 +62,7 @@ static void test_rejects(void)
 	bad(long_title, sizeof(long_title), "byte 1: title length 128 exceeds 127");
 	bad(nul_title, sizeof(nul_title), "byte 1: title holds a NUL byte");
 	bad(low_probe, sizeof(low_probe), "byte 1: read 0x0: probe VAs are 8-byte aligned");
-	bad(pte_low7, sizeof(pte_low7), "byte 1: pte at 0x101000: not a 8-byte aligned entry");
+	bad(pte_low7, sizeof(pte_low7), "byte 1: pte at 0x103000: not a 8-byte aligned entry");
 	bad(via0, sizeof(via0), "byte 1: pte via alias VA 0");
 	bad(cr0_wide, sizeof(cr0_wide), "byte 1: cr0 value 0x100000000 does not fit 32 bits");
 	/* 65 invlpg records: the 65th is refused at its own offset. */
