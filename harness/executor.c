@@ -313,6 +313,11 @@ fail:
 	return r;
 }
 
+void executor_set_watchdog(struct executor *ex, unsigned ms)
+{
+	ex->opts.watchdog_ms = ms ? ms : DEFAULT_WATCHDOG_MS;
+}
+
 void executor_close(struct executor *ex)
 {
 	if (!ex)
@@ -407,6 +412,7 @@ static int mem_reset(struct executor *ex, const struct program *p)
 
 	/* Data frames: drop the guest's writes and every host mapping, then
 	 * map (writable) exactly the frames the program asks for. */
+	t = now_ns();
 	if (madvise(ex->mem + LAYOUT_DATA_BASE, LAYOUT_MEM_SIZE - LAYOUT_DATA_BASE,
 		    MADV_DONTNEED) < 0)
 		return -errno;
@@ -415,6 +421,7 @@ static int mem_reset(struct executor *ex, const struct program *p)
 			volatile uint8_t *b = ex->mem + ((uint64_t)(p->prefault[i].gfn + g) << 12);
 			*b = *b;
 		}
+	ex->st.ns_data += now_ns() - t;
 	return 0;
 }
 

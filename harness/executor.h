@@ -76,6 +76,7 @@ struct executor_stats {
 	uint64_t exits;		/* KVM_RUN returns (MMIO, ucall, ...) */
 	uint64_t ns_reset;	/* memslot, memory and register reset */
 	uint64_t ns_memslot;	/* of which: deleting + re-adding the low slot */
+	uint64_t ns_data;	/* of which: MADV_DONTNEED + prefault of data frames */
 	uint64_t ns_guest;	/* inside KVM_RUN */
 	uint64_t ns_host;	/* the rest: ops encoding, results, obs */
 };
@@ -88,6 +89,9 @@ struct executor_stats {
  */
 int executor_open(struct executor **out, const struct executor_opts *opts,
 		   char *err, size_t errlen);
+
+/* Per-run watchdog in ms (0 = the default, 2000); never fails. */
+void executor_set_watchdog(struct executor *ex, unsigned ms);
 
 /* Destroy the VM; NULL is fine. */
 void executor_close(struct executor *ex);

@@ -93,7 +93,12 @@ void executor_probe_caps(struct executor *ex)
 		probe_prog(&p, m);
 		r = executor_run(ex, &p, &obs);
 		last = p.n_ops - 1;
-		if (!r && obs.exit == RUN_COMPLETED && obs.n_ops == p.n_ops &&
+		/* Every op must complete: a host that #GPs on CR0.PG would
+		 * otherwise pass by reading the frame with paging off. */
+		for (unsigned i = 0; !r && obs.exit == RUN_COMPLETED && i < last; i++)
+			if (obs.ops[i].status != OPS_DONE)
+				last = i;
+		if (!r && obs.exit == RUN_COMPLETED && obs.n_ops == p.n_ops && last == p.n_ops - 1u &&
 		    obs.ops[last].status == OPS_DONE && obs.ops[last].value == READ_TAG(PROBE_GFN)) {
 			ex->caps_why[m][0] = 0;
 			continue;
@@ -107,8 +112,9 @@ void executor_probe_caps(struct executor *ex)
 				 r ? "host error" : run_exit_name(obs.exit), obs.detail);
 		else
 			snprintf(ex->caps_why[m], sizeof(ex->caps_why[m]),
-				 "this host's KVM failed the %s probe: read status %u vector %u value 0x%llx",
-				 mode_names[m], obs.ops[last].status, obs.ops[last].vector,
+				 "this host's KVM failed the %s probe: op %u (%s) status %u vector %u value 0x%llx",
+				 mode_names[m], last, prog_op_name(p.ops[last].kind),
+				 obs.ops[last].status, obs.ops[last].vector,
 				 (unsigned long long)obs.ops[last].value);
 	}
 	/* A PVM host may pass a probe it should not: trust the module. */

@@ -34,8 +34,9 @@ static void report(const char *what, struct executor *ex, unsigned n, double s)
 	per = st.runs ? 1e-3 / st.runs : 0;	/* ns -> us per run */
 	printf("bench-exec %-28s %8.0f programs/s  (%u runs, %.2f exits/run)\n", what, n / s, n,
 	       st.runs ? (double)st.exits / st.runs : 0.0);
-	printf("bench-exec %-28s per run: reset %.1f us (memslot %.1f), guest %.1f us, host %.1f us\n",
-	       "", st.ns_reset * per, st.ns_memslot * per, st.ns_guest * per, st.ns_host * per);
+	printf("bench-exec %-28s per run: reset %.1f us (memslot %.1f, data frames %.1f), "
+	       "guest %.1f us, host %.1f us\n", "", st.ns_reset * per, st.ns_memslot * per,
+	       st.ns_data * per, st.ns_guest * per, st.ns_host * per);
 }
 
 int main(int argc, char **argv)

@@ -41,7 +41,8 @@ static int judge(struct executor *ex, const struct program *p, const char *name)
 	n = oracle_verdict(p, &res, &obs, &vd);
 	CHECK(n == 0, "%s: %d oracle violation(s), run %s %s", name, n, run_exit_name(obs.exit),
 	      obs.detail);
-	if (n && printed++ < 5) {
+	if (n && printed++ < 40) {
+		printf("=== violating program: %s\n", name);
 		prog_print(stdout, p);
 		for (unsigned i = 0; i < vd.n; i++)
 			oracle_print_violation(stdout, p, &vd.v[i]);
