@@ -235,6 +235,8 @@ static void op_efer(struct ectx *x, struct op_expect *e, uint64_t v)
 	/* NXE 1 -> 0 flushes nothing: translations with XD may remain. */
 	if ((s->efer & EFER_NXE) && !(v & EFER_NXE))
 		s->nxe_seq = s->seq;
+	if (v & EFER_NXE)
+		s->nxe_ever = 1;
 	s->efer = (v & ~EFER_LMA) | (s->efer & EFER_LMA);
 	add_done(e);
 }
@@ -389,6 +391,7 @@ static void state_init(struct ostate *s, const struct program *p, const struct o
 	s->seq = 0;
 	s->cut_full = s->cut_ng = 0;
 	s->pse_seq = s->nxe_seq = 0;
+	s->nxe_ever = !!(s->efer & EFER_NXE);
 	s->n_hist = s->n_inval = 0;
 	s->hist_lost = 0;
 	om_reset(&s->mem);
@@ -399,7 +402,7 @@ void oracle_eval_cpu(const struct program *p, const struct oracle_cpu *cpu,
 {
 	static const struct oracle_cpu amd = {
 		.vendor = VENDOR_AMD, .maxphyaddr = ORACLE_DEFAULT_MAXPHYADDR,
-		.features = ORACLE_DEFAULT_FEATURES,
+		.features = ORACLE_DEFAULT_FEATURES, .quirks = ORACLE_DEFAULT_QUIRKS,
 	};
 	struct ostate *s = &tls_state;
 	struct ectx x = { .p = p, .res = res, .s = s, .op = -1 };

@@ -100,7 +100,16 @@ void oe_probe(struct ostate *s, enum prog_op_kind kind, uint64_t addr,
 		gpa = x->gpa;
 		any_load = 1;
 		if (om_class(x->gpa) == MEM_MMIO) {
-			add_value(s, e, x->gpa, 0);
+			/* The host completes the MMIO load and the store
+			 * follows: it exits too, or faults on the rights. */
+			for (int j = 0; j < n; j++) {
+				if (xl[j].unmodelled)
+					continue;
+				if (os_permits(s, &xl[j], ACC_WRITE))
+					add_value(s, e, x->gpa, 0);
+				else
+					add_pf(s, e, &xl[j], ACC_WRITE, va);
+			}
 			continue;
 		}
 		for (int j = 0; j < n; j++) {

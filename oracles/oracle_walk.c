@@ -131,7 +131,6 @@ struct wctx {
 	enum paging_mode m;
 	uint64_t va;
 	uint32_t cut_g, cut_ng;	/* history values newer than these may be used */
-	int pse_amb, nxe_amb;	/* interpretation changed since the last flush */
 	struct xlate *out;
 	int n, max, overflow;
 };
@@ -214,6 +213,50 @@ static void walk_entry(struct wctx *w, struct xlate x, unsigned level, uint64_t 
 		walk_down(w, x, level - 1, next_table(s, w->m, e));
 }
 
+/*
+ * Try value v of an entry under the current interpretation and, where a
+ * translation cached earlier could read it differently, under the other
+ * one.  limit: the value (or interpretation) was last valid before op
+ * `limit` (~0u for the current value): usable if newer than the last
+ * invalidation covering the VA, and only by a global translation if not
+ * newer than the last non-global flush.
+ */
+static void walk_value(struct wctx *w, const struct xlate *x, unsigned level, uint64_t table,
+		       unsigned idx, uint64_t v, uint32_t limit)
+{
+	const struct ostate *s = w->s;
+	int pse = !!(s->cr4 & CR4_PSE), nxe = !!(s->efer & EFER_NXE), cur = limit == ~0u;
+	struct xlate y;
+
+	if (limit <= w->cut_g)
+		return;
+	y = *x;
+	y.need_global |= limit <= w->cut_ng;
+	walk_entry(w, y, level, table, idx, v, cur, pse, nxe);
+	/* SDM 4.10.2.3: a translation cached under the other CR4.PSE (no
+	 * flush since the change) may still be used. */
+	if (w->m == PGM_32 && level == 2 && (v & PTE_PS) && s->pse_seq > w->cut_g) {
+		uint32_t l = limit < s->pse_seq ? limit : s->pse_seq;
+
+		y = *x;
+		y.need_global |= l <= w->cut_ng;
+		walk_entry(w, y, level, table, idx, v, 0, !pse, nxe);
+	}
+	/* Likewise one cached while EFER.NXE was 1; with KVM's sticky NX
+	 * (ORACLE_Q_KVM_STICKY_NX) no flush removes it. */
+	if (w->m != PGM_32 && !nxe && (v & PTE_NX)) {
+		uint32_t l = limit < s->nxe_seq ? limit : s->nxe_seq;
+
+		y = *x;
+		if ((s->cpu->quirks & ORACLE_Q_KVM_STICKY_NX) && s->nxe_ever && cur) {
+			walk_entry(w, y, level, table, idx, v, 0, pse, 1);
+		} else if (l > w->cut_g) {
+			y.need_global |= l <= w->cut_ng;
+			walk_entry(w, y, level, table, idx, v, 0, pse, 1);
+		}
+	}
+}
+
 /* The values the entry at egpa may be taken as: current, then older. */
 static void walk_down(struct wctx *w, struct xlate x, unsigned level, uint64_t table)
 {
@@ -223,7 +266,7 @@ static void walk_down(struct wctx *w, struct xlate x, unsigned level, uint64_t t
 	unsigned idx = (w->va >> level_shift(w->m, level)) & imask;
 	uint64_t egpa = table + (uint64_t)idx * esz, e, seen[HIST_MAX + 1];
 	enum mem_class c = om_class(egpa);
-	int pse = !!(s->cr4 & CR4_PSE), nxe = !!(s->efer & EFER_NXE), n_seen = 0;
+	int n_seen = 0;
 
 	if (c != MEM_TABLE && c != MEM_DATA) {
 		/* Table in stub memory or MMIO: not modelled. */
@@ -233,25 +276,10 @@ static void walk_down(struct wctx *w, struct xlate x, unsigned level, uint64_t t
 		return;
 	}
 	e = om_read(&s->mem, egpa, esz);
-	walk_entry(w, x, level, table, idx, e, 1, pse, nxe);
-	/* SDM 4.10.2.3: a translation cached under the other CR4.PSE / an
-	 * NXE = 1 past (no flush since) may still be used. */
-	if (w->pse_amb && w->m == PGM_32 && level == 2 && (e & PTE_PS)) {
-		struct xlate y = x;
-
-		y.need_global |= s->pse_seq <= w->cut_ng;
-		walk_entry(w, y, level, table, idx, e, 0, !pse, nxe);
-	}
-	if (w->nxe_amb && !nxe && (e & PTE_NX)) {
-		struct xlate y = x;
-
-		y.need_global |= s->nxe_seq <= w->cut_ng;
-		walk_entry(w, y, level, table, idx, e, 0, pse, 1);
-	}
+	walk_value(w, &x, level, table, idx, e, ~0u);
 	seen[n_seen++] = e;
 	for (unsigned i = 0; i < s->n_hist; i++) {
 		const struct hist *h = &s->hist[i];
-		struct xlate y = x;
 		uint64_t v;
 		int dup = 0;
 
@@ -264,9 +292,7 @@ static void walk_down(struct wctx *w, struct xlate x, unsigned level, uint64_t t
 			continue;
 		if (n_seen <= HIST_MAX)
 			seen[n_seen++] = v;
-		if (h->seq <= w->cut_ng)
-			y.need_global = 1;
-		walk_entry(w, y, level, table, idx, v, 0, pse, nxe);
+		walk_value(w, &x, level, table, idx, v, h->seq);
 	}
 }
 
@@ -324,8 +350,6 @@ int os_translate(struct ostate *s, uint64_t va, struct xlate *out, int max, int 
 		if (s->inval[i].vpn == va >> 12 && s->inval[i].seq > w.cut_g)
 			w.cut_g = s->inval[i].seq;
 	w.cut_ng = s->cut_ng > w.cut_g ? s->cut_ng : w.cut_g;
-	w.pse_amb = s->pse_seq > w.cut_g;
-	w.nxe_amb = s->nxe_seq > w.cut_g;
 	walk_fresh(&w);
 	*overflow = w.overflow || s->hist_lost;
 	return w.n;

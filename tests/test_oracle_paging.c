@@ -360,6 +360,27 @@ static void pae_2m(void)
 	CHECK(ONLY_PF(j, 0x9, VAPAE + 0x200000), "PAE 2 MiB PDE bit 13 reserved");
 }
 
+/* A WRITE probe whose load reaches unbacked memory: the host completes
+ * the load (executor: all-ones), then the store is checked against the
+ * page's rights (SDM 4.6.1): MMIO again, or #PF P|W on a read-only page
+ * with WP = 1 (seen on stock KVM, seed 7). */
+static void mmio_write_rights(void)
+{
+	for (int wp = 0; wp < 2; wp++) {
+		t_begin(START_LM64);
+		t_layoutlm(RW, RW, RW, RW);
+		t_init(0x205000, 8, 0 | PTE_P | PTE_PS);	/* 1 GiB R/O at gpa 0 */
+		if (wp)
+			t_op(OP_CR0, CR0_WPON, 0);
+		int i = t_op(OP_WRITE, 0, VALM + 0x3000000);
+		t_run();
+		if (wp)
+			CHECK(ONLY_PF(i, 0x3, VALM + 0x3000000), "MMIO load, R/O store with WP: #PF P|W");
+		else
+			CHECK(nout(i) == 1 && has_mmio(i, 0x3000000), "MMIO load, store allowed: MMIO");
+	}
+}
+
 /* SDM 4.5 (Fig. 4-8): 4-level paging PML4E -> PDPTE -> PDE -> PTE. */
 static void lm_translate(void)
 {
@@ -557,6 +578,7 @@ int main(void)
 	pae_pte_bit39_addr();
 	pae_pte_bit62_rsvd();
 	pae_2m();
+	mmio_write_rights();
 	lm_translate();
 	lm_pml4e_ps_rsvd();
 	lm_pml4e_bit8_vendor();

@@ -231,6 +231,50 @@ static void tlb_nxe_clear(void)
 	CHECK(nout(i) == 2 && has_tag(i, FRAME) && has_pf(i, 0x9, VAPAE), "NXE cleared: {XD entry, RSVD}");
 }
 
+/* Seen on stock 6.1 KVM (random program, seed 7): a PTE cached while
+ * EFER.NXE = 1, then NXE cleared, then the PTE made not-present without
+ * INVLPG: the old translation may still be used (SDM 4.10.4.3), read
+ * under the NXE = 1 it was cached with. */
+static void tlb_history_nxe(void)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW | PTE_NX);
+	t_op(OP_EFER, 0x800, 0);
+	t_pae_on(0, CR0_PGON);
+	t_op(OP_WRITE, 0, VAPAE);
+	t_op(OP_EFER, 0, 0);
+	t_pte(0x204000, 8, FRAME | PTE_RW | PTE_NX, 0);
+	int i = t_op(OP_READ, 0, VAPAE);
+	t_run();
+	CHECK(nout(i) == 2 && has_pf(i, 0, VAPAE) && has_tag(i, FRAME),
+	      "old PTE cached under NXE=1 after NXE cleared: {#PF, old frame}");
+}
+
+/* ORACLE_Q_KVM_STICKY_NX (mmu.c: root_role.efer_nx = true): with the
+ * quirk a bit-63 entry read under NXE = 1 may keep translating after NXE
+ * is cleared and CR3 reloaded (seen on stock KVM, seed 9, Intel
+ * profile); judged strictly by SDM 4.10.4.1 it must #PF(RSVD). */
+static void quirk_sticky_nx(void)
+{
+	for (int strict = 0; strict < 2; strict++) {
+		t_begin(START_LM64);
+		if (strict)
+			CPU.quirks = 0;
+		t_layoutlm(RW, RW, RW, RW | PTE_NX);
+		t_op(OP_EFER, 0xD00, 0);
+		t_op(OP_READ, 0, VALM);
+		t_op(OP_EFER, 0x500, 0);
+		t_op(OP_CR3, LAYOUT_LOW_PML4, 0);
+		int i = t_op(OP_READ, 0, VALM);
+		t_run();
+		if (strict)
+			CHECK(ONLY_PF(i, 0x9, VALM), "strict SDM: NXE cleared + MOV CR3: bit 63 reserved");
+		else
+			CHECK(nout(i) == 2 && has_pf(i, 0x9, VALM) && has_tag(i, FRAME),
+			      "KVM sticky NX quirk: {RSVD, XD translation}");
+	}
+}
+
 /* layout.h: direct stores may not change harness entries of the fixed
  * tables; free entries are fine. */
 static void harness_protected_store(void)
@@ -381,6 +425,8 @@ int main(void)
 	tlb_history_cut_by_cr3();
 	tlb_pse_change();
 	tlb_nxe_clear();
+	tlb_history_nxe();
+	quirk_sticky_nx();
 	harness_protected_store();
 	harness_store_outside();
 	harness_top_entry();
