@@ -13,18 +13,6 @@ static int not_yet(const char *cmd, const char *what)
 	return 2;
 }
 
-int cmd_demo(int argc, char **argv)
-{
-	return not_yet("demo", "mmufuzz cannot fuzz yet. The demo needs the guest stub and "
-		       "executor (issue 3), the baseline and pae-root-rfc kernels in the test VM "
-		       "(issue 4), the root tracer (issue 5) and the fuzz loop (issue 6).");
-}
-
-int cmd_repro(int argc, char **argv)
-{
-	return not_yet("repro", "reproducer output is issue 6");
-}
-
 int cmd_nightly(int argc, char **argv)
 {
 	return not_yet("nightly", "the nightly run is issue 6");
