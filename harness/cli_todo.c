@@ -13,7 +13,3 @@ static int not_yet(const char *cmd, const char *what)
 	return 2;
 }
 
-int cmd_nightly(int argc, char **argv)
-{
-	return not_yet("nightly", "the nightly run is issue 6");
-}
