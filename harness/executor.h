@@ -113,6 +113,10 @@ unsigned executor_modes_needed(const struct program *p);
  */
 int executor_check(const struct executor *ex, const struct program *p,
 		    char *why, size_t len);
+/* The same rules for given caps (EXEC_MODE_*) and host kind; pure, no KVM.
+ * On a PVM host a program needing 32-bit or PAE paging gets EXEC_PVM_MSG. */
+int executor_check_caps(unsigned caps, int pvm, const struct program *p,
+			char *why, size_t len);
 
 /*
  * Reset the VM and run p.  Returns 0 when obs describes the run (any

@@ -172,7 +172,7 @@ static int in_range(uint64_t a, uint64_t w, uint64_t lo, uint64_t hi)
 	return a >= lo && a + w <= hi;
 }
 
-int executor_check(const struct executor *ex, const struct program *p, char *why, size_t len)
+int executor_check_caps(unsigned caps, int pvm, const struct program *p, char *why, size_t len)
 {
 	unsigned missing;
 
@@ -216,12 +216,29 @@ int executor_check(const struct executor *ex, const struct program *p, char *why
 			return -EINVAL;
 		}
 	}
-	missing = executor_modes_needed(p) & ~ex->caps;
+	missing = executor_modes_needed(p) & ~caps;
 	if (missing) {
 		unsigned bit = missing & -missing;
 
-		snprintf(why, len, "%s", executor_caps_why(ex, bit));
+		if (pvm && (missing & (EXEC_MODE_32 | EXEC_MODE_PAE)))
+			snprintf(why, len, "%s", EXEC_PVM_MSG);
+		else
+			snprintf(why, len, "this host's KVM cannot run %s (capability probe)",
+				 mode_names[mode_index(bit)]);
 		return -EOPNOTSUPP;
 	}
 	return 0;
+}
+
+int executor_check(const struct executor *ex, const struct program *p, char *why, size_t len)
+{
+	int r = executor_check_caps(ex->caps, ex->pvm, p, why, len);
+
+	/* Name what the probe saw (the PVM message stays as it is). */
+	if (r == -EOPNOTSUPP && strcmp(why, EXEC_PVM_MSG)) {
+		unsigned missing = executor_modes_needed(p) & ~ex->caps;
+
+		snprintf(why, len, "%s", executor_caps_why(ex, missing & -missing));
+	}
+	return r;
 }

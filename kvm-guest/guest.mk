@@ -41,7 +41,7 @@ check-exec-vm: $(EXEC_VM_BINS)
 		rc=0; test_exec.static --repeat $(EXEC_VM_REPEAT) || rc=1; \
 		test_exec_oracle.static --corpus corpus --random 0 || rc=1; \
 		test_exec_oracle.static --corpus test_exec_cases --random 0 || rc=1; \
-		test_exec_oracle.static --corpus "" --random $(EXEC_VM_RANDOM) || rc=1; exit $$rc'
+		test_exec_oracle.static --corpus none --random $(EXEC_VM_RANDOM) || rc=1; exit $$rc'
 
 CHECKS += check-exec-vm
 
