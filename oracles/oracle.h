@@ -52,30 +52,29 @@ const char *vendor_name(enum vendor v);
 #define ORACLE_F_LM	(1u << 8)	/* CPUID.80000001:EDX[29]  EFER.LME */
 
 /*
- * Known, deliberate deviations of KVM's shadow MMU from the manuals that
- * the oracle accepts when the bit is set (the default profile sets all):
+ * Known, deliberate deviations of KVM's shadow MMU from the manuals.  The
+ * oracle ACCEPTS them unless the matching ORACLE_STRICT_* bit is set, so
+ * a zero-filled profile never flags them:
  *
- * ORACLE_Q_KVM_STICKY_NX  KVM forces EFER.NX in every shadow page's role
+ * ORACLE_STRICT_NX  KVM forces EFER.NX in every shadow page's role
  *   (mmu.c kvm_init_shadow_mmu: "root_role.efer_nx = true"), so shadow
  *   pages made while the guest had EFER.NXE = 1 survive NXE 1 -> 0, MOV
  *   CR3 and paging toggles: an entry with bit 63 set may keep translating
- *   (as execute-disable) where the SDM requires a reserved-bit #PF.
- *   Clear it to judge strictly by the SDM.
+ *   (as execute-disable) where the SDM requires a reserved-bit #PF.  Set
+ *   the bit to judge this strictly by the SDM.
  */
-#define ORACLE_Q_KVM_STICKY_NX	(1u << 0)
-#define ORACLE_DEFAULT_QUIRKS	ORACLE_Q_KVM_STICKY_NX
+#define ORACLE_STRICT_NX	(1u << 0)
 
 struct oracle_cpu {
 	enum vendor vendor;
 	uint8_t maxphyaddr;	/* 32..52 */
 	uint32_t features;	/* ORACLE_F_* */
-	uint32_t quirks;	/* ORACLE_Q_*: KVM deviations accepted */
+	uint32_t strict;	/* ORACLE_STRICT_*: KVM deviations rejected */
 };
 
 /* The default profile: what the test VM's KVM exposes (QEMU TCG, -cpu
  * with SVM): PSE, PAE, PGE, PSE-36, NX, SMEP, SMAP, 1 GiB pages, LM,
- * MAXPHYADDR 40, ORACLE_DEFAULT_QUIRKS.  Fills *cpu for vendor v; never
- * fails. */
+ * MAXPHYADDR 40, strict = 0.  Fills *cpu for vendor v; never fails. */
 #define ORACLE_DEFAULT_MAXPHYADDR 40
 #define ORACLE_DEFAULT_FEATURES	(ORACLE_F_PSE | ORACLE_F_PAE | ORACLE_F_PGE | ORACLE_F_PSE36 | \
 				 ORACLE_F_NX | ORACLE_F_SMEP | ORACLE_F_SMAP | ORACLE_F_1G | ORACLE_F_LM)

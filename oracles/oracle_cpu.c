@@ -28,5 +28,5 @@ void oracle_cpu_default(struct oracle_cpu *cpu, enum vendor v)
 	cpu->vendor = (unsigned)v < VENDOR_COUNT ? v : VENDOR_AMD;
 	cpu->maxphyaddr = ORACLE_DEFAULT_MAXPHYADDR;
 	cpu->features = ORACLE_DEFAULT_FEATURES;
-	cpu->quirks = ORACLE_DEFAULT_QUIRKS;
+	cpu->strict = 0;
 }

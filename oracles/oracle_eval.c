@@ -402,7 +402,7 @@ void oracle_eval_cpu(const struct program *p, const struct oracle_cpu *cpu,
 {
 	static const struct oracle_cpu amd = {
 		.vendor = VENDOR_AMD, .maxphyaddr = ORACLE_DEFAULT_MAXPHYADDR,
-		.features = ORACLE_DEFAULT_FEATURES, .quirks = ORACLE_DEFAULT_QUIRKS,
+		.features = ORACLE_DEFAULT_FEATURES,
 	};
 	struct ostate *s = &tls_state;
 	struct ectx x = { .p = p, .res = res, .s = s, .op = -1 };

@@ -243,12 +243,12 @@ static void walk_value(struct wctx *w, const struct xlate *x, unsigned level, ui
 		walk_entry(w, y, level, table, idx, v, 0, !pse, nxe);
 	}
 	/* Likewise one cached while EFER.NXE was 1; with KVM's sticky NX
-	 * (ORACLE_Q_KVM_STICKY_NX) no flush removes it. */
+	 * (accepted unless ORACLE_STRICT_NX) no flush removes it. */
 	if (w->m != PGM_32 && !nxe && (v & PTE_NX)) {
 		uint32_t l = limit < s->nxe_seq ? limit : s->nxe_seq;
 
 		y = *x;
-		if ((s->cpu->quirks & ORACLE_Q_KVM_STICKY_NX) && s->nxe_ever && cur) {
+		if (!(s->cpu->strict & ORACLE_STRICT_NX) && s->nxe_ever && cur) {
 			walk_entry(w, y, level, table, idx, v, 0, pse, 1);
 		} else if (l > w->cut_g) {
 			y.need_global |= l <= w->cut_ng;

@@ -250,7 +250,7 @@ static void tlb_history_nxe(void)
 	      "old PTE cached under NXE=1 after NXE cleared: {#PF, old frame}");
 }
 
-/* ORACLE_Q_KVM_STICKY_NX (mmu.c: root_role.efer_nx = true): with the
+/* ORACLE_STRICT_NX (mmu.c: root_role.efer_nx = true): with the
  * quirk a bit-63 entry read under NXE = 1 may keep translating after NXE
  * is cleared and CR3 reloaded (seen on stock KVM, seed 9, Intel
  * profile); judged strictly by SDM 4.10.4.1 it must #PF(RSVD). */
@@ -259,7 +259,7 @@ static void quirk_sticky_nx(void)
 	for (int strict = 0; strict < 2; strict++) {
 		t_begin(START_LM64);
 		if (strict)
-			CPU.quirks = 0;
+			CPU.strict = ORACLE_STRICT_NX;
 		t_layoutlm(RW, RW, RW, RW | PTE_NX);
 		t_op(OP_EFER, 0xD00, 0);
 		t_op(OP_READ, 0, VALM);
