@@ -48,3 +48,15 @@ check-fuzz-codecs: fuzz-codecs
 	$(Q)fuzz/run-codec-fuzz.sh $(CODEC_DIR) $(CODEC_FUZZ_SECONDS)
 
 CHECKS += check-fuzz-codecs
+
+# Codec and generator throughput (plain build, what the tools use).
+$(CODEC_DIR)/bench_codecs: fuzz/bench_codecs.c $(MMUFUZZ_LIBS)
+	$(call msg,LD,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -o $@ $< $(MMUFUZZ_LINK) $(LDLIBS)
+
+.PHONY: bench-codecs
+bench-codecs: $(CODEC_DIR)/bench_codecs
+	$(Q)$<
+
+BENCHES += bench-codecs

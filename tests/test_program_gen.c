@@ -5,7 +5,7 @@
  * makes the interesting cases common.  Each share is printed and must
  * reach a floor, judged by the oracle's model rather than by the
  * generator's own bookkeeping.
- *   test_program_gen [count]   (default 20000 per configuration)
+ *   test_program_gen [count]   (default 10000 per configuration)
  */
 #include <stdlib.h>
 #include <string.h>
@@ -159,7 +159,7 @@ static void test_config(const char *name, const struct gen_opts *o, unsigned cou
 
 int main(int argc, char **argv)
 {
-	unsigned count = argc > 1 ? strtoul(argv[1], NULL, 0) : 20000;
+	unsigned count = argc > 1 ? strtoul(argv[1], NULL, 0) : 10000;
 	const struct gen_opts all = { 0 }, lm = { .modes = GEN_MODE_LM64 }, pm = { .modes = GEN_MODE_PM32 };
 	const struct gen_opts noshare = { .no_shared_pdpt_page = 1 }, small = { .max_ops = 8 };
 
