@@ -170,4 +170,24 @@ struct gen_opts {
 uint64_t prog_rng_next(uint64_t *rng_state);
 int prog_random(uint64_t *rng_state, struct program *out, const struct gen_opts *opts);
 
+/*
+ * What a program exercises under the oracle's model (AMD profile), for
+ * measurements and corpus filters (program_traits.c).  Returns 0, or -1
+ * on allocation failure (*t zeroed).
+ */
+struct prog_traits {
+	int n_ops;			/* ops the model evaluated */
+	int lm_ops, legacy_paging_ops;	/* ops run in 4-level / in 32-bit or PAE paging */
+	int shared_pdpt_page;		/* PDPTEs loaded from 2+ 32-byte slots of one page */
+	int pae_toggle_pg;		/* CR4.PAE changed while CR0.PG stayed 1 */
+	int enter_lm, leave_lm;
+	int wp_set;			/* a CR0 write with WP=1 while paging */
+	int gp, pf;			/* some op may raise #GP / #PF */
+	int stale_choice;		/* a probe with more than one allowed outcome */
+	int alias_store;		/* a PTE store through an alias VA */
+	int invlpg;
+	int large_page;			/* a walk ended in a present 2/4 MiB or 1 GiB page */
+};
+int prog_traits(const struct program *p, struct prog_traits *t);
+
 #endif /* MMUFUZZ_PROGRAM_H */

@@ -7,6 +7,7 @@
  * generator's own bookkeeping.
  *   test_program_gen [count]   (default 10000 per configuration)
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include "harness/program.h"
@@ -14,63 +15,6 @@
 #include "tests/check.h"
 
 static struct program p, q;
-static struct oracle_result res;
-
-/* What one program exercises, as the model sees it. */
-struct traits {
-	int lm_ops, legacy_paging_ops;	/* ops evaluated in LM4 / in PGM_32 or PAE */
-	int shared_pdpt_page;		/* PDPTEs loaded from 2+ slots of one page */
-	int pae_toggle_pg;		/* CR4.PAE changed while paging stays on */
-	int enter_lm, leave_lm;
-	int wp_flip, gp, pf, stale, alias, invlpg, large;
-};
-
-static int done_only(const struct op_expect *e)
-{
-	return e->n_out == 1 && e->out[0].kind == OUT_DONE;
-}
-
-static void traits_of(const struct program *pr, struct traits *t)
-{
-	uint64_t cr3 = pr->start == START_LM64 ? ORACLE_START_LM64_CR3 : 0;
-	uint64_t loaded[PROG_MAX_OPS];
-	int n_loaded = 0;
-
-	memset(t, 0, sizeof(*t));
-	oracle_eval(pr, VENDOR_AMD, &res);
-	for (int i = 0; i < res.n_ops; i++) {
-		const struct op_expect *e = &res.ops[i];
-		const struct prog_op *op = &pr->ops[i];
-		enum paging_mode next = i + 1 < res.n_ops ? res.ops[i + 1].mode : e->mode;
-
-		t->lm_ops += e->mode == PGM_LM4;
-		t->legacy_paging_ops += e->mode == PGM_32 || e->mode == PGM_PAE;
-		if (op->kind == OP_CR3 && done_only(e))
-			cr3 = op->value;
-		if (e->pdpte_load) {
-			for (int k = 0; k < n_loaded; k++)
-				if ((loaded[k] >> 12) == (cr3 >> 12) && (loaded[k] & 0xfe0) != (cr3 & 0xfe0))
-					t->shared_pdpt_page = 1;
-			loaded[n_loaded++] = cr3;
-		}
-		if (op->kind == OP_CR4 && i + 1 < res.n_ops &&
-		    ((e->mode == PGM_32 && next == PGM_PAE) || (e->mode == PGM_PAE && next == PGM_32)))
-			t->pae_toggle_pg = 1;
-		t->enter_lm |= e->mode != PGM_LM4 && next == PGM_LM4 && i + 1 < res.n_ops;
-		t->leave_lm |= e->mode == PGM_LM4 && next != PGM_LM4;
-		t->wp_flip |= op->kind == OP_CR0 && done_only(e) && e->mode != PGM_OFF && ((op->value >> 16) & 1);
-		for (int k = 0; k < e->n_out; k++) {
-			t->gp |= e->out[k].kind == OUT_EXCEPTION && e->out[k].vector == 13;
-			t->pf |= e->out[k].kind == OUT_EXCEPTION && e->out[k].vector == 14;
-		}
-		t->stale |= op->kind >= OP_READ && e->n_out > 1;
-		t->alias |= op->kind == OP_PTE && op->via;
-		t->invlpg |= op->kind == OP_INVLPG;
-		for (int k = 0; k < e->n_walk; k++)
-			t->large |= (e->walk[k].entry & PTE_PS) && e->walk[k].level >= 2 && e->walk[k].level <= 3 &&
-				    (e->walk[k].entry & PTE_P);
-	}
-}
 
 static void test_determinism(void)
 {
@@ -96,7 +40,7 @@ static void test_config(const char *name, const struct gen_opts *o, unsigned cou
 	unsigned fail = 0, ill = 0, wrong_mode = 0, shared = 0, toggle = 0, enter = 0, leave = 0;
 	unsigned wp = 0, gp = 0, pf = 0, stale = 0, alias = 0, invlpg = 0, large = 0, legacy = 0, lm = 0;
 	char err[256];
-	struct traits t;
+	struct prog_traits t;
 
 	for (unsigned i = 0; i < count; i++) {
 		if (prog_random(&rng, &p, o)) {
@@ -107,9 +51,10 @@ static void test_config(const char *name, const struct gen_opts *o, unsigned cou
 			ill++;
 		if (o->max_ops && p.n_ops > o->max_ops)
 			ill++;
-		traits_of(&p, &t);
+		if (prog_traits(&p, &t))
+			ill++;
 		if (o->modes == GEN_MODE_LM64 && (t.legacy_paging_ops || p.start != START_LM64 ||
-						   t.lm_ops != res.n_ops))
+						   t.lm_ops != t.n_ops))
 			wrong_mode++;
 		if (o->modes == GEN_MODE_PM32 && (t.lm_ops || p.start != START_PM32))
 			wrong_mode++;
@@ -117,13 +62,13 @@ static void test_config(const char *name, const struct gen_opts *o, unsigned cou
 		toggle += t.pae_toggle_pg;
 		enter += t.enter_lm;
 		leave += t.leave_lm;
-		wp += t.wp_flip;
+		wp += t.wp_set;
 		gp += t.gp;
 		pf += t.pf;
-		stale += t.stale;
-		alias += t.alias;
+		stale += t.stale_choice;
+		alias += t.alias_store;
 		invlpg += t.invlpg;
-		large += t.large;
+		large += t.large_page;
 		legacy += t.legacy_paging_ops > 0;
 		lm += t.lm_ops > 0;
 	}
@@ -157,6 +102,48 @@ static void test_config(const char *name, const struct gen_opts *o, unsigned cou
 	CHECK(SHARE(wp) >= 5, "%s: only %.1f%% run with CR0.WP", name, SHARE(wp));
 }
 
+/* The corpus does what its file names say, as the model sees it. */
+static void test_corpus_traits(void)
+{
+	static const struct {
+		const char *file;
+		size_t off;	/* offsetof the trait in struct prog_traits */
+	} want[] = {
+		{ "pae-two-pdpts-one-page.mmu", offsetof(struct prog_traits, shared_pdpt_page) },
+		{ "pae-pdpts-share-pd.mmu", offsetof(struct prog_traits, shared_pdpt_page) },
+		{ "cr4-pae-toggle-paging-on.mmu", offsetof(struct prog_traits, pae_toggle_pg) },
+		{ "enter-leave-long-mode.mmu", offsetof(struct prog_traits, enter_lm) },
+		{ "enter-leave-long-mode.mmu", offsetof(struct prog_traits, leave_lm) },
+		{ "leave-long-mode-to-pae.mmu", offsetof(struct prog_traits, leave_lm) },
+		{ "cr0-wp.mmu", offsetof(struct prog_traits, wp_set) },
+		{ "stale-tlb-invlpg.mmu", offsetof(struct prog_traits, stale_choice) },
+		{ "stale-tlb-invlpg.mmu", offsetof(struct prog_traits, invlpg) },
+		{ "alias-write-page-table.mmu", offsetof(struct prog_traits, alias_store) },
+		{ "large-page-4m-pse.mmu", offsetof(struct prog_traits, large_page) },
+		{ "large-page-2m-pae.mmu", offsetof(struct prog_traits, large_page) },
+		{ "large-page-1g-lm.mmu", offsetof(struct prog_traits, large_page) },
+		{ "pdpte-reserved-bit.mmu", offsetof(struct prog_traits, gp) },
+		{ "smep-smap.mmu", offsetof(struct prog_traits, pf) },
+		{ "nx-efer-nxe.mmu", offsetof(struct prog_traits, pf) },
+	};
+	const char *dir = getenv("MMUFUZZ_CORPUS") ? getenv("MMUFUZZ_CORPUS") : "corpus";
+	struct prog_traits t;
+	char path[512], err[512];
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, want[i].file);
+		if (prog_load(path, &p, err, sizeof(err)) || prog_traits(&p, &t)) {
+			CHECK(0, "%s", err);
+			continue;
+		}
+		CHECK(*(int *)((char *)&t + want[i].off), "%s lacks the trait at offset %zu", path, want[i].off);
+	}
+	/* And the headline trait is absent where it must be. */
+	snprintf(path, sizeof(path), "%s/pdpte-write-needs-cr3-reload.mmu", dir);
+	CHECK(!prog_load(path, &p, err, sizeof(err)) && !prog_traits(&p, &t) && !t.shared_pdpt_page,
+	      "%s: one PDPT reloaded counts as two slots of one page", path);
+}
+
 int main(int argc, char **argv)
 {
 	unsigned count = argc > 1 ? strtoul(argv[1], NULL, 0) : 10000;
@@ -164,6 +151,7 @@ int main(int argc, char **argv)
 	const struct gen_opts noshare = { .no_shared_pdpt_page = 1 }, small = { .max_ops = 8 };
 
 	test_determinism();
+	test_corpus_traits();
 	test_config("all modes", &all, count);
 	test_config("lm64 only", &lm, count);
 	test_config("pm32 only", &pm, count);
