@@ -62,8 +62,16 @@ const char *vendor_name(enum vendor v);
  *   CR3 and paging toggles: an entry with bit 63 set may keep translating
  *   (as execute-disable) where the SDM requires a reserved-bit #PF.  Set
  *   the bit to judge this strictly by the SDM.
+ *
+ * ORACLE_STRICT_PSE  CR4.PSE is only in KVM's CPU role, not in the shadow
+ *   page role (kvm_host.h kvm_mmu_page_role), so shadow pages built under
+ *   one CR4.PSE are reused under the other: a 32-bit PDE with PS = 1 may
+ *   keep its 4 MiB (or its page-table) reading across PSE changes and
+ *   even full TLB flushes.  Seen on Debian's 6.1 KVM (a KVM bug the
+ *   oracle reports only with this bit set).
  */
 #define ORACLE_STRICT_NX	(1u << 0)
+#define ORACLE_STRICT_PSE	(1u << 1)
 
 struct oracle_cpu {
 	enum vendor vendor;

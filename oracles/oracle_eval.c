@@ -392,6 +392,7 @@ static void state_init(struct ostate *s, const struct program *p, const struct o
 	s->cut_full = s->cut_ng = 0;
 	s->pse_seq = s->nxe_seq = 0;
 	s->nxe_ever = !!(s->efer & EFER_NXE);
+	s->pse_seen[0] = s->pse_seen[1] = 0;
 	s->n_hist = s->n_inval = 0;
 	s->hist_lost = 0;
 	om_reset(&s->mem);

@@ -137,6 +137,7 @@ struct ostate {
 	uint32_t pse_seq;	/* last CR4.PSE change (not a flush) */
 	uint32_t nxe_seq;	/* last EFER.NXE 1 -> 0 (not a flush) */
 	uint8_t nxe_ever;	/* EFER.NXE was 1 at some point of the run */
+	uint8_t pse_seen[2];	/* a 32-bit walk ran under CR4.PSE = 0 / 1 */
 	uint8_t hist_lost;	/* history overflowed: outcomes unbounded */
 	uint16_t n_hist, n_inval;
 	struct hist hist[HIST_MAX];

@@ -235,12 +235,18 @@ static void walk_value(struct wctx *w, const struct xlate *x, unsigned level, ui
 	walk_entry(w, y, level, table, idx, v, cur, pse, nxe);
 	/* SDM 4.10.2.3: a translation cached under the other CR4.PSE (no
 	 * flush since the change) may still be used. */
-	if (w->m == PGM_32 && level == 2 && (v & PTE_PS) && s->pse_seq > w->cut_g) {
+	if (w->m == PGM_32 && level == 2 && (v & PTE_PS)) {
 		uint32_t l = limit < s->pse_seq ? limit : s->pse_seq;
 
 		y = *x;
-		y.need_global |= l <= w->cut_ng;
-		walk_entry(w, y, level, table, idx, v, 0, !pse, nxe);
+		/* KVM keeps the other reading for good (no PSE in the shadow
+		 * page role) unless ORACLE_STRICT_PSE. */
+		if (!(s->cpu->strict & ORACLE_STRICT_PSE) && s->pse_seen[!pse] && cur) {
+			walk_entry(w, y, level, table, idx, v, 0, !pse, nxe);
+		} else if (l > w->cut_g) {
+			y.need_global |= l <= w->cut_ng;
+			walk_entry(w, y, level, table, idx, v, 0, !pse, nxe);
+		}
 	}
 	/* Likewise one cached while EFER.NXE was 1; with KVM's sticky NX
 	 * (accepted unless ORACLE_STRICT_NX) no flush removes it. */
@@ -351,6 +357,8 @@ int os_translate(struct ostate *s, uint64_t va, struct xlate *out, int max, int 
 			w.cut_g = s->inval[i].seq;
 	w.cut_ng = s->cut_ng > w.cut_g ? s->cut_ng : w.cut_g;
 	walk_fresh(&w);
+	if (w.m == PGM_32)
+		s->pse_seen[!!(s->cr4 & CR4_PSE)] = 1;
 	*overflow = w.overflow || s->hist_lost;
 	return w.n;
 }
