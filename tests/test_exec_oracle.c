@@ -6,10 +6,12 @@
  * are printed with the allowed set, the observation and the page walk.
  *
  *   test_exec_oracle [--corpus DIR|none] [--random N] [--seed S] [--vendor amd|intel]
+ *                    [--pin CPU]
  *
  * Without /dev/kvm (the build host) nothing can run: it says so and why.
  */
 #include <dirent.h>
+#include <sched.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,7 +133,13 @@ int main(int argc, char **argv)
 			n = strtoul(argv[i + 1], NULL, 0);
 		else if (!strcmp(argv[i], "--seed"))
 			seed = strtoull(argv[i + 1], NULL, 0);
-		else if (!strcmp(argv[i], "--vendor"))
+		else if (!strcmp(argv[i], "--pin")) {
+			cpu_set_t set;	/* keep the vCPU thread on one CPU */
+
+			CPU_ZERO(&set);
+			CPU_SET(atoi(argv[i + 1]), &set);
+			sched_setaffinity(0, sizeof(set), &set);
+		} else if (!strcmp(argv[i], "--vendor"))
 			o.vendor = !strcmp(argv[i + 1], "intel") ? VENDOR_INTEL : VENDOR_AMD;
 		else {
 			fprintf(stderr, "test_exec_oracle: unknown option %s\n", argv[i]);
