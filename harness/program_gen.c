@@ -522,6 +522,17 @@ static void rewrite_entry(struct gen *g)
 	if (!full(g))
 		prog_add_pte(g->p, l->gpa, l->width, v, via);
 	l->value = v;
+	/* Look at once (the TLB may still hold the old translation), then
+	 * maybe invalidate and look again. */
+	if (l->root == g->cur_root && l->va >= LAYOUT_LOW_END &&
+	    (cur_fam(g) == F_LM || !(l->va >> 32)) && chance(g, 50)) {
+		if (!full(g))
+			prog_add_op(g->p, OP_READ, 0, l->va);
+		if (chance(g, 40) && g->p->n_ops + 2u <= g->max_ops) {
+			prog_add_op(g->p, OP_INVLPG, 0, l->va);
+			prog_add_op(g->p, chance(g, 70) ? OP_READ : OP_WRITE, 0, l->va);
+		}
+	}
 }
 
 static void flip_flag(struct gen *g)
