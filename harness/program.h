@@ -124,7 +124,8 @@ int prog_check_static(const struct program *p, struct prog_where *where, char *e
  * prog_parse: 0, or -EINVAL with "file:line:col: what" in err; *out is
  * then unspecified.  prog_format: writes the canonical text (NUL-terminated
  * when cap > 0) and returns its length; a return >= cap means truncated.
- * prog_print: the same to a stream; -EIO on a write error.
+ * prog_print: the same to a stream; -ENOSPC if the text would exceed
+ * PROG_TEXT_MAX, -EIO on a write error.
  * prog_parse_file: reads and parses; -errno with the reason in err.
  */
 #define PROG_TEXT_MAX	(128 * 1024)
