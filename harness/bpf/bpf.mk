@@ -61,8 +61,8 @@ rootrace: $(ROOTRACE_LIB) $(ROOTRACE_VMTEST) $(ROOTRACE_EXECTEST)
 check-bpf: $(ROOTRACE_VMTEST) $(ROOTRACE_EXECTEST)
 	$(Q)harness/bpf/check-bpf.sh $(ROOTRACE_VMTEST) $(ROOTRACE_EXECTEST)
 
-bench-bpf: $(ROOTRACE_VMTEST)
-	$(Q)harness/bpf/check-bpf.sh --bench $(ROOTRACE_VMTEST)
+bench-bpf: $(ROOTRACE_VMTEST) $(ROOTRACE_EXECTEST)
+	$(Q)harness/bpf/check-bpf.sh --bench $(ROOTRACE_VMTEST) $(ROOTRACE_EXECTEST)
 
 CHECKS  += check-bpf
 BENCHES += bench-bpf

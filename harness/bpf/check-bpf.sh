@@ -48,7 +48,7 @@ run_vm() {
 }
 
 if [ "$bench" = 1 ]; then
-	run_vm baseline "rt-vmtest bench 300"
+	run_vm baseline "rt-vmtest bench 300${exe:+; rt-exectest bench 200; rt-exectest bench 200 enter-leave-long-mode.mmu}"
 	echo "bench-bpf: $pass passed, $fail failed"
 	[ "$fail" = 0 ]
 	exit

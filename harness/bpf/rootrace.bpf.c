@@ -37,16 +37,24 @@ struct {
 } events SEC(".maps");
 
 /*
- * Depth of mmu_alloc_root on this CPU.  mmu_alloc_root runs under
- * mmu_lock (a spinning rwlock: no preemption), so the kprobe, the
- * tracepoints it causes and the kretprobe all happen on one CPU.
+ * The root window: mmu_alloc_root(gfn, quadrant, level) gets exactly one
+ * shadow page (one kvm_mmu_get_page event) for that gfn and level.  The
+ * kprobe arms this CPU's slot; the tracepoint that matches it is the
+ * root.  mmu_alloc_root runs under mmu_lock (a spinning rwlock: no
+ * preemption), so the pair happens on one CPU.  No kretprobe needed:
+ * kretprobes cost more than the rest of the tracer together.
  */
+struct root_arm {
+	__u64 gfn;
+	__u32 level;
+	__u32 armed;
+};
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, __u32);
-} root_depth SEC(".maps");
+	__type(value, struct root_arm);
+} root_arm SEC(".maps");
 
 static __always_inline int wanted(void)
 {
@@ -80,11 +88,16 @@ static __always_inline void ev_vcpu(struct rootrace_event *e, struct kvm_vcpu *v
 	e->flags |= RT_F_VCPU;
 }
 
-static __always_inline int in_root_window(void)
+/* Is this get_page the one the armed mmu_alloc_root asked for? */
+static __always_inline int root_match(__u64 gfn, __u32 role)
 {
-	__u32 k = 0, *d = bpf_map_lookup_elem(&root_depth, &k);
+	__u32 k = 0;
+	struct root_arm *a = bpf_map_lookup_elem(&root_arm, &k);
 
-	return d && *d;
+	if (!a || !a->armed || a->gfn != gfn || a->level != RT_ROLE_LEVEL(role))
+		return 0;
+	a->armed = 0;
+	return 1;
 }
 
 SEC("tracepoint/kvmmmu/kvm_mmu_get_page")
@@ -102,9 +115,9 @@ int tp_get_page(struct trace_event_raw_kvm_mmu_get_page *ctx)
 		e->flags |= RT_F_CREATED;
 	if (ctx->unsync)
 		e->flags |= RT_F_UNSYNC;
-	if (in_root_window())
+	if (root_match(e->gfn, e->role))
 		e->flags |= RT_F_ROOT;
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 	return 0;
 }
 
@@ -121,7 +134,7 @@ int tp_zap_page(struct trace_event_raw_kvm_mmu_page_class *ctx)
 	e->root_count = ctx->root_count;
 	if (ctx->unsync)
 		e->flags |= RT_F_UNSYNC;
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 	return 0;
 }
 
@@ -134,7 +147,7 @@ int tp_cr(struct trace_event_raw_kvm_cr *ctx)
 		return 0;
 	e->quadrant = ctx->cr;
 	e->val = ctx->val;
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 	return 0;
 }
 
@@ -152,40 +165,18 @@ int tp_exit(struct trace_event_raw_kvm_exit *ctx)
 	return 0;
 }
 
+/* Arms the root window; emits nothing (the root's get_page says it all). */
 SEC("kprobe/mmu_alloc_root")
 int BPF_KPROBE(kp_alloc_root, struct kvm_vcpu *vcpu, __u64 gfn, int quadrant, __u8 level)
 {
-	__u32 k = 0, *d = bpf_map_lookup_elem(&root_depth, &k);
-	struct rootrace_event *e;
+	__u32 k = 0;
+	struct root_arm *a;
 
-	if (!wanted())
+	if (!wanted() || !(a = bpf_map_lookup_elem(&root_arm, &k)))
 		return 0;
-	if (d)
-		(*d)++;
-	if (!(e = ev_new(RT_ALLOC_ROOT)))
-		return 0;
-	e->gfn = gfn;
-	e->quadrant = quadrant;
-	e->level = level;
-	ev_vcpu(e, vcpu);
-	bpf_ringbuf_submit(e, 0);
-	return 0;
-}
-
-SEC("kretprobe/mmu_alloc_root")
-int BPF_KRETPROBE(krp_alloc_root, __u64 hpa)
-{
-	__u32 k = 0, *d = bpf_map_lookup_elem(&root_depth, &k);
-	struct rootrace_event *e;
-
-	if (!wanted())
-		return 0;
-	if (d && *d)
-		(*d)--;
-	if (!(e = ev_new(RT_ALLOC_ROOT_RET)))
-		return 0;
-	e->val = hpa;
-	bpf_ringbuf_submit(e, 0);
+	a->gfn = gfn;
+	a->level = level;
+	a->armed = 1;
 	return 0;
 }
 
@@ -197,7 +188,7 @@ int BPF_KPROBE(kp_free_roots, void *kvm, void *mmu, unsigned long roots_to_free)
 	if (!wanted() || !(e = ev_new(RT_FREE_ROOTS)))
 		return 0;
 	e->val = roots_to_free;
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 	return 0;
 }
 
@@ -206,10 +197,15 @@ int BPF_KPROBE(kp_free_root_page, void *kvm, __u64 *root_hpa)
 {
 	struct rootrace_event *e;
 
-	if (!wanted() || !(e = ev_new(RT_FREE_ROOT_PAGE)))
+	__u64 hpa;
+
+	/* mmu_free_root_page returns at once for INVALID_PAGE (~0). */
+	if (!wanted() || bpf_probe_read_kernel(&hpa, sizeof(hpa), root_hpa) || hpa == ~0ull)
 		return 0;
-	bpf_probe_read_kernel(&e->val, sizeof(e->val), root_hpa);
-	bpf_ringbuf_submit(e, 0);
+	if (!(e = ev_new(RT_FREE_ROOT_PAGE)))
+		return 0;
+	e->val = hpa;
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 	return 0;
 }
 
@@ -230,7 +226,7 @@ int BPF_KPROBE(kp_mmu_load, struct kvm_vcpu *vcpu)
 	e->gfn = cpu_role;
 	e->level = RT_ROLE_LEVEL(cpu_role);
 	KREAD(e->pdpte, walk->pdptrs);
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 	return 0;
 }
 
@@ -243,7 +239,7 @@ int BPF_KPROBE(kp_new_pgd, struct kvm_vcpu *vcpu, __u64 new_pgd)
 		return 0;
 	e->val = new_pgd;
 	ev_vcpu(e, vcpu);
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 	return 0;
 }
 
@@ -256,7 +252,7 @@ int BPF_KPROBE(kp_set_cr3, struct kvm_vcpu *vcpu, unsigned long cr3)
 		return 0;
 	e->val = cr3;
 	ev_vcpu(e, vcpu);
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 	return 0;
 }
 
@@ -269,7 +265,7 @@ int BPF_KPROBE(kp_load_pdptrs, struct kvm_vcpu *vcpu, unsigned long cr3)
 		return 0;
 	e->val = cr3;
 	ev_vcpu(e, vcpu);
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 	return 0;
 }
 
@@ -281,7 +277,7 @@ int BPF_KPROBE(kp_free_obsolete, struct kvm_vcpu *vcpu)
 	if (!wanted() || !(e = ev_new(RT_FREE_OBSOLETE)))
 		return 0;
 	ev_vcpu(e, vcpu);
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 	return 0;
 }
 
@@ -295,6 +291,6 @@ int BPF_KPROBE(kp_fast_switch, void *kvm, void *mmu, __u64 new_pgd)
 	if (!wanted() || !(e = ev_new(RT_FAST_SWITCH)))
 		return 0;
 	e->val = new_pgd;
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 	return 0;
 }

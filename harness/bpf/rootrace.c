@@ -20,7 +20,9 @@ struct rootrace {
 	struct rootrace_bpf *skel;
 	struct ring_buffer *rb;
 	struct bpf_link *links[32];
+	struct bpf_program *progs[32];	/* what links[i] attaches */
 	unsigned n_links;
+	int paused;
 	char missing[512];
 	/* collect state */
 	struct rootrace_event *out;
@@ -102,14 +104,20 @@ int rootrace_open(struct rootrace **out, pid_t tgid, char *err, size_t len)
 		goto fail;
 	}
 	bpf_object__for_each_program(p, rt->skel->obj) {
+		const char *skip = getenv("ROOTRACE_SKIP");
 		struct bpf_link *l = NULL;
 
+		/* ROOTRACE_SKIP=prog,prog: leave programs detached (cost
+		 * measurements); they are not reported as missing. */
+		if (skip && strstr(skip, bpf_program__name(p)))
+			continue;
 		if (rt->n_links < sizeof(rt->links) / sizeof(rt->links[0]))
 			l = bpf_program__attach(p);
 		if (!l) {
 			rootrace__note_missing(rt, p);
 			continue;
 		}
+		rt->progs[rt->n_links] = p;
 		rt->links[rt->n_links++] = l;
 		if (p == rt->skel->progs.kp_alloc_root || p == rt->skel->progs.tp_get_page)
 			have_root++;
@@ -187,6 +195,33 @@ const uint64_t *rootrace_exit_hist(const struct rootrace *rt)
 uint64_t rootrace_dropped(const struct rootrace *rt)
 {
 	return rt->dropped;
+}
+
+void rootrace_pause(struct rootrace *rt)
+{
+	unsigned i;
+
+	for (i = 0; i < rt->n_links; i++) {
+		bpf_link__destroy(rt->links[i]);
+		rt->links[i] = NULL;
+	}
+	rt->paused = 1;
+}
+
+int rootrace_resume(struct rootrace *rt)
+{
+	unsigned i;
+	int r = 0;
+
+	for (i = 0; i < rt->n_links; i++) {
+		if (rt->links[i])
+			continue;
+		rt->links[i] = bpf_program__attach(rt->progs[i]);
+		if (!rt->links[i])
+			r = -ENOENT;
+	}
+	rt->paused = 0;
+	return r;
 }
 
 void rootrace_close(struct rootrace *rt)

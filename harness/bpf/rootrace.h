@@ -27,13 +27,16 @@ typedef uint64_t rt_u64;
 enum rootrace_kind {
 	RT_NONE = 0,
 	RT_GET_PAGE,		/* kvmmmu:kvm_mmu_get_page: gfn, role, root_count,
-				 * flags CREATED/UNSYNC, ROOT when inside the
-				 * mmu_alloc_root window */
+				 * flags CREATED/UNSYNC, ROOT when it is the page
+				 * mmu_alloc_root asked for */
 	RT_ZAP_PAGE,		/* kvmmmu:kvm_mmu_prepare_zap_page: gfn, role, root_count */
-	RT_ALLOC_ROOT,		/* kprobe mmu_alloc_root: gfn, quadrant, level */
-	RT_ALLOC_ROOT_RET,	/* kretprobe mmu_alloc_root: val = root hpa */
+	RT_ALLOC_ROOT,		/* (not emitted: mmu_alloc_root only marks the
+				 * root's RT_GET_PAGE with RT_F_ROOT) */
+	RT_ALLOC_ROOT_RET,	/* (not emitted) */
 	RT_FREE_ROOTS,		/* kprobe kvm_mmu_free_roots: val = roots_to_free */
-	RT_FREE_ROOT_PAGE,	/* kprobe mmu_free_root_page: val = root hpa */
+	RT_FREE_ROOT_PAGE,	/* kprobe mmu_free_root_page: val = root hpa
+				 * (with the PAE pm_mask bits); INVALID_PAGE
+				 * calls are not emitted */
 	RT_MMU_LOAD,		/* kprobe kvm_mmu_load: the vCPU's paging context
 				 * (cr0/cr3/cr4/efer, pdpte[], role = root_role,
 				 * gfn = cpu_role.base word) */
@@ -50,7 +53,7 @@ enum rootrace_kind {
 /* flags */
 #define RT_F_CREATED	0x01	/* GET_PAGE: a new shadow page */
 #define RT_F_UNSYNC	0x02	/* GET_PAGE/ZAP_PAGE: sp->unsync */
-#define RT_F_ROOT	0x04	/* GET_PAGE inside mmu_alloc_root */
+#define RT_F_ROOT	0x04	/* GET_PAGE of mmu_alloc_root(gfn, level) */
 #define RT_F_VCPU	0x08	/* cr0/cr3/cr4/efer were read from the vCPU */
 
 /*
@@ -77,12 +80,12 @@ struct rootrace_event {
 	rt_u64 ts_ns;		/* bpf_ktime_get_ns() */
 	rt_u8 kind;		/* enum rootrace_kind */
 	rt_u8 flags;		/* RT_F_* */
-	rt_u8 level;		/* ALLOC_ROOT: level argument; GET/ZAP: role level */
-	rt_u8 quadrant;		/* ALLOC_ROOT: quadrant; CR_WRITE: CR number */
+	rt_u8 level;		/* GET/ZAP: role level; MMU_LOAD: cpu_role level */
+	rt_u8 quadrant;		/* CR_WRITE: CR number */
 	rt_u32 role;		/* GET/ZAP: role word; MMU_LOAD: root_role word */
 	rt_u32 root_count;	/* GET/ZAP: sp->root_count as traced */
 	rt_u32 tid;		/* vCPU thread */
-	rt_u64 gfn;		/* GET/ZAP/ALLOC_ROOT: gfn; MMU_LOAD: cpu_role.base */
+	rt_u64 gfn;		/* GET/ZAP: gfn; MMU_LOAD: cpu_role.base word */
 	rt_u64 val;		/* per kind, see above */
 	rt_u64 cr0, cr3, cr4, efer;	/* with RT_F_VCPU: vcpu->arch.* */
 	rt_u64 pdpte[4];	/* MMU_LOAD: walk_mmu->pdptrs as KVM will use them */

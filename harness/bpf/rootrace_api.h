@@ -58,6 +58,15 @@ const uint64_t *rootrace_exit_hist(const struct rootrace *rt);
 /* Events the kernel side could not queue in the last run. */
 uint64_t rootrace_dropped(const struct rootrace *rt);
 
+/*
+ * Detach every probe (no cost at all to KVM while paused) / attach them
+ * again.  For agents that trace only some runs, and for the benchmark.
+ * rootrace_resume returns 0, or -ENOENT when a probe that attached at
+ * open no longer does.
+ */
+void rootrace_pause(struct rootrace *rt);
+int rootrace_resume(struct rootrace *rt);
+
 /* Detach and free.  NULL is fine. */
 void rootrace_close(struct rootrace *rt);
 

@@ -9,10 +9,12 @@
  *                                           and latent
  *   rt-exectest [-v] files none F.mmu...    no root finding on any file
  *   rt-exectest [-v] random SEED N [none]   prog_random() programs
+ *   rt-exectest bench N [F.mmu]             per-run cost, traced or not
  *
  * Output ends with "rootrace-exec-<suite>: N passed, N failed".
  */
 #include <errno.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,6 +216,92 @@ static void test_random(uint64_t seed, unsigned runs, int expect_none)
 	CHECK(judged > 0, "no random program made KVM load roots");
 }
 
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Per-run wall time of executor_run, untraced (probes detached) and traced
+ * (probes attached, begin/collect around the run), in alternating batches
+ * so that drift and the load of a shared host hit both alike.  Reports the
+ * medians and, as the noise figure, how far the medians of the untraced
+ * batches' first and second halves lie apart.
+ */
+#define BENCH_BATCH 10
+static void bench(unsigned runs, const char *file)
+{
+	double *off = calloc(runs, sizeof(double)), *on = calloc(runs, sizeof(double));
+	double m_off, m_on, h1, h2;
+	unsigned i, j, n_off = 0, n_on = 0;
+	size_t events = 0;
+	struct program p;
+
+	if (file) {
+		if (prog_parse_file(file, &p, err, sizeof(err)) < 0) {
+			CHECK(0, "%s", err);
+			return;
+		}
+	} else {
+		pair_program(&p, 0);
+	}
+	CHECK(rootrace_open(&rt, getpid(), err, sizeof(err)) == 0, "%s", err);
+	if (!rt)
+		return;
+	for (i = 0; n_off < runs || n_on < runs; i++) {
+		int traced = i & 1;
+
+		if (traced)
+			CHECK(rootrace_resume(rt) == 0, "resume");
+		else
+			rootrace_pause(rt);
+		for (j = 0; j < BENCH_BATCH; j++) {
+			double t0 = now_us();
+
+			if (traced)
+				rootrace_begin(rt);
+			executor_run(ex, &p, &obs);
+			if (traced)
+				rootrace_collect(rt, ev, MAX_EV, &n_ev);
+			if (traced && n_on < runs) {
+				on[n_on++] = now_us() - t0;
+				events = n_ev;
+			} else if (!traced && n_off < runs) {
+				off[n_off++] = now_us() - t0;
+			}
+		}
+	}
+	CHECK(events > 0 && obs.exit == RUN_COMPLETED, "traced run: %zu events, exit %s", events,
+	      run_exit_name(obs.exit));
+	qsort(off, runs / 2, sizeof(double), cmp_d);
+	qsort(off + runs / 2, runs - runs / 2, sizeof(double), cmp_d);
+	h1 = off[runs / 4];
+	h2 = off[runs / 2 + (runs - runs / 2) / 2];
+	qsort(off, runs, sizeof(double), cmp_d);
+	qsort(on, runs, sizeof(double), cmp_d);
+	m_off = off[runs / 2];
+	m_on = on[runs / 2];
+	printf("bench-exec: %s, %u runs each, alternating batches of %u: median us/run untraced %.0f, "
+	       "traced %.0f (%zu events/run)\n", file ? file : "two-PDPT pair", runs, BENCH_BATCH,
+	       m_off, m_on, events);
+	printf("bench-exec: tracer cost %+.0f us/run (%+.1f%%); noise: untraced halves' medians differ by %.0f us\n",
+	       m_on - m_off, 100.0 * (m_on - m_off) / m_off, h1 > h2 ? h1 - h2 : h2 - h1);
+	rootrace_close(rt);
+	rt = NULL;
+	free(off);
+	free(on);
+}
+
 int main(int argc, char **argv)
 {
 	struct executor_opts eo = { .vendor = -1 };
@@ -231,6 +319,11 @@ int main(int argc, char **argv)
 	snprintf(name, sizeof(name), "rootrace-exec-%s", argv[a]);
 	if (executor_open(&ex, &eo, err, sizeof(err)) < 0) {
 		CHECK(0, "executor_open: %s", err);
+		return check_summary(name);
+	}
+	if (!strcmp(argv[a], "bench")) {
+		bench(a + 1 < argc ? atoi(argv[a + 1]) : 100, a + 2 < argc ? argv[a + 2] : NULL);
+		executor_close(ex);
 		return check_summary(name);
 	}
 	if (rootrace_open(&rt, getpid(), err, sizeof(err)) < 0) {
