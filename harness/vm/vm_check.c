@@ -7,7 +7,12 @@
  *   - QEMU killed from outside in the middle of a request
  *   - a request that never finishes (the per-request timeout)
  *   - a guest kernel panic (sysrq crash)
- *   - a KVM WARN (the test-warn-on-magic-cr3 variant; see run_warn())
+ *   - a KVM WARN: harness/vm/warn-on-magic-cr3.patch makes kvm_set_cr3()
+ *     WARN on CR3 = 0x0badc000; a program loading it runs side by side on
+ *     the stock and the patched kernel (kernels/variant-dir.sh builds the
+ *     variant, cached); the stock VM's result must survive the other's death
+ * And that a real program runs: a corpus program through the executor,
+ * with the BPF root trace attached.
  * Prints "vm: N passed, N failed".
  */
 #include <errno.h>
@@ -25,6 +30,8 @@
 #define VCHECK(c) CHECK(c, "%s", #c)
 
 static char findings[] = "build/vm/check-findings";
+#define WARN_PATCH	"harness/vm/warn-on-magic-cr3.patch"
+#define GOOD_PROG	"corpus/pae-two-pdpts-one-page.mmu"
 
 static int file_has(const char *dir, const char *name, const char *needle)
 {
@@ -45,8 +52,11 @@ static int file_has(const char *dir, const char *name, const char *needle)
 /* After a death: the finding holds reason, variant, console, request;
  * the VM was restarted and answers again. */
 static void check_survived(struct vmc *vm, struct vmc_result *res,
-			   enum vmc_death want, const char *argv_word)
+			   enum vmc_death want, const char *variant,
+			   const char *req_file, const char *req_word)
 {
+	char v[256];
+
 	struct vmc_result r2;
 
 	printf("  death=%s after %.1fs detail=\"%s\" finding=%s restarted=%d (boot %.1fs)\n",
@@ -55,9 +65,10 @@ static void check_survived(struct vmc *vm, struct vmc_result *res,
 	VCHECK(res->death == want);
 	VCHECK(res->finding[0] != 0);
 	VCHECK(file_has(res->finding, "reason", vmc_death_name(want)));
-	VCHECK(file_has(res->finding, "variant", "variant stock"));
+	snprintf(v, sizeof(v), "variant %s\n", variant);
+	VCHECK(file_has(res->finding, "variant", v));
 	VCHECK(file_has(res->finding, "console.log", NULL));
-	VCHECK(file_has(res->finding, "argv.txt", argv_word));
+	VCHECK(file_has(res->finding, req_file, req_word));
 	VCHECK(res->restarted == 1);
 	VCHECK(vmc_ping(vm, 10000, &r2) == 0);
 }
@@ -99,7 +110,7 @@ static void test_kill(struct vmc *vm)
 	waitpid(killer, NULL, 0);
 	VCHECK(ret == -EPIPE);
 	VCHECK(res.seconds < 10);
-	check_survived(vm, &res, VMC_QEMU_EXIT, "sleep\n30");
+	check_survived(vm, &res, VMC_QEMU_EXIT, "stock", "argv.txt", "sleep\n30");
 	VCHECK(vmc_qemu_pid(vm) != qemu);
 }
 
@@ -112,7 +123,7 @@ static void test_hang(struct vmc *vm)
 	ret = vmc_exec(vm, argv, 3000, &wst, &res);
 	VCHECK(ret == -ETIMEDOUT);
 	VCHECK(res.seconds >= 3 && res.seconds < 6);
-	check_survived(vm, &res, VMC_HANG, "sleep\n1000");
+	check_survived(vm, &res, VMC_HANG, "stock", "argv.txt", "sleep\n1000");
 }
 
 static void test_panic(struct vmc *vm)
@@ -124,39 +135,109 @@ static void test_panic(struct vmc *vm)
 	ret = vmc_exec(vm, argv, 60000, &wst, &res);
 	VCHECK(ret == -EPIPE);
 	VCHECK(strstr(res.detail, "sysrq") != NULL);
-	check_survived(vm, &res, VMC_PANIC, "sysrq-trigger");
+	check_survived(vm, &res, VMC_PANIC, "stock", "argv.txt", "sysrq-trigger");
+}
+
+/* A trace section follows struct run_obs in RUN_DONE. */
+static int has_trace(const struct vmc_result *res)
+{
+	size_t off = sizeof(struct run_obs);
+
+	while (off + sizeof(struct vmp_section) <= res->len) {
+		struct vmp_section sec;
+
+		memcpy(&sec, res->payload + off, sizeof(sec));
+		if (sec.kind == VMP_SEC_TRACE)
+			return 1;
+		off += sizeof(sec) + sec.len;
+	}
+	return 0;
+}
+
+static void test_run(struct vmc *vm, const struct program *p)
+{
+	static struct run_obs obs;
+	struct vmc_result res;
+
+	VCHECK(vmc_run(vm, p, 20000, &obs, &res) == 0);
+	printf("  run: exit=%s ops=%u in %.1f ms, %u reply bytes\n", run_exit_name(obs.exit),
+	       obs.n_ops, res.seconds * 1e3, res.len);
+	VCHECK(obs.exit == RUN_COMPLETED);
+	VCHECK(obs.n_ops == p->n_ops);
+	VCHECK(has_trace(&res));
+}
+
+static void test_warn(struct vmc *stock, struct vmc *warn, const struct program *good)
+{
+	static struct run_obs obs[2];
+	struct vmc_result res[2];
+	struct vmc *vms[2] = { stock, warn };
+	struct program magic;
+	int ret;
+
+	prog_init_empty(&magic);
+	snprintf(magic.title, sizeof(magic.title), "load the magic CR3 of warn-on-magic-cr3");
+	prog_add_op(&magic, OP_CR3, 0x0badc000, 0);
+	ret = vmc_run_many(vms, 2, &magic, 20000, obs, res);
+	VCHECK(ret == -EPIPE);
+	VCHECK(res[0].status == 0 && obs[0].exit == RUN_COMPLETED);
+	VCHECK(res[1].status == -EPIPE);
+	VCHECK(strstr(res[1].detail, "kvm_set_cr3") != NULL);
+	check_survived(warn, &res[1], VMC_WARN, WARN_PATCH, "program.mmu", "cr3 0xbadc000");
+	VCHECK(file_has(res[1].finding, "program.bin", NULL));
+
+	/* Work goes on: a normal program on both. */
+	ret = vmc_run_many(vms, 2, good, 20000, obs, res);
+	VCHECK(ret == 0);
+	VCHECK(obs[0].exit == RUN_COMPLETED && obs[1].exit == RUN_COMPLETED);
 }
 
 int main(void)
 {
-	struct vmc_config cfg[2] = {
+	struct vmc_config cfg[3] = {
 		{ .variant = "stock", .npt = 0, .findings_dir = findings, .verbose = 1 },
 		{ .variant = "stock", .npt = 1, .findings_dir = findings, .verbose = 1 },
+		{ .variant = WARN_PATCH, .npt = 0, .findings_dir = findings, .verbose = 1 },
 	};
-	struct vmc *vms[2];
+	struct program good;
+	struct vmc *vms[3];
+	char err[256];
 	int ret;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	mkdir("build", 0755);
 	mkdir("build/vm", 0755);
-	ret = vmc_start_many(vms, cfg, 2);
+	ret = prog_load(GOOD_PROG, &good, err, sizeof(err));
+	VCHECK(ret == 0);
+	if (ret) {
+		fprintf(stderr, "%s\n", err);
+		return check_summary("vm");
+	}
+	ret = vmc_start_many(vms, cfg, 3);
 	VCHECK(ret == 0);
 	if (ret)
 		return check_summary("vm");
-	printf("  booted 2 VMs in parallel: %.1fs and %.1fs\n",
-	       vmc_boot_seconds(vms[0]), vmc_boot_seconds(vms[1]));
+	printf("  booted 3 VMs in parallel: %.1fs, %.1fs, %.1fs\n", vmc_boot_seconds(vms[0]),
+	       vmc_boot_seconds(vms[1]), vmc_boot_seconds(vms[2]));
 	VCHECK(strstr(vmc_hello(vms[0])->release, "6.1.0") != NULL);
 	VCHECK(strstr(vmc_hello(vms[0])->kvm_params, "npt=N") != NULL);
 	VCHECK(strstr(vmc_hello(vms[1])->kvm_params, "npt=Y") != NULL);
+	VCHECK(strstr(vmc_hello(vms[2])->variant, "warn-on-magic-cr3") != NULL);
+	VCHECK(vmc_hello(vms[0])->has_executor == 1);
 
 	test_ping_exec(vms[1]);
 	vmc_destroy(vms[1]);
 
 	test_ping_exec(vms[0]);
+	test_run(vms[0], &good);
+	test_warn(vms[0], vms[2], &good);
+	vmc_destroy(vms[2]);
+
 	test_kill(vms[0]);
 	test_hang(vms[0]);
 	test_panic(vms[0]);
 	VCHECK(vmc_restarts(vms[0]) == 3);
+	test_run(vms[0], &good);
 	vmc_destroy(vms[0]);
 	return check_summary("vm");
 }
