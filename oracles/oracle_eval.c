@@ -340,10 +340,21 @@ static void op_pte(struct ectx *x, struct op_expect *e, const struct prog_op *op
 		} else {
 			uint32_t ec[2];
 			int nc = os_pf_codes(s, &xl[k], ACC_WRITE, ec);
+			/* In 32-bit code an 8-byte store is LOCK CMPXCHG8B: the
+			 * SDM does not say whether its read or its write faults
+			 * first, so where a read faults too, W may be 0 (TCG
+			 * reports the read). */
+			int rmw = op->width == 8 && !(s->efer & EFER_LMA) &&
+				  !os_permits(s, &xl[k], ACC_READ);
 
-			for (int c = 0; c < nc; c++)
+			for (int c = 0; c < nc; c++) {
 				oe_add(e, &(struct outcome){ .kind = OUT_EXCEPTION, .vector = VEC_PF,
 					  .has_error_code = 1, .error_code = ec[c], .cr2 = va });
+				if (rmw)
+					oe_add(e, &(struct outcome){ .kind = OUT_EXCEPTION,
+						  .vector = VEC_PF, .has_error_code = 1,
+						  .error_code = ec[c] & ~PFEC_W, .cr2 = va });
+			}
 			n_fault++;
 		}
 	}
