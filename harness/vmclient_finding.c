@@ -10,7 +10,7 @@
  *       variant       variant, module directory, kernel, kvm params, image
  *       console.log   the VM's whole console
  *       program.bin   RUN: the raw struct program (same build's layout)
- *       program.mmu   RUN: the program as text (when prog_print is linked)
+ *       program.mmu   RUN: the program as text (prog_print)
  *       argv.txt      EXEC: the command, one argument a line
  *       request.bin   any other request's payload
  */
@@ -23,9 +23,6 @@
 #include <time.h>
 #include <unistd.h>
 #include "harness/vmclient_int.h"
-
-/* program_text.c may not be linked into every user of the library. */
-int prog_print(FILE *f, const struct program *p) __attribute__((weak));
 
 static unsigned finding_counter;
 
@@ -137,7 +134,7 @@ static int write_request(struct vmc *vm, const char *dir, const uint8_t *req,
 		FILE *f;
 
 		ret = write_file(dir, "program.bin", p, sizeof(*p));
-		if (ret || !prog_print)
+		if (ret)
 			return ret;
 		vmc__fmt(path, sizeof(path), "%s/program.mmu", dir);
 		f = fopen(path, "w");

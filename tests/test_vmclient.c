@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of vmclient's own logic, no VM: console classification,
+ * frame parsing, the finding directory, and one PING against a fake agent
+ * on a socketpair.  The real VMs are tested by check-vm (harness/vm/).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "harness/vmclient_int.h"
+#include "tests/check.h"
+
+static char tmpdir[] = "/tmp/test_vmclient.XXXXXX";
+
+static void write_console(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_classify(void)
+{
+	char con[256], d[256];
+	enum vmc_death k;
+
+	snprintf(con, sizeof(con), "%s/console.log", tmpdir);
+	write_console(con,
+		"[    0.04] tsc: Unable to calibrate against PIT\n"
+		"[    3.10] ------------[ cut here ]------------\n"
+		"[    3.10] WARNING: CPU: 0 PID: 1 at arch/x86/kvm/x86.c:1304 kvm_set_cr3+0x190/0x1a0 [kvm]\n"
+		"[    3.20] Kernel panic - not syncing: kernel: panic_on_warn set ...\n");
+	k = vmc__classify(con, VMC_CHANNEL, d, sizeof(d));
+	CHECK(k == VMC_WARN, "WARN classified as %s", vmc_death_name(k));
+	CHECK(!strncmp(d, "WARNING: CPU: 0", 15) && strstr(d, "x86.c:1304 kvm_set_cr3"),
+	      "detail without the time stamp: '%s'", d);
+
+	write_console(con, "[    1.00] BUG: kernel NULL pointer dereference, address: 0\n"
+		      "[    1.01] Kernel panic - not syncing: Fatal exception\n");
+	k = vmc__classify(con, VMC_QEMU_EXIT, d, sizeof(d));
+	CHECK(k == VMC_PANIC, "BUG classified as %s", vmc_death_name(k));
+	CHECK(!strcmp(d, "BUG: kernel NULL pointer dereference, address: 0"),
+	      "first bad line kept: '%s'", d);
+
+	/* "WARNING:" elsewhere in a line is not a kernel WARN. */
+	write_console(con, "[    2.00] random: WARNING: nothing\n");
+	k = vmc__classify(con, VMC_HANG, d, sizeof(d));
+	CHECK(k == VMC_HANG, "quiet console keeps the default, got %s", vmc_death_name(k));
+
+	k = vmc__classify("/nonexistent/console.log", VMC_QEMU_EXIT, d, sizeof(d));
+	CHECK(k == VMC_QEMU_EXIT, "missing console keeps the default");
+}
+
+static void put_frame(struct vmc *vm, uint32_t magic, uint16_t type, uint32_t len)
+{
+	struct vmp_hdr h = { .magic = magic, .type = type, .seq = 7, .len = len };
+
+	memcpy(vm->rx + vm->rx_len, &h, sizeof(h));
+	memset(vm->rx + vm->rx_len + sizeof(h), 0xab, len);
+	vm->rx_len += sizeof(h) + len;
+}
+
+static void test_frames(void)
+{
+	static struct vmc vm;
+	struct vmp_hdr h;
+	uint8_t *p;
+
+	vm.rx_cap = 4096;
+	vm.rx = calloc(1, vm.rx_cap);
+	put_frame(&vm, VMP_MAGIC, VMP_PONG, 10);
+	vm.rx_len -= 1;			/* one payload byte missing */
+	CHECK(vmc__take_frame(&vm, &h, &p) == 0, "partial frame waits");
+	vm.rx_len += 1;
+	CHECK(vmc__take_frame(&vm, &h, &p) == 1 && h.len == 10 && h.seq == 7 &&
+	      p[9] == 0xab, "complete frame taken");
+	vmc__consume(&vm, sizeof(h) + h.len);
+	CHECK(vm.rx_len == 0, "consumed");
+
+	put_frame(&vm, VMP_MAGIC ^ 1, VMP_PONG, 0);
+	CHECK(vmc__take_frame(&vm, &h, &p) == -EPROTO, "bad magic refused");
+	vm.rx_len = 0;
+	put_frame(&vm, VMP_MAGIC, VMP_TYPE_COUNT, 0);
+	CHECK(vmc__take_frame(&vm, &h, &p) == -EPROTO, "unknown type refused");
+	vm.rx_len = 0;
+	{
+		struct vmp_hdr big = { .magic = VMP_MAGIC, .type = VMP_PONG,
+				       .len = VMP_MAX_PAYLOAD + 1 };
+
+		memcpy(vm.rx, &big, sizeof(big));
+		vm.rx_len = sizeof(big);
+		CHECK(vmc__take_frame(&vm, &h, &p) == -EPROTO, "oversized length refused");
+	}
+	free(vm.rx);
+}
+
+static int file_contains(const char *dir, const char *name, const char *needle)
+{
+	char path[512], buf[4096];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = 0;
+	fclose(f);
+	return strstr(buf, needle) != NULL;
+}
+
+static void test_finding(void)
+{
+	static struct vmc vm;
+	static uint8_t req[sizeof(struct vmp_run_req) + sizeof(struct program)];
+	struct program *p = (struct program *)(req + sizeof(struct vmp_run_req));
+	char out[4096], cmd[600];
+	int ret;
+
+	snprintf(vm.variant, sizeof(vm.variant), "pae-root-rfc");
+	snprintf(vm.findings, sizeof(vm.findings), "%s/findings", tmpdir);
+	snprintf(vm.console, sizeof(vm.console), "%s/console.log", tmpdir);
+	write_console(vm.console, "[ 1.0] WARNING: CPU: 0 PID: 1 at x.c:1 f\n");
+	prog_init_empty(p);
+	prog_add_op(p, OP_CR3, 0x200020, 0);
+	vm.req_type = VMP_RUN;
+	ret = vmc__save_finding(&vm, VMC_WARN, "WARNING: CPU: 0 PID: 1 at x.c:1 f",
+				req, sizeof(req), out, sizeof(out));
+	CHECK(ret == 0, "save_finding: %d", ret);
+	CHECK(strstr(out, "-pae-root-rfc-warn-") != NULL, "name says variant and kind: %s", out);
+	CHECK(file_contains(out, "reason", "warn: WARNING: CPU: 0"), "reason");
+	CHECK(file_contains(out, "variant", "variant pae-root-rfc\n"), "variant");
+	CHECK(file_contains(out, "console.log", "x.c:1"), "console copied");
+	CHECK(file_contains(out, "program.mmu", "cr3 0x200020"), "program as text");
+	{
+		struct stat st;
+		char path[4200];
+
+		snprintf(path, sizeof(path), "%s/program.bin", out);
+		CHECK(!stat(path, &st) && st.st_size == sizeof(struct program), "program.bin");
+	}
+	/* Nothing half-written is left beside it. */
+	snprintf(cmd, sizeof(cmd), "ls -A '%s/findings' | grep -c '^\\.' >/dev/null", tmpdir);
+	CHECK(system(cmd) != 0, "no dot-named temporary directory left");
+
+	/* A findings path that cannot be created is an error, not a crash. */
+	snprintf(vm.findings, sizeof(vm.findings), "%s/console.log/findings", tmpdir);
+	ret = vmc__save_finding(&vm, VMC_WARN, "x", req, sizeof(req), out, sizeof(out));
+	CHECK(ret < 0, "save_finding under a file fails: %d", ret);
+}
+
+/* A fake agent on a socketpair answers one PING. */
+static void test_ping_fake(void)
+{
+	struct vmc *vm = calloc(1, sizeof(*vm));
+	struct vmc_result res;
+	int sv[2], ret;
+	pid_t pid;
+
+	CHECK(!socketpair(AF_UNIX, SOCK_STREAM, 0, sv), "socketpair");
+	pid = fork();
+	if (pid == 0) {
+		uint8_t buf[256];
+		struct vmp_hdr h;
+
+		close(sv[0]);
+		if (read(sv[1], &h, sizeof(h)) != sizeof(h) || h.len > sizeof(buf) ||
+		    read(sv[1], buf, h.len) != (ssize_t)h.len)
+			_exit(1);
+		h.type = VMP_PONG;
+		if (write(sv[1], &h, sizeof(h)) != sizeof(h) ||
+		    write(sv[1], buf, h.len) != (ssize_t)h.len)
+			_exit(1);
+		sleep(5);	/* stay "alive" until killed */
+		_exit(0);
+	}
+	close(sv[1]);
+	vm->fd = sv[0];
+	vm->pid = pid;
+	vm->ready = 1;
+	snprintf(vm->variant, sizeof(vm->variant), "fake");
+	ret = vmc_ping(vm, 5000, &res);
+	CHECK(ret == 0, "ping against the fake agent: %d", ret);
+	CHECK(res.type == VMP_PONG && res.death == VMC_ALIVE, "pong, alive");
+	vmc_destroy(vm);	/* kills and reaps the child */
+	CHECK(waitpid(pid, NULL, WNOHANG) < 0, "child reaped by vmc_destroy");
+}
+
+int main(void)
+{
+	char cmd[128];
+
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_classify();
+	test_frames();
+	test_finding();
+	test_ping_fake();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd))
+		fprintf(stderr, "cannot remove %s\n", tmpdir);
+	return check_summary("vmclient");
+}
