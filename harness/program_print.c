@@ -10,19 +10,15 @@
 #include <string.h>
 #include "layout.h"
 #include "program.h"
+#include "program_int.h"
 
-struct bitname {
-	uint64_t bit;
-	const char *name;
-};
-
-static const struct bitname cr0_bits[] = {
+const struct bitname prog_cr0_bits[] = {
 	{ 1ull << 31, "PG" }, { 1ull << 30, "CD" }, { 1ull << 29, "NW" }, { 1ull << 18, "AM" },
 	{ 1ull << 16, "WP" }, { 1ull << 5, "NE" }, { 1ull << 4, "ET" }, { 1ull << 3, "TS" },
 	{ 1ull << 2, "EM" }, { 1ull << 1, "MP" }, { 1ull << 0, "PE" }, { 0, NULL },
 };
 
-static const struct bitname cr4_bits[] = {
+const struct bitname prog_cr4_bits[] = {
 	{ 1ull << 23, "CET" }, { 1ull << 22, "PKE" }, { 1ull << 21, "SMAP" }, { 1ull << 20, "SMEP" },
 	{ 1ull << 18, "OSXSAVE" }, { 1ull << 17, "PCIDE" }, { 1ull << 16, "FSGSBASE" },
 	{ 1ull << 14, "SMXE" }, { 1ull << 13, "VMXE" }, { 1ull << 12, "LA57" }, { 1ull << 11, "UMIP" },
@@ -31,17 +27,33 @@ static const struct bitname cr4_bits[] = {
 	{ 1ull << 2, "TSD" }, { 1ull << 1, "PVI" }, { 1ull << 0, "VME" }, { 0, NULL },
 };
 
-static const struct bitname efer_bits[] = {
+const struct bitname prog_efer_bits[] = {
 	{ 1ull << 15, "TCE" }, { 1ull << 14, "FFXSR" }, { 1ull << 13, "LMSLE" }, { 1ull << 12, "SVME" },
 	{ 1ull << 11, "NXE" }, { 1ull << 10, "LMA" }, { 1ull << 8, "LME" }, { 1ull << 0, "SCE" },
 	{ 0, NULL },
 };
 
-static const struct bitname pte_bits[] = {
+const struct bitname prog_cr3_bits[] = {
+	{ 1ull << 4, "PCD" }, { 1ull << 3, "PWT" }, { 0, NULL },
+};
+
+const struct bitname prog_pte_bits[] = {
 	{ PTE_P, "P" }, { PTE_RW, "RW" }, { PTE_US, "US" }, { PTE_PWT, "PWT" }, { PTE_PCD, "PCD" },
 	{ PTE_A, "A" }, { PTE_D, "D" }, { PTE_PS, "PS" }, { PTE_G, "G" }, { PTE_NX, "NX" },
 	{ 0, NULL },
 };
+
+const struct bitname *prog_value_bits(enum prog_op_kind kind)
+{
+	switch (kind) {
+	case OP_CR0:	return prog_cr0_bits;
+	case OP_CR3:	return prog_cr3_bits;
+	case OP_CR4:	return prog_cr4_bits;
+	case OP_EFER:	return prog_efer_bits;
+	case OP_PTE:	return prog_pte_bits;
+	default:	return NULL;
+	}
+}
 
 /* Bounded appender: keeps counting past cap so the caller learns the size. */
 struct out {
@@ -106,7 +118,7 @@ static void put_entry(struct out *o, uint64_t v, unsigned width)
 	put(o, "-> 0x%llx (", (unsigned long long)addr);
 	put_gpa_page(o, addr);
 	put(o, ") ");
-	put_bits(o, pte_bits, v & (PTE_NX | 0x1ffull));
+	put_bits(o, prog_pte_bits, v & (PTE_NX | 0x1ffull));
 	if (v & 0x7ff0000000000e00ull)
 		put(o, " other 0x%llx", (unsigned long long)(v & 0x7ff0000000000e00ull));
 }
@@ -148,9 +160,9 @@ static void print_op(struct out *o, const struct prog_op *op, int i)
 	comment_start(o, ls);
 	put(o, "[%d]", i);
 	switch (op->kind) {
-	case OP_CR0:	put(o, " "); put_bits(o, cr0_bits, op->value); break;
-	case OP_CR4:	put(o, " "); put_bits(o, cr4_bits, op->value); break;
-	case OP_EFER:	put(o, " "); put_bits(o, efer_bits, op->value); break;
+	case OP_CR0:	put(o, " "); put_bits(o, prog_cr0_bits, op->value); break;
+	case OP_CR4:	put(o, " "); put_bits(o, prog_cr4_bits, op->value); break;
+	case OP_EFER:	put(o, " "); put_bits(o, prog_efer_bits, op->value); break;
 	case OP_CR3:
 		put(o, " ");
 		put_gpa_page(o, op->value);

@@ -4,7 +4,9 @@
  *
  * One statement per line; '#' starts a comment that runs to the end of
  * the line; blank lines are ignored.  Numbers are hex with 0x (canonical)
- * or decimal.  Statements, in this order:
+ * or decimal.  A value (not an address) may also join numbers and bit
+ * names with '|': "cr0 PG|WP|NE|ET|PE", "init u64 0x200008 0x201000|P"
+ * (names as in the printer's comments, any case).  Statements, in order:
  *
  *   title "free text"            optional; printable ASCII, no '"' or '\'
  *   start pm32|lm64              optional, default pm32 (see program.h)
@@ -34,7 +36,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "program.h"
+#include "program_int.h"
 
 #define MAX_TOKENS 8
 
@@ -142,18 +146,19 @@ static int tok_is(const struct token *t, const char *word)
 	return !t->quoted && t->len == strlen(word) && !memcmp(t->s, word, t->len);
 }
 
-static int parse_u64(struct parser *ps, const struct token *t, uint64_t *out)
+/* One number: 0x-prefixed hex or decimal, at column col. */
+static int parse_num(struct parser *ps, const char *s, size_t len, unsigned col, uint64_t *out)
 {
 	uint64_t v = 0;
 	size_t i = 0;
-	int hex = t->len > 2 && t->s[0] == '0' && (t->s[1] == 'x' || t->s[1] == 'X');
+	int hex = len > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
 
-	if (t->quoted || !t->len)
-		return perr(ps, t->col, "expected a number");
+	if (!len)
+		return perr(ps, col, "expected a number");
 	if (hex)
 		i = 2;
-	for (; i < t->len; i++) {
-		char c = t->s[i];
+	for (; i < len; i++) {
+		char c = s[i];
 		unsigned d;
 
 		if (c >= '0' && c <= '9')
@@ -163,12 +168,56 @@ static int parse_u64(struct parser *ps, const struct token *t, uint64_t *out)
 		else if (hex && c >= 'A' && c <= 'F')
 			d = c - 'A' + 10;
 		else
-			return perr(ps, t->col, "'%.*s' is not a number (hex needs 0x)", (int)t->len, t->s);
+			return perr(ps, col, "'%.*s' is not a number (hex needs 0x)", (int)len, s);
 		if (v > (UINT64_MAX - d) / (hex ? 16 : 10))
-			return perr(ps, t->col, "'%.*s' does not fit 64 bits", (int)t->len, t->s);
+			return perr(ps, col, "'%.*s' does not fit 64 bits", (int)len, s);
 		v = v * (hex ? 16 : 10) + d;
 	}
 	*out = v;
+	return 0;
+}
+
+static int parse_u64(struct parser *ps, const struct token *t, uint64_t *out)
+{
+	if (t->quoted)
+		return perr(ps, t->col, "expected a number");
+	return parse_num(ps, t->s, t->len, t->col, out);
+}
+
+/*
+ * A value: numbers and, where the statement has them, bit names joined
+ * by '|' (e.g. "PG|WP|NE|ET|PE", "0x201000|P|RW").  Hand-editing aid;
+ * the canonical form prints hex.
+ */
+static int parse_value(struct parser *ps, const struct token *t, const struct bitname *bits, uint64_t *out)
+{
+	size_t i = 0;
+
+	if (t->quoted)
+		return perr(ps, t->col, "expected a value");
+	*out = 0;
+	while (i <= t->len) {
+		const char *part = t->s + i, *bar = memchr(part, '|', t->len - i);
+		size_t n = bar ? (size_t)(bar - part) : t->len - i;
+		unsigned col = t->col + i;
+		const struct bitname *b = NULL;
+		uint64_t v;
+		int ret;
+
+		if (n && ((part[0] >= 'A' && part[0] <= 'Z') || (part[0] >= 'a' && part[0] <= 'z'))) {
+			for (b = bits; b && b->name; b++)
+				if (strlen(b->name) == n && !strncasecmp(b->name, part, n))
+					break;
+			if (!b || !b->name)
+				return perr(ps, col, "unknown bit name '%.*s' here", (int)n, part);
+			*out |= b->bit;
+		} else {
+			if ((ret = parse_num(ps, part, n, col, &v)))
+				return ret;
+			*out |= v;
+		}
+		i += n + 1;
+	}
 	return 0;
 }
 
@@ -260,7 +309,7 @@ static int parse_line(struct parser *ps, struct program *p, const struct token *
 
 		if ((ret = enter_phase(ps, kw, 1)) || (ret = want(ps, tok, ntok, 4, u)) ||
 		    (ret = parse_width(ps, &tok[1], &width)) || (ret = parse_u64(ps, &tok[2], &a)) ||
-		    (ret = parse_u64(ps, &tok[3], &b)) || (ret = fits_width(ps, &tok[3], b, width)))
+		    (ret = parse_value(ps, &tok[3], prog_pte_bits, &b)) || (ret = fits_width(ps, &tok[3], b, width)))
 			return ret;
 		if (p->n_init >= PROG_MAX_INIT)
 			return perr(ps, kw->col, "more than %d init lines", PROG_MAX_INIT);
@@ -290,7 +339,7 @@ static int parse_line(struct parser *ps, struct program *p, const struct token *
 		if (ntok > 4 && !tok_is(&tok[4], "via"))
 			return perr(ps, tok[4].col, "expected 'via' or the end of the line; usage '%s'", u);
 		if ((ret = want(ps, tok, ntok, ntok > 4 ? 6 : 4, u)) || (ret = parse_width(ps, &tok[1], &width)) ||
-		    (ret = parse_u64(ps, &tok[2], &a)) || (ret = parse_u64(ps, &tok[3], &b)) ||
+		    (ret = parse_u64(ps, &tok[2], &a)) || (ret = parse_value(ps, &tok[3], prog_pte_bits, &b)) ||
 		    (ret = fits_width(ps, &tok[3], b, width)) || (ntok > 4 && (ret = parse_u64(ps, &tok[5], &c))))
 			return ret;
 		if (ntok > 4 && !c)
@@ -309,8 +358,11 @@ static int parse_line(struct parser *ps, struct program *p, const struct token *
 			continue;
 		snprintf(usage, sizeof(usage), "%s <%s>", prog_op_name(kind),
 			 kind <= OP_EFER ? "value" : "va");
-		if ((ret = enter_phase(ps, kw, 2)) || (ret = want(ps, tok, ntok, 2, usage)) ||
-		    (ret = parse_u64(ps, &tok[1], &a)))
+		if ((ret = enter_phase(ps, kw, 2)) || (ret = want(ps, tok, ntok, 2, usage)))
+			return ret;
+		ret = kind <= OP_EFER ? parse_value(ps, &tok[1], prog_value_bits(kind), &a) :
+					parse_u64(ps, &tok[1], &a);
+		if (ret)
 			return ret;
 		if (p->n_ops >= PROG_MAX_OPS)
 			return perr(ps, kw->col, "more than %d ops", PROG_MAX_OPS);

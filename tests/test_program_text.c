@@ -133,6 +133,23 @@ static void test_malformed(void)
 	bad("pte u32 0x200002 0x1\n",
 	    "t.mmu:1:1: pte at 0x200002: not a 4-byte aligned entry of the arena or a free entry of a fixed low table");
 
+	bad("cr0 PG|XX|PE\n", "t.mmu:1:8: unknown bit name 'XX' here");
+	bad("cr0 PG|\n", "t.mmu:1:8: expected a number");
+	bad("init u32 0x200000 0x1000|NX\n", "t.mmu:1:19: value does not fit u32");
+	bad("read P\n", "t.mmu:1:6: 'P' is not a number (hex needs 0x)");
+
+	/* Accepted: bit names in values, any case, mixed with numbers. */
+	{
+		const char *sym = "init u64 0x101010 0x400000|p|rw|A|D|PS|NX\n"
+				  "efer nxe\ncr4 PAE|PSE\ncr3 0x105000|PWT\ncr0 PG|WP|NE|ET|PE\n";
+		char err[256] = "";
+
+		CHECK(!prog_parse(sym, strlen(sym), "sym.mmu", &p, err, sizeof(err)), "symbolic input refused: %s", err);
+		CHECK(p.n_init == 1 && p.init[0].value == 0x80000000004000e3ull && p.n_ops == 4 &&
+		      p.ops[0].value == 0x800 && p.ops[1].value == 0x30 && p.ops[2].value == 0x105008 &&
+		      p.ops[3].value == 0x80010031, "symbolic input parsed wrongly");
+	}
+
 	/* Accepted: CRLF, tabs, comments, decimal numbers, trailing comment after a title. */
 	{
 		const char *ok = "title \"x # y\"  # note\r\nstart\tlm64\r\n\r\nread 4194304 # 0x400000\n";
