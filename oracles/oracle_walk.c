@@ -284,7 +284,8 @@ static void walk_down(struct wctx *w, struct xlate x, unsigned level, uint64_t t
 	e = om_read(&s->mem, egpa, esz);
 	walk_value(w, &x, level, table, idx, e, ~0u);
 	seen[n_seen++] = e;
-	for (unsigned i = 0; i < s->n_hist; i++) {
+	/* Newest first: a value that recurs counts from its last overwrite. */
+	for (int i = (int)s->n_hist - 1; i >= 0; i--) {
 		const struct hist *h = &s->hist[i];
 		uint64_t v;
 		int dup = 0;

@@ -55,6 +55,24 @@ static void tlb_cr3_flush(void)
 	CHECK(ONLY_TAG(i, FRAME2), "MOV CR3 flushes non-global");
 }
 
+/* Seen on KVM (seed 23): a PTE toggled P=1 -> 0 -> 1 -> 0 across a MOV
+ * CR3; the last present value, overwritten after the MOV CR3, may still
+ * be cached even though the same value was also overwritten before it. */
+static void tlb_history_recurring_value(void)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW);
+	t_pae_on(0, CR0_PGON);
+	t_pte(0x204000, 8, FRAME | PTE_RW, 0);		/* P cleared */
+	t_op(OP_CR3, 0x202000, 0);
+	t_pte(0x204000, 8, FRAME | RW, 0);		/* present again */
+	t_op(OP_READ, 0, VAPAE);
+	t_pte(0x204000, 8, FRAME | PTE_RW, 0);		/* cleared, no INVLPG */
+	int i = t_op(OP_READ, 0, VAPAE);
+	t_run();
+	CHECK(nout(i) == 2 && has_tag(i, FRAME) && has_pf(i, 0, VAPAE), "recurring value: latest overwrite counts");
+}
+
 /* SDM 4.10.2.4: global translations (G = 1, CR4.PGE = 1) survive CR3. */
 static void tlb_global_survives_cr3(void)
 {
@@ -469,6 +487,7 @@ int main(void)
 	tlb_invlpg_other();
 	tlb_cr3_flush();
 	tlb_global_survives_cr3();
+	tlb_history_recurring_value();
 	tlb_g_without_pge();
 	tlb_pge_toggle();
 	tlb_pg_toggle();
