@@ -188,19 +188,21 @@ static void roots__check_reuse(struct roots_state *s, const struct rootrace_even
 {
 	const struct roots_ctx *c = s->ctx, *b = &t->built;
 	char buf[200];
-	int alias;
+	int alias, d;
 
 	if (!t->has_ctx || e->level < 3 || roots__mode(c) != RM_PAE || roots__mode(b) != RM_PAE)
 		return;
 	if (!roots__pdptes_differ(b->pdpte, c->pdpte))
 		return;
+	for (d = 0; d < 3 && b->pdpte[d] == c->pdpte[d]; d++)
+		;	/* name the first PDPTE that differs */
 	alias = PAE_SLOT(b->cr3) != PAE_SLOT(c->cr3) &&
 		(b->cr3 & ADDR_MASK) == (c->cr3 & ADDR_MASK);
 	snprintf(buf, sizeof(buf),
-		 "root gfn 0x%llx built for CR3 0x%llx (PDPTE0 0x%llx) reused for CR3 0x%llx (PDPTE0 0x%llx)%s",
-		 (unsigned long long)e->gfn, (unsigned long long)b->cr3,
-		 (unsigned long long)b->pdpte[0], (unsigned long long)c->cr3,
-		 (unsigned long long)c->pdpte[0],
+		 "root gfn 0x%llx built for CR3 0x%llx (PDPTE%d 0x%llx) reused for CR3 0x%llx (PDPTE%d 0x%llx)%s",
+		 (unsigned long long)e->gfn, (unsigned long long)b->cr3, d,
+		 (unsigned long long)b->pdpte[d], (unsigned long long)c->cr3, d,
+		 (unsigned long long)c->pdpte[d],
 		 alias ? ": another PDPT on the same page" : ": the guest's PDPTEs changed");
 	roots__find(s, e, idx, alias ? ROOTS_ALIAS : ROOTS_STALE, b->cr3, buf);
 }
@@ -240,6 +242,31 @@ static void roots__root_event(struct roots_state *s, const struct rootrace_event
 	t->has_ctx = !!s->ctx;
 	if (s->ctx)
 		t->built = *s->ctx;
+}
+
+/*
+ * A root lookup that KVM zaps right away was checked and thrown out, not
+ * reused (e.g. a PAE root whose children no longer match the PDPTEs): the
+ * zap is the very next event, since __kvm_mmu_prepare_zap_page traces
+ * first.  Take back its count and its findings.
+ */
+static void roots__retract(struct roots_state *s, const struct rootrace_event *prev, int pidx,
+			   const struct rootrace_event *zap)
+{
+	struct roots_result *res = s->res;
+	unsigned i, j, n;
+
+	if (prev->kind != RT_GET_PAGE || (prev->flags & RT_F_CREATED) ||
+	    prev->gfn != zap->gfn || prev->role != zap->role || !roots__is_root(prev, s->ctx))
+		return;
+	res->reused--;
+	if (s->load >= 0 && s->load < ROOTS_MAX_LOADS)
+		res->loads[s->load].reused--;
+	n = res->n_findings < ROOTS_MAX_FINDINGS ? res->n_findings : ROOTS_MAX_FINDINGS;
+	for (i = j = 0; i < n; i++)
+		if (res->f[i].event != pidx)
+			res->f[j++] = res->f[i];
+	res->n_findings -= n - j;
 }
 
 static uint8_t roots__bucket(uint64_t c)
@@ -310,6 +337,8 @@ void roots_eval(const struct rootrace_event *ev, size_t n, const uint64_t *exit_
 			break;
 		case RT_ZAP_PAGE:
 			res->zapped++;
+			if (i > 0)
+				roots__retract(&s, &ev[i - 1], i - 1, e);
 			roots__forget(&s, e->gfn, e->role);
 			break;
 		case RT_FREE_ROOT_PAGE:

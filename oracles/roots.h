@@ -24,6 +24,9 @@
  *                PAE root page: not CR3's frame; 32-bit: not CR3's frame).
  *   ROOTS_ROLE   a root whose role bits contradict the context it serves
  *                (cr0_wp, smep/smap_andnot_wp, has_4_byte_gpte, direct).
+ * A root lookup zapped by the very next event was checked and discarded
+ * by KVM (as pae-root-slot does when the PDPTEs changed): not a reuse, no
+ * finding.
  */
 #ifndef MMUFUZZ_ROOTS_H
 #define MMUFUZZ_ROOTS_H

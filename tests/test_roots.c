@@ -174,6 +174,35 @@ static void test_stale(void)
 	CHECK(res.n_findings == 0, "findings %u", res.n_findings);
 }
 
+/* KVM looks the root up, finds it stale, zaps it and builds a new one
+ * (pae-root-slot): no finding.  A zap later on does not excuse a reuse. */
+static void test_retract(void)
+{
+	t_reset();
+	t_pae(0x20000, 0x21001, 0);
+	t_page(0x20, ROLE_RFC, 1, 0);
+	t_pae(0x20000, 0x22001, 0);
+	t_page(0x20, ROLE_RFC, 0, 0);
+	t_simple(RT_ZAP_PAGE, 0x20, ROLE_RFC, 0);
+	t_page(0x20, ROLE_RFC, 1, 0);
+	t_page(0x22, ROLE_PAE(2), 1, 1);
+	roots_eval(tr, n, NULL, &res);
+	CHECK(res.n_findings == 0, "retracted lookup: %u findings: %s", res.n_findings, res.f[0].what);
+	CHECK(res.reused == 0 && res.created == 3, "retracted lookup: reused %u created %u",
+	      res.reused, res.created);
+	CHECK(res.loads[1].reused == 0 && res.loads[1].created == 2, "load 1: %u reused %u new",
+	      res.loads[1].reused, res.loads[1].created);
+	t_reset();
+	t_pae(0x20000, 0x21001, 0);
+	t_page(0x20, ROLE_RFC, 1, 0);
+	t_pae(0x20020, 0x22001, 0);
+	t_page(0x20, ROLE_RFC, 0, 0);
+	t_page(0x400, ROLE_PAE(1) | RT_ROLE_DIRECT, 1, 0);	/* the guest ran on it */
+	t_simple(RT_ZAP_PAGE, 0x20, ROLE_RFC, 0);
+	roots_eval(tr, n, NULL, &res);
+	CHECK(count_rule(&res, ROOTS_ALIAS) == 1, "zap after use: alias %u", count_rule(&res, ROOTS_ALIAS));
+}
+
 static void test_gfn(void)
 {
 	/* A level-2 root no present PDPTE names. */
@@ -308,6 +337,7 @@ int main(void)
 	test_alias_identical_pdptes_quiet();
 	test_zap_forgets();
 	test_stale();
+	test_retract();
 	test_gfn();
 	test_role();
 	test_no_context();
