@@ -6,6 +6,8 @@
  *   test_program_text [count]   (default 100000 random programs)
  */
 #include <dirent.h>
+#include <errno.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include "harness/program.h"
@@ -161,12 +163,44 @@ static void test_malformed(void)
 	}
 }
 
+/* prog_save / prog_load: both representations, atomic, errors named. */
+static void test_files(void)
+{
+	char dir[] = "/tmp/mmufuzz-test-XXXXXX", path[128], err[256];
+	uint64_t rng = 99;
+	int ret;
+
+	if (!mkdtemp(dir)) {
+		CHECK(0, "mkdtemp failed");
+		return;
+	}
+	CHECK(!prog_random(&rng, &p, NULL), "generator failed");
+	snprintf(p.title, sizeof(p.title), "saved and loaded");
+	for (int bin = 0; bin < 2; bin++) {
+		snprintf(path, sizeof(path), "%s/p.%s", dir, bin ? "bin" : "mmu");
+		CHECK(prog_path_is_bin(path) == bin, "%s: wrong representation", path);
+		ret = prog_save(path, &p, err, sizeof(err));
+		CHECK(!ret, "save %s: %s", path, err);
+		ret = prog_load(path, &q, err, sizeof(err));
+		CHECK(!ret && prog_same(&p, &q), "load %s: %s", path, ret ? err : "differs");
+		unlink(path);
+	}
+	snprintf(path, sizeof(path), "%s/missing.mmu", dir);
+	ret = prog_load(path, &q, err, sizeof(err));
+	CHECK(ret == -ENOENT && strstr(err, "missing.mmu: No such file"), "missing file: %d %s", ret, err);
+	snprintf(path, sizeof(path), "%s/nodir/p.mmu", dir);
+	ret = prog_save(path, &p, err, sizeof(err));
+	CHECK(ret == -ENOENT && strstr(err, "nodir"), "save into a missing directory: %d %s", ret, err);
+	rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
 	unsigned count = argc > 1 ? strtoul(argv[1], NULL, 0) : 100000;
 	const char *dir = getenv("MMUFUZZ_CORPUS");
 
 	test_malformed();
+	test_files();
 	test_corpus(dir ? dir : "corpus");
 	test_random(count);
 	return check_summary("test_program_text");
