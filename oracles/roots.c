@@ -297,6 +297,7 @@ void roots_eval(const struct rootrace_event *ev, size_t n, const uint64_t *exit_
 		struct roots_result *res)
 {
 	unsigned counts[ROOTS_FEAT_EVENTS];
+	uint64_t trace_hist[RT_EXIT_BUCKETS] = { 0 };
 	struct roots_state s;
 	size_t i;
 
@@ -350,6 +351,10 @@ void roots_eval(const struct rootrace_event *ev, size_t n, const uint64_t *exit_
 		case RT_SET_CR3:
 			res->cr3_writes++;
 			break;
+		case RT_EXITS:
+			if (e->gfn < RT_EXIT_BUCKETS)
+				trace_hist[e->gfn] += e->val;
+			continue;	/* not an event of the run: no feature */
 		default:
 			break;
 		}
@@ -359,6 +364,7 @@ void roots_eval(const struct rootrace_event *ev, size_t n, const uint64_t *exit_
 	res->freed_after_last = s.pending_freed;
 	for (i = 0; i < ROOTS_FEAT_EVENTS; i++)
 		res->feat[i] = roots__bucket(counts[i]);
-	for (i = 0; exit_hist && i < RT_EXIT_BUCKETS; i++)
-		res->feat[ROOTS_FEAT_EVENTS + i] = roots__bucket(exit_hist[i]);
+	/* The histogram given, else the RT_EXITS records in the trace. */
+	for (i = 0; i < RT_EXIT_BUCKETS; i++)
+		res->feat[ROOTS_FEAT_EVENTS + i] = roots__bucket(exit_hist ? exit_hist[i] : trace_hist[i]);
 }

@@ -95,7 +95,8 @@ struct roots_result {
 
 /*
  * Judge one run's events (in trace order).  exit_hist (RT_EXIT_BUCKETS
- * counts, may be NULL) only feeds the feature vector.  Never fails: events
+ * counts) only feeds the feature vector; when NULL, the trace's RT_EXITS
+ * records (rootrace_collect appends them) are used.  Never fails: events
  * of unknown kind are ignored, root events before the first load are
  * counted but not judged (no context).
  */

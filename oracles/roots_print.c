@@ -22,6 +22,7 @@ static const char *const rt_kind_names[RT_KIND_COUNT] = {
 	[RT_CR_WRITE] = "cr_write",
 	[RT_FREE_OBSOLETE] = "free_obsolete",
 	[RT_FAST_SWITCH] = "fast_switch",
+	[RT_EXITS] = "exits",
 };
 
 char *roots_role_str(uint32_t role, char *buf, size_t len)
@@ -81,6 +82,10 @@ void rootrace_print(FILE *f, const struct rootrace_event *ev, size_t n)
 				(unsigned long long)e->pdpte[0], (unsigned long long)e->pdpte[1],
 				(unsigned long long)e->pdpte[2], (unsigned long long)e->pdpte[3],
 				roots_role_str(e->role, role, sizeof(role)));
+			break;
+		case RT_EXITS:
+			fprintf(f, " reason=%#llx%s count=%llu", (unsigned long long)e->gfn,
+				e->gfn == RT_EXIT_BUCKETS - 1 ? "+" : "", (unsigned long long)e->val);
 			break;
 		case RT_CR_WRITE:
 			fprintf(f, " cr%u=%#llx", e->quadrant, (unsigned long long)e->val);

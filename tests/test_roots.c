@@ -305,6 +305,12 @@ static void test_features(void)
 	CHECK(nz > 0 && diff > 0, "features: %u non-zero, %u differ", nz, diff);
 	CHECK(res2.feat[ROOTS_FEAT_EVENTS + 0x13] == 8, "exit bucket %u",
 	      res2.feat[ROOTS_FEAT_EVENTS + 0x13]);
+	/* RT_EXITS records in the trace stand in for a missing histogram. */
+	t_simple(RT_EXITS, 0x13, 0, 5);
+	roots_eval(tr, n, NULL, &res2);
+	CHECK(res2.feat[ROOTS_FEAT_EVENTS + 0x13] == 8 && res2.n_findings == 1,
+	      "RT_EXITS: bucket %u, findings %u", res2.feat[ROOTS_FEAT_EVENTS + 0x13], res2.n_findings);
+	n--;
 	/* Deterministic. */
 	roots_eval(tr, n, NULL, &res2);
 	CHECK(!memcmp(res.feat, res2.feat, sizeof(res.feat)), "features not deterministic");

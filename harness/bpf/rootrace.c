@@ -171,6 +171,7 @@ int rootrace_begin(struct rootrace *rt)
 
 int rootrace_collect(struct rootrace *rt, struct rootrace_event *ev, size_t max, size_t *n)
 {
+	unsigned i;
 	int r;
 
 	__atomic_store_n(&rt->skel->bss->enabled, 0, __ATOMIC_SEQ_CST);
@@ -178,9 +179,18 @@ int rootrace_collect(struct rootrace *rt, struct rootrace_event *ev, size_t max,
 	rt->max = max;
 	rt->n = rt->overflow = 0;
 	r = ring_buffer__consume(rt->rb);
-	*n = rt->n;
 	memcpy(rt->hist, rt->skel->bss->exit_hist, sizeof(rt->hist));
 	rt->dropped = rt->skel->bss->dropped;
+	for (i = 0; i < RT_EXIT_BUCKETS; i++) {
+		struct rootrace_event x = { .kind = RT_EXITS, .gfn = i, .val = rt->hist[i] };
+
+		if (!rt->hist[i])
+			continue;
+		if (rt->n)
+			x.ts_ns = ev[rt->n - 1].ts_ns;
+		rootrace__on_event(rt, &x, sizeof(x));
+	}
+	*n = rt->n;
 	rt->out = NULL;
 	if (r < 0)
 		return r;

@@ -47,6 +47,9 @@ enum rootrace_kind {
 	RT_FREE_OBSOLETE,	/* kprobe kvm_mmu_free_obsolete_roots */
 	RT_FAST_SWITCH,		/* kprobe fast_pgd_switch: val = new pgd (inlined,
 				 * so absent, in Debian's 6.1: reported missing) */
+	RT_EXITS,		/* appended by rootrace_collect, one per exit
+				 * reason seen in the run (kvm:kvm_exit):
+				 * gfn = reason bucket, val = count */
 	RT_KIND_COUNT
 };
 

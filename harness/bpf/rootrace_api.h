@@ -47,9 +47,11 @@ int rootrace_begin(struct rootrace *rt);
 
 /*
  * End a run: stop recording and copy the run's events, in order, into
- * ev[0..max).  *n is the number stored.  Returns 0, -ENOSPC when more than
- * max events (or ring-buffer drops) happened (the first max are stored),
- * or -errno on a ring-buffer error.
+ * ev[0..max), followed by one RT_EXITS record per exit reason the run saw
+ * (so the exit histogram travels with the trace).  *n is the number
+ * stored.  Returns 0, -ENOSPC when more than max records (or ring-buffer
+ * drops) happened (the first max are stored), or -errno on a ring-buffer
+ * error.
  */
 int rootrace_collect(struct rootrace *rt, struct rootrace_event *ev, size_t max, size_t *n);
 

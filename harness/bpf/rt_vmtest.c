@@ -95,6 +95,17 @@ static unsigned count_kind(uint8_t kind, uint64_t val)
 	return c;
 }
 
+/* Count of one exit reason in the last trace (its RT_EXITS records). */
+static uint64_t exits(unsigned reason)
+{
+	size_t i;
+
+	for (i = 0; i < n_ev; i++)
+		if (ev[i].kind == RT_EXITS && ev[i].gfn == reason)
+			return ev[i].val;
+	return 0;
+}
+
 /* Is sym a function of this kernel (or its modules)? */
 static int kallsyms_has(const char *sym)
 {
@@ -182,6 +193,9 @@ static void test_attach(void)
 		CHECK(count_kind(RT_MMU_LOAD, ~0ull) >= 1, "N=%u: no kvm_mmu_load", npresent);
 		CHECK(res.n_findings == 0, "N=%u: %u root findings (%s)", npresent, res.n_findings,
 		      res.f[0].what);
+		/* kvm:kvm_exit: the guest's one OUT (SVM IOIO 0x7b) and HLT (0x78). */
+		CHECK(exits(0x7b) == 1 && exits(0x78) == 1, "N=%u: exits IOIO %llu HLT %llu", npresent,
+		      (unsigned long long)exits(0x7b), (unsigned long long)exits(0x78));
 		rtg_destroy(&g);
 	}
 }
