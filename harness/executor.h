@@ -57,6 +57,12 @@ struct executor_cpu {
 	uint32_t missing;	/* ORACLE_DEFAULT_FEATURES this KVM lacks */
 	uint64_t cr4_valid;	/* CR4 bits KVM lets this guest set */
 	uint64_t efer_valid;	/* EFER bits KVM lets this guest set */
+	char outer_hv[13];	/* CPUID 0x40000000 signature of the machine
+				 * the executor itself runs on ("" on bare
+				 * metal, "TCGTCGTCGTCG" in the test VM) */
+	int outer_tcg;		/* the CPU under this KVM is QEMU TCG: its
+				 * quirks (e.g. LOCK CMPXCHG8B faulting as a
+				 * read with -smp 1) are not KVM's */
 };
 
 struct executor_opts {

@@ -9,6 +9,7 @@
  * PCID, XSAVE/OSXSAVE, FSGSBASE, UMIP, PKU, LA57, VMX, SMX, SVM, and also
  * PKS and CET (they change page permissions).
  */
+#include <cpuid.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +97,22 @@ static void profile(struct executor *ex)
 		info->efer_valid |= BIT(14);	/* FFXSR */
 }
 
+/* Who runs us: the hypervisor leaf of the CPU this process runs on. */
+static void outer_cpu(struct executor_cpu *info)
+{
+	unsigned a, b, c, d;
+
+	__cpuid(1, a, b, c, d);
+	if (!(c & BIT(31)))
+		return;
+	__cpuid(0x40000000, a, b, c, d);
+	memcpy(info->outer_hv, &b, 4);
+	memcpy(info->outer_hv + 4, &c, 4);
+	memcpy(info->outer_hv + 8, &d, 4);
+	info->outer_hv[12] = 0;
+	info->outer_tcg = !strcmp(info->outer_hv, "TCGTCGTCGTCG");
+}
+
 int executor_cpuid_init(struct executor *ex, char *err, size_t errlen)
 {
 	struct kvm_cpuid2 *c;
@@ -119,5 +136,6 @@ int executor_cpuid_init(struct executor *ex, char *err, size_t errlen)
 		set_vendor(e, ex->opts.vendor == VENDOR_INTEL ? "GenuineIntel" : "AuthenticAMD");
 	hide(c);
 	profile(ex);
+	outer_cpu(&ex->cpu_info);
 	return 0;
 }

@@ -24,7 +24,35 @@
 static struct run_obs obs;
 static struct oracle_result res;
 static struct verdict vd;
-static unsigned printed;
+static unsigned printed, tcg_artifacts;
+static int outer_tcg;
+
+/*
+ * QEMU TCG with -smp 1 runs LOCK CMPXCHG8B as a load then a store, so a
+ * fault on an 8-byte PTE store in legacy mode reports W=0 where every
+ * real CPU reports W=1 (tests/test_exec_cases/README).  Only that exact
+ * shape is recognised, and only when the outer CPU is TCG.
+ */
+static int tcg_cmpxchg8b_artifact(const struct program *p, const struct violation *v)
+{
+	const struct prog_op *o;
+
+	if (!outer_tcg || v->op < 0 || v->op >= p->n_ops)
+		return 0;
+	o = &p->ops[v->op];
+	if (o->kind != OP_PTE || o->width != 8 || v->expect.mode == PGM_LM4 ||
+	    v->observed.status != OPS_EXCEPTION || v->observed.vector != 14 ||
+	    (v->observed.error_code & 2))
+		return 0;
+	for (unsigned k = 0; k < v->expect.n_out; k++) {
+		const struct outcome *x = &v->expect.out[k];
+
+		if (x->kind == OUT_EXCEPTION && x->vector == 14 && x->cr2 == v->observed.cr2 &&
+		    x->error_code == (v->observed.error_code | 2))
+			return 1;
+	}
+	return 0;
+}
 
 /* Run one program and judge it; returns the number of violations, -1
  * when the executor refused it. */
@@ -41,6 +69,12 @@ static int judge(struct executor *ex, const struct program *p, const char *name)
 		return 1;
 	}
 	n = oracle_verdict(p, &res, &obs, &vd);
+	for (unsigned i = 0; i < vd.n; i++)
+		if (tcg_cmpxchg8b_artifact(p, &vd.v[i])) {
+			printf("TCG artifact (not KVM, not counted): %s: %s\n", name, vd.v[i].what);
+			tcg_artifacts++;
+			n--;
+		}
 	CHECK(n == 0, "%s: %d oracle violation(s), run %s %s", name, n, run_exit_name(obs.exit),
 	      obs.detail);
 	if (n && printed++ < 40) {
@@ -150,13 +184,18 @@ int main(int argc, char **argv)
 		printf("test_exec_oracle: NOT RUN: %s\n", err);
 		return check_summary("test_exec_oracle");
 	}
-	printf("test_exec_oracle: guest CPU %s, MAXPHYADDR %u, features 0x%x, seed %llu\n",
-	       executor_cpu_info(ex)->vendor_id, executor_cpu_profile(ex)->maxphyaddr,
-	       executor_cpu_profile(ex)->features, (unsigned long long)seed);
+	outer_tcg = executor_cpu_info(ex)->outer_tcg;
+	printf("test_exec_oracle: guest CPU %s, MAXPHYADDR %u, features 0x%x, seed %llu, "
+	       "outer CPU '%s'\n", executor_cpu_info(ex)->vendor_id,
+	       executor_cpu_profile(ex)->maxphyaddr, executor_cpu_profile(ex)->features,
+	       (unsigned long long)seed, executor_cpu_info(ex)->outer_hv);
 	if (*corpus && strcmp(corpus, "none"))
 		run_corpus(ex, corpus);
 	if (n)
 		run_random(ex, n, seed);
 	executor_close(ex);
+	if (tcg_artifacts)
+		printf("test_exec_oracle: %u TCG cmpxchg8b error-code artifact(s) seen, not counted\n",
+		       tcg_artifacts);
 	return check_summary("test_exec_oracle");
 }
