@@ -358,7 +358,10 @@ void roots_eval(const struct rootrace_event *ev, size_t n, const uint64_t *exit_
 		default:
 			break;
 		}
-		if (e->kind < RT_KIND_COUNT)
+		/* Before the first load come the teardown of whatever ran
+		 * before (the executor's reset zaps it): not this program's
+		 * behaviour, and it would make the features unstable. */
+		if (e->kind < RT_KIND_COUNT && s.load >= 0)
 			roots__feature(res, e, root, counts);
 	}
 	res->freed_after_last = s.pending_freed;

@@ -75,7 +75,8 @@ struct roots_finding {
 	char what[200];
 };
 
-/* Feature vector for the fuzzers: saturating hit counts, AFL-bucketed. */
+/* Feature vector for the fuzzers: hit counts, AFL-bucketed, of the events
+ * from the first load on (earlier ones are the previous run's teardown). */
 #define ROOTS_FEAT_EVENTS	(RT_KIND_COUNT * 6 * 2 * 2)	/* kind x level(0..5) x created x root */
 #define ROOTS_FEAT_N		(ROOTS_FEAT_EVENTS + RT_EXIT_BUCKETS)
 

@@ -305,6 +305,16 @@ static void test_features(void)
 	CHECK(nz > 0 && diff > 0, "features: %u non-zero, %u differ", nz, diff);
 	CHECK(res2.feat[ROOTS_FEAT_EVENTS + 0x13] == 8, "exit bucket %u",
 	      res2.feat[ROOTS_FEAT_EVENTS + 0x13]);
+	/* Teardown before the first load does not change the features. */
+	memmove(tr + 1, tr, n * sizeof(tr[0]));
+	memset(tr, 0, sizeof(tr[0]));
+	tr[0].kind = RT_ZAP_PAGE;
+	tr[0].gfn = 0x77;
+	n++;
+	roots_eval(tr, n, NULL, &res2);
+	CHECK(!memcmp(res.feat, res2.feat, sizeof(res.feat)), "teardown changed the features");
+	memmove(tr, tr + 1, (n - 1) * sizeof(tr[0]));
+	n--;
 	/* RT_EXITS records in the trace stand in for a missing histogram. */
 	t_simple(RT_EXITS, 0x13, 0, 5);
 	roots_eval(tr, n, NULL, &res2);
