@@ -269,6 +269,15 @@ static void roots__retract(struct roots_state *s, const struct rootrace_event *p
 	res->n_findings -= n - j;
 }
 
+/*
+ * Exits the host's timing causes, not the program (SVM: INTR, NMI, SMI,
+ * INIT, VINTR, PAUSE): left out of the features, they vary run to run.
+ */
+static int roots__exit_timing(unsigned reason)
+{
+	return (reason >= 0x60 && reason <= 0x64) || reason == 0x77;
+}
+
 static uint8_t roots__bucket(uint64_t c)
 {
 	if (c <= 2)
@@ -361,7 +370,7 @@ void roots_eval(const struct rootrace_event *ev, size_t n, const uint64_t *exit_
 		/* Before the first load come the teardown of whatever ran
 		 * before (the executor's reset zaps it): not this program's
 		 * behaviour, and it would make the features unstable. */
-		if (e->kind < RT_KIND_COUNT && s.load >= 0)
+		if (e->kind < RT_KIND_COUNT && e->kind != RT_FREE_ROOTS && s.load >= 0)
 			roots__feature(res, e, root, counts);
 	}
 	res->freed_after_last = s.pending_freed;
@@ -369,5 +378,7 @@ void roots_eval(const struct rootrace_event *ev, size_t n, const uint64_t *exit_
 		res->feat[i] = roots__bucket(counts[i]);
 	/* The histogram given, else the RT_EXITS records in the trace. */
 	for (i = 0; i < RT_EXIT_BUCKETS; i++)
-		res->feat[ROOTS_FEAT_EVENTS + i] = roots__bucket(exit_hist ? exit_hist[i] : trace_hist[i]);
+		if (!roots__exit_timing(i))
+			res->feat[ROOTS_FEAT_EVENTS + i] =
+				roots__bucket(exit_hist ? exit_hist[i] : trace_hist[i]);
 }

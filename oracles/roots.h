@@ -75,8 +75,12 @@ struct roots_finding {
 	char what[200];
 };
 
-/* Feature vector for the fuzzers: hit counts, AFL-bucketed, of the events
- * from the first load on (earlier ones are the previous run's teardown). */
+/*
+ * Feature vector for the fuzzers: hit counts, AFL-bucketed, of the events
+ * from the first load on (earlier ones are the previous run's teardown),
+ * without kvm_mmu_free_roots calls and timing-driven exits (interrupts,
+ * PAUSE): those vary between runs of one program.
+ */
 #define ROOTS_FEAT_EVENTS	(RT_KIND_COUNT * 6 * 2 * 2)	/* kind x level(0..5) x created x root */
 #define ROOTS_FEAT_N		(ROOTS_FEAT_EVENTS + RT_EXIT_BUCKETS)
 

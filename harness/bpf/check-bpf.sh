@@ -56,10 +56,10 @@ fi
 
 ex=
 [ -n "$exe" ] && ex="; rt-exectest"
-run_vm baseline "rt-vmtest attach; rt-vmtest alias none; rt-vmtest random 1 40 expect-none${ex:+$ex count$ex pair none$ex files none *.mmu$ex random 7 60 none}"
+run_vm baseline "rt-vmtest attach; rt-vmtest alias none; rt-vmtest random 1 40 expect-none${ex:+$ex count$ex pair none$ex files none *.mmu$ex stable *.mmu$ex random 7 60 none}"
 # Not executor random programs on pae-root-rfc: some trip the RFC's
 # WARN in FNAME(fetch) (paging_tmpl.h:721), which panics the test VM.
 run_vm pae-root-rfc "rt-vmtest alias alias; rt-vmtest random 1 40${ex:+$ex pair alias}"
-run_vm pae-root-slot "rt-vmtest alias none; rt-vmtest random 1 40 expect-none${ex:+$ex pair none$ex files none *.mmu$ex random 7 60 none}"
+run_vm pae-root-slot "rt-vmtest alias none; rt-vmtest random 1 40 expect-none${ex:+$ex pair none$ex files none *.mmu$ex stable *.mmu$ex random 7 60 none}"
 echo "bpf: $pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -8,6 +8,7 @@
  *   rt-exectest [-v] pair none|alias        two PDPTs on one page, visible
  *                                           and latent
  *   rt-exectest [-v] files none F.mmu...    no root finding on any file
+ *   rt-exectest [-v] stable [F.mmu...]      same counts and features each run
  *   rt-exectest [-v] random SEED N [none]   prog_random() programs
  *   rt-exectest bench N [F.mmu]             per-run cost, traced or not
  *
@@ -165,6 +166,45 @@ static void test_pair(const char *expect)
 		} else {
 			CHECK(res.n_findings == 0, "%s: %u findings", name[latent], res.n_findings);
 			CHECK(good, "%s: reads not architectural", name[latent]);
+		}
+	}
+}
+
+/* The same program gives the same root counts and features every run
+ * (what the fuzzers' stability rests on). */
+static void test_stable(int argc, char **argv)
+{
+	static struct roots_result first;
+	unsigned run, i, diff;
+	int f;
+
+	for (f = -1; f < argc; f++) {
+		struct program p;
+		const char *name = f < 0 ? "two-PDPT pair" : argv[f];
+
+		if (f < 0)
+			pair_program(&p, 0);
+		else if (prog_parse_file(argv[f], &p, err, sizeof(err)) < 0) {
+			CHECK(0, "%s", err);
+			continue;
+		}
+		for (run = 0; run < 8; run++) {
+			CHECK(run_traced(&p, name) == 0, "%s: %s", name, err);
+			if (!run) {
+				first = res;
+				continue;
+			}
+			for (i = diff = 0; i < ROOTS_FEAT_N; i++)
+				if (res.feat[i] != first.feat[i]) {
+					if (!diff++ && verbose)
+						printf("%s run %u: feature %u: %u vs %u\n", name, run, i,
+						       res.feat[i], first.feat[i]);
+				}
+			CHECK(!diff && res.created == first.created && res.reused == first.reused &&
+			      res.n_loads == first.n_loads,
+			      "%s run %u: %u features differ; roots %u/%u new, %u/%u reused, %u/%u loads",
+			      name, run, diff, res.created, first.created, res.reused, first.reused,
+			      res.n_loads, first.n_loads);
 		}
 	}
 }
@@ -335,6 +375,8 @@ int main(int argc, char **argv)
 		test_count();
 	else if (!strcmp(argv[a], "pair") && a + 1 < argc)
 		test_pair(argv[a + 1]);
+	else if (!strcmp(argv[a], "stable"))
+		test_stable(argc - a - 1, argv + a + 1);
 	else if (!strcmp(argv[a], "files") && a + 1 < argc)
 		test_files(argc - a - 2, argv + a + 2);
 	else if (!strcmp(argv[a], "random") && a + 2 < argc)
