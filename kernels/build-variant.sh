@@ -2,6 +2,7 @@
 # Build one KVM module variant out of tree against Debian's 6.1 headers.
 #
 #   kernels/build-variant.sh <variant> [--force]
+#   kernels/build-variant.sh --check <variant>   validate and apply, no build
 #
 # <variant> is one of
 #   baseline                 Debian's kvm sources, unmodified
@@ -25,7 +26,9 @@ JOBS=${JOBS:-2}
 die()  { echo "kernels: $*" >&2; exit "${RC:-1}"; }
 note() { echo "kernels: $*" >&2; }
 
-[ $# -ge 1 ] && [ $# -le 2 ] || RC=2 die "usage: build-variant.sh <variant> [--force]"
+check_only=
+if [ "${1:-}" = --check ]; then check_only=1; shift; fi
+[ $# -ge 1 ] && [ $# -le 2 ] || RC=2 die "usage: build-variant.sh [--check] <variant> [--force]"
 arg=$1 force=${2:-}
 case "$arg" in
 baseline)	name=baseline patch= ;;
@@ -45,6 +48,8 @@ fi
 check_patch_paths() {
 	awk -v P="$1" '
 	function bad(path, why) {
+		if (path in seen) return
+		seen[path] = 1
 		printf "kernels: %s:%d: refused: %s: %s\n", P, NR, path, why > "/dev/stderr"
 		nbad++
 	}
@@ -57,9 +62,10 @@ check_patch_paths() {
 		if (p ~ /^arch\/x86\/kvm\// || p ~ /^virt\/kvm\// || p == "arch/x86/include/asm/kvm_host.h") { nfiles++; return }
 		bad(p, "outside what the module build covers (arch/x86/kvm/, virt/kvm/, arch/x86/include/asm/kvm_host.h)")
 	}
-	/^diff --git / { check($3); check($4); next }
-	/^--- /        { if (prev !~ /^(---|\+\+\+) /) check($2) }
-	/^\+\+\+ /     { if (prev ~ /^--- /) check($2) }
+	# A file header is a "--- " line right before a "+++ " line (inside a
+	# hunk, a removed line starting "-- " is not followed by one).
+	/^diff --git / { check($3); check($4) }
+	/^\+\+\+ /     { if (prev ~ /^--- /) { split(prev, f, " "); check(f[2]); check($2) } }
 	/^(rename|copy) (from|to) / { check("a/" $3) }
 	{ prev = $0 }
 	END {
@@ -117,7 +123,7 @@ out=$KCACHE/variants/$name
 # --- per-variant lock: the same variant never builds twice at once --------
 exec 9>"$KCACHE/build/$name.lock"
 flock 9
-if [ "$force" != --force ] && [ -f "$out/info" ] && grep -qx "input_hash=$hash" "$out/info" &&
+if [ -z "$check_only" ] && [ "$force" != --force ] && [ -f "$out/info" ] && grep -qx "input_hash=$hash" "$out/info" &&
    [ -f "$out/kvm.ko" ] && [ -f "$out/kvm-amd.ko" ] && [ -f "$out/kvm-intel.ko" ]; then
 	note "$name: cached ($out)"
 	echo "$out"; exit 0
@@ -138,6 +144,11 @@ if [ -n "$patch" ]; then
 		RC=3 die "$patch: does not apply to linux-source-6.1 $srcver (full output: $work/patch.log)"
 	fi
 	sed -n 's/^/kernels:   /p' "$work/patch.log" >&2
+fi
+if [ -n "$check_only" ]; then
+	rm -rf "$stage"
+	note "${patch:-baseline}: applies to linux-source-6.1 $srcver, touches only module sources"
+	exit 0
 fi
 # Fix 2: the kvm Makefile takes its own sources from $(srctree) (the headers
 # tree, which has none) and trace.h's TRACE_INCLUDE_PATH is ../../arch/x86/kvm
