@@ -278,6 +278,7 @@ void vmc__kill(struct vmc *vm)
 static void exec_qemu(struct vmc *vm)
 {
 	char mem[16], append[512], serial[PATH_MAX + 8], chardev[PATH_MAX + 64];
+	char qmp[PATH_MAX + 32];
 	char out[PATH_MAX + 16];
 	const char *cpu = getenv("MMUFUZZ_VM_CPU");
 	int fd;
@@ -285,12 +286,14 @@ static void exec_qemu(struct vmc *vm)
 	snprintf(mem, sizeof(mem), "%u", vm->cfg.mem_mib ? vm->cfg.mem_mib : 1024);
 	snprintf(append, sizeof(append),
 		 "console=ttyS0 loglevel=5 panic=-1 panic_on_warn=1 oops=panic "
-		 "nokaslr mitigations=off kvm_amd.npt=%d mmufuzz.mode=agent",
+		 "nokaslr mitigations=off unknown_nmi_panic=1 kvm_amd.npt=%d "
+		 "mmufuzz.mode=agent",
 		 vm->cfg.npt ? 1 : 0);
 	snprintf(serial, sizeof(serial), "file:%s", vm->console);
 	snprintf(chardev, sizeof(chardev), "socket,id=ch0,path=%s,server=on,wait=on",
 		 vm->sock);
 	vmc__fmt(out, sizeof(out), "%s/qemu.out", vm->dir);
+	vmc__fmt(qmp, sizeof(qmp), "unix:%s/qmp.sock,server=on,wait=off", vm->dir);
 
 	/* QEMU must not outlive us (a crashed fuzzer leaves no VMs behind). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
@@ -310,9 +313,48 @@ static void exec_qemu(struct vmc *vm)
 	       "-device", "virtio-serial-pci,id=vs0",
 	       "-chardev", chardev,
 	       "-device", "virtserialport,bus=vs0.0,chardev=ch0,name=" VMP_PORT_NAME,
-	       (char *)NULL);
+	       "-qmp", qmp, (char *)NULL);
 	fprintf(stderr, "exec %s: %s\n", QEMU_BIN, strerror(errno));
 	_exit(127);
+}
+
+/*
+ * Ask QEMU (QMP) to inject an NMI: with unknown_nmi_panic=1 the guest
+ * kernel panics and prints where its CPU was, so a hang finding carries a
+ * stack.  Best effort: returns 0 if the commands were sent.
+ */
+int vmc__nmi(struct vmc *vm)
+{
+	static const char *const cmds[] = {
+		"{\"execute\":\"qmp_capabilities\"}\n",
+		"{\"execute\":\"inject-nmi\"}\n",
+	};
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char buf[4096];
+	int fd, i, ret = 0;
+
+	if (vmc__fmt(sa.sun_path, sizeof(sa.sun_path), "%s/qmp.sock", vm->dir))
+		return -ENAMETOOLONG;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)))
+		ret = -errno;
+	/* Greeting, then one command at a time: QEMU drops commands still
+	 * queued when the client goes away, so wait for each answer. */
+	for (i = -1; !ret && i < 2; i++) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+
+		if (i >= 0 && write(fd, cmds[i], strlen(cmds[i])) != (ssize_t)strlen(cmds[i]))
+			ret = -EIO;
+		else if (poll(&p, 1, 2000) != 1 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
+			ret = -EIO;
+		else if (buf[n] = 0, i >= 0 && !strstr(buf, "\"return\""))
+			ret = -EIO;
+	}
+	close(fd);
+	return ret;
 }
 
 static void print_file_tail(const char *path, int lines)
@@ -474,8 +516,7 @@ static struct vmc *vmc_new(const struct vmc_config *cfg)
 {
 	struct vmc *vm = calloc(1, sizeof(*vm));
 	const char *v = cfg->variant && *cfg->variant ? cfg->variant : "stock";
-	char tag[64];
-	size_t i;
+	size_t i, l;
 
 	if (!vm)
 		return NULL;
@@ -488,12 +529,16 @@ static struct vmc *vmc_new(const struct vmc_config *cfg)
 	}
 	snprintf(vm->findings, sizeof(vm->findings), "%s",
 		 cfg->findings_dir ? cfg->findings_dir : "findings");
-	/* A filesystem-safe tag for the run directory. */
-	snprintf(tag, sizeof(tag), "%s", strrchr(v, '/') ? strrchr(v, '/') + 1 : v);
-	for (i = 0; tag[i]; i++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.", tag[i]))
-			tag[i] = '_';
-	vmc__fmt(vm->dir, sizeof(vm->dir), "%s/build/vm/run/%s-%d-%u", vm->top, tag,
+	/* A filesystem-safe tag for run directories and findings: the last
+	 * path component without ".patch". */
+	snprintf(vm->tag, sizeof(vm->tag), "%s", strrchr(v, '/') ? strrchr(v, '/') + 1 : v);
+	l = strlen(vm->tag);
+	if (l > 6 && !strcmp(vm->tag + l - 6, ".patch"))
+		vm->tag[l - 6] = 0;
+	for (i = 0; vm->tag[i]; i++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.", vm->tag[i]))
+			vm->tag[i] = '_';
+	vmc__fmt(vm->dir, sizeof(vm->dir), "%s/build/vm/run/%s-%d-%u", vm->top, vm->tag,
 		 (int)getpid(), vmc_counter++);
 	vmc__fmt(vm->console, sizeof(vm->console), "%s/console.log", vm->dir);
 	vmc__fmt(vm->sock, sizeof(vm->sock), "%s/chan.sock", vm->dir);

@@ -165,7 +165,7 @@ int vmc__save_finding(struct vmc *vm, enum vmc_death d, const char *detail,
 {
 	char name[256], tmp[PATH_MAX + 300], final[PATH_MAX + 300], text[5 * PATH_MAX + 512];
 	char stamp[32];
-	const char *tag = strrchr(vm->variant, '/') ? strrchr(vm->variant, '/') + 1 : vm->variant;
+	const char *tag = vm->tag[0] ? vm->tag : "vm";
 	time_t now = time(NULL);
 	struct tm tm;
 	int ret;

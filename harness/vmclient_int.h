@@ -8,6 +8,7 @@
 struct vmc {
 	struct vmc_config cfg;		/* strings below are owned copies */
 	char variant[128];		/* as configured: "stock", name, or dir */
+	char tag[64];			/* variant, safe for file names */
 	char variant_dir[PATH_MAX];	/* "" for stock */
 	char findings[PATH_MAX];
 	char top[PATH_MAX];		/* the source tree */
@@ -53,6 +54,7 @@ int vmc__launch(struct vmc *vm);		/* start QEMU + connect */
 void vmc__kill(struct vmc *vm);			/* SIGKILL + reap + close */
 int vmc__wait_ready(struct vmc **vms, int n);	/* HELLO from every vm */
 int vmc__reap(struct vmc *vm);			/* 1 if QEMU has ended */
+int vmc__nmi(struct vmc *vm);			/* QMP inject-nmi, best effort */
 
 /* vmclient_io.c */
 /* Take one complete frame from rx: 1 and h, payload set, 0 none yet,

@@ -134,7 +134,13 @@ static void on_death(struct vmc *vm, enum vmc_death why)
 	enum vmc_death d;
 	int exited = 0;
 
-	if (why != VMC_HANG) {
+	if (why == VMC_HANG) {
+		/* Let the guest kernel say where it is stuck: an NMI panics it
+		 * (unknown_nmi_panic=1) with a backtrace on the console. */
+		if (!vmc__nmi(vm))
+			while (!vmc__reap(vm) && vmc__now() < end)
+				usleep(10000);
+	} else {
 		while (!(exited = vmc__reap(vm)) && vmc__now() < end)
 			usleep(10000);
 		/* QEMU gone by itself: its own exit, unless the console says more. */
@@ -143,6 +149,15 @@ static void on_death(struct vmc *vm, enum vmc_death why)
 	}
 	vmc__kill(vm);
 	d = vmc__classify(vm->console, why, detail, sizeof(detail));
+	if (why == VMC_HANG) {
+		/* The NMI's panic is ours, not a finding of its own; a WARN
+		 * or BUG before it is. */
+		if (strstr(detail, "NMI: Not continuing"))
+			snprintf(detail, sizeof(detail), "no reply within the request "
+				 "timeout (NMI backtrace in console.log)");
+		if (d == VMC_PANIC && strstr(detail, "NMI backtrace"))
+			d = VMC_HANG;
+	}
 	if (d == VMC_QEMU_EXIT) {
 		int st = vm->qemu_status;
 

@@ -125,6 +125,7 @@ static void test_finding(void)
 	int ret;
 
 	snprintf(vm.variant, sizeof(vm.variant), "pae-root-rfc");
+	snprintf(vm.tag, sizeof(vm.tag), "pae-root-rfc");
 	snprintf(vm.findings, sizeof(vm.findings), "%s/findings", tmpdir);
 	snprintf(vm.console, sizeof(vm.console), "%s/console.log", tmpdir);
 	write_console(vm.console, "[ 1.0] WARNING: CPU: 0 PID: 1 at x.c:1 f\n");
