@@ -32,11 +32,11 @@ if [ ! -s "$out" ]; then
 	# The payload is the xz stream that starts at the first xz magic.
 	off=$(LC_ALL=C grep -abo $'\xfd7zXZ' "$VMLINUZ" | head -n1 | cut -d: -f1)
 	if [ -n "$off" ] &&
-	   tail -c +$((off + 1)) "$VMLINUZ" | xz -dcq > "$out.tmp" 2>/dev/null;
-	   [ -s "$out.tmp" ] && readelf -n "$out.tmp" 2>/dev/null | grep -q 'Unknown note type: (0x00000012)'; then
-		mv "$out.tmp" "$out"
+	   tail -c +$((off + 1)) "$VMLINUZ" | xz -dcq > "$out.tmp.$$" 2>/dev/null;
+	   [ -s "$out.tmp.$$" ] && readelf -n "$out.tmp.$$" 2>/dev/null | grep -q 'Unknown note type: (0x00000012)'; then
+		mv "$out.tmp.$$" "$out"
 	else
-		rm -f "$out.tmp"
+		rm -f "$out.tmp.$$"
 		echo "harness/vm/kenv.sh: cannot extract a PVH vmlinux from $VMLINUZ; booting the bzImage" >&2
 		out=$VMLINUZ
 	fi

@@ -91,7 +91,7 @@ mkdir -p "$out"
 # Old images pile up as inputs change: keep the newest few.
 ls -t "$out"/base-*.cpio.gz 2>/dev/null | tail -n +12 | xargs -r rm -f
 stage=$(mktemp -d "$out/stage.XXXXXX")
-trap 'rm -rf "$stage"' EXIT
+trap 'rm -rf "$stage" "$img.tmp.$$"' EXIT
 mkdir -p "$stage"/{bin,sbin,proc,sys,dev,tmp,opt,run,lib/modules,sys}
 cp "$busybox" "$stage/bin/busybox"
 for a in $("$busybox" --list); do
@@ -119,6 +119,8 @@ for n in "${order[@]}"; do
 done
 echo "${variant:-stock}" > "$stage/lib/modules/variant"
 (cd "$stage" && find . -print0 | sort -z | cpio --null -o -H newc --owner=0:0 --quiet) |
-	gzip -1 > "$img.tmp"
-mv "$img.tmp" "$img"
+	gzip -1 > "$img.tmp.$$"
+# Several VMs may boot at once: each builder writes its own file, the
+# rename makes the result appear whole.
+mv "$img.tmp.$$" "$img"
 echo "$img"
