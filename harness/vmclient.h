@@ -58,7 +58,9 @@ enum vmc_death {
 
 struct vmc_result {
 	int status;		/* 0, -ETIMEDOUT (hang), -EPIPE (died),
-				 * -EREMOTEIO (the agent answered ERROR) */
+				 * -EREMOTEIO (the agent answered ERROR),
+				 * -ENOTCONN (down: a restart failed, and
+				 * the retry at this request failed too) */
 	enum vmc_death death;	/* VMC_ALIVE unless the VM died */
 	int restarted;		/* 1: the VM was restarted after the death */
 	char finding[PATH_MAX];	/* the saved finding directory, or "" */

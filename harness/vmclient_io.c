@@ -231,6 +231,10 @@ static int request_many(struct vmc **vms, int n, uint16_t type,
 		memset(&res[i], 0, sizeof(res[i]));
 		vm->res = &res[i];
 		vm->done = 0;
+		/* A restart that failed earlier gets another chance. */
+		if ((!vm->ready || vm->fd < 0) && vmc_restart(vm))
+			fprintf(stderr, "vmclient: '%s' is down and does not boot again\n",
+				vm->variant);
 		if (!vm->ready || vm->fd < 0) {
 			res[i].status = -ENOTCONN;
 			vm->done = 1;
