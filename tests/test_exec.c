@@ -158,12 +158,13 @@ static void test_pae(struct executor *ex)
 	CHECK_EXC(&obs, 9, 14, 0, 0x80000000);
 }
 
-static void test_lm(struct executor *ex)
-{
-	struct program p;
-	const uint64_t pdpt = A + 0x4000, pd = A + 0x5000, pt = A + 0x6000;
-	const uint64_t hi = 0x8000000000ull;	/* PML4 entry 1 */
+#define LM_HI	0x8000000000ull		/* PML4 entry 1 */
 
+static void prog_lm(struct program *pp)
+{
+	const uint64_t pdpt = A + 0x4000, pd = A + 0x5000, pt = A + 0x6000;
+	const uint64_t hi = LM_HI;
+#define p (*pp)
 	prog_init_empty(&p);
 	p.start = START_LM64;
 	prog_add_init(&p, LAYOUT_LOW_PD64 + 16, 8, 0x400000 | RW | PTE_PS);
@@ -182,6 +183,15 @@ static void test_lm(struct executor *ex)
 	prog_add_op(&p, OP_READ, 0, hi + 0x1000);		/* 7 */
 	prog_add_op(&p, OP_CR3, LAYOUT_LOW_PML4, 0);		/* 8 */
 	prog_add_op(&p, OP_WRITE, 0, hi + 0x1ff8);		/* 9 */
+#undef p
+}
+
+static void test_lm(struct executor *ex)
+{
+	struct program p;
+	const uint64_t hi = LM_HI;
+
+	prog_lm(&p);
 	if (!run_ok(ex, &p, &obs, "long mode"))
 		return;
 	CHECK_DONE(&obs, 0, RTAG(0x400));
@@ -261,7 +271,11 @@ static void test_repeat(struct executor *ex, int n)
 	struct program p, q;
 	int same = 0, i;
 
-	prog_pae(&p);
+	/* The headline PAE program where PAE runs, else a long-mode one. */
+	if (executor_caps(ex) & EXEC_MODE_PAE)
+		prog_pae(&p);
+	else
+		prog_lm(&p);
 	prog_off(&q);
 	if (executor_run(ex, &p, &obs) || obs.exit != RUN_COMPLETED) {
 		CHECK(0, "repeat: first run %s", obs.detail);
@@ -283,11 +297,11 @@ static void test_repeat(struct executor *ex, int n)
 		}
 	}
 	CHECK(same == n, "repeat: %d of %d runs identical to the first", same, n);
-	printf("repeat: %d of %d runs of the PAE program identical (with a paging-off program every 10th)\n",
-	       same, n);
+	printf("repeat: %d of %d runs of the %s program identical (with a paging-off program every 10th)\n",
+	       same, n, p.start == START_LM64 ? "long-mode" : "PAE");
 }
 
-static void test_hang(void)
+static void test_hang(int lm)
 {
 	struct executor_opts o = { .watchdog_ms = 300, .vendor = -1 };
 	struct executor *ex;
@@ -300,13 +314,17 @@ static void test_hang(void)
 		return;
 	}
 	prog_init_empty(&p);
+	p.start = lm ? START_LM64 : START_PM32;	/* kvm_pvm may lack paging off */
 	prog_add_init(&p, A + 0x8000, 4, 0xfeeb);		/* jmp $ */
 	prog_add_op(&p, OP_READ, 0, 0x400000);
 	prog_add_op(&p, OP_FETCH, 0, A + 0x8000);
 	r = executor_run(ex, &p, &obs);
 	CHECK(r == 0 && obs.exit == RUN_HANG && obs.n_ops == 1, "hang: r=%d exit %s n_ops %u: %s",
 	      r, run_exit_name(obs.exit), obs.n_ops, obs.detail);
-	prog_off(&q);
+	if (lm)
+		prog_lm(&q);
+	else
+		prog_off(&q);
 	run_ok(ex, &q, &obs, "run after a hang");
 	CHECK_DONE(&obs, 0, RTAG(0x400));
 	executor_close(ex);
@@ -317,10 +335,17 @@ static void test_shutdown(struct executor *ex)
 	struct program p, q;
 	int r;
 
-	/* CR3 -> an empty page: the stub itself is unmapped after CR0.PG. */
+	/* CR3 -> an empty page: the stub itself is unmapped after CR0.PG
+	 * (in long mode: right after the CR3 write). */
 	prog_init_empty(&p);
-	prog_add_op(&p, OP_CR3, A + 0x9000, 0);
-	prog_add_op(&p, OP_CR0, CR0_PG, 0);
+	if (executor_caps(ex) & EXEC_MODE_32) {
+		prog_add_op(&p, OP_CR3, A + 0x9000, 0);
+		prog_add_op(&p, OP_CR0, CR0_PG, 0);
+	} else {
+		p.start = START_LM64;
+		prog_add_op(&p, OP_READ, 0, 0x400000);
+		prog_add_op(&p, OP_CR3, A + 0x9000, 0);
+	}
 	prog_add_op(&p, OP_READ, 0, 0x400000);
 	r = executor_run(ex, &p, &obs);
 	CHECK(r == 0 && obs.exit == RUN_SHUTDOWN && obs.n_ops == 1, "shutdown: r=%d exit %s n_ops %u",
@@ -464,9 +489,8 @@ int main(int argc, char **argv)
 		test_transitions(ex);
 	test_refuse(ex);
 	test_shutdown(ex);
-	if (executor_caps(ex) & EXEC_MODE_PAE)
-		test_repeat(ex, repeat);
-	test_hang();
+	test_repeat(ex, repeat);
+	test_hang(!(executor_caps(ex) & EXEC_MODE_OFF));
 	executor_close(ex);
 	return check_summary("test_exec");
 }
