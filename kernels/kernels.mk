@@ -3,11 +3,13 @@
 #   make kernel-<name>       one variant (baseline, a patch's basename, or
 #                            test-<name> for kernels/test-patches/<name>.patch)
 #   make check-kernels       patch refusals, cached builds, module checks
+#   make check-kernels-vm    the variants on a real KVM in the test VM
+#   make bench-kernels       cached lookup and rebuild-after-edit times
 # Output: kernels/cache/variants/<name>/{kvm.ko,kvm-amd.ko,kvm-intel.ko,info}
 KERNEL_PATCHES  := $(sort $(wildcard kernels/patches/*.patch))
 KERNEL_VARIANTS := baseline $(notdir $(KERNEL_PATCHES:.patch=))
 
-.PHONY: kernels check-kernels $(KERNEL_VARIANTS:%=kernel-%)
+.PHONY: kernels check-kernels check-kernels-vm bench-kernels $(KERNEL_VARIANTS:%=kernel-%)
 kernels: $(KERNEL_VARIANTS:%=kernel-%)
 
 # Variants build in separate directories under their own locks, so
@@ -19,7 +21,24 @@ $(KERNEL_VARIANTS:%=kernel-%): kernel-%:
 kernel-%:
 	$(Q)kernels/variant-dir.sh $* >/dev/null
 
+# Standalone KVM-API programs (static: they run inside the test VM, and
+# serve as models for the project's standalone reproducers).
+KERNEL_CHECK_SRCS := $(wildcard kernels/check/*.c)
+KERNEL_CHECK_BINS := $(KERNEL_CHECK_SRCS:%.c=$(BUILD)/%)
+$(BUILD)/kernels/check/%: kernels/check/%.c
+	$(call msg,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -static -O2 $(WARN) -o $@ $<
+BINS += $(KERNEL_CHECK_BINS)
+
 check-kernels:
 	$(Q)kernels/tests/run.sh
 
-CHECKS += check-kernels
+check-kernels-vm: $(KERNEL_CHECK_BINS)
+	$(Q)kernels/tests/vm-check.sh $(BUILD)/kernels/check
+
+bench-kernels:
+	$(Q)kernels/tests/bench.sh
+
+CHECKS  += check-kernels check-kernels-vm
+BENCHES += bench-kernels

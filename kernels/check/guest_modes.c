@@ -207,6 +207,8 @@ static int run_guest(int kvm, int bits)
 	}
 	printf("%d-bit guest: CR3 A -> 0x%08x, CR3 B -> 0x%08x (expected 0x%08x, 0x%08x)\n",
 	       bits, seen[0], seen[1], TAG_A, TAG_B);
+	/* The kvm_run mapping pins the vCPU, and the vCPU the VM. */
+	munmap(run, sz);
 	close(vcpu);
 	close(vm);
 	munmap(mem, MEM_SIZE);
