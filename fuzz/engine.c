@@ -7,11 +7,12 @@
 #include <time.h>
 #include "fuzz/engine.h"
 #include "harness/diffrun.h"
+#include "harness/mutate.h"
 
 static struct diffrun *dr;
 static struct diffrun_result *res;
 static unsigned confirm_runs = 2;
-static int keep_going;
+static int keep_going, stop_shared;
 static unsigned long programs, rejected, findings;
 static struct timespec t0;
 static FILE *stats;
@@ -50,6 +51,7 @@ int engine_init(void)
 
 	confirm_runs = (unsigned)atoi(env_or("MMUFUZZ_CONFIRM", "2"));
 	keep_going = atoi(env_or("MMUFUZZ_KEEP_GOING", "0"));
+	stop_shared = atoi(env_or("MMUFUZZ_STOP_SHARED", "0"));
 	if (getenv("MMUFUZZ_STATS"))
 		stats = fopen(getenv("MMUFUZZ_STATS"), "a");
 	res = diffrun_result_new();
@@ -99,9 +101,10 @@ static void finding(const struct program *p, const uint8_t *data, size_t size)
 		diff_class_name(cls), programs, elapsed(), res->diff.why, path,
 		r == 0 ? " (duplicate)" : "");
 	if (stats)
-		fprintf(stats, "finding %s %lu %.3f %s\n", diff_class_name(cls), programs, elapsed(), path),
+		fprintf(stats, "finding %s %lu %.3f %s shared-pdpt-page=%d\n", diff_class_name(cls),
+			programs, elapsed(), path, prog_has_shared_pdpt_page(p)),
 			fflush(stats);
-	if (!keep_going) {
+	if (!keep_going || (stop_shared && prog_has_shared_pdpt_page(p))) {
 		diffrun_print(stderr, p, res);
 		fflush(stderr);
 		abort();	/* the engine saves the input */

@@ -36,3 +36,13 @@ $(AFL_MUT): $(AFL_MUT_SRCS) fuzz/engine.h
 .PHONY: engines
 engines: $(FUZZ_KVM) $(AFL_KVM) $(AFL_MUT)
 BINS += $(FUZZ_KVM) $(AFL_KVM) $(AFL_MUT)
+
+# Time to the headline bug, per engine, and the baseline-only false-positive
+# run (long: RUNS x BUDGET per engine).  Not part of make check.
+.PHONY: bench-time-to-bug
+bench-time-to-bug: $(MMUFUZZ) engines
+	$(Q)tests/bench-time-to-bug.sh $(TTB_RUNS) $(TTB_BUDGET) "$(TTB_ENGINES)"
+TTB_RUNS ?= 5
+TTB_BUDGET ?= 300
+TTB_ENGINES ?= libfuzzer afl
+BENCHES += bench-time-to-bug

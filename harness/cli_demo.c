@@ -5,7 +5,8 @@
  *   1. build the baseline and the candidate KVM modules (cached)
  *   2. fuzz baseline vs candidate with libFuzzer, seeded from a corpus
  *      that has NO program with two PDPTs on one page, until the first
- *      confirmed finding (or the time budget)
+ *      confirmed finding whose program puts two PDPTs on one page (other
+ *      findings on the way are saved too), or the time budget
  *   3. minimize it on the same kernels
  *   4. write the reproducers and print the mailing-list report
  *
@@ -79,6 +80,7 @@ int cmd_demo(int argc, char **argv)
 
 	fo.kernels = kernels;
 	fo.exclude_shared = 1;
+	fo.stop_shared = 1;	/* past other findings, to the headline shape */
 	fo.findings = "findings/demo";
 	fprintf(stderr, "demo: fuzzing %s for up to %u s (seeds exclude two-PDPTs-on-one-page)\n",
 		kernels, fo.seconds);
@@ -88,10 +90,10 @@ int cmd_demo(int argc, char **argv)
 		return 2;
 	}
 	fuzz_print_stats(stdout, &fo, &st);
-	if (!st.findings)
+	if (st.first_shared_s < 0)
 		return 1;
 
-	if (cli_load_target("demo", st.first_path, &p, dir, sizeof(dir)))
+	if (cli_load_target("demo", st.first_shared_path, &p, dir, sizeof(dir)))
 		return 2;
 	if (diffrun_open(&dr, kernels, &o))
 		return 2;

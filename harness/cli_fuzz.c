@@ -40,6 +40,8 @@ static void fuzz_usage(FILE *f)
 		"  --work DIR          engine state (default build/fuzz-work/<time>)\n"
 		"  --exclude-shared-pdpt  drop seeds that load two PAE CR3s on one page\n"
 		"  --keep-going        record findings and go on (default: stop at the first)\n"
+		"  --stop-on-shared-pdpt  go on past other findings, stop at the first whose\n"
+		"                      program has two PDPTs on one page\n"
 		"  --npt N             kvm_amd npt= (default 0, shadow MMU)\n"
 		"  --seed N            engine seed\n");
 }
@@ -147,16 +149,23 @@ int fuzz_read_stats(const char *stats_path, struct fuzz_stats *st)
 	char line[PATH_MAX + 128], cls[64], path[PATH_MAX];
 	unsigned long progs;
 	double secs;
+	int shared, nf;
 	FILE *f = fopen(stats_path, "r");
 
 	memset(st, 0, sizeof(*st));
 	st->first_finding_s = -1;
+	st->first_shared_s = -1;
 	if (!f)
 		return -errno;
 	while (fgets(line, sizeof(line), f)) {
 		if (sscanf(line, "progress %lu %lf", &progs, &secs) == 2) {
 			st->programs = progs, st->seconds = secs;
-		} else if (sscanf(line, "finding %63s %lu %lf %4095s", cls, &progs, &secs, path) == 4) {
+		} else if ((nf = sscanf(line, "finding %63s %lu %lf %4095s shared-pdpt-page=%d", cls,
+					       &progs, &secs, path, &shared)) >= 4) {
+			if (nf == 5 && shared && st->first_shared_s < 0) {
+				st->first_shared_s = secs;
+				snprintf(st->first_shared_path, sizeof(st->first_shared_path), "%s", path);
+			}
 			if (st->findings++ == 0) {
 				st->first_finding_s = secs;
 				snprintf(st->first_class, sizeof(st->first_class), "%s", cls);
@@ -203,7 +212,8 @@ int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st)
 	setenv("MMUFUZZ_KERNELS", o->kernels, 1);
 	setenv_abs("MMUFUZZ_FINDINGS", o->findings);
 	setenv("MMUFUZZ_STATS", stats, 1);
-	setenv("MMUFUZZ_KEEP_GOING", o->keep_going ? "1" : "0", 1);
+	setenv("MMUFUZZ_KEEP_GOING", o->keep_going || o->stop_shared ? "1" : "0", 1);
+	setenv("MMUFUZZ_STOP_SHARED", o->stop_shared ? "1" : "0", 1);
 	snprintf(arg_time, sizeof(arg_time), "%u", o->npt);
 	setenv("MMUFUZZ_NPT", arg_time, 1);
 
@@ -220,7 +230,7 @@ int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st)
 			setenv("AFL_NO_AFFINITY", "1", 1);
 			setenv("AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES", "1", 1);
 			setenv("AFL_FORKSRV_INIT_TMOUT", "120000", 1);
-			if (!o->keep_going)
+			if (!o->keep_going || o->stop_shared)
 				setenv("AFL_BENCH_UNTIL_CRASH", "1", 1);
 			snprintf(arg_time, sizeof(arg_time), "%u", o->seconds ? o->seconds : 86400);
 			snprintf(arg_seed, sizeof(arg_seed), "%u", o->seed);
@@ -272,6 +282,9 @@ void fuzz_print_stats(FILE *f, const struct fuzz_opts *o, const struct fuzz_stat
 			st->first_class, st->first_finding_s, st->first_path);
 	else
 		fprintf(f, "fuzz: no finding\n");
+	if (st->first_shared_s >= 0)
+		fprintf(f, "fuzz: first finding with two PDPTs on one page after %.1f s -> %s\n",
+			st->first_shared_s, st->first_shared_path);
 }
 
 int cmd_fuzz(int argc, char **argv)
@@ -281,6 +294,7 @@ int cmd_fuzz(int argc, char **argv)
 		{ "time", required_argument, 0, 't' },     { "corpus", required_argument, 0, 'c' },
 		{ "findings", required_argument, 0, 'f' }, { "work", required_argument, 0, 'w' },
 		{ "exclude-shared-pdpt", no_argument, 0, 'x' }, { "keep-going", no_argument, 0, 'g' },
+		{ "stop-on-shared-pdpt", no_argument, 0, 'S' },
 		{ "npt", required_argument, 0, 'n' },      { "seed", required_argument, 0, 's' },
 		{ "help", no_argument, 0, 'h' },           { 0 }
 	};
@@ -289,7 +303,7 @@ int cmd_fuzz(int argc, char **argv)
 	int c, ret;
 
 	fuzz_opts_default(&o);
-	while ((c = getopt_long(argc, argv, "k:e:t:c:f:w:xgn:s:h", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "k:e:t:c:f:w:xgSn:s:h", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'k': o.kernels = optarg; break;
 		case 'e':
@@ -306,6 +320,7 @@ int cmd_fuzz(int argc, char **argv)
 		case 'w': o.work = optarg; break;
 		case 'x': o.exclude_shared = 1; break;
 		case 'g': o.keep_going = 1; break;
+		case 'S': o.stop_shared = 1; break;
 		case 'n': o.npt = (unsigned)strtoul(optarg, NULL, 0); break;
 		case 's': o.seed = (unsigned)strtoul(optarg, NULL, 0); break;
 		case 'h': fuzz_usage(stdout); return 0;

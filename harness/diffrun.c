@@ -5,6 +5,7 @@
 #include <string.h>
 #include "harness/diffrun.h"
 #include "harness/finding.h"
+#include "harness/mutate.h"
 #include "harness/vmclient.h"
 
 struct diffrun {
@@ -246,6 +247,13 @@ void diffrun_signature(const struct program *p, const struct diffrun_result *r,
 		mode = "pae";
 	}
 	finding_signature(diff_class_name(r->diff.cls), kind, mode, out, cap);
+	/* Two PDPTs on one page is the headline bug's shape: keep such
+	 * findings apart from other bugs with the same class/op/mode. */
+	if (prog_has_shared_pdpt_page(p)) {
+		size_t l = strlen(out);
+
+		snprintf(out + l, cap - l, "-shared-pdpt-page");
+	}
 }
 
 /* Render into a malloc'ed string with open_memstream. */

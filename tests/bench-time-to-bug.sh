@@ -1,0 +1,43 @@
+#!/bin/bash
+# Time to bug: how long the fuzzer takes to find the headline regression
+# (two PAE PDPTs on one page sharing a shadow root) on pae-root-rfc,
+# starting from a corpus with no such program.  Runs each engine RUNS
+# times and prints median and worst time to the first finding whose
+# program has two PDPTs on one page, then runs the baseline alone for the
+# same length and counts findings there (the false-positive bar: 0).
+#
+#   tests/bench-time-to-bug.sh [RUNS=5] [BUDGET_S=300] [ENGINES="libfuzzer afl"]
+set -u
+cd "$(dirname "$0")/.."
+runs=${1:-5} budget=${2:-300} engines=${3:-libfuzzer afl}
+mm=build/mmufuzz
+out=build/bench-ttb; rm -rf "$out"; mkdir -p "$out"
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+
+for eng in $engines; do
+	: > "$out/$eng.times"
+	total_s=0 progs=0
+	for i in $(seq 1 "$runs"); do
+		log="$out/$eng-$i.log"
+		$mm fuzz --engine "$eng" --kernel baseline,pae-root-rfc --exclude-shared-pdpt \
+			--stop-on-shared-pdpt --time "$budget" --seed "$i" \
+			--findings "$out/findings-$eng-$i" --work "$out/work-$eng-$i" > "$log" 2>&1
+		t=$(sed -n 's/^fuzz: first finding with two PDPTs on one page after \([0-9.]*\) s.*/\1/p' "$log")
+		line=$(grep '^fuzz: engine' "$log" | tail -n1)
+		echo "$eng run $i: ${t:-not found within ${budget}s}; $line"
+		[ -n "$t" ] && echo "$t" >> "$out/$eng.times"
+	done
+	found=$(wc -l < "$out/$eng.times")
+	echo "time-to-bug $eng: found in $found/$runs runs; median $(median < "$out/$eng.times") s," \
+	     "worst $(sort -n "$out/$eng.times" | tail -n1) s (budget ${budget}s)"
+done
+
+# The false-positive bar: the baseline alone, same length, no finding.
+for eng in $engines; do
+	log="$out/baseline-$eng.log"
+	$mm fuzz --engine "$eng" --kernel baseline --keep-going --time "$budget" \
+		--findings "$out/findings-baseline-$eng" --work "$out/work-baseline-$eng" > "$log" 2>&1
+	n=$(sed -n 's/^fuzz: \([0-9]*\) finding(s).*/\1/p' "$log")
+	echo "baseline-only $eng (${budget}s): ${n:-0} finding(s); $(grep '^fuzz: engine' "$log" | tail -n1)"
+done
