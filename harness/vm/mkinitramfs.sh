@@ -89,7 +89,7 @@ for m in "${virtio_mods[@]}"; do add_mod "$m"; done
 
 mkdir -p "$out"
 # Old images pile up as inputs change: keep the newest few.
-ls -t "$out"/base-*.cpio.gz 2>/dev/null | tail -n +12 | xargs -r rm -f
+{ ls -t "$out"/base-*.cpio.gz 2>/dev/null || true; } | tail -n +12 | xargs -r rm -f
 stage=$(mktemp -d "$out/stage.XXXXXX")
 trap 'rm -rf "$stage" "$img.tmp.$$"' EXIT
 mkdir -p "$stage"/{bin,sbin,proc,sys,dev,tmp,opt,run,lib/modules,sys}

@@ -49,7 +49,7 @@ base=$("$here/mkinitramfs.sh" ${variant:+--variant "$variant"}) || die "initramf
 eval "$("$top/harness/vm/kenv.sh")"
 
 # Keep the newest logs of earlier runs, not all of them.
-ls -dt "$top"/build/vm/exec.* 2>/dev/null | tail -n +40 | xargs -r rm -rf
+{ ls -dt "$top"/build/vm/exec.* 2>/dev/null || true; } | tail -n +40 | xargs -r rm -rf
 run=$(mktemp -d "$top/build/vm/exec.XXXXXX")
 cleanup() { [ -n "${qpid:-}" ] && kill "$qpid" 2>/dev/null; rm -rf "$run/stage" "$run/initrd"; }
 trap cleanup EXIT
