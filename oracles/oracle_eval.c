@@ -496,3 +496,11 @@ void oracle_eval(const struct program *p, enum vendor v, struct oracle_result *r
 	oracle_cpu_default(&cpu, v);
 	oracle_eval_cpu(p, &cpu, res);
 }
+
+const struct om_mem *oe_final_memory(const struct program *p, const struct oracle_cpu *cpu)
+{
+	static __thread struct oracle_result scratch;
+
+	oracle_eval_cpu(p, cpu, &scratch);
+	return &tls_state.mem;
+}

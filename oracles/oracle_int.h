@@ -181,6 +181,10 @@ void os_invlpg(struct ostate *s, uint64_t va);
 /* A program store to paging memory: remembers the old value. */
 void os_store(struct ostate *s, uint64_t gpa, int width, uint64_t value);
 
+/* The model's memory after evaluating p under cpu (re-evaluates into
+ * thread-local scratch; valid until the next evaluation on the thread). */
+const struct om_mem *oe_final_memory(const struct program *p, const struct oracle_cpu *cpu);
+
 /* ---- outcome helpers (oracle_eval.c, oracle_probe.c) ---- */
 /* Add o to e's allowed set unless present; sets e->unbounded when full. */
 int oe_add(struct op_expect *e, const struct outcome *o);

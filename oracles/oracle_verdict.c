@@ -115,5 +115,27 @@ int oracle_verdict(const struct program *p, const struct oracle_result *res,
 				    "final %s = 0x%" PRIx64 ", expected 0x%" PRIx64 " (%s profile)",
 				    names[r], got[r], want[r], vn);
 	}
+	/* The arena after the run: every store the model made, nothing
+	 * else; A/D bits (5 and 6 of each dword) are not judged. */
+	if (obs->exit == RUN_COMPLETED && obs->has_arena && res->harness_ok &&
+	    res->n_ops == p->n_ops) {
+		const struct om_mem *m = oe_final_memory(p, &res->cpu);
+		int shown = 0;
+
+		for (uint32_t off = 0; off < sizeof(obs->arena); off += 4) {
+			uint64_t gpa = LAYOUT_ARENA_BASE + off;
+			uint32_t got, want = (uint32_t)om_read(m, gpa, 4);
+
+			memcpy(&got, obs->arena + off, 4);
+			if ((got ^ want) & ~(uint32_t)(PTE_A | PTE_D)) {
+				if (shown++ < 4)
+					add(out, &count, -1, v, NULL, NULL,
+					    "arena gpa 0x%" PRIx64 " = 0x%08x after the run, expected 0x%08x (A/D not judged, %s profile)",
+					    gpa, got, want, vn);
+				else
+					count++;
+			}
+		}
+	}
 	return count;
 }

@@ -166,6 +166,33 @@ static void verdict_unbounded(void)
 	      "EFER.LMSLE: unbounded, not judged, program rejected");
 }
 
+/* Final arena: the model's stores exactly, A/D bits free. */
+static void verdict_arena(void)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW);
+	t_pae_on(0, CR0_PGON);
+	t_op(OP_WRITE, 0, VAPAE);
+	t_pte(0x204008, 8, FRAME2 | RW, 0);
+	t_run();
+	obs_from_expect(0);
+	OBS.has_arena = 1;
+	memset(OBS.arena, 0, sizeof(OBS.arena));
+	for (unsigned i = 0; i < P.n_init; i++)
+		if (P.init[i].gpa >= LAYOUT_ARENA_BASE && P.init[i].gpa < LAYOUT_ARENA_END)
+			memcpy(OBS.arena + (P.init[i].gpa - LAYOUT_ARENA_BASE), &P.init[i].value,
+			       P.init[i].width);
+	uint64_t pte = FRAME2 | RW;
+	memcpy(OBS.arena + 0x4008, &pte, 8);
+	OBS.arena[0x4000] |= PTE_A | PTE_D;		/* CPU set A/D on PT[0] */
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "arena as modelled (A/D set): accepted");
+	OBS.arena[0x4009] ^= 0x10;			/* PT[1] frame bit 12 flipped */
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "arena word differing outside A/D: flagged");
+	OBS.arena[0x4009] ^= 0x10;
+	OBS.arena[0x4008] &= ~PTE_RW;			/* the store lost its R/W bit */
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "lost store bits flagged");
+}
+
 static char *capture(void (*fn)(FILE *))
 {
 	char *buf = NULL;
@@ -205,6 +232,7 @@ int main(void)
 	verdict_gp_and_final_state();
 	verdict_run_exits();
 	verdict_unbounded();
+	verdict_arena();
 	print_output();
 	printf("oracle verdict cases: %u\n", n_cases);
 	return check_summary("test_oracle_verdict");
