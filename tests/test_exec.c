@@ -82,6 +82,31 @@ static void test_off(struct executor *ex)
 	      (unsigned long long)obs.cr0, (unsigned long long)obs.efer);
 }
 
+/* A guest store into a data frame must not survive into the next run. */
+static void test_data_reset(struct executor *ex)
+{
+	struct program p;
+
+	prog_init_empty(&p);
+	p.n_prefault = 1;
+	p.prefault[0] = (struct prog_prefault){ .gfn = 0x451, .count = 2 };
+	prog_add_pte(&p, 0x450000, 4, 0x12345678, 0);
+	prog_add_op(&p, OP_READ, 0, 0x450000);
+	prog_add_pte(&p, 0x451008, 8, 0x1122334455667788ull, 0);
+	prog_add_op(&p, OP_READ, 0, 0x45100c);
+	if (!run_ok(ex, &p, &obs, "data write"))
+		return;
+	CHECK_DONE(&obs, 1, 0x12345678);
+	CHECK_DONE(&obs, 3, 0x11223344);
+	prog_init_empty(&p);
+	prog_add_op(&p, OP_READ, 0, 0x450000);
+	prog_add_op(&p, OP_READ, 0, 0x451008);
+	if (!run_ok(ex, &p, &obs, "data after reset"))
+		return;
+	CHECK_DONE(&obs, 0, RTAG(0x450));
+	CHECK_DONE(&obs, 1, RTAG(0x451));
+}
+
 static void test_32(struct executor *ex)
 {
 	struct program p;
@@ -477,8 +502,10 @@ int main(int argc, char **argv)
 		return check_summary("test_exec");
 	}
 	test_caps(ex);
-	if (executor_caps(ex) & EXEC_MODE_OFF)
+	if (executor_caps(ex) & EXEC_MODE_OFF) {
 		test_off(ex);
+		test_data_reset(ex);
+	}
 	if (executor_caps(ex) & EXEC_MODE_32)
 		test_32(ex);
 	if (executor_caps(ex) & EXEC_MODE_PAE)
