@@ -379,6 +379,24 @@ static void test_shutdown(struct executor *ex)
 	run_ok(ex, &q, &obs, "run after a shutdown");
 }
 
+/* KVM cannot fetch instructions from MMIO: its emulator gives up, which
+ * the executor reports as an internal error (a finding), then recovers. */
+static void test_internal_error(struct executor *ex)
+{
+	struct program p, q;
+	int r;
+
+	prog_init_empty(&p);
+	prog_add_op(&p, OP_READ, 0, 0x400000);
+	prog_add_op(&p, OP_FETCH, 0, LAYOUT_MEM_SIZE + 0x1000);
+	r = executor_run(ex, &p, &obs);
+	CHECK(r == 0 && obs.exit == RUN_INTERNAL_ERROR && obs.n_ops == 1 &&
+	      strstr(obs.detail, "emulation failure"), "fetch from MMIO: r=%d exit %s n_ops %u: %s",
+	      r, run_exit_name(obs.exit), obs.n_ops, obs.detail);
+	prog_off(&q);
+	run_ok(ex, &q, &obs, "run after an internal error");
+}
+
 static void test_refuse(struct executor *ex)
 {
 	struct program p;
@@ -505,6 +523,7 @@ int main(int argc, char **argv)
 	if (executor_caps(ex) & EXEC_MODE_OFF) {
 		test_off(ex);
 		test_data_reset(ex);
+		test_internal_error(ex);
 	}
 	if (executor_caps(ex) & EXEC_MODE_32)
 		test_32(ex);
