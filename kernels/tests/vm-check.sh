@@ -3,14 +3,15 @@
 # (harness/vm/vm-exec.sh: Debian's 6.1 under QEMU TCG + SVM, kvm_amd npt=0).
 #
 #   kernels/tests/vm-check.sh BINDIR     (BINDIR holds pae_two_pdpts,
-#                                         guest_modes, magic_cr3, static)
+#                                 pae_slots, guest_modes, magic_cr3, static)
 #
 # Expectations, one VM boot per variant:
-#   baseline        pae_two_pdpts 0, guest_modes 0
-#   pae-root-rfc    pae_two_pdpts 1 (the reviewer's bug), guest_modes 0
-#   pae-root-slot   pae_two_pdpts 0, guest_modes 0
-#   any other kernels/patches/*.patch: guest_modes 0, pae_two_pdpts 0 or 1,
-#                   and no host WARN/oops (the VM runs panic_on_warn=1)
+#   baseline        pae_two_pdpts 0, pae_slots 0, guest_modes 0
+#   pae-root-rfc    pae_two_pdpts 1 (the reviewer's bug), pae_slots 1,
+#                   guest_modes 0
+#   pae-root-slot   pae_two_pdpts 0, pae_slots 0, guest_modes 0
+#   any other kernels/patches/*.patch: guest_modes 0, the PAE programs 0
+#                   or 1, and no host WARN/oops (the VM runs panic_on_warn=1)
 #   test-warn-on-magic-cr3: magic_cr3 sregs and magic_cr3 guest each end
 #                   the VM with that WARN (vm-exec exit 124, WARN text in
 #                   the console); baseline survives both (exit 0).
@@ -27,9 +28,9 @@ if [ ! -x "$vmx" ]; then
 	echo "kernels-vm: $pass passed, $fail failed"; exit 1
 fi
 out=$(mktemp); trap 'rm -f "$out"' EXIT
-files=(--file "$bin/pae_two_pdpts" --file "$bin/guest_modes" --file "$bin/magic_cr3")
+files=(--file "$bin/pae_two_pdpts" --file "$bin/pae_slots" --file "$bin/guest_modes" --file "$bin/magic_cr3")
 
-# Both programs in one boot; the exit status packs both results.
+# The three programs in one boot; the exit status packs their results.
 for v in baseline $(ls kernels/patches/*.patch | xargs -n1 basename | sed 's/\.patch$//'); do
 	case $v in
 	baseline|pae-root-slot) want=0 ;;
@@ -37,18 +38,21 @@ for v in baseline $(ls kernels/patches/*.patch | xargs -n1 basename | sed 's/\.p
 	*) want=any ;;
 	esac
 	"$vmx" --variant "$v" --timeout 300 "${files[@]}" -- sh -c \
-		'pae_two_pdpts; a=$?; guest_modes; b=$?; dmesg | grep -iE "kvm|svm|warn" | sed "s/^/dmesg: /"; exit $((a * 16 + b))' \
+		'pae_two_pdpts; a=$?; pae_slots; s=$?; guest_modes; b=$?; dmesg | grep -iE "kvm|svm|warn" | sed "s/^/dmesg: /"; exit $((a * 16 + s * 4 + b))' \
 		>"$out" 2>&1
 	rc=$?
-	sed 's/^/     /' "$out" | grep -vE '^     kernels: .*cached' | tail -n 14
+	sed 's/^/     /' "$out" | grep -vE '^     kernels: .*cached' | tail -n 30
 	if [ "$rc" -ge 124 ]; then bad "$v: VM died or could not run (exit $rc): host WARN/oops or setup failure"; continue; fi
-	a=$((rc / 16)) b=$((rc % 16))
-	case $want in
-	any) [ "$a" -le 1 ] && ok "$v: pae_two_pdpts exit $a (no expectation for this patch)" ||
-		bad "$v: pae_two_pdpts exit $a (setup error)" ;;
-	*) [ "$a" -eq "$want" ] && ok "$v: pae_two_pdpts exit $a as expected" ||
-		bad "$v: pae_two_pdpts exit $a, want $want" ;;
-	esac
+	a=$((rc / 16)) s=$((rc / 4 % 4)) b=$((rc % 4))
+	for r in "pae_two_pdpts $a" "pae_slots $s"; do
+		set -- $r
+		case $want in
+		any) [ "$2" -le 1 ] && ok "$v: $1 exit $2 (no expectation for this patch)" ||
+			bad "$v: $1 exit $2 (setup error)" ;;
+		*) [ "$2" -eq "$want" ] && ok "$v: $1 exit $2 as expected" ||
+			bad "$v: $1 exit $2, want $want" ;;
+		esac
+	done
 	[ "$b" -eq 0 ] && ok "$v: guest_modes (64-bit, 32-bit non-PAE) exit 0" || bad "$v: guest_modes exit $b, want 0"
 done
 
