@@ -20,3 +20,27 @@ bench-oracle: $(BENCH_ORACLE)
 	$(Q)taskset -c 0 $(BENCH_ORACLE) 2
 
 BENCHES += bench-oracle
+
+# check-oracle-san: every tests/test_oracle*.c again with the oracle's
+# own sources built under ASan + UBSan (any report fails the run).
+ORACLE_SAN_OBJS  := $(patsubst %.c,$(BUILD)/san/%.o,$(wildcard oracles/oracle_*.c))
+ORACLE_SAN_BINS  := $(patsubst tests/%.c,$(BUILD)/san/%,$(wildcard tests/test_oracle*.c))
+ORACLE_SAN_FLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+		    -Wall -Wextra -Wmissing-prototypes -Wno-unused-parameter
+
+$(BUILD)/san/oracles/%.o: oracles/%.c $(wildcard oracles/oracle*.h)
+	$(call msg,CLANG,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(ORACLE_SAN_FLAGS) $(CPPFLAGS) -c -o $@ $<
+
+$(BUILD)/san/%: tests/%.c tests/test_oracle.h $(ORACLE_SAN_OBJS) $(BUILD)/libmmufuzz.a $(ORACLE_LIB)
+	$(call msg,CLANG,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CLANG) $(ORACLE_SAN_FLAGS) $(CPPFLAGS) -o $@ $< $(ORACLE_SAN_OBJS) \
+		-Wl,--start-group $(BUILD)/libmmufuzz.a $(ORACLE_LIB) -Wl,--end-group $(LDLIBS)
+
+.PHONY: check-oracle-san
+check-oracle-san: $(ORACLE_SAN_BINS)
+	$(Q)rc=0; for t in $(ORACLE_SAN_BINS); do echo "-- $$t (ASan+UBSan)"; $$t || rc=1; done; exit $$rc
+
+CHECKS += check-oracle-san
