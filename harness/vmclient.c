@@ -281,6 +281,7 @@ static void exec_qemu(struct vmc *vm)
 	char qmp[PATH_MAX + 32];
 	char out[PATH_MAX + 16];
 	const char *cpu = getenv("MMUFUZZ_VM_CPU");
+	const char *accel = getenv("MMUFUZZ_VM_ACCEL");
 	int fd;
 
 	snprintf(mem, sizeof(mem), "%u", vm->cfg.mem_mib ? vm->cfg.mem_mib : 1024);
@@ -305,7 +306,13 @@ static void exec_qemu(struct vmc *vm)
 	fd = open("/dev/null", O_RDONLY);
 	if (fd >= 0)
 		dup2(fd, 0);
-	execlp(QEMU_BIN, QEMU_BIN, "-accel", "tcg", "-cpu", cpu && *cpu ? cpu : DEFAULT_CPU,
+	/* MMUFUZZ_VM_ACCEL=kvm: a host with nested virtualization runs the
+	 * VM on its KVM with its own CPU (then kvm_intel works too). */
+	if (!accel || !*accel)
+		accel = "tcg";
+	if (!cpu || !*cpu)
+		cpu = strcmp(accel, "kvm") ? DEFAULT_CPU : "host";
+	execlp(QEMU_BIN, QEMU_BIN, "-accel", accel, "-cpu", cpu,
 	       "-m", mem, "-smp", "1", "-nodefaults", "-no-user-config",
 	       "-display", "none", "-no-reboot",
 	       "-kernel", vm->vmlinuz, "-initrd", vm->image, "-append", append,

@@ -5,7 +5,8 @@
 #       [--timeout S] [--mem MiB] [--file PATH]... [--keep-log] -- CMD [ARGS]
 #
 # Boots Debian's 6.1 kernel under QEMU TCG (CPU $MMUFUZZ_VM_CPU, default
-# qemu64 + svm/npt/nx/pse36/pge/smep/smap) with an initramfs holding busybox,
+# qemu64 + svm/npt/nx/pse36/pge/smep/smap; MMUFUZZ_VM_ACCEL=kvm for a host
+# with nested virtualization) with an initramfs holding busybox,
 # the KVM modules (stock, or a variant directory with kvm.ko/kvm-amd.ko/...)
 # and every --file copied into /opt.  Loads kvm + kvm_amd npt=N, runs CMD in
 # /opt with /opt first in PATH, and prints CMD's stdout and stderr.
@@ -18,7 +19,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
-cpu=${MMUFUZZ_VM_CPU:-qemu64,+svm,+npt,+nx,+pse36,+pge,+smep,+smap}
+# MMUFUZZ_VM_ACCEL=kvm (a host with nested virtualization): -cpu host.
+accel=${MMUFUZZ_VM_ACCEL:-tcg}
+if [ "$accel" = kvm ]; then cpu=${MMUFUZZ_VM_CPU:-host}
+else cpu=${MMUFUZZ_VM_CPU:-qemu64,+svm,+npt,+nx,+pse36,+pge,+smep,+smap}; fi
 variant= npt=0 timeout=300 mem=1024 files=()
 
 die() { echo "vm-exec: $*" >&2; exit 125; }
@@ -68,7 +72,7 @@ for f in "${files[@]}"; do cp -a "$f" "$run/stage/opt/"; done
 log=$run/console.log
 echo "vm-exec: console log $log" >&2
 start=$(date +%s.%N)
-qemu-system-x86_64 -accel tcg -cpu "$cpu" -m "$mem" -smp 1 \
+qemu-system-x86_64 -accel "$accel" -cpu "$cpu" -m "$mem" -smp 1 \
 	-nodefaults -no-user-config -display none -no-reboot \
 	-kernel "${MMUFUZZ_VM_KERNEL:-$VMLINUX}" -initrd "$run/initrd" \
 	-append "console=ttyS0 loglevel=5 panic=-1 panic_on_warn=1 oops=panic nokaslr mitigations=off kvm_amd.npt=$npt mmufuzz.mode=exec" \
