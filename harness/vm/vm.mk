@@ -28,7 +28,7 @@ $(VM_CHECK): $(BUILD)/harness/vm/vm_check.o $(MMUFUZZ_LIBS)
 
 .PHONY: check-vm
 check-vm: $(VM_CHECK) $(VM_AGENT)
-	$(Q)$(VM_CHECK)
+	$(Q)rc=0; $(VM_CHECK) || rc=1; harness/vm/vm-exec-check.sh || rc=1; exit $$rc
 
 CHECKS += check-vm
 
