@@ -337,9 +337,10 @@ void diffrun_print(FILE *f, const struct program *p, const struct diffrun_result
 	char buf[160];
 
 	fprintf(f, "verdict: %s — %s\n", diff_class_name(r->diff.cls), r->diff.why);
-	fprintf(f, "kernels:");
-	for (int i = 0; i < r->n; i++)
-		fprintf(f, " %s%s", i ? (i == 1 ? "(candidate) " : "") : "", r->k[i].name);
+	if (r->n == 2)
+		fprintf(f, "kernels: baseline %s, candidate %s", r->k[0].name, r->k[1].name);
+	else
+		fprintf(f, "kernel: %s", r->k[0].name);
 	fprintf(f, "\noracle profile: %s, MAXPHYADDR %u\n\n", vendor_name(r->expect.cpu.vendor),
 		r->expect.cpu.maxphyaddr);
 	for (unsigned op = 0; op < p->n_ops; op++) {
