@@ -353,7 +353,8 @@ int vmc__nmi(struct vmc *vm)
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		ssize_t n;
 
-		if (i >= 0 && write(fd, cmds[i], strlen(cmds[i])) != (ssize_t)strlen(cmds[i]))
+		if (i >= 0 && send(fd, cmds[i], strlen(cmds[i]), MSG_NOSIGNAL) !=
+			      (ssize_t)strlen(cmds[i]))
 			ret = -EIO;
 		else if (poll(&p, 1, 2000) != 1 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
 			ret = -EIO;

@@ -192,8 +192,11 @@ int vmc__save_finding(struct vmc *vm, enum vmc_death d, const char *detail,
 			 vm->cfg.npt ? 1 : 0, vm->image);
 		ret = write_file(tmp, "variant", text, strlen(text));
 	}
-	if (!ret)
-		ret = copy_file(vm->console, tmp, "console.log");
+	if (!ret && copy_file(vm->console, tmp, "console.log")) {
+		/* Keep the finding without its console rather than lose it. */
+		vmc__fmt(text, sizeof(text), "(no console log: cannot read %s)\n", vm->console);
+		ret = write_file(tmp, "console.log", text, strlen(text));
+	}
 	if (!ret)
 		ret = write_request(vm, tmp, req, req_len);
 	if (!ret && rename(tmp, final))

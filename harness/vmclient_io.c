@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "harness/vmclient_int.h"
@@ -105,7 +106,9 @@ static int set_tx(struct vmc *vm, uint16_t type, const void *a, size_t alen,
 static int flush_tx(struct vmc *vm)
 {
 	while (vm->tx_off < vm->tx_len) {
-		ssize_t n = write(vm->fd, vm->tx + vm->tx_off, vm->tx_len - vm->tx_off);
+		/* MSG_NOSIGNAL: a dead QEMU must not kill us with SIGPIPE. */
+		ssize_t n = send(vm->fd, vm->tx + vm->tx_off, vm->tx_len - vm->tx_off,
+				 MSG_NOSIGNAL);
 
 		if (n > 0) {
 			vm->tx_off += n;

@@ -194,6 +194,40 @@ static void test_ping_fake(void)
 	CHECK(waitpid(pid, NULL, WNOHANG) < 0, "child reaped by vmc_destroy");
 }
 
+/*
+ * The peer is gone before the request is written: no SIGPIPE, the death
+ * is reported (QEMU "exited": the fake's child did) and recorded.  The
+ * restart fails here (no VM directory), which the result says.
+ */
+static void test_dead_peer(void)
+{
+	struct vmc *vm = calloc(1, sizeof(*vm));
+	const char *argv[] = { "true", NULL };
+	struct vmc_result res;
+	int sv[2], ret, wst;
+	pid_t pid;
+
+	CHECK(!socketpair(AF_UNIX, SOCK_STREAM, 0, sv), "socketpair");
+	pid = fork();
+	if (pid == 0)
+		_exit(0);
+	close(sv[1]);
+	waitpid(pid, NULL, 0);	/* reaped here: vmclient must cope */
+	vm->fd = sv[0];
+	vm->pid = 0;
+	vm->ready = 1;
+	snprintf(vm->variant, sizeof(vm->variant), "fake");
+	snprintf(vm->tag, sizeof(vm->tag), "fake");
+	snprintf(vm->findings, sizeof(vm->findings), "%s/findings", tmpdir);
+	snprintf(vm->console, sizeof(vm->console), "%s/none.log", tmpdir);
+	ret = vmc_exec(vm, argv, 2000, &wst, &res);
+	CHECK(ret == -EPIPE, "dead peer gives -EPIPE, got %d", ret);
+	CHECK(res.death == VMC_QEMU_EXIT, "death %s", vmc_death_name(res.death));
+	CHECK(file_contains(res.finding, "argv.txt", "true"), "finding keeps the request");
+	CHECK(res.restarted == 0, "restart without a VM directory fails");
+	vmc_destroy(vm);
+}
+
 int main(void)
 {
 	char cmd[128];
@@ -206,6 +240,7 @@ int main(void)
 	test_frames();
 	test_finding();
 	test_ping_fake();
+	test_dead_peer();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd))
 		fprintf(stderr, "cannot remove %s\n", tmpdir);
