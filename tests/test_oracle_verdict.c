@@ -191,6 +191,17 @@ static void verdict_arena(void)
 	OBS.arena[0x4009] ^= 0x10;
 	OBS.arena[0x4008] &= ~PTE_RW;			/* the store lost its R/W bit */
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "lost store bits flagged");
+	OBS.arena[0x4008] |= PTE_RW;
+	/* SDM 4.8: PT[1] (VAPAE+0x1000) was never used: no A; the CPU never
+	 * sets A/D in PAE PDPTEs (bit 5 is reserved there, Table 4-8). */
+	OBS.arena[0x4008] |= PTE_A;
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "A set on a never-walked PTE flagged");
+	OBS.arena[0x4008] &= ~PTE_A;
+	OBS.arena[0x2008] |= PTE_A;
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "A set in a PDPTE flagged");
+	OBS.arena[0x2008] &= ~PTE_A;
+	OBS.arena[0x3000] |= PTE_A;			/* PDE walked: A allowed */
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "A set on the walked PDE accepted");
 }
 
 static char *capture(void (*fn)(FILE *))
