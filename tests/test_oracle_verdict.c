@@ -215,7 +215,10 @@ static char *capture(void (*fn)(FILE *))
 	return buf;
 }
 
+static struct verdict VD;
+
 static void print_expect_fn(FILE *f) { oracle_print_expect(f, &P, &R); }
+static void print_violation_fn(FILE *f) { oracle_print_violation(f, &P, &VD.v[0]); }
 static void print_walk_fn(FILE *f) { oracle_print_walk(f, &R.ops[P.n_ops - 1]); }
 
 /* Output: one line per op with mode and allowed set; the walk on request. */
@@ -232,6 +235,16 @@ static void print_output(void)
 	      w ? w : "(null)");
 	free(t);
 	free(w);
+
+	int i = stale_program();
+	obs_from_expect(0);
+	OBS.ops[i].value = READ_TAG(0x700);
+	CHECK(oracle_verdict(&P, &R, &OBS, &VD) == 1, "violation for the report");
+	char *v = capture(print_violation_fn);
+	CHECK(v && strstr(v, "VIOLATION op 5") && strstr(v, "AMD profile") &&
+	      strstr(v, "allowed:  {ok val=0x000600b8") && strstr(v, "| ok val=0x000500b8") && strstr(v, "observed: ok val=0x000700b8") &&
+	      strstr(v, "L1 PTE"), "print_violation:\n%s", v ? v : "(null)");
+	free(v);
 }
 
 int main(void)
