@@ -36,6 +36,8 @@ _Static_assert(CTL_OPS + STUB_MAX_OPS * OPE_SIZE <= LAYOUT_RESULTS_BASE - LAYOUT
 #define SLOT_LOW	0
 #define SLOT_DATA	1
 #define DEFAULT_WATCHDOG_MS 2000
+/* A real-time signal: libFuzzer and AFL++ own SIGUSR1/SIGUSR2. */
+#define EXEC_WD_SIGNAL	(SIGRTMIN + 5)
 
 /* The watchdog's signal handler sees the run of the executor running on
  * this thread. */
@@ -238,12 +240,12 @@ static int watchdog_init(struct executor *ex, char *err, size_t errlen)
 	struct sigaction sa = { .sa_handler = wd_handler };
 	struct sigevent sev = {
 		.sigev_notify = SIGEV_THREAD_ID,
-		.sigev_signo = SIGUSR1,
+		.sigev_signo = EXEC_WD_SIGNAL,
 	};
 
 	/* No SA_RESTART: KVM_RUN must come back with EINTR. */
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGUSR1, &sa, NULL) < 0)
+	if (sigaction(EXEC_WD_SIGNAL, &sa, NULL) < 0)
 		goto fail;
 	sev._sigev_un._tid = syscall(SYS_gettid);	/* sigev_notify_thread_id */
 	if (timer_create(CLOCK_MONOTONIC, &sev, &ex->timer) < 0)
