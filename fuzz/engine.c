@@ -104,7 +104,8 @@ static void finding(const struct program *p, const uint8_t *data, size_t size)
 		fprintf(stats, "finding %s %lu %.3f %s shared-pdpt-page=%d\n", diff_class_name(cls),
 			programs, elapsed(), path, prog_has_shared_pdpt_page(p)),
 			fflush(stats);
-	if (!keep_going || (stop_shared && prog_has_shared_pdpt_page(p))) {
+	if (!keep_going ||
+	    (stop_shared && cls == DIFF_REGRESSION && prog_has_shared_pdpt_page(p))) {
 		diffrun_print(stderr, p, res);
 		fflush(stderr);
 		abort();	/* the engine saves the input */

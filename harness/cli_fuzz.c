@@ -40,8 +40,8 @@ static void fuzz_usage(FILE *f)
 		"  --work DIR          engine state (default build/fuzz-work/<time>)\n"
 		"  --exclude-shared-pdpt  drop seeds that load two PAE CR3s on one page\n"
 		"  --keep-going        record findings and go on (default: stop at the first)\n"
-		"  --stop-on-shared-pdpt  go on past other findings, stop at the first whose\n"
-		"                      program has two PDPTs on one page\n"
+		"  --stop-on-shared-pdpt  go on past other findings, stop at the first visible\n"
+		"                      regression whose program has two PDPTs on one page\n"
 		"  --npt N             kvm_amd npt= (default 0, shadow MMU)\n"
 		"  --seed N            engine seed\n");
 }
@@ -162,7 +162,7 @@ int fuzz_read_stats(const char *stats_path, struct fuzz_stats *st)
 			st->programs = progs, st->seconds = secs;
 		} else if ((nf = sscanf(line, "finding %63s %lu %lf %4095s shared-pdpt-page=%d", cls,
 					       &progs, &secs, path, &shared)) >= 4) {
-			if (nf == 5 && shared && st->first_shared_s < 0) {
+			if (nf == 5 && shared && !strcmp(cls, "regression") && st->first_shared_s < 0) {
 				st->first_shared_s = secs;
 				snprintf(st->first_shared_path, sizeof(st->first_shared_path), "%s", path);
 			}
@@ -283,7 +283,7 @@ void fuzz_print_stats(FILE *f, const struct fuzz_opts *o, const struct fuzz_stat
 	else
 		fprintf(f, "fuzz: no finding\n");
 	if (st->first_shared_s >= 0)
-		fprintf(f, "fuzz: first finding with two PDPTs on one page after %.1f s -> %s\n",
+		fprintf(f, "fuzz: first regression with two PDPTs on one page after %.1f s -> %s\n",
 			st->first_shared_s, st->first_shared_path);
 }
 

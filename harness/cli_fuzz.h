@@ -17,8 +17,8 @@ struct fuzz_opts {
 	const char *work;	/* NULL: build/fuzz-work/<time>-<pid> */
 	int exclude_shared;	/* drop seeds with two PAE CR3s on one page */
 	int keep_going;
-	int stop_shared;	/* with keep_going: stop at the first finding
-				 * whose program has two PDPTs on one page */
+	int stop_shared;	/* with keep_going: stop at the first visible
+				 * regression with two PDPTs on one page */
 	unsigned npt;
 	unsigned seed;
 };
@@ -30,7 +30,7 @@ struct fuzz_stats {
 	double first_finding_s;	/* -1: none */
 	char first_class[64];
 	char first_path[PATH_MAX];
-	double first_shared_s;	/* first finding with two PDPTs on one page */
+	double first_shared_s;	/* first regression with two PDPTs on one page */
 	char first_shared_path[PATH_MAX];
 	char work[PATH_MAX];
 	int engine_status;	/* waitpid status of the engine */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include "harness/cli_common.h"
 #include "harness/repro.h"
+#include "harness/repro_c.h"
 #include "harness/report.h"
 
 int repro_write_text(const char *dir, const char *base, const char *text, size_t len,
@@ -51,6 +52,44 @@ static void render_report(FILE *f, const struct program *p, const struct diffrun
 	report_mail(f, p, r, kernels, "repro.mmu");
 }
 
+static const struct oracle_result *expect_of(const struct program *p,
+					     const struct diffrun_result *r)
+{
+	static struct oracle_result own;
+
+	if (r)
+		return &r->expect;
+	oracle_eval(p, VENDOR_AMD, &own);
+	return &own;
+}
+
+static void headline(char *buf, size_t cap, const struct diffrun_result *r, const char *kernels)
+{
+	if (r)
+		snprintf(buf, cap, "Verdict on %s: %s: %s", kernels, diff_class_name(r->diff.cls),
+			 r->diff.why);
+	else
+		snprintf(buf, cap, "Kernels: %s (not run when this was written)", kernels);
+}
+
+static void render_c(FILE *f, const struct program *p, const struct diffrun_result *r,
+		     const char *kernels)
+{
+	char h[400];
+
+	headline(h, sizeof(h), r, kernels);
+	repro_c_write(f, p, expect_of(p, r), h);
+}
+
+static void render_selftest(FILE *f, const struct program *p, const struct diffrun_result *r,
+			    const char *kernels)
+{
+	char h[400];
+
+	headline(h, sizeof(h), r, kernels);
+	repro_selftest_write(f, p, expect_of(p, r), h, REPRO_SELFTEST_NAME);
+}
+
 static int write_rendered(const char *dir, const char *base, render_fn fn, const struct program *p,
 			  const struct diffrun_result *r, const char *kernels)
 {
@@ -82,6 +121,8 @@ int repro_write_all(const char *dir, const struct program *p, const struct diffr
 	} files[] = {
 		{ "repro.mmu", render_mmu },
 		{ "report.txt", render_report },
+		{ "repro.c", render_c },
+		{ REPRO_SELFTEST_NAME ".c", render_selftest },
 	};
 	int n = 0, ret;
 

@@ -4,7 +4,7 @@
  *   repro.mmu        the (minimized) program, replayable with mmufuzz run
  *   report.txt       the 80-column mailing-list report (report.h)
  *   repro.c          standalone C, KVM API only (repro_c.c)
- *   <name>_test.c    a KVM selftest for tools/testing/selftests/kvm/x86_64/
+ *   mmufuzz_repro_test.c  a KVM selftest for tools/testing/selftests/kvm/x86_64/
  * Files are written atomically; an existing file is never replaced (a
  * fresh name is used, see cli_fresh_path).
  */
@@ -12,6 +12,9 @@
 #define MMUFUZZ_REPRO_H
 
 #include "harness/diffrun.h"
+
+/* File (and test) name of the generated selftest. */
+#define REPRO_SELFTEST_NAME "mmufuzz_repro_test"
 
 /*
  * Write every reproducer for p into dir (created if needed).  r is the

@@ -2,8 +2,8 @@
 # Time to bug: how long the fuzzer takes to find the headline regression
 # (two PAE PDPTs on one page sharing a shadow root) on pae-root-rfc,
 # starting from a corpus with no such program.  Runs each engine RUNS
-# times and prints median and worst time to the first finding whose
-# program has two PDPTs on one page, then runs the baseline alone for the
+# times and prints median and worst time to the first visible regression
+# whose program has two PDPTs on one page, then runs the baseline alone for the
 # same length and counts findings there (the false-positive bar: 0).
 #
 #   tests/bench-time-to-bug.sh [RUNS=5] [BUDGET_S=300] [ENGINES="libfuzzer afl"]
@@ -23,7 +23,7 @@ for eng in $engines; do
 		$mm fuzz --engine "$eng" --kernel baseline,pae-root-rfc --exclude-shared-pdpt \
 			--stop-on-shared-pdpt --time "$budget" --seed "$i" \
 			--findings "$out/findings-$eng-$i" --work "$out/work-$eng-$i" > "$log" 2>&1
-		t=$(sed -n 's/^fuzz: first finding with two PDPTs on one page after \([0-9.]*\) s.*/\1/p' "$log")
+		t=$(sed -n 's/^fuzz: first regression with two PDPTs on one page after \([0-9.]*\) s.*/\1/p' "$log")
 		line=$(grep '^fuzz: engine' "$log" | tail -n1)
 		echo "$eng run $i: ${t:-not found within ${budget}s}; $line"
 		[ -n "$t" ] && echo "$t" >> "$out/$eng.times"
