@@ -79,12 +79,24 @@ static __always_inline struct rootrace_event *ev_new(__u8 kind)
 	return e;
 }
 
+/*
+ * Reads of kernel memory are what costs here (a few us each under TCG),
+ * so the vCPU's control registers come in one read: cr0 .. efer are
+ * neighbours in struct kvm_vcpu_arch.
+ */
+#define ARCH_OFF(f)	__builtin_offsetof(struct kvm_vcpu_arch, f)
+#define CRS_WORDS	((ARCH_OFF(efer) - ARCH_OFF(cr0)) / 8 + 1)
+
 static __always_inline void ev_vcpu(struct rootrace_event *e, struct kvm_vcpu *vcpu)
 {
-	KREAD(e->cr0, vcpu->arch.cr0);
-	KREAD(e->cr3, vcpu->arch.cr3);
-	KREAD(e->cr4, vcpu->arch.cr4);
-	KREAD(e->efer, vcpu->arch.efer);
+	__u64 w[CRS_WORDS];
+
+	if (bpf_probe_read_kernel(w, sizeof(w), &vcpu->arch.cr0))
+		return;
+	e->cr0 = w[0];
+	e->cr3 = w[(ARCH_OFF(cr3) - ARCH_OFF(cr0)) / 8];
+	e->cr4 = w[(ARCH_OFF(cr4) - ARCH_OFF(cr0)) / 8];
+	e->efer = w[CRS_WORDS - 1];
 	e->flags |= RT_F_VCPU;
 }
 
@@ -209,23 +221,33 @@ int BPF_KPROBE(kp_free_root_page, void *kvm, __u64 *root_hpa)
 	return 0;
 }
 
+/*
+ * The paging context roots are built for.  PDPTEs and roles come from
+ * arch.mmu: without nested paging walk_mmu (where load_pdptrs stores the
+ * PDPTEs) is the same kvm_mmu; the executor never runs an L2 guest.
+ */
 SEC("kprobe/kvm_mmu_load")
 int BPF_KPROBE(kp_mmu_load, struct kvm_vcpu *vcpu)
 {
 	struct rootrace_event *e;
-	struct kvm_mmu *mmu, *walk;
-	__u32 cpu_role;
+	struct kvm_mmu *mmu;
+	struct {
+		__u64 cpu_role;
+		__u32 root_role;
+	} roles;
 
 	if (!wanted() || !(e = ev_new(RT_MMU_LOAD)))
 		return 0;
 	ev_vcpu(e, vcpu);
 	KREAD(mmu, vcpu->arch.mmu);
-	KREAD(walk, vcpu->arch.walk_mmu);
-	KREAD(e->role, mmu->root_role.word);
-	KREAD(cpu_role, mmu->cpu_role.base.word);
-	e->gfn = cpu_role;
-	e->level = RT_ROLE_LEVEL(cpu_role);
-	KREAD(e->pdpte, walk->pdptrs);
+	_Static_assert(__builtin_offsetof(struct kvm_mmu, root_role) ==
+		       __builtin_offsetof(struct kvm_mmu, cpu_role) + 8, "roles adjacent");
+	if (!bpf_probe_read_kernel(&roles, 12, &mmu->cpu_role)) {
+		e->role = roles.root_role;
+		e->gfn = (__u32)roles.cpu_role;		/* cpu_role.base */
+		e->level = RT_ROLE_LEVEL(e->gfn);
+	}
+	KREAD(e->pdpte, mmu->pdptrs);
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 	return 0;
 }
@@ -238,7 +260,6 @@ int BPF_KPROBE(kp_new_pgd, struct kvm_vcpu *vcpu, __u64 new_pgd)
 	if (!wanted() || !(e = ev_new(RT_NEW_PGD)))
 		return 0;
 	e->val = new_pgd;
-	ev_vcpu(e, vcpu);
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 	return 0;
 }
@@ -251,7 +272,6 @@ int BPF_KPROBE(kp_set_cr3, struct kvm_vcpu *vcpu, unsigned long cr3)
 	if (!wanted() || !(e = ev_new(RT_SET_CR3)))
 		return 0;
 	e->val = cr3;
-	ev_vcpu(e, vcpu);
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 	return 0;
 }
@@ -264,7 +284,6 @@ int BPF_KPROBE(kp_load_pdptrs, struct kvm_vcpu *vcpu, unsigned long cr3)
 	if (!wanted() || !(e = ev_new(RT_LOAD_PDPTRS)))
 		return 0;
 	e->val = cr3;
-	ev_vcpu(e, vcpu);
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 	return 0;
 }
@@ -276,7 +295,6 @@ int BPF_KPROBE(kp_free_obsolete, struct kvm_vcpu *vcpu)
 
 	if (!wanted() || !(e = ev_new(RT_FREE_OBSOLETE)))
 		return 0;
-	ev_vcpu(e, vcpu);
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 	return 0;
 }
