@@ -213,6 +213,21 @@ static void walk_entry(struct wctx *w, struct xlate x, unsigned level, uint64_t 
 		walk_down(w, x, level - 1, next_table(s, w->m, e));
 }
 
+/* v under another interpretation, cached no later than op `l` (~0u: it
+ * may still be cached whatever was flushed). */
+static void walk_other(struct wctx *w, const struct xlate *x, unsigned level, uint64_t table,
+		       unsigned idx, uint64_t v, uint32_t l, int pse, int nxe)
+{
+	struct xlate y = *x;
+
+	if (l != ~0u) {
+		if (l <= w->cut_g)
+			return;
+		y.need_global |= l <= w->cut_ng;
+	}
+	walk_entry(w, y, level, table, idx, v, 0, pse, nxe);
+}
+
 /*
  * Try value v of an entry under the current interpretation and, where a
  * translation cached earlier could read it differently, under the other
@@ -233,33 +248,25 @@ static void walk_value(struct wctx *w, const struct xlate *x, unsigned level, ui
 	y = *x;
 	y.need_global |= limit <= w->cut_ng;
 	walk_entry(w, y, level, table, idx, v, cur, pse, nxe);
-	/* SDM 4.10.2.3: a translation cached under the other CR4.PSE (no
-	 * flush since the change) may still be used. */
+	/* SDM 4.10.2.3: a translation cached under the other CR4.PSE may be
+	 * used until a flush after the change.  KVM keeps it across flushes
+	 * (no PSE in the shadow page role): unless ORACLE_STRICT_PSE, only
+	 * the age of the value itself counts. */
 	if (w->m == PGM_32 && level == 2 && (v & PTE_PS)) {
 		uint32_t l = limit < s->pse_seq ? limit : s->pse_seq;
 
-		y = *x;
-		/* KVM keeps the other reading for good (no PSE in the shadow
-		 * page role) unless ORACLE_STRICT_PSE. */
-		if (!(s->cpu->strict & ORACLE_STRICT_PSE) && s->pse_seen[!pse] && cur) {
-			walk_entry(w, y, level, table, idx, v, 0, !pse, nxe);
-		} else if (l > w->cut_g) {
-			y.need_global |= l <= w->cut_ng;
-			walk_entry(w, y, level, table, idx, v, 0, !pse, nxe);
-		}
+		if (!(s->cpu->strict & ORACLE_STRICT_PSE) && s->pse_seen[!pse])
+			l = limit;
+		walk_other(w, x, level, table, idx, v, l, !pse, nxe);
 	}
-	/* Likewise one cached while EFER.NXE was 1; with KVM's sticky NX
-	 * (accepted unless ORACLE_STRICT_NX) no flush removes it. */
+	/* Likewise one cached while EFER.NXE was 1 (KVM's sticky NX unless
+	 * ORACLE_STRICT_NX). */
 	if (w->m != PGM_32 && !nxe && (v & PTE_NX)) {
 		uint32_t l = limit < s->nxe_seq ? limit : s->nxe_seq;
 
-		y = *x;
-		if (!(s->cpu->strict & ORACLE_STRICT_NX) && s->nxe_ever && cur) {
-			walk_entry(w, y, level, table, idx, v, 0, pse, 1);
-		} else if (l > w->cut_g) {
-			y.need_global |= l <= w->cut_ng;
-			walk_entry(w, y, level, table, idx, v, 0, pse, 1);
-		}
+		if (!(s->cpu->strict & ORACLE_STRICT_NX) && s->nxe_ever)
+			l = limit;
+		walk_other(w, x, level, table, idx, v, l, pse, 1);
 	}
 }
 

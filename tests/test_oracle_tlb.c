@@ -322,6 +322,31 @@ static void quirk_sticky_pse(void)
 	}
 }
 
+/* Seen on stock KVM (seed 67, Intel profile): a bit-63 PTE read under
+ * NXE = 1, NXE cleared, MOV CR3 (KVM keeps the entry: sticky NX), then
+ * the PTE made not-present without INVLPG: the stale frame may show. */
+static void quirk_sticky_nx_then_stale(void)
+{
+	for (int strict = 0; strict < 2; strict++) {
+		t_begin(START_LM64);
+		if (strict)
+			CPU.strict = ORACLE_STRICT_NX;
+		t_layoutlm(RW, RW, RW, RW | PTE_NX);
+		t_op(OP_EFER, 0xD00, 0);
+		t_op(OP_READ, 0, VALM);
+		t_op(OP_EFER, 0x500, 0);
+		t_op(OP_CR3, LAYOUT_LOW_PML4, 0);
+		t_pte(0x207000, 8, FRAME | PTE_RW | PTE_NX, 0);
+		int i = t_op(OP_READ, 0, VALM);
+		t_run();
+		if (strict)
+			CHECK(ONLY_PF(i, 0, VALM), "strict: flushed by MOV CR3, only the fresh #PF");
+		else
+			CHECK(nout(i) == 2 && has_pf(i, 0, VALM) && has_tag(i, FRAME),
+			      "sticky NX then stale PTE: {#PF, old frame}");
+	}
+}
+
 /* layout.h: direct stores may not change harness entries of the fixed
  * tables; free entries are fine. */
 static void harness_protected_store(void)
@@ -502,6 +527,7 @@ int main(void)
 	tlb_history_nxe();
 	quirk_sticky_nx();
 	quirk_sticky_pse();
+	quirk_sticky_nx_then_stale();
 	harness_protected_store();
 	harness_store_outside();
 	harness_top_entry();
