@@ -39,7 +39,7 @@ const char *roots_rule_name(enum roots_rule r)
 {
 	static const char *const names[ROOTS_RULE_COUNT] = {
 		[ROOTS_ALIAS] = "alias", [ROOTS_STALE] = "stale",
-		[ROOTS_GFN] = "gfn", [ROOTS_ROLE] = "role",
+		[ROOTS_GFN] = "gfn", [ROOTS_ROLE] = "role", [ROOTS_PDPTE] = "pdpte",
 	};
 
 	return r > 0 && r < ROOTS_RULE_COUNT ? names[r] : "?";

@@ -45,6 +45,7 @@ enum roots_rule {
 	ROOTS_STALE,
 	ROOTS_GFN,
 	ROOTS_ROLE,
+	ROOTS_PDPTE,		/* roots_check_model(): see there */
 	ROOTS_RULE_COUNT
 };
 const char *roots_rule_name(enum roots_rule r);
@@ -107,6 +108,16 @@ struct roots_result {
  */
 void roots_eval(const struct rootrace_event *ev, size_t n, const uint64_t *exit_hist,
 		struct roots_result *res);
+
+struct oracle_result;
+/*
+ * Cross-check with the architectural model (oracles/oracle.h): every PAE
+ * load's PDPTEs, as KVM read them, must be PDPTE register contents the
+ * guest had at some point of the program (oracle_eval's op_expect.pdpte);
+ * else a ROOTS_PDPTE finding is added to res: KVM built roots from PDPTEs
+ * the guest never loaded.  Returns the number of findings added.
+ */
+int roots_check_model(struct roots_result *res, const struct oracle_result *model);
 
 /* One line per event: kind, CR3, gfn, level, role bits, new/existing. */
 void rootrace_print(FILE *f, const struct rootrace_event *ev, size_t n);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include "tests/check.h"
 #include "oracles/roots.h"
+#include "oracles/oracle.h"
 
 #define CR0_PE_PG_WP	(0x80010011ull)
 #define CR4_PAE		(1ull << 5)
@@ -203,6 +204,41 @@ static void test_retract(void)
 	CHECK(count_rule(&res, ROOTS_ALIAS) == 1, "zap after use: alias %u", count_rule(&res, ROOTS_ALIAS));
 }
 
+/* PDPTEs KVM used vs the PDPTE registers of the model. */
+static void test_model(void)
+{
+	static struct oracle_result o;
+
+	memset(&o, 0, sizeof(o));
+	o.n_ops = 3;
+	o.ops[1].pdpte_load = 1;
+	o.ops[1].mode = PGM_PAE;
+	o.ops[1].pdpte[0] = 0x21001;
+	o.ops[2].mode = PGM_PAE;
+	o.ops[2].pdpte[0] = 0x21001;
+	t_reset();
+	t_pae(0x20000, 0x21001, 0);
+	t_page(0x21, ROLE_PAE(2), 1, 1);
+	roots_eval(tr, n, NULL, &res);
+	CHECK(roots_check_model(&res, &o) == 0 && res.n_findings == 0, "model agrees: %u findings",
+	      res.n_findings);
+	/* Not-present entries may hold anything. */
+	t_reset();
+	t_pae(0x20000, 0x21001, 0x5550);
+	roots_eval(tr, n, NULL, &res);
+	CHECK(roots_check_model(&res, &o) == 0, "not-present entry differs: %u findings", res.n_findings);
+	t_reset();
+	t_pae(0x20000, 0x22001, 0);
+	roots_eval(tr, n, NULL, &res);
+	CHECK(roots_check_model(&res, &o) == 1 && count_rule(&res, ROOTS_PDPTE) == 1,
+	      "foreign PDPTEs: %u findings", res.n_findings);
+	/* Long-mode loads have no PDPTEs to check. */
+	t_reset();
+	t_load(CR0_PE_PG_WP, 0x103000, CR4_PAE, EFER_LME_LMA, 0x99001, 0, 0, 0);
+	roots_eval(tr, n, NULL, &res);
+	CHECK(roots_check_model(&res, &o) == 0, "long mode: %u findings", res.n_findings);
+}
+
 static void test_gfn(void)
 {
 	/* A level-2 root no present PDPTE names. */
@@ -354,6 +390,7 @@ int main(void)
 	test_zap_forgets();
 	test_stale();
 	test_retract();
+	test_model();
 	test_gfn();
 	test_role();
 	test_no_context();

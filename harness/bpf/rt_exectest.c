@@ -30,6 +30,7 @@ static struct rootrace_event ev[MAX_EV];
 static size_t n_ev;
 static struct roots_result res;
 static struct run_obs obs;
+static struct oracle_result model;
 static struct rootrace *rt;
 static struct executor *ex;
 static int verbose;
@@ -54,6 +55,9 @@ static int run_traced(const struct program *p, const char *name)
 	if (r)
 		snprintf(err, sizeof(err), "executor_run: %s", obs.detail);
 	roots_eval(ev, n_ev, rootrace_exit_hist(rt), &res);
+	/* PDPTEs KVM built roots from vs the model's PDPTE registers. */
+	oracle_eval(p, VENDOR_AMD, &model);
+	roots_check_model(&res, &model);
 	if (verbose) {
 		printf("== %s: exit %s, %zu events\n", name, run_exit_name(obs.exit), n_ev);
 		rootrace_print(stdout, ev, n_ev);
