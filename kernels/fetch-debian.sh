@@ -12,7 +12,8 @@
 #   $KCACHE/root/boot/vmlinuz-$ABI, $KCACHE/root/lib/modules/$ABI/...
 #
 # The ABI number moves with Debian's updates, so it is resolved from
-# linux-image-amd64's dependency at every fetch, never hard-coded.
+# linux-image-amd64's dependency at every fetch, never hard-coded (the
+# answer is reused while apt's package lists are unchanged).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 KCACHE=${KCACHE:-$here/cache}
@@ -33,7 +34,23 @@ resolve_abi() {
 	echo "$dep"
 }
 
-abi=$(resolve_abi)
+# apt-cache takes seconds on a loaded machine and every cached variant
+# lookup asks for the ABI: remember the answer for as long as apt's package
+# lists are the same (an apt-get update changes their timestamps).
+apt_state() {
+	{ stat -c '%n %Y %s' /var/lib/apt/lists /var/lib/apt/lists/*Packages* \
+		/var/cache/apt/pkgcache.bin 2>/dev/null || true; } | sha256sum | cut -d' ' -f1
+}
+memo=$KCACHE/abi.resolved
+state=$(apt_state)
+abi=
+if [ -f "$memo" ] && [ "$(sed -n 1p "$memo")" = "$state" ]; then
+	abi=$(sed -n 2p "$memo")
+fi
+if [ -z "$abi" ]; then
+	abi=$(resolve_abi)
+	printf '%s\n%s\n' "$(apt_state)" "$abi" > "$memo.$$" && mv "$memo.$$" "$memo"
+fi
 num=${abi%-amd64}; num=${num#6.1.0-}
 pkgs=(
 	"linux-image-$abi-unsigned"

@@ -43,6 +43,10 @@ for v in baseline $(ls kernels/patches/*.patch | xargs -n1 basename | sed 's/\.p
 	rc=$?
 	sed 's/^/     /' "$out" | grep -vE '^     kernels: .*cached' | tail -n 30
 	if [ "$rc" -ge 124 ]; then bad "$v: VM died or could not run (exit $rc): host WARN/oops or setup failure"; continue; fi
+	# Exit statuses only mean something if the programs ran to their end.
+	if ! grep -q '^guest_modes: ' "$out"; then
+		bad "$v: the programs did not run (exit $rc)"; tail -n 5 "$out" | sed 's/^/     /'; continue
+	fi
 	a=$((rc / 16)) s=$((rc / 4 % 4)) b=$((rc % 4))
 	for r in "pae_two_pdpts $a" "pae_slots $s"; do
 		set -- $r
