@@ -71,7 +71,7 @@ static void emit_constants(FILE *f, const struct program *p)
 		sizeof(struct stub_res));
 }
 
-static void emit_image(FILE *f, const struct program *p, const uint8_t *low)
+static void emit_image(FILE *f, const struct program *p, const uint8_t *low, int with_prefault)
 {
 	struct guest_boot b;
 	unsigned lines = 0;
@@ -94,11 +94,13 @@ static void emit_image(FILE *f, const struct program *p, const uint8_t *low)
 		lines++;
 	}
 	fprintf(f, "};\n");
-	fprintf(f, "\n/* Data frames the host touches before the run (gfn, count). */\n");
-	fprintf(f, "static const uint32_t prefault[][2] = {\n");
-	for (unsigned i = 0; i < p->n_prefault; i++)
-		fprintf(f, "\t{ 0x%x, %u },\n", p->prefault[i].gfn, p->prefault[i].count);
-	fprintf(f, "\t{ 0, 0 }\n};\n");
+	if (with_prefault) {
+		fprintf(f, "\n/* Data frames the host touches before the run (gfn, count). */\n");
+		fprintf(f, "static const uint32_t prefault[][2] = {\n");
+		for (unsigned i = 0; i < p->n_prefault; i++)
+			fprintf(f, "\t{ 0x%x, %u },\n", p->prefault[i].gfn, p->prefault[i].count);
+		fprintf(f, "\t{ 0, 0 }\n};\n");
+	}
 	fprintf(f, "\n/* Start state (%s). */\n", prog_start_name(p->start));
 	fprintf(f, "#define START_CR0 0x%" PRIx64 "ull\n#define START_CR3 0x%" PRIx64 "ull\n"
 		   "#define START_CR4 0x%" PRIx64 "ull\n#define START_EFER 0x%" PRIx64 "ull\n",
@@ -464,7 +466,7 @@ int repro_c_write(FILE *f, const struct program *p, const struct oracle_result *
 		   "#include <signal.h>\n#include <stdint.h>\n#include <stdio.h>\n#include <stdlib.h>\n"
 		   "#include <string.h>\n#include <sys/ioctl.h>\n#include <sys/mman.h>\n#include <unistd.h>\n");
 	emit_constants(f, p);
-	emit_image(f, p, low);
+	emit_image(f, p, low, 1);
 	emit_expect(f, p, expect);
 	fputs(common_code, f);
 	fputs(standalone_main, f);
@@ -573,7 +575,7 @@ int repro_selftest_write(FILE *f, const struct program *p, const struct oracle_r
 	fprintf(f, "#define _GNU_SOURCE\n#include <stdint.h>\n#include <stdio.h>\n#include <string.h>\n\n"
 		   "#include \"kvm_util.h\"\n#include \"processor.h\"\n#include \"test_util.h\"\n");
 	emit_constants(f, p);
-	emit_image(f, p, low);
+	emit_image(f, p, low, 0);
 	emit_expect(f, p, expect);
 	fputs(common_code, f);
 	fputs(selftest_main, f);

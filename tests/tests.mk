@@ -12,3 +12,10 @@ check-unit: $(UNIT_BINS)
 	$(Q)rc=0; for t in $(UNIT_BINS); do echo "-- $$t"; $$t || rc=1; done; exit $$rc
 
 CHECKS += check-unit
+
+# Reproducers of the headline finding, built and run in the test VM on
+# baseline, pae-root-rfc and pae-root-slot (a few minutes).
+.PHONY: check-repro
+check-repro: $(MMUFUZZ)
+	$(Q)tests/check-repro.sh
+CHECKS += check-repro
