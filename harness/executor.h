@@ -9,8 +9,9 @@
  *
  * One executor belongs to the thread that opened it (the watchdog signals
  * that thread with SIGRTMIN+5, whose handler the executor installs).
- * Files: executor.c (VM, memory, run loop), executor_cpu.c (guest CPUID),
- * executor_caps.c (capability probe, program checks).
+ * Files: executor.c (VM, memory), executor_run.c (reset, KVM_RUN loop,
+ * watchdog, observations), executor_cpu.c (guest CPUID), executor_caps.c
+ * (capability probe, program checks).
  *
  * Start state of a run (the oracle models the same):
  *   START_PM32  CR0 = PE|ET|NE (0x31): WP=0, paging off; CR4 = 0; EFER = 0

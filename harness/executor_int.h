@@ -29,6 +29,20 @@ struct executor {
 	uint8_t low_tpl[LAYOUT_LOW_TABLES_END - LAYOUT_LOW_PT32];
 };
 
+#define SLOT_LOW		0	/* [0, LOW_END): deleted + re-added per run */
+#define SLOT_DATA		1	/* [LOW_END, MEM_SIZE): the tagged frames */
+#define DEFAULT_WATCHDOG_MS	2000
+
+extern const uint8_t stub_image_start[], stub_image_end[];
+
+/* executor.c: the VM and its memory slots.  -errno (err set) on failure. */
+int executor_vm_create(struct executor *ex, char *err, size_t errlen);
+void executor_vm_destroy(struct executor *ex);
+int executor_set_slot(struct executor *ex, int slot, uint64_t gpa, uint64_t size, void *hva);
+
+/* executor_run.c: the per-thread watchdog timer.  -errno on failure. */
+int executor_watchdog_init(struct executor *ex, char *err, size_t errlen);
+
 /* executor_cpu.c: choose the guest CPUID (fills ex->cpuid and ex->cpu).
  * -errno with err set on failure. */
 int executor_cpuid_init(struct executor *ex, char *err, size_t errlen);
