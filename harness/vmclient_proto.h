@@ -65,6 +65,9 @@ struct vmp_hello {
 	char release[64];	/* uname -r */
 	char variant[128];	/* the modules' origin: "stock" or a directory */
 	char kvm_params[128];	/* e.g. "npt=N nested=1" from kvm_amd */
+	uint32_t uptime_ms;	/* guest clock at HELLO: the guest's share
+				 * of boot-to-ready */
+	uint32_t reserved;
 };
 
 /* RUN request flags. */

@@ -176,6 +176,12 @@ static void send_hello(void)
 	read_line("/sys/module/kvm_amd/parameters/nested", nested, sizeof(nested));
 	snprintf(h.kvm_params, sizeof(h.kvm_params), "kvm_amd npt=%s nested=%s",
 		 npt[0] ? npt : "-", nested[0] ? nested : "-");
+	{
+		struct timespec ts;
+
+		clock_gettime(CLOCK_BOOTTIME, &ts);
+		h.uptime_ms = ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	}
 	send_frame2(VMP_HELLO, 0, 0, &h, sizeof(h), NULL, 0);
 }
 
