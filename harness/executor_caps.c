@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "executor_int.h"
 #include "../kvm-guest/stub_abi.h"
@@ -82,10 +83,17 @@ static void probe_prog(struct program *p, int mode)
 
 void executor_probe_caps(struct executor *ex)
 {
-	static struct run_obs obs;	/* large; the probe runs once per open */
+	struct run_obs *o = malloc(sizeof(*o));	/* ~260 KiB: not on the stack */
 	struct program p;
 
 	ex->caps = EXEC_MODE_ALL;	/* so executor_run does not refuse */
+	if (!o) {
+		ex->caps = 0;
+		for (int m = 0; m < 4; m++)
+			snprintf(ex->caps_why[m], sizeof(ex->caps_why[m]), "capability probe: out of memory");
+		return;
+	}
+#define obs (*o)
 	for (int m = 0; m < 4; m++) {
 		unsigned last;
 		int r;
@@ -124,6 +132,8 @@ void executor_probe_caps(struct executor *ex)
 			snprintf(ex->caps_why[m], sizeof(ex->caps_why[m]), "%s", EXEC_PVM_MSG);
 		}
 	}
+#undef obs
+	free(o);
 	memset(&ex->st, 0, sizeof(ex->st));
 }
 
