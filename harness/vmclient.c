@@ -559,6 +559,8 @@ int vmc_start_many(struct vmc **vms, const struct vmc_config *cfgs, int n)
 
 	for (i = 0; i < n; i++)
 		vms[i] = NULL;
+	/* Images first (a variant may need a module build), then all QEMUs
+	 * at once, so the boots overlap and boot times mean boot times. */
 	for (i = 0; i < n && !ret; i++) {
 		vms[i] = vmc_new(&cfgs[i]);
 		if (!vms[i]) {
@@ -566,9 +568,9 @@ int vmc_start_many(struct vmc **vms, const struct vmc_config *cfgs, int n)
 			break;
 		}
 		ret = prepare_image(vms[i]);
-		if (!ret)
-			ret = vmc__launch(vms[i]);
 	}
+	for (i = 0; i < n && !ret; i++)
+		ret = vmc__launch(vms[i]);
 	if (!ret)
 		ret = vmc__wait_ready(vms, n);
 	if (ret) {
