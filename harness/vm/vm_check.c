@@ -7,10 +7,11 @@
  *   - QEMU killed from outside in the middle of a request
  *   - a request that never finishes (the per-request timeout)
  *   - a guest kernel panic (sysrq crash)
- *   - a KVM WARN: harness/vm/warn-on-magic-cr3.patch makes kvm_set_cr3()
- *     WARN on CR3 = 0x0badc000; a program loading it runs side by side on
- *     the stock and the patched kernel (kernels/variant-dir.sh builds the
- *     variant, cached); the stock VM's result must survive the other's death
+ *   - a KVM WARN: the test-only variant test-warn-on-magic-cr3 (kernels/
+ *     test-patches/) WARNs in kvm_set_cr3() on CR3 = 0xDEAD000; a program
+ *     loading it runs side by side on the stock and the patched kernel
+ *     (kernels/variant-dir.sh builds the variant, cached); the stock VM's
+ *     result must survive the other's death
  * And that a real program runs: a corpus program through the executor,
  * with the BPF root trace attached.
  * Prints "vm: N passed, N failed".
@@ -30,7 +31,8 @@
 #define VCHECK(c) CHECK(c, "%s", #c)
 
 static char findings[] = "build/vm/check-findings";
-#define WARN_PATCH	"harness/vm/warn-on-magic-cr3.patch"
+#define WARN_VARIANT	"test-warn-on-magic-cr3"
+#define MAGIC_CR3	0x00DEAD000ULL
 #define GOOD_PROG	"corpus/pae-two-pdpts-one-page.mmu"
 
 static int file_has(const char *dir, const char *name, const char *needle)
@@ -177,13 +179,13 @@ static void test_warn(struct vmc *stock, struct vmc *warn, const struct program 
 
 	prog_init_empty(&magic);
 	snprintf(magic.title, sizeof(magic.title), "load the magic CR3 of warn-on-magic-cr3");
-	prog_add_op(&magic, OP_CR3, 0x0badc000, 0);
+	prog_add_op(&magic, OP_CR3, MAGIC_CR3, 0);
 	ret = vmc_run_many(vms, 2, &magic, 20000, obs, res);
 	VCHECK(ret == -EPIPE);
 	VCHECK(res[0].status == 0 && obs[0].exit == RUN_COMPLETED);
 	VCHECK(res[1].status == -EPIPE);
 	VCHECK(strstr(res[1].detail, "kvm_set_cr3") != NULL);
-	check_survived(warn, &res[1], VMC_WARN, WARN_PATCH, "program.mmu", "cr3 0xbadc000");
+	check_survived(warn, &res[1], VMC_WARN, WARN_VARIANT, "program.mmu", "cr3 0xdead000");
 	VCHECK(file_has(res[1].finding, "program.bin", NULL));
 
 	/* Work goes on: a normal program on both. */
@@ -197,7 +199,7 @@ int main(void)
 	struct vmc_config cfg[3] = {
 		{ .variant = "stock", .npt = 0, .findings_dir = findings, .verbose = 1 },
 		{ .variant = "stock", .npt = 1, .findings_dir = findings, .verbose = 1 },
-		{ .variant = WARN_PATCH, .npt = 0, .findings_dir = findings, .verbose = 1 },
+		{ .variant = WARN_VARIANT, .npt = 0, .findings_dir = findings, .verbose = 1 },
 	};
 	struct program good;
 	struct vmc *vms[3];
