@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "harness/vmclient_int.h"
+#include "harness/vmclient_pack.h"
 
 #define MAX_VMS		16
 /* After a channel EOF, give QEMU this long to finish writing the console. */
@@ -185,10 +186,55 @@ static void on_death(struct vmc *vm, enum vmc_death why)
 	vm->done = 1;
 }
 
+static int grow_reply(struct vmc *vm, size_t len)
+{
+	uint8_t *r = realloc(vm->reply, len);
+
+	if (!r)
+		return -ENOMEM;
+	vm->reply = r;
+	vm->reply_cap = len;
+	return 0;
+}
+
+/* A RUN_DONE answering a RUN that asked for VMP_RUN_PACKED. */
+static int is_packed_run(const struct vmc *vm, const struct vmp_hdr *h)
+{
+	struct vmp_run_req req;
+
+	if (vm->req_type != VMP_RUN || h->type != VMP_RUN_DONE ||
+	    vm->tx_len < sizeof(struct vmp_hdr) + sizeof(req))
+		return 0;
+	memcpy(&req, vm->tx + sizeof(struct vmp_hdr), sizeof(req));
+	return !!(req.flags & VMP_RUN_PACKED);
+}
+
+/* Callers see the plain layout: struct run_obs, then the sections.
+ * h->len becomes the plain length (the caller keeps the wire length). */
+static int unpack_reply(struct vmc *vm, struct vmp_hdr *h, const uint8_t *p)
+{
+	size_t need;
+	long used;
+
+	if (vm->reply_cap < sizeof(struct run_obs) &&
+	    grow_reply(vm, sizeof(struct run_obs)))
+		return -ENOMEM;
+	used = vmp_obs_unpack(p, h->len, (struct run_obs *)vm->reply);
+	if (used < 0)
+		return -EPROTO;
+	need = sizeof(struct run_obs) + (h->len - used);
+	if (need > vm->reply_cap && grow_reply(vm, need))
+		return -ENOMEM;
+	memcpy(vm->reply + sizeof(struct run_obs), p + used, h->len - used);
+	h->len = (uint32_t)need;
+	return 0;
+}
+
 /* Take the reply if it is complete: 1 taken, 0 not yet, <0 bad channel. */
 static int take_reply(struct vmc *vm)
 {
 	struct vmp_hdr h;
+	size_t wire;
 	uint8_t *p;
 	int ret;
 
@@ -198,16 +244,17 @@ static int take_reply(struct vmc *vm)
 			vmc__consume(vm, sizeof(h) + h.len);
 			continue;
 		}
-		if (h.len > vm->reply_cap) {
-			uint8_t *r = realloc(vm->reply, h.len);
-
-			if (!r)
+		wire = sizeof(h) + h.len;
+		if (is_packed_run(vm, &h)) {
+			ret = unpack_reply(vm, &h, p);
+			if (ret)
+				return ret;
+		} else {
+			if (h.len > vm->reply_cap && grow_reply(vm, h.len))
 				return -ENOMEM;
-			vm->reply = r;
-			vm->reply_cap = h.len;
+			memcpy(vm->reply, p, h.len);
 		}
-		memcpy(vm->reply, p, h.len);
-		vmc__consume(vm, sizeof(h) + h.len);
+		vmc__consume(vm, wire);
 		vm->res->type = h.type;
 		vm->res->err = h.status;
 		vm->res->payload = vm->reply;
@@ -361,7 +408,9 @@ int vmc_exec(struct vmc *vm, const char *const argv[], unsigned timeout_ms,
 int vmc_run_many(struct vmc **vms, int n, const struct program *p,
 		 unsigned timeout_ms, struct run_obs *obs, struct vmc_result *res)
 {
-	struct vmp_run_req req = { .flags = VMP_RUN_TRACE, .timeout_ms = timeout_ms / 2 };
+	struct vmp_run_req req = {
+		.flags = VMP_RUN_TRACE | VMP_RUN_PACKED, .timeout_ms = timeout_ms / 2,
+	};
 	int i, ret, first = 0;
 
 	ret = request_many(vms, n, VMP_RUN, &req, sizeof(req), p, sizeof(*p),

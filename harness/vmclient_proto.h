@@ -72,6 +72,21 @@ struct vmp_hello {
 
 /* RUN request flags. */
 #define VMP_RUN_TRACE	(1U << 0)	/* attach the root trace if the agent has one */
+#define VMP_RUN_PACKED	(1U << 1)	/* RUN_DONE carries struct run_obs packed */
+
+/*
+ * Packed struct run_obs (VMP_RUN_PACKED): the arena is 256 KiB and mostly
+ * zero pages, so RUN_DONE starts with this header, then head_len bytes
+ * (run_obs before .arena), tail_len bytes (run_obs after .arena), then one
+ * 4 KiB page per bit set in page_map (bit i = arena page i, in order);
+ * pages whose bit is clear are zero.  Sections follow as usual.
+ * vmclient unpacks it: its callers always see the plain layout.
+ */
+struct vmp_obs_packed {
+	uint32_t head_len;
+	uint32_t tail_len;
+	uint64_t page_map;
+};
 
 struct vmp_run_req {
 	uint32_t flags;		/* VMP_RUN_* */

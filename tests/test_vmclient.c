@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "harness/vmclient_int.h"
+#include "harness/vmclient_pack.h"
 #include "tests/check.h"
 
 static char tmpdir[] = "/tmp/test_vmclient.XXXXXX";
@@ -228,6 +229,41 @@ static void test_dead_peer(void)
 	vmc_destroy(vm);
 }
 
+static void test_pack(void)
+{
+	static struct run_obs a, b;
+	static uint8_t buf[sizeof(struct vmp_obs_packed) + sizeof(struct run_obs)];
+	struct vmp_obs_packed h;
+	size_t n;
+	long used;
+
+	memset(&a, 0, sizeof(a));
+	a.exit = RUN_SHUTDOWN;
+	a.n_ops = 3;
+	a.ops[2].cr2 = 0x40000000;
+	a.cr3 = 0x200020;
+	a.has_arena = 1;
+	a.arena[5] = 0x27;				/* page 0 */
+	a.arena[7 * LAYOUT_PAGE_SIZE + 4095] = 1;	/* page 7, last byte */
+	snprintf(a.detail, sizeof(a.detail), "triple fault");
+	n = vmp_obs_pack(&a, buf, sizeof(buf));
+	CHECK(n > 0 && n < sizeof(a) / 10, "packed %zu of %zu bytes", n, sizeof(a));
+	memcpy(&h, buf, sizeof(h));
+	CHECK(h.page_map == ((1ULL << 0) | (1ULL << 7)), "page map %#llx",
+	      (unsigned long long)h.page_map);
+	memset(&b, 0xff, sizeof(b));
+	used = vmp_obs_unpack(buf, n, &b);
+	CHECK(used == (long)n, "unpack used %ld of %zu", used, n);
+	CHECK(!memcmp(&a, &b, sizeof(a)), "round trip is exact (zero pages restored)");
+
+	CHECK(vmp_obs_unpack(buf, n - 1, &b) == -EPROTO, "cut short refused");
+	h.page_map |= 1ULL << 63;
+	memcpy(buf, &h, sizeof(h));
+	CHECK(LAYOUT_ARENA_PAGES == 64 || vmp_obs_unpack(buf, n, &b) == -EPROTO,
+	      "page beyond the arena refused");
+	CHECK(vmp_obs_pack(&a, buf, 100) == 0, "too small a buffer is refused");
+}
+
 int main(void)
 {
 	char cmd[128];
@@ -238,6 +274,7 @@ int main(void)
 	}
 	test_classify();
 	test_frames();
+	test_pack();
 	test_finding();
 	test_ping_fake();
 	test_dead_peer();

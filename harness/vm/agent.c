@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "agent.h"
+#include "harness/vmclient_pack.h"
 
 #define PORT_WAIT_MS	10000
 
@@ -272,6 +273,13 @@ static void do_run(uint32_t seq, const uint8_t *payload, uint32_t len)
 	if (ret < 0) {
 		obs.detail[sizeof(obs.detail) - 1] = 0;
 		return send_error(seq, -ret, obs.detail);
+	}
+	if (req.flags & VMP_RUN_PACKED) {
+		static uint8_t packed[sizeof(struct vmp_obs_packed) + sizeof(obs)];
+		size_t n = vmp_obs_pack(&obs, packed, sizeof(packed));
+
+		send_frame2(VMP_RUN_DONE, 0, seq, packed, n, extra, extra_len);
+		return;
 	}
 	send_frame2(VMP_RUN_DONE, 0, seq, &obs, sizeof(obs), extra, extra_len);
 }
