@@ -40,6 +40,15 @@ esac
 if [ -n "$patch" ]; then
 	[ -f "$patch" ] || RC=2 die "$patch: no such patch (variants: baseline, kernels/patches/*.patch, test-<name> for kernels/test-patches/)"
 	patch=$(cd "$(dirname "$patch")" && pwd)/$(basename "$patch")
+	# A patch given by path must not overwrite the variant of a different
+	# kernels/patches/ or kernels/test-patches/ file with the same name.
+	own_files=("$here/patches/$name.patch")
+	[[ "$name" == test-* ]] && own_files+=("$here/test-patches/${name#test-}.patch")
+	for own in "${own_files[@]}"; do
+		if [ -f "$own" ] && [ "$own" != "$patch" ] && ! cmp -s "$own" "$patch"; then
+			RC=2 die "$patch: variant name '$name' belongs to $own; rename the patch"
+		fi
+	done
 fi
 
 # --- patch validation: only files the module build covers -----------------

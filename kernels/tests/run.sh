@@ -32,6 +32,10 @@ expect_refusal kernels/tests/bad-prefix.patch 3 'refused: arch/x86/kvm/x86.c: ex
 expect_refusal kernels/tests/not-a-diff.patch 3 'no file changes found'
 expect_refusal kernels/tests/no-such.patch 2 'no such patch'
 expect_refusal 'bad/name' 2 'no such patch|bad variant name'
+# A patch given by path may not take over a kernels/patches/ variant's name.
+clash=$(mktemp -d); cp kernels/patches/pae-root-rfc.patch "$clash/pae-root-slot.patch"
+expect_refusal "$clash/pae-root-slot.patch" 2 "variant name 'pae-root-slot' belongs to .*kernels/patches/pae-root-slot.patch"
+rm -rf "$clash"
 
 for p in kernels/tests/plain-diff.patch kernels/patches/*.patch kernels/test-patches/*.patch; do
 	if kernels/build-variant.sh --check "$p" >/dev/null 2>"$out"; then
