@@ -236,7 +236,7 @@ int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st)
 			snprintf(arg_seed, sizeof(arg_seed), "%u", o->seed);
 			snprintf(arg_art, sizeof(arg_art), "%s/afl", work);
 			execlp("afl-fuzz", "afl-fuzz", "-i", seeds, "-o", arg_art, "-V", arg_time,
-			       "-s", arg_seed, "-t", "120000+", "--", engine, (char *)NULL);
+			       "-s", arg_seed, "-t", "120000", "--", engine, (char *)NULL);
 			fprintf(stderr, "mmufuzz fuzz: cannot run afl-fuzz: %s\n", strerror(errno));
 		} else {
 			snprintf(engine, sizeof(engine), "%s/fuzz/fuzz_kvm", self);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mmufuzz run [--json] [--vendor amd|intel] [--kernel NAME[,NAME...]]
- *             [--timeout MS] [--force] prog.mmu
+ *             [--trace] [--timeout MS] [--force] prog.mmu
  *
  * Runs one program and prints, per op, the observation next to the
  * oracle's allowed set and the verdict.  Without --kernel it runs on the
@@ -9,6 +9,10 @@
  * CPU profile the executor set; with --kernel it runs in one test VM per
  * named KVM variant ("stock", "baseline", "pae-root-rfc", ...; see
  * harness/vmclient.h) and judges with the default profile of the vendor.
+ * One or two kernels run side by side through harness/diffrun.h (two:
+ * baseline first, then the candidate), with the BPF root trace judged by
+ * the root oracle and the differential verdict printed last; --trace
+ * also prints every traced event.
  *
  * Exit: 0 every target ran the program within the allowed sets; 1 an
  * oracle violation or a finding (internal error, dead VM, hang); 2 bad
@@ -21,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
+#include "diffrun.h"
 #include "executor.h"
 #include "vmclient.h"
 #include "../oracles/oracle.h"
@@ -206,7 +211,75 @@ static int run_vm(const struct program *p, const char *variant, unsigned timeout
 static void usage(void)
 {
 	fprintf(stderr, "usage: mmufuzz run [--json] [--vendor amd|intel] [--kernel NAME[,NAME...]] "
-		"[--timeout MS] [--force] prog.mmu\n");
+		"[--trace] [--timeout MS] [--force] prog.mmu\n");
+}
+
+/*
+ * One or two kernels side by side (diffrun): the targets get each kernel's
+ * observations; *dr_out keeps the result for the trace and the verdict.
+ */
+static int run_diff(const struct program *p, const char *kernels, unsigned timeout_ms,
+		    struct run_target *targets, int *nt, struct diffrun_result **out)
+{
+	struct diffrun_opts o = { .trace = 1, .timeout_ms = timeout_ms ? timeout_ms * 4 : 0 };
+	struct diffrun_result *r = diffrun_result_new();
+	struct diffrun *dr;
+	int ret;
+
+	if (!r)
+		return -ENOMEM;
+	ret = diffrun_open(&dr, kernels, &o);
+	if (ret) {
+		diffrun_result_free(r);
+		return ret;
+	}
+	ret = diffrun_run(dr, p, r);
+	diffrun_close(dr);
+	if (ret) {
+		fprintf(stderr, "mmufuzz run: %s\n", r->diff.why);
+		diffrun_result_free(r);
+		return ret;
+	}
+	for (int i = 0; i < r->n; i++) {
+		struct run_target *t = &targets[i];
+
+		snprintf(t->name, sizeof(t->name), "%s", r->k[i].name);
+		t->obs = r->k[i].obs;
+		t->ran = !r->k[i].died;
+		if (r->k[i].died)
+			snprintf(t->err, sizeof(t->err), "%s: the VM died: %s (saved in %s)",
+				 r->k[i].name, r->k[i].death, r->k[i].vm_finding);
+	}
+	*nt = r->n;
+	*out = r;
+	return 0;
+}
+
+static int count_names(const char *list)
+{
+	int n = 1;
+
+	for (; *list; list++)
+		n += *list == ',';
+	return n;
+}
+
+static void print_roots(const struct diffrun_result *r, int events)
+{
+	for (int i = 0; i < r->n; i++) {
+		const struct diffrun_kernel *k = &r->k[i];
+
+		if (!k->traced) {
+			printf("== %s: no root trace (the agent returned none)\n", k->name);
+			continue;
+		}
+		printf("== %s: shadow roots (%zu traced events)\n", k->name, k->n_events);
+		if (events)
+			rootrace_print(stdout, k->events, k->n_events);
+		roots_print(stdout, &k->roots);
+	}
+	if (r->n == 2 && r->k[0].traced && r->k[1].traced)
+		roots_print_compare(stdout, r->k[0].name, &r->k[0].roots, r->k[1].name, &r->k[1].roots);
 }
 
 int cmd_run(int argc, char **argv)
@@ -215,6 +288,7 @@ int cmd_run(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' }, { "vendor", required_argument, NULL, 'v' },
 		{ "kernel", required_argument, NULL, 'k' }, { "timeout", required_argument, NULL, 't' },
 		{ "force", no_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' },
+		{ "trace", no_argument, NULL, 'T' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct program p;
@@ -223,13 +297,15 @@ int cmd_run(int argc, char **argv)
 	struct verdict vd;
 	struct oracle_cpu cpu;
 	char err[256], *kernels = NULL;
-	int json = 0, vendor = -1, force = 0, nt = 0, c, rc = 0, shown = 0;
+	int json = 0, vendor = -1, force = 0, nt = 0, c, rc = 0, shown = 0, trace = 0, nk = 0;
+	struct diffrun_result *dres = NULL;
 	unsigned timeout_ms = 0;
 
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = 1; break;
 		case 'f': force = 1; break;
+		case 'T': trace = 1; break;
 		case 'k': kernels = optarg; break;
 		case 't': timeout_ms = strtoul(optarg, NULL, 0); break;
 		case 'v':
@@ -268,6 +344,9 @@ int cmd_run(int argc, char **argv)
 			return 2;
 		}
 		nt = 1;
+	} else if ((nk = count_names(kernels)) <= DIFFRUN_MAX_KERNELS) {
+		if (run_diff(&p, kernels, timeout_ms, targets, &nt, &dres))
+			return 2;
 	} else {
 		for (char *save = NULL, *k = strtok_r(kernels, ",", &save); k && nt < 8;
 		     k = strtok_r(NULL, ",", &save), nt++)
@@ -283,7 +362,9 @@ int cmd_run(int argc, char **argv)
 		int n;
 
 		if (!t->ran) {
-			rc = rc ? rc : 2;
+			if (t->err[0])
+				fprintf(stderr, "mmufuzz run: %s\n", t->err);
+			rc = dres ? 1 : (rc ? rc : 2);	/* a dead VM is a finding */
 			continue;
 		}
 		if (t->obs.exit == RUN_REFUSED) {
@@ -301,7 +382,28 @@ int cmd_run(int argc, char **argv)
 		else
 			print_text(&p, &res, t, &vd, n);
 	}
+	if (dres && json) {
+		printf("%s  {\"differential\": \"%s\", \"why\": ", shown ? ",\n" : "",
+		       diff_class_name(dres->diff.cls));
+		json_str(stdout, dres->diff.why);
+		for (int i = 0; i < dres->n; i++)
+			printf(", \"roots_%d\": {\"kernel\": \"%s\", \"traced\": %d, \"created\": %u, "
+			       "\"reused\": %u, \"freed\": %u, \"findings\": %u}", i, dres->k[i].name,
+			       dres->k[i].traced, dres->k[i].roots.created, dres->k[i].roots.reused,
+			       dres->k[i].roots.freed, dres->k[i].roots.n_findings);
+		printf("}");
+	}
 	if (json)
 		printf("\n]\n");
+	if (dres) {
+		if (!json) {
+			print_roots(dres, trace);
+			printf("differential verdict: %s: %s\n", diff_class_name(dres->diff.cls),
+			       dres->diff.why);
+		}
+		if (dres->diff.cls != DIFF_CLEAN && dres->diff.cls != DIFF_FIXED)
+			rc = 1;
+		diffrun_result_free(dres);
+	}
 	return rc;
 }

@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include "executor_int.h"
+#include "guest_image.h"
 #include "../kvm-guest/stub_abi.h"
 
 _Static_assert(sizeof(struct stub_ctl) == CTL_OPS, "stub_ctl layout");
@@ -90,63 +91,15 @@ fail:
 	return r;
 }
 
-/* GDT, both IDTs and a TSS, built once; copied into the guest each run. */
+/* GDT, IDTs, TSS and the fixed low tables: built once, copied every run. */
 static void sys_tpl_init(struct executor *ex)
 {
-	const struct stub_header *h = (const void *)stub_image_start;
-	uint8_t *s = ex->sys_tpl;
-	uint64_t gdt[6] = {
-		0,
-		0x00cf9b000000ffffull,	/* 0x08 code32: D=1 */
-		0x00cf93000000ffffull,	/* 0x10 data */
-		0x00af9b000000ffffull,	/* 0x18 code64: L=1 */
-	};
-	uint64_t tss = STUB_TSS;
-
-	gdt[4] = 0x67 | ((tss & 0xffffff) << 16) | (0x8bull << 40) | ((tss >> 24) << 56);
-	gdt[5] = 0;
-	memset(s, 0, sizeof(ex->sys_tpl));
-	memcpy(s + (STUB_GDT - LAYOUT_SYS_BASE), gdt, sizeof(gdt));
-	for (unsigned v = 0; v < STUB_NVEC; v++) {
-		uint64_t o32 = h->h32 + v * h->stride, o64 = h->h64 + v * h->stride;
-		uint64_t g32 = (o32 & 0xffff) | ((uint64_t)STUB_SEL_CODE32 << 16) |
-			       (0x8eull << 40) | ((o32 >> 16) << 48);
-		uint64_t g64[2] = {
-			(o64 & 0xffff) | ((uint64_t)STUB_SEL_CODE64 << 16) |
-			(0x8eull << 40) | (((o64 >> 16) & 0xffff) << 48),
-			o64 >> 32,
-		};
-		memcpy(s + (STUB_IDT32 - LAYOUT_SYS_BASE) + v * 8, &g32, 8);
-		memcpy(s + (STUB_IDT64 - LAYOUT_SYS_BASE) + v * 16, g64, 16);
-	}
+	guest_image_sys(ex->sys_tpl);
 }
 
-/* The fixed low tables' harness entries (layout.h). */
 static void low_tpl_init(struct executor *ex)
 {
-	uint8_t *t = ex->low_tpl;
-	uint64_t e;
-	uint32_t e32;
-
-#define LOW(gpa) (t + (gpa) - LAYOUT_LOW_PT32)
-	memset(t, 0, sizeof(ex->low_tpl));
-	for (unsigned i = 0; i < 1024; i++) {
-		e32 = (uint32_t)HARNESS_PTE32(i);
-		memcpy(LOW(LAYOUT_LOW_PT32) + 4 * i, &e32, 4);
-	}
-	for (unsigned i = 0; i < 2; i++) {
-		e = HARNESS_PDE64(i);
-		memcpy(LOW(LAYOUT_LOW_PD64) + 8 * i, &e, 8);
-	}
-	e = HARNESS_PDPTE_LM;
-	memcpy(LOW(LAYOUT_LOW_PDPT_LM), &e, 8);
-	e = HARNESS_PML4E;
-	memcpy(LOW(LAYOUT_LOW_PML4), &e, 8);
-	e32 = (uint32_t)HARNESS_PDE32;
-	memcpy(LOW(LAYOUT_LOW_PD32), &e32, 4);
-	e = HARNESS_PDPTE_PAE;
-	memcpy(LOW(LAYOUT_LOW_PDPT_PAE), &e, 8);
-#undef LOW
+	guest_image_low_tables(ex->low_tpl);
 }
 
 void executor_vm_destroy(struct executor *ex)

@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "executor_int.h"
+#include "guest_image.h"
 #include "../kvm-guest/stub_abi.h"
 
 /* A real-time signal: libFuzzer and AFL++ own SIGUSR1/SIGUSR2. */
@@ -100,9 +101,6 @@ static int regs_reset(struct executor *ex, const struct program *p, const struct
 /* Guest memory and KVM's MMU back to the state the program starts from. */
 static int mem_reset(struct executor *ex, const struct program *p)
 {
-	struct stub_ctl *ctl = (void *)(ex->mem + LAYOUT_OPS_BASE);
-	struct stub_op *ops = (void *)(ex->mem + LAYOUT_OPS_BASE + CTL_OPS);
-	int lm = p->start == START_LM64;
 	uint64_t t = now_ns();
 	int r;
 
@@ -116,25 +114,9 @@ static int mem_reset(struct executor *ex, const struct program *p)
 		return r;
 	ex->st.ns_memslot += now_ns() - t;
 
-	memcpy(ex->mem + LAYOUT_STUB_BASE, stub_image_start, stub_image_end - stub_image_start);
-	memcpy(ex->mem + LAYOUT_SYS_BASE, ex->sys_tpl, sizeof(ex->sys_tpl));
-	memset(ex->mem + LAYOUT_RESULTS_BASE, 0, STUB_MAX_OPS * RES_SIZE);
-	memcpy(ex->mem + LAYOUT_LOW_PT32, ex->low_tpl, sizeof(ex->low_tpl));
-	memset(ex->mem + LAYOUT_ARENA_BASE, 0, LAYOUT_ARENA_END - LAYOUT_ARENA_BASE);
-	for (unsigned i = 0; i < p->n_init; i++)
-		memcpy(ex->mem + p->init[i].gpa, &p->init[i].value, p->init[i].width);
-
-	memset(ctl, 0, sizeof(*ctl));
-	ctl->magic = STUB_CTL_MAGIC;
-	ctl->n_ops = p->n_ops;
-	ctl->lma = lm;
-	ctl->cr0 = lm ? STUB_START_CR0_LM64 : STUB_START_CR0_PM32;
-	ctl->efer = lm ? STUB_EFER_LME | STUB_EFER_LMA : 0;
-	for (unsigned i = 0; i < p->n_ops; i++)
-		ops[i] = (struct stub_op){
-			.kind = p->ops[i].kind, .width = p->ops[i].width,
-			.value = p->ops[i].value, .addr = p->ops[i].addr, .via = p->ops[i].via,
-		};
+	r = guest_image_program(p, ex->mem, ex->sys_tpl, ex->low_tpl);
+	if (r)
+		return r;
 
 	/* Data frames: drop the guest's writes and every host mapping, then
 	 * map (writable) exactly the frames the program asks for. */

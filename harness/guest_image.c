@@ -80,7 +80,8 @@ void guest_boot_state(const struct program *p, struct guest_boot *b)
 	b->rsp = LAYOUT_STACK_TOP;
 }
 
-int guest_image_build(const struct program *p, uint8_t *low)
+int guest_image_program(const struct program *p, uint8_t *low, const uint8_t *sys,
+			const uint8_t *tables)
 {
 	struct stub_ctl *ctl = (void *)(low + LAYOUT_OPS_BASE);
 	struct stub_op *ops = (void *)(low + LAYOUT_OPS_BASE + CTL_OPS);
@@ -93,10 +94,13 @@ int guest_image_build(const struct program *p, uint8_t *low)
 			return -EINVAL;
 	guest_boot_state(p, &b);
 	memcpy(low + LAYOUT_STUB_BASE, stub_image_start, (size_t)(stub_image_end - stub_image_start));
-	guest_image_sys(low + LAYOUT_SYS_BASE);
-	guest_image_low_tables(low + LAYOUT_LOW_PT32);
+	memcpy(low + LAYOUT_SYS_BASE, sys, GUEST_SYS_SIZE);
+	memset(low + LAYOUT_RESULTS_BASE, 0, STUB_MAX_OPS * RES_SIZE);
+	memcpy(low + LAYOUT_LOW_PT32, tables, GUEST_LOW_TABLES_SIZE);
+	memset(low + LAYOUT_ARENA_BASE, 0, LAYOUT_ARENA_END - LAYOUT_ARENA_BASE);
 	for (unsigned i = 0; i < p->n_init; i++)
 		memcpy(low + p->init[i].gpa, &p->init[i].value, p->init[i].width);
+	memset(ctl, 0, sizeof(*ctl));
 	ctl->magic = STUB_CTL_MAGIC;
 	ctl->n_ops = p->n_ops;
 	ctl->lma = p->start == START_LM64;
@@ -108,4 +112,13 @@ int guest_image_build(const struct program *p, uint8_t *low)
 			.value = p->ops[i].value, .addr = p->ops[i].addr, .via = p->ops[i].via,
 		};
 	return 0;
+}
+
+int guest_image_build(const struct program *p, uint8_t *low)
+{
+	static uint8_t sys[GUEST_SYS_SIZE], tables[GUEST_LOW_TABLES_SIZE];
+
+	guest_image_sys(sys);
+	guest_image_low_tables(tables);
+	return guest_image_program(p, low, sys, tables);
 }

@@ -30,10 +30,18 @@ void guest_image_sys(uint8_t *sys);
 void guest_image_low_tables(uint8_t *tables);
 
 /*
- * The whole low region for p into low[0, LAYOUT_LOW_END), which the
- * caller has zeroed.  Returns 0, or -EINVAL if p does not fit the stub
- * (too many ops, an init outside the low region).
+ * Everything of the low region that a program run depends on, into
+ * low[0, LAYOUT_LOW_END): the stub, sys and tables (built once by the
+ * two functions above), zeroed results, the arena with p's initial
+ * stores, the stub's control block and ops.  Memory it does not name is
+ * left as it is (zero in a fresh buffer; the stack is scratch).
+ * Returns 0, or -EINVAL if p does not fit the stub (too many ops, an
+ * init outside the low region).
  */
+int guest_image_program(const struct program *p, uint8_t *low, const uint8_t *sys,
+			const uint8_t *tables);
+
+/* guest_image_program with freshly built sys and tables (not thread-safe). */
 int guest_image_build(const struct program *p, uint8_t *low);
 
 /* Start state of p (same as the oracle's ORACLE_START_*). */
