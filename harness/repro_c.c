@@ -445,35 +445,6 @@ static const char standalone_main[] =
 "\treturn bad || hung ? 1 : 0;\n"
 "}\n";
 
-int repro_c_write(FILE *f, const struct program *p, const struct oracle_result *expect,
-		  const char *headline)
-{
-	uint8_t *low = calloc(1, LAYOUT_LOW_END);
-	int ret;
-
-	if (!low)
-		return -ENOMEM;
-	ret = guest_image_build(p, low);
-	if (ret) {
-		free(low);
-		return ret;
-	}
-	emit_top_comment(f, p, headline,
-			 "Build: cc -O2 -static -o repro repro.c.  Run: ./repro on the kernel "
-			 "under test (needs /dev/kvm).  Exit 0: the architecture holds; 1: the "
-			 "bug shows; 2: setup error.  KVM API only, no other code.");
-	fprintf(f, "#define _GNU_SOURCE\n#include <errno.h>\n#include <fcntl.h>\n#include <linux/kvm.h>\n"
-		   "#include <signal.h>\n#include <stdint.h>\n#include <stdio.h>\n#include <stdlib.h>\n"
-		   "#include <string.h>\n#include <sys/ioctl.h>\n#include <sys/mman.h>\n#include <unistd.h>\n");
-	emit_constants(f, p);
-	emit_image(f, p, low, 1);
-	emit_expect(f, p, expect);
-	fputs(common_code, f);
-	fputs(standalone_main, f);
-	free(low);
-	return ferror(f) ? -EIO : 0;
-}
-
 static const char selftest_main[] =
 "\n"
 "int main(void)\n"
@@ -553,32 +524,57 @@ static const char selftest_main[] =
 "\treturn 0;\n"
 "}\n";
 
-int repro_selftest_write(FILE *f, const struct program *p, const struct oracle_result *expect,
-			 const char *headline, const char *test_name)
+/* The four parts around a runner: top comment, constants, image, expectations. */
+static int emit_repro(FILE *f, const struct program *p, const struct oracle_result *expect,
+		      const char *headline, const char *how, const char *includes,
+		      const char *runner, int with_prefault)
 {
 	uint8_t *low = calloc(1, LAYOUT_LOW_END);
-	char how[256];
 	int ret;
 
 	if (!low)
 		return -ENOMEM;
 	ret = guest_image_build(p, low);
-	if (ret) {
-		free(low);
-		return ret;
+	if (!ret) {
+		emit_top_comment(f, p, headline, how);
+		fputs(includes, f);
+		emit_constants(f, p);
+		emit_image(f, p, low, with_prefault);
+		emit_expect(f, p, expect);
+		fputs(common_code, f);
+		fputs(runner, f);
+		ret = ferror(f) ? -EIO : 0;
 	}
+	free(low);
+	return ret;
+}
+
+int repro_c_write(FILE *f, const struct program *p, const struct oracle_result *expect,
+		  const char *headline)
+{
+	return emit_repro(f, p, expect, headline,
+			  "Build: cc -O2 -static -o repro repro.c.  Run: ./repro on the kernel "
+			  "under test (needs /dev/kvm).  Exit 0: the architecture holds; 1: the "
+			  "bug shows; 2: setup error.  KVM API only, no other code.",
+			  "#define _GNU_SOURCE\n#include <errno.h>\n#include <fcntl.h>\n"
+			  "#include <linux/kvm.h>\n#include <signal.h>\n#include <stdint.h>\n"
+			  "#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n"
+			  "#include <sys/ioctl.h>\n#include <sys/mman.h>\n#include <unistd.h>\n",
+			  standalone_main, 1);
+}
+
+int repro_selftest_write(FILE *f, const struct program *p, const struct oracle_result *expect,
+			 const char *headline, const char *test_name)
+{
+	char how[256];
+
 	snprintf(how, sizeof(how),
 		 "KVM selftest: copy to tools/testing/selftests/kvm/x86_64/%s.c, add "
 		 "TEST_GEN_PROGS_x86_64 += x86_64/%s to the Makefile.  Fails on the bug.",
 		 test_name, test_name);
-	emit_top_comment(f, p, headline, how);
-	fprintf(f, "#define _GNU_SOURCE\n#include <stdint.h>\n#include <stdio.h>\n#include <string.h>\n\n"
-		   "#include \"kvm_util.h\"\n#include \"processor.h\"\n#include \"test_util.h\"\n");
-	emit_constants(f, p);
-	emit_image(f, p, low, 0);
-	emit_expect(f, p, expect);
-	fputs(common_code, f);
-	fputs(selftest_main, f);
-	free(low);
-	return ferror(f) ? -EIO : 0;
+	return emit_repro(f, p, expect, headline, how,
+			  "#define _GNU_SOURCE\n#include <stdint.h>\n#include <stdio.h>\n"
+			  "#include <string.h>\n\n#include \"kvm_util.h\"\n#include \"processor.h\"\n"
+			  "#include \"test_util.h\"\n",
+			  selftest_main, 0);
 }
