@@ -28,7 +28,7 @@ KERNEL_CHECK_BINS := $(KERNEL_CHECK_SRCS:%.c=$(BUILD)/%)
 $(BUILD)/kernels/check/%: kernels/check/%.c
 	$(call msg,CC,$@)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) -static -O2 $(WARN) -o $@ $<
+	$(Q)$(CC) -static -O2 -pthread $(WARN) -o $@ $<
 BINS += $(KERNEL_CHECK_BINS)
 
 check-kernels:

@@ -2,16 +2,15 @@
 # check-kernels-vm: the variants on a real KVM, in the test VM
 # (harness/vm/vm-exec.sh: Debian's 6.1 under QEMU TCG + SVM, kvm_amd npt=0).
 #
-#   kernels/tests/vm-check.sh BINDIR     (BINDIR holds pae_two_pdpts,
-#                                 pae_slots, guest_modes, magic_cr3, static)
+#   kernels/tests/vm-check.sh BINDIR   (BINDIR: the static kernels/check programs)
 #
 # Expectations, one VM boot per variant:
-#   baseline        pae_two_pdpts 0, pae_slots 0, guest_modes 0
-#   pae-root-rfc    pae_two_pdpts 1 (the reviewer's bug), pae_slots 1,
-#                   guest_modes 0
-#   pae-root-slot   pae_two_pdpts 0, pae_slots 0, guest_modes 0
-#   any other kernels/patches/*.patch: guest_modes 0, the PAE programs 0
-#                   or 1, and no host WARN/oops (the VM runs panic_on_warn=1)
+#   baseline        pae_two_pdpts, pae_slots, pae_smp 0
+#   pae-root-rfc    pae_two_pdpts, pae_slots, pae_smp 1 (the reviewer's bug)
+#   pae-root-slot   pae_two_pdpts, pae_slots, pae_smp 0
+#   every variant   guest_modes 0, pae_smp spread 0 (one PDPT per page),
+#                   no host WARN/oops (the VM runs panic_on_warn=1);
+#                   other kernels/patches/*.patch: the PAE programs 0 or 1
 #   test-warn-on-magic-cr3: magic_cr3 sregs and magic_cr3 guest each end
 #                   the VM with that WARN (vm-exec exit 124, WARN text in
 #                   the console); baseline survives both (exit 0).
@@ -28,9 +27,11 @@ if [ ! -x "$vmx" ]; then
 	echo "kernels-vm: $pass passed, $fail failed"; exit 1
 fi
 out=$(mktemp); trap 'rm -f "$out"' EXIT
-files=(--file "$bin/pae_two_pdpts" --file "$bin/pae_slots" --file "$bin/guest_modes" --file "$bin/magic_cr3")
+files=(--file "$bin/pae_two_pdpts" --file "$bin/pae_slots" --file "$bin/pae_smp" --file "$bin/guest_modes"
+	--file "$bin/magic_cr3")
 
-# The three programs in one boot; the exit status packs their results.
+# All programs in one boot; each reports "RESULT <program> <exit status>".
+progs='pae_two_pdpts|pae_slots|pae_smp|pae_smp spread|guest_modes'
 for v in baseline $(ls kernels/patches/*.patch | xargs -n1 basename | sed 's/\.patch$//'); do
 	case $v in
 	baseline|pae-root-slot) want=0 ;;
@@ -38,26 +39,29 @@ for v in baseline $(ls kernels/patches/*.patch | xargs -n1 basename | sed 's/\.p
 	*) want=any ;;
 	esac
 	"$vmx" --variant "$v" --timeout 300 "${files[@]}" -- sh -c \
-		'pae_two_pdpts; a=$?; pae_slots; s=$?; guest_modes; b=$?; dmesg | grep -iE "kvm|svm|warn" | sed "s/^/dmesg: /"; exit $((a * 16 + s * 4 + b))' \
+		'IFS="|"; for p in $0; do IFS=" "; $p; echo "RESULT $p $?"; done
+		 dmesg | grep -iE "kvm|svm|warn" | sed "s/^/dmesg: /"' "$progs" \
 		>"$out" 2>&1
 	rc=$?
-	sed 's/^/     /' "$out" | grep -vE '^     kernels: .*cached' | tail -n 30
+	sed 's/^/     /' "$out" | grep -vE '^     kernels: .*cached' | tail -n 40
 	if [ "$rc" -ge 124 ]; then bad "$v: VM died or could not run (exit $rc): host WARN/oops or setup failure"; continue; fi
-	# Exit statuses only mean something if the programs ran to their end.
-	if ! grep -q '^guest_modes: ' "$out"; then
-		bad "$v: the programs did not run (exit $rc)"; tail -n 5 "$out" | sed 's/^/     /'; continue
-	fi
-	a=$((rc / 16)) s=$((rc / 4 % 4)) b=$((rc % 4))
-	for r in "pae_two_pdpts $a" "pae_slots $s"; do
-		set -- $r
-		case $want in
-		any) [ "$2" -le 1 ] && ok "$v: $1 exit $2 (no expectation for this patch)" ||
-			bad "$v: $1 exit $2 (setup error)" ;;
-		*) [ "$2" -eq "$want" ] && ok "$v: $1 exit $2 as expected" ||
-			bad "$v: $1 exit $2, want $want" ;;
+	IFS='|'
+	for p in $progs; do
+		IFS=' '
+		got=$(sed -n "s/^RESULT $p \([0-9]*\)$/\1/p" "$out")
+		case $p in
+		guest_modes|"pae_smp spread") w=0 ;;	# must stay right on every variant
+		*) w=$want ;;
+		esac
+		if [ -z "$got" ]; then bad "$v: $p did not run to its end"; continue; fi
+		case $w in
+		any) [ "$got" -le 1 ] && ok "$v: $p exit $got (no expectation for this patch)" ||
+			bad "$v: $p exit $got (setup error)" ;;
+		*) [ "$got" -eq "$w" ] && ok "$v: $p exit $got as expected" ||
+			bad "$v: $p exit $got, want $w" ;;
 		esac
 	done
-	[ "$b" -eq 0 ] && ok "$v: guest_modes (64-bit, 32-bit non-PAE) exit 0" || bad "$v: guest_modes exit $b, want 0"
+	IFS=' '
 done
 
 for mode in sregs guest; do
