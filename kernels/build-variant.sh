@@ -180,9 +180,11 @@ rsync -rc --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude=
 rm -rf "$stage"
 
 note "$name: building kvm.ko kvm-amd.ko kvm-intel.ko (log: $work/build.log)"
-# Relink the .ko files every time: kbuild would not redo their BTF step
-# when only vmlinux (the BTF base) changed.
-rm -f "$tree"/arch/x86/kvm/*.ko
+# kbuild does not redo a module's BTF when only vmlinux (the BTF base)
+# changed: relink then.
+if [ "$KDIR/vmlinux" -nt "$tree/arch/x86/kvm/kvm.ko" ]; then
+	rm -f "$tree"/arch/x86/kvm/*.ko
+fi
 # The headers package has no resolve_btfids; kvm defines no BTF_ID sets
 # (no .BTF_ids section in Debian's own kvm.ko), so there is nothing for it
 # to resolve.
