@@ -68,6 +68,24 @@ int minimize_finding(struct diffrun *dr, struct program *p, unsigned max_tries, 
 		goto out;
 	}
 	ret = minimize_program(p, still_same, &s, max_tries, st);
+	if (!ret) {
+		/* The seed's title no longer describes what is left. */
+		char old[PROG_TITLE_MAX];
+
+		snprintf(old, sizeof(old), "%s", p->title);
+		snprintf(p->title, sizeof(p->title), "minimized %s on %s%s%s%s", diff_class_name(s.cls),
+			 diffrun_kernel_name(dr, 0), diffrun_kernels(dr) == 2 ? " vs " : "",
+			 diffrun_kernels(dr) == 2 ? diffrun_kernel_name(dr, 1) : "",
+			 old[0] ? "; seed: " : "");
+		if (old[0]) {
+			size_t l = strlen(p->title);
+
+			snprintf(p->title + l, sizeof(p->title) - l, "%s", old);
+		}
+		for (char *c = p->title; *c; c++)	/* the .mmu title charset */
+			if (*c == '"' || *c == '\\' || *c < 0x20 || *c > 0x7e)
+				*c = ' ';
+	}
 out:
 	diffrun_result_free(s.r);
 	return ret;

@@ -114,9 +114,12 @@ void report_mail(FILE *f, const struct program *p, const struct diffrun_result *
 	fprintf(f, "Kernels (QEMU TCG, AMD CPU with SVM, kvm_amd npt=0: shadow MMU):\n");
 	for (int i = 0; i < nk; i++) {
 		report_kernel_line(names[i], buf, sizeof(buf));
-		snprintf(line, sizeof(line), "%s%s%s: %s", nk == 2 ? (i ? "candidate " : "baseline ") : "",
-			 nk == 2 && !strcmp(names[i], i ? "candidate" : "baseline") ? "" : names[i],
-			 "", buf);
+		const char *role = nk == 2 ? (i ? "candidate" : "baseline") : "kernel";
+
+		if (!strcmp(names[i], role))
+			snprintf(line, sizeof(line), "%s: %s", role, buf);
+		else
+			snprintf(line, sizeof(line), "%s %s: %s", role, names[i], buf);
 		wrap(f, 2, 4, line);
 	}
 	if (r) {
