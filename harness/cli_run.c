@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mmufuzz run [--json] [--vendor amd|intel] [--kernel NAME[,NAME...]]
- *             [--trace] [--timeout MS] [--force] prog.mmu
+ *             [--trace] [--npt 0|1] [--timeout MS] [--force] prog.mmu
  *
  * Runs one program and prints, per op, the observation next to the
  * oracle's allowed set and the verdict.  Without --kernel it runs on the
@@ -211,17 +211,18 @@ static int run_vm(const struct program *p, const char *variant, unsigned timeout
 static void usage(void)
 {
 	fprintf(stderr, "usage: mmufuzz run [--json] [--vendor amd|intel] [--kernel NAME[,NAME...]] "
-		"[--trace] [--timeout MS] [--force] prog.mmu\n");
+		"[--trace] [--npt 0|1] [--timeout MS] [--force] prog.mmu\n");
 }
 
 /*
  * One or two kernels side by side (diffrun): the targets get each kernel's
  * observations; *dr_out keeps the result for the trace and the verdict.
  */
-static int run_diff(const struct program *p, const char *kernels, unsigned timeout_ms,
+static int run_diff(const struct program *p, const char *kernels, unsigned timeout_ms, int npt,
 		    struct run_target *targets, int *nt, struct diffrun_result **out)
 {
-	struct diffrun_opts o = { .trace = 1, .timeout_ms = timeout_ms ? timeout_ms * 4 : 0 };
+	struct diffrun_opts o = { .trace = 1, .timeout_ms = timeout_ms ? timeout_ms * 4 : 0,
+				  .npt = npt };
 	struct diffrun_result *r = diffrun_result_new();
 	struct diffrun *dr;
 	int ret;
@@ -288,7 +289,7 @@ int cmd_run(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' }, { "vendor", required_argument, NULL, 'v' },
 		{ "kernel", required_argument, NULL, 'k' }, { "timeout", required_argument, NULL, 't' },
 		{ "force", no_argument, NULL, 'f' }, { "help", no_argument, NULL, 'h' },
-		{ "trace", no_argument, NULL, 'T' },
+		{ "trace", no_argument, NULL, 'T' }, { "npt", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct program p;
@@ -297,7 +298,7 @@ int cmd_run(int argc, char **argv)
 	struct verdict vd;
 	struct oracle_cpu cpu;
 	char err[256], *kernels = NULL;
-	int json = 0, vendor = -1, force = 0, nt = 0, c, rc = 0, shown = 0, trace = 0, nk = 0;
+	int json = 0, vendor = -1, force = 0, nt = 0, c, rc = 0, shown = 0, trace = 0, nk = 0, npt = 0;
 	struct diffrun_result *dres = NULL;
 	unsigned timeout_ms = 0;
 
@@ -306,6 +307,7 @@ int cmd_run(int argc, char **argv)
 		case 'j': json = 1; break;
 		case 'f': force = 1; break;
 		case 'T': trace = 1; break;
+		case 'n': npt = atoi(optarg); break;
 		case 'k': kernels = optarg; break;
 		case 't': timeout_ms = strtoul(optarg, NULL, 0); break;
 		case 'v':
@@ -345,7 +347,7 @@ int cmd_run(int argc, char **argv)
 		}
 		nt = 1;
 	} else if ((nk = count_names(kernels)) <= DIFFRUN_MAX_KERNELS) {
-		if (run_diff(&p, kernels, timeout_ms, targets, &nt, &dres))
+		if (run_diff(&p, kernels, timeout_ms, npt, targets, &nt, &dres))
 			return 2;
 	} else {
 		for (char *save = NULL, *k = strtok_r(kernels, ",", &save); k && nt < 8;
