@@ -2,8 +2,10 @@
 /*
  * AFL++ custom mutator (AFL_CUSTOM_MUTATOR_LIBRARY=build/fuzz/afl_mutator.so):
  * the same structure-aware mutations and cross-over as the libFuzzer
- * driver.  Inputs that do not decode are left to AFL's own mutators
- * (AFL_CUSTOM_MUTATOR_ONLY is not set).
+ * driver.  mmufuzz fuzz runs AFL++ with AFL_CUSTOM_MUTATOR_ONLY=1: byte
+ * havoc almost never yields a well-formed program, so every mutation is
+ * made here, and an input that does not decode is replaced by a fresh
+ * generated program.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -43,7 +45,16 @@ size_t afl_custom_fuzz(void *data, uint8_t *in, size_t in_size, uint8_t **out,
 		memcpy(s->buf, in, in_size);
 		n = engine_mutate(s->buf, in_size, cap, s->seed);
 	}
-	if (!n) {	/* not a program: hand back the input unchanged */
+	if (!n) {	/* not a program: start from a generated one */
+		static struct program p;
+		uint64_t rng = s->seed;
+		long len;
+
+		prog_random(&rng, &p, NULL);
+		len = prog_encode(&p, s->buf, cap);
+		n = len > 0 ? (size_t)len : 0;
+	}
+	if (!n) {	/* nothing fits in max_size: hand back the input */
 		n = in_size < cap ? in_size : cap;
 		memcpy(s->buf, in, n);
 	}

@@ -225,6 +225,7 @@ int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st)
 			snprintf(engine, sizeof(engine), "%s/fuzz/afl_kvm", self);
 			snprintf(mutlib, sizeof(mutlib), "%s/fuzz/afl_mutator.so", self);
 			setenv("AFL_CUSTOM_MUTATOR_LIBRARY", mutlib, 1);
+			setenv("AFL_CUSTOM_MUTATOR_ONLY", "1", 1);
 			setenv("AFL_NO_UI", "1", 1);
 			setenv("AFL_SKIP_CPUFREQ", "1", 1);
 			setenv("AFL_NO_AFFINITY", "1", 1);
