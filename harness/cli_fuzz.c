@@ -226,6 +226,9 @@ int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st)
 			snprintf(mutlib, sizeof(mutlib), "%s/fuzz/afl_mutator.so", self);
 			setenv("AFL_CUSTOM_MUTATOR_LIBRARY", mutlib, 1);
 			setenv("AFL_CUSTOM_MUTATOR_ONLY", "1", 1);
+			/* The map is sized to the driver's edges unless told
+			 * otherwise; the KVM features need 32 KiB of it. */
+			setenv("AFL_MAP_SIZE", "65536", 1);
 			setenv("AFL_NO_UI", "1", 1);
 			setenv("AFL_SKIP_CPUFREQ", "1", 1);
 			setenv("AFL_NO_AFFINITY", "1", 1);
