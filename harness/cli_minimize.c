@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * mmufuzz minimize: shrink a finding to the smallest program that still
- * gets the same differential verdict class on the same kernels.
+ * gets the same differential verdict class on the same kernels (and, for
+ * a finding with two PDPTs on one page, keeps that shape: the signature).
  *
  *   mmufuzz minimize --kernel baseline,pae-root-rfc [--max-tries N]
  *                    [-o OUT.mmu] <finding-dir | prog.mmu>
@@ -20,11 +21,13 @@
 #include "harness/cli_minimize.h"
 #include "harness/diffrun.h"
 #include "harness/minimize.h"
+#include "harness/mutate.h"
 
 struct same_class {
 	struct diffrun *dr;
 	struct diffrun_result *r;
 	enum diff_class cls;
+	int shared;		/* the finding has two PDPTs on one page: keep it */
 	unsigned confirm;
 	int verbose;
 };
@@ -34,7 +37,13 @@ struct same_class {
 static int still_same(const struct program *cand, void *ctx)
 {
 	struct same_class *s = ctx;
-	int ret = diffrun_run(s->dr, cand, s->r);
+	int ret;
+
+	/* Same signature, not only the same class: a shared-PDPT finding
+	 * must not shrink into a different bug of the same class. */
+	if (s->shared && !prog_has_shared_pdpt_page(cand))
+		return 0;
+	ret = diffrun_run(s->dr, cand, s->r);
 
 	if (ret)
 		return 0;	/* e.g. refused by the target: not the same finding */
@@ -62,6 +71,7 @@ int minimize_finding(struct diffrun *dr, struct program *p, unsigned max_tries, 
 		goto out;
 	}
 	s.cls = s.r->diff.cls;
+	s.shared = prog_has_shared_pdpt_page(p);
 	*cls_out = s.cls;
 	if (s.cls == DIFF_CLEAN) {
 		ret = -ENOENT;
