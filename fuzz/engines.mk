@@ -22,11 +22,17 @@ $(FUZZ_KVM): fuzz/fuzz_kvm.c $(ENGINE_SRCS) $(MMUFUZZ_LIBS) fuzz/engine.h
 	$(Q)$(CLANG) -g -O2 $(CPPFLAGS) -fsanitize=fuzzer -o $@ fuzz/fuzz_kvm.c \
 		$(BUILD)/fuzz/engine_lf.o $(BUILD)/fuzz/mutator_lf.o $(MMUFUZZ_LINK)
 
-$(AFL_KVM): fuzz/afl_kvm.c $(ENGINE_SRCS) $(BUILD)/fuzz/afl_map.o $(MMUFUZZ_LIBS) fuzz/engine.h
+# -O0: the optimizer would fold the reserved edges' switch into one block.
+$(BUILD)/fuzz/afl_edges.o: fuzz/afl_edges.c
+	$(call msg,AFLCC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)AFL_QUIET=1 $(AFL_CC) -O0 $(CPPFLAGS) -c -o $@ $<
+
+$(AFL_KVM): fuzz/afl_kvm.c $(BUILD)/fuzz/afl_edges.o $(ENGINE_SRCS) $(BUILD)/fuzz/afl_map.o $(MMUFUZZ_LIBS) fuzz/engine.h
 	$(call msg,AFLCC,$@)
 	@mkdir -p $(dir $@)
 	$(Q)AFL_QUIET=1 $(AFL_CC) -g -O2 $(CPPFLAGS) -o $@ fuzz/afl_kvm.c $(ENGINE_SRCS) \
-		$(BUILD)/fuzz/afl_map.o $(MMUFUZZ_LINK)
+		$(BUILD)/fuzz/afl_edges.o $(BUILD)/fuzz/afl_map.o $(MMUFUZZ_LINK)
 
 $(AFL_MUT): $(AFL_MUT_SRCS) fuzz/engine.h
 	$(call msg,SO,$@)
