@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "fuzz/engine.h"
 #include "harness/diffrun.h"
 #include "harness/mutate.h"
@@ -80,8 +81,18 @@ static int is_finding(enum diff_class c)
 static void finding(const struct program *p, const uint8_t *data, size_t size)
 {
 	enum diff_class cls = res->diff.cls;
-	char path[4096];
+	char path[4096], sig[160];
 	int r;
+
+	/* A signature already saved costs no confirmation runs: the engine
+	 * would otherwise spend its time re-proving the first bug it met. */
+	diffrun_signature(p, res, sig, sizeof(sig));
+	snprintf(path, sizeof(path), "%s/%s", env_or("MMUFUZZ_FINDINGS", "findings"), sig);
+	if (keep_going && !access(path, F_OK) &&
+	    !(stop_shared && cls == DIFF_REGRESSION && prog_has_shared_pdpt_page(p))) {
+		findings++;
+		return;
+	}
 
 	/* A host fault is reproducible by nature only sometimes; keep it. */
 	if (cls != DIFF_HOST_FAULT && confirm_runs) {
