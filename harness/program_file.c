@@ -17,40 +17,59 @@ int prog_path_is_bin(const char *path)
 	return n >= 4 && !strcmp(path + n - 4, ".bin");
 }
 
-static int load_bin(const char *path, struct program *p, char *err, size_t errlen)
+/*
+ * Read a whole file of at most max bytes into a malloc'ed buffer (with
+ * room for a NUL).  0, or -errno with "path: why" in err.
+ */
+int prog_read_file(const char *path, size_t max, char **bufp, size_t *lenp,
+		   char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
+	char *buf;
 	size_t n;
-	int ret;
+	int ret = 0;
 
 	if (!f) {
 		ret = -errno;
 		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
 		return ret;
 	}
-	buf = malloc(PROG_BIN_MAX + 1);
+	buf = malloc(max + 1);
 	if (!buf) {
 		fclose(f);
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -ENOMEM;
 	}
-	n = fread(buf, 1, PROG_BIN_MAX + 1, f);
+	n = fread(buf, 1, max + 1, f);
 	if (ferror(f)) {
 		ret = -EIO;
 		snprintf(err, errlen, "%s: read error", path);
-	} else if (n > PROG_BIN_MAX) {
+	} else if (n > max) {
 		ret = -EFBIG;
-		snprintf(err, errlen, "%s: larger than %d bytes", path, PROG_BIN_MAX);
-	} else {
-		char why[224];
-
-		ret = prog_decode(buf, n, p, why, sizeof(why));
-		if (ret)
-			snprintf(err, errlen, "%s: %s", path, why);
+		snprintf(err, errlen, "%s: larger than %zu bytes", path, max);
 	}
-	free(buf);
 	fclose(f);
+	if (ret) {
+		free(buf);
+		return ret;
+	}
+	*bufp = buf;
+	*lenp = n;
+	return 0;
+}
+
+static int load_bin(const char *path, struct program *p, char *err, size_t errlen)
+{
+	char why[224], *buf;
+	size_t n;
+	int ret = prog_read_file(path, PROG_BIN_MAX, &buf, &n, err, errlen);
+
+	if (ret)
+		return ret;
+	ret = prog_decode((const uint8_t *)buf, n, p, why, sizeof(why));
+	if (ret)
+		snprintf(err, errlen, "%s: %s", path, why);
+	free(buf);
 	return ret;
 }
 

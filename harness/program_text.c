@@ -432,33 +432,13 @@ int prog_parse(const char *text, size_t len, const char *filename,
 
 int prog_parse_file(const char *path, struct program *out, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
 	char *buf;
 	size_t n;
-	int ret;
+	int ret = prog_read_file(path, PROG_TEXT_MAX, &buf, &n, err, errlen);
 
-	if (!f) {
-		ret = -errno;
-		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+	if (ret)
 		return ret;
-	}
-	buf = malloc(PROG_TEXT_MAX + 1);
-	if (!buf) {
-		fclose(f);
-		snprintf(err, errlen, "%s: out of memory", path);
-		return -ENOMEM;
-	}
-	n = fread(buf, 1, PROG_TEXT_MAX + 1, f);
-	if (ferror(f)) {
-		ret = -EIO;
-		snprintf(err, errlen, "%s: read error", path);
-	} else if (n > PROG_TEXT_MAX) {
-		ret = -EFBIG;
-		snprintf(err, errlen, "%s: larger than %d bytes", path, PROG_TEXT_MAX);
-	} else {
-		ret = prog_parse(buf, n, path, out, err, errlen);
-	}
+	ret = prog_parse(buf, n, path, out, err, errlen);
 	free(buf);
-	fclose(f);
 	return ret;
 }
