@@ -139,7 +139,12 @@ int engine_run(const uint8_t *data, size_t size, uint8_t *counters, size_t n_cou
 	programs++;
 	if (stats && programs % 1000 == 0)
 		fprintf(stats, "progress %lu %.3f\n", programs, elapsed()), fflush(stats);
-	diffrun_features(&p, res, counters, n_counters);
+	/* A run that killed a VM (a host WARN/panic) earns no coverage:
+	 * its observations stop at the death, and rewarding it makes the
+	 * engine keep mutating an input whose neighbours crash the VM
+	 * again, at a ~4 s restart each.  The fault itself is saved below. */
+	if (res->diff.cls != DIFF_HOST_FAULT)
+		diffrun_features(&p, res, counters, n_counters);
 	if (is_finding(res->diff.cls))
 		finding(&p, data, size);
 	return 0;
