@@ -340,6 +340,8 @@ int cmd_run(int argc, char **argv)
 	}
 
 	oracle_cpu_default(&cpu, vendor < 0 ? VENDOR_AMD : vendor);
+	if (kernels && npt)
+		oracle_cpu_npt(&cpu, vmc_outer_tcg());
 	if (!kernels) {
 		if (run_local(&p, vendor, timeout_ms, &targets[0], &cpu)) {
 			fprintf(stderr, "mmufuzz run: %s\n", targets[0].err);

@@ -37,6 +37,8 @@ int diffrun_open(struct diffrun **drp, const char *kernels, const struct diffrun
 	snprintf(dr->findings, sizeof(dr->findings), "%s",
 		 dr->o.findings_dir ? dr->o.findings_dir : "findings");
 	oracle_cpu_default(&dr->cpu, VENDOR_AMD);	/* the test VM is an AMD CPU with SVM */
+	if (dr->o.npt)
+		oracle_cpu_npt(&dr->cpu, vmc_outer_tcg());
 
 	snprintf(list, sizeof(list), "%s", kernels);
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {

@@ -113,6 +113,26 @@ static void outer_cpu(struct executor_cpu *info)
 	info->outer_tcg = !strcmp(info->outer_hv, "TCGTCGTCGTCG");
 }
 
+/*
+ * Who walks the guest's tables: with kvm_amd npt=1 the CPU under KVM does
+ * (oracle.h ORACLE_MMU_NPT), with its TCG quirks when that CPU is QEMU.
+ * kvm_intel ept=1 needs nothing: VMX loads PDPTE registers as the SDM
+ * says, which is what the shadow profile models.
+ */
+static void mmu_profile(struct executor *ex)
+{
+	char v[8] = "";
+	FILE *f = fopen("/sys/module/kvm_amd/parameters/npt", "r");
+
+	if (!f)
+		return;
+	if (!fgets(v, sizeof(v), f))
+		v[0] = 0;
+	fclose(f);
+	if (v[0] == 'Y' || v[0] == '1')
+		oracle_cpu_npt(&ex->cpu, ex->cpu_info.outer_tcg);
+}
+
 int executor_cpuid_init(struct executor *ex, char *err, size_t errlen)
 {
 	struct kvm_cpuid2 *c;
@@ -137,5 +157,6 @@ int executor_cpuid_init(struct executor *ex, char *err, size_t errlen)
 	hide(c);
 	profile(ex);
 	outer_cpu(&ex->cpu_info);
+	mmu_profile(ex);
 	return 0;
 }

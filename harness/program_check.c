@@ -175,13 +175,15 @@ static int data_gpa(uint64_t gpa)
 	return gpa >= LAYOUT_DATA_BASE && gpa < LAYOUT_MEM_SIZE;
 }
 
-static int check_model(const struct program *p, enum vendor v, struct oracle_result *res,
-		       struct prog_where *w, char *err, size_t errlen)
+static int check_model(const struct program *p, const struct oracle_cpu *cpu,
+		       struct oracle_result *res, struct prog_where *w, char *err, size_t errlen)
 {
-	oracle_eval(p, v, res);
+	const char *vn = oracle_cpu_name(cpu);
+
+	oracle_eval_cpu(p, cpu, res);
 	if (!res->harness_ok)
 		return fail(w, res->harness_op >= 0 ? PART_OP : PART_PROGRAM, res->harness_op, err, errlen,
-			    "breaks the harness (%s): %s", vendor_name(v), res->harness_why);
+			    "breaks the harness (%s): %s", vn, res->harness_why);
 
 	for (int i = 0; i < res->n_ops && i < p->n_ops; i++) {
 		const struct prog_op *op = &p->ops[i];
@@ -207,13 +209,12 @@ static int check_model(const struct program *p, enum vendor v, struct oracle_res
 			if (o->kind == OUT_MMIO)
 				return fail(w, PART_OP, i, err, errlen,
 					    "fetch 0x%llx may execute unbacked memory (gpa 0x%llx, %s)",
-					    (unsigned long long)op->addr, (unsigned long long)o->gpa,
-					    vendor_name(v));
+					    (unsigned long long)op->addr, (unsigned long long)o->gpa, vn);
 			if ((o->kind == OUT_DONE || o->kind == OUT_ANY_VALUE) && !data_gpa(o->gpa))
 				return fail(w, PART_OP, i, err, errlen,
 					    "fetch 0x%llx may execute gpa 0x%llx, which is not a tagged "
 					    "data frame (%s)", (unsigned long long)op->addr,
-					    (unsigned long long)o->gpa, vendor_name(v));
+					    (unsigned long long)o->gpa, vn);
 		}
 	}
 	return 0;
@@ -236,8 +237,18 @@ int prog_check_where(const struct program *p, struct prog_where *w, char *err, s
 	res = malloc(sizeof(*res));
 	if (!res)
 		return fail(w, PART_PROGRAM, -1, err, errlen, "out of memory");
-	for (int v = 0; v < VENDOR_COUNT && !ret; v++)
-		ret = check_model(p, v, res, w, err, errlen);
+	/* Every vendor under the shadow MMU, and AMD nested paging (where
+	 * the CPU, not KVM's PDPTE registers, reads PDPTE 0 from memory) on
+	 * a real CPU and on QEMU TCG, whose PDPTE A bits make KVM's PDPTE
+	 * loads #GP and so send a program down other paths. */
+	for (int v = 0; v < VENDOR_COUNT + 2 && !ret; v++) {
+		struct oracle_cpu cpu;
+
+		oracle_cpu_default(&cpu, v < VENDOR_COUNT ? v : VENDOR_AMD);
+		if (v >= VENDOR_COUNT)
+			oracle_cpu_npt(&cpu, v == VENDOR_COUNT + 1);
+		ret = check_model(p, &cpu, res, w, err, errlen);
+	}
 	free(res);
 	return ret;
 }

@@ -275,6 +275,13 @@ void vmc__kill(struct vmc *vm)
 	vm->rx_len = 0;
 }
 
+int vmc_outer_tcg(void)
+{
+	const char *accel = getenv("MMUFUZZ_VM_ACCEL");
+
+	return !accel || !*accel || strcmp(accel, "kvm") != 0;
+}
+
 static void exec_qemu(struct vmc *vm)
 {
 	char mem[16], append[512], serial[PATH_MAX + 8], chardev[PATH_MAX + 64];

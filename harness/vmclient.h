@@ -121,6 +121,10 @@ const char *vmc_variant(const struct vmc *vm);	/* as configured ("stock"...) */
 const char *vmc_console_path(const struct vmc *vm);
 pid_t vmc_qemu_pid(const struct vmc *vm);
 double vmc_boot_seconds(const struct vmc *vm);	/* QEMU start to HELLO, last boot */
+/* Whether the test VMs run on QEMU TCG (the default) rather than the
+ * host's KVM (MMUFUZZ_VM_ACCEL=kvm): TCG is then the "hardware" under
+ * the KVM being tested, with its quirks (oracles/oracle.h). */
+int vmc_outer_tcg(void);
 unsigned vmc_restarts(const struct vmc *vm);
 
 #endif /* MMUFUZZ_VMCLIENT_H */

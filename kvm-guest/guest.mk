@@ -33,7 +33,10 @@ $(BUILD)/tests/%.static: $(BUILD)/tests/%.o $(MMUFUZZ_LIBS)
 # check-exec-vm: the executor's tests inside the QEMU test VM (TCG+SVM,
 # kvm_amd npt=0): every mode, transitions, 1,000 identical reruns, hang,
 # shutdown, refusal; then the corpus and EXEC_VM_RANDOM random programs
-# judged by the oracle (zero violations expected on the stock KVM).
+# judged by the oracle (zero violations expected on the stock KVM).  Then
+# the same corpus and EXEC_VM_RANDOM_NPT random programs with npt=1,
+# judged by the AMD NPT/TCG profile (oracles/README.md).
+EXEC_VM_RANDOM_NPT ?= 2000
 .PHONY: check-exec-vm bench-exec
 check-exec-vm: $(EXEC_VM_BINS)
 	$(Q)harness/vm/vm-exec.sh --timeout 3000 $(foreach b,$(EXEC_VM_BINS),--file $(b)) \
@@ -42,6 +45,13 @@ check-exec-vm: $(EXEC_VM_BINS)
 		test_exec_oracle.static --corpus corpus --random 0 || rc=1; \
 		test_exec_oracle.static --corpus test_exec_cases --random 0 || rc=1; \
 		test_exec_oracle.static --corpus none --random $(EXEC_VM_RANDOM) || rc=1; exit $$rc'
+	$(Q)echo "check-exec-vm: the same with kvm_amd npt=1 (nested paging)"
+	$(Q)harness/vm/vm-exec.sh --npt 1 --timeout 1500 --file $(BUILD)/tests/test_exec_oracle.static \
+		--file corpus --file tests/test_exec_cases -- sh -c '\
+		rc=0; test_exec_oracle.static --corpus corpus --random 0 || rc=1; \
+		test_exec_oracle.static --corpus test_exec_cases --random 0 || rc=1; \
+		test_exec_oracle.static --corpus none --random $(EXEC_VM_RANDOM_NPT) --seed 7 || rc=1; \
+		exit $$rc'
 
 CHECKS += check-exec-vm
 

@@ -14,7 +14,8 @@
  *   - oracle_eval() never fails on a well-formed or malformed program; it
  *     reports harness breakage in res->harness_ok / harness_op.
  *   - prog_check() (harness/) accepts a program iff oracle_eval() says the
- *     harness stays intact under every vendor profile.
+ *     harness stays intact under every vendor profile and under AMD
+ *     nested paging (oracle_cpu_npt, with and without TCG quirks).
  */
 #ifndef MMUFUZZ_ORACLE_H
 #define MMUFUZZ_ORACLE_H
@@ -73,11 +74,64 @@ const char *vendor_name(enum vendor v);
 #define ORACLE_STRICT_NX	(1u << 0)
 #define ORACLE_STRICT_PSE	(1u << 1)
 
+/*
+ * Who walks the guest's page tables (struct oracle_cpu.mmu).
+ *
+ * ORACLE_MMU_SHADOW  KVM's shadow MMU (kvm_amd npt=0): KVM's software
+ *   walker, and KVM emulates the PAE PDPTE registers of the SDM: MOV to
+ *   CR3/CR0/CR4 loads them (x86.c load_pdptrs) and a reserved bit in a
+ *   present PDPTE is #GP at the MOV.
+ *
+ * ORACLE_MMU_NPT  AMD nested paging (kvm_amd npt=1): the CPU walks the
+ *   guest's tables itself and MOV CR3 is not intercepted
+ *   (svm.c init_vmcb clears INTERCEPT_CR3_WRITE).  AMD has no PDPTE
+ *   registers: the legacy-PAE PDPE is read from memory like any other
+ *   level (it may be cached until a TLB flush), a reserved bit in it is a
+ *   #PF with RSVD at the access, and a MOV CR3 never faults on it.  MOV
+ *   to CR0 and CR4 are still intercepted (selective CR0, CR4 write) and
+ *   KVM's kvm_set_cr0/cr4 still check the PDPTEs and #GP on a reserved
+ *   bit, as in the shadow case.
+ */
+enum oracle_mmu {
+	ORACLE_MMU_SHADOW = 0,
+	ORACLE_MMU_NPT,
+};
+
+/*
+ * Quirks of the CPU under KVM that are neither the manuals nor KVM
+ * (struct oracle_cpu.quirks).  Measured on QEMU 7.2 TCG (Debian 12's
+ * qemu-system-x86), which is the "hardware" of the test VM; they only
+ * show with ORACLE_MMU_NPT, where that CPU walks the guest's tables:
+ *
+ * ORACLE_QUIRK_TCG_PDPTE_A  TCG's walker sets A (bit 5) in legacy-PAE
+ *   PDPEs it uses.  Bit 5 is reserved in PDPTEs for KVM's load_pdptrs,
+ *   so the next MOV to CR0/CR4 that makes KVM load them raises #GP.  The
+ *   stub's own code fetches walk PDPTE 0 after every op in PAE mode, so
+ *   that one is certain; the others only where a walk may have run.
+ *
+ * ORACLE_QUIRK_TCG_RSVD_NO_P  a #PF for a reserved bit carries error
+ *   code RSVD without P (0x8 for a read); the SDM (4.7) and the APM
+ *   (8.4.2) have P = 1 there.
+ *
+ * ORACLE_QUIRK_TCG_LME_NOPAE  EFER.LME = 1 with CR4.PAE = 0 (paging off,
+ *   a legal state) wedges QEMU: the VM stops answering, NMIs included.
+ *   KVM passes the guest's EFER to the VMCB under NPT (with shadow
+ *   paging it clears LME until LMA).  The model counts the state as a
+ *   harness break, so prog_check() keeps it out of generated programs.
+ */
+#define ORACLE_QUIRK_TCG_PDPTE_A	(1u << 0)
+#define ORACLE_QUIRK_TCG_RSVD_NO_P	(1u << 1)
+#define ORACLE_QUIRK_TCG_LME_NOPAE	(1u << 2)
+#define ORACLE_QUIRKS_TCG_NPT	(ORACLE_QUIRK_TCG_PDPTE_A | ORACLE_QUIRK_TCG_RSVD_NO_P | \
+				 ORACLE_QUIRK_TCG_LME_NOPAE)
+
 struct oracle_cpu {
 	enum vendor vendor;
 	uint8_t maxphyaddr;	/* 32..52 */
+	uint8_t mmu;		/* enum oracle_mmu */
 	uint32_t features;	/* ORACLE_F_* */
 	uint32_t strict;	/* ORACLE_STRICT_*: KVM deviations rejected */
+	uint32_t quirks;	/* ORACLE_QUIRK_*: outer-CPU artifacts accepted */
 };
 
 /* The default profile: what the test VM's KVM exposes (QEMU TCG, -cpu
@@ -87,6 +141,11 @@ struct oracle_cpu {
 #define ORACLE_DEFAULT_FEATURES	(ORACLE_F_PSE | ORACLE_F_PAE | ORACLE_F_PGE | ORACLE_F_PSE36 | \
 				 ORACLE_F_NX | ORACLE_F_SMEP | ORACLE_F_SMAP | ORACLE_F_1G | ORACLE_F_LM)
 void oracle_cpu_default(struct oracle_cpu *cpu, enum vendor v);
+/* Switch a profile to AMD nested paging; outer_tcg: the CPU under KVM is
+ * QEMU TCG (the test VM), so its NPT quirks apply. */
+void oracle_cpu_npt(struct oracle_cpu *cpu, int outer_tcg);
+/* "AMD", "AMD NPT", "AMD NPT/TCG", ...: the profile in verdict texts. */
+const char *oracle_cpu_name(const struct oracle_cpu *cpu);
 
 /*
  * Initial guest state of each start mode (the executor sets exactly
@@ -187,6 +246,12 @@ struct oracle_result {
 	int harness_op;			/* first op that broke it, -1 if none */
 	char harness_why[96];
 	int shutdown_op;		/* op that triple-faults, -1 if none */
+	int lost_op;			/* -1, or the first op whose outcome the
+					 * model cannot tell (it hangs on an A
+					 * bit the outer CPU may have set,
+					 * ORACLE_QUIRK_TCG_PDPTE_A): that op and
+					 * every later one, the final state and
+					 * the arena are not judged */
 	/* Control state expected after the last evaluated op. */
 	uint64_t cr0, cr3, cr4, efer;
 };

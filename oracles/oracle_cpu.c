@@ -29,4 +29,23 @@ void oracle_cpu_default(struct oracle_cpu *cpu, enum vendor v)
 	cpu->maxphyaddr = ORACLE_DEFAULT_MAXPHYADDR;
 	cpu->features = ORACLE_DEFAULT_FEATURES;
 	cpu->strict = 0;
+	cpu->mmu = ORACLE_MMU_SHADOW;
+	cpu->quirks = 0;
+}
+
+void oracle_cpu_npt(struct oracle_cpu *cpu, int outer_tcg)
+{
+	cpu->mmu = ORACLE_MMU_NPT;
+	cpu->quirks = outer_tcg ? ORACLE_QUIRKS_TCG_NPT : 0;
+}
+
+const char *oracle_cpu_name(const struct oracle_cpu *cpu)
+{
+	int intel = cpu->vendor == VENDOR_INTEL;
+
+	if (cpu->mmu != ORACLE_MMU_NPT)
+		return intel ? "Intel" : "AMD";
+	if (cpu->quirks)
+		return intel ? "Intel-CPUID NPT/TCG" : "AMD NPT/TCG";
+	return intel ? "Intel-CPUID NPT" : "AMD NPT";
 }

@@ -139,6 +139,8 @@ struct ostate {
 	uint8_t nxe_ever;	/* EFER.NXE was 1 at some point of the run */
 	uint8_t pse_seen[2];	/* a 32-bit walk ran under CR4.PSE = 0 / 1 */
 	uint8_t hist_lost;	/* history overflowed: outcomes unbounded */
+	uint8_t pdpte0_unsure;	/* TCG may not have re-walked PDPTE 0 since a
+				 * program store to it (tcg_pdpte0_accessed) */
 	uint16_t n_hist, n_inval;
 	struct hist hist[HIST_MAX];
 	struct inval inval[INVAL_MAX];
@@ -172,8 +174,8 @@ int os_translate(struct ostate *s, uint64_t va, struct xlate *out, int max, int 
 void os_after_access(struct ostate *s, const struct xlate *xl, int n, enum access acc);
 /* Whether translation x permits acc at CPL0 under the current CR0/CR4/EFER. */
 int os_permits(const struct ostate *s, const struct xlate *x, enum access acc);
-/* #PF error codes a fault of x on acc may carry (1 or 2 variants). */
-int os_pf_codes(const struct ostate *s, const struct xlate *x, enum access acc, uint32_t ec[2]);
+/* #PF error codes a fault of x on acc may carry (1 to 4 variants). */
+int os_pf_codes(const struct ostate *s, const struct xlate *x, enum access acc, uint32_t ec[4]);
 /* Invalidations: everything / non-global / one page (SDM 4.10.4.1). */
 void os_flush_all(struct ostate *s);
 void os_flush_nonglobal(struct ostate *s);

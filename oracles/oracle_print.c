@@ -124,9 +124,12 @@ void oracle_print_expect(FILE *f, const struct program *p, const struct oracle_r
 {
 	char buf[96];
 
-	fprintf(f, "# oracle: vendor %s, MAXPHYADDR %u, features 0x%x, start %s\n",
-		vendor_name(res->vendor), res->cpu.maxphyaddr, res->cpu.features,
+	fprintf(f, "# oracle: profile %s, MAXPHYADDR %u, features 0x%x, start %s\n",
+		oracle_cpu_name(&res->cpu), res->cpu.maxphyaddr, res->cpu.features,
 		prog_start_name(p->start));
+	if (res->lost_op >= 0)
+		fprintf(f, "# not judged from op %d on: its outcome hangs on an A bit TCG may have set\n",
+			res->lost_op);
 	for (unsigned i = 0; i < res->n_ops; i++) {
 		const struct op_expect *e = &res->ops[i];
 

@@ -10,7 +10,7 @@
 static void add_pf(const struct ostate *s, struct op_expect *e, const struct xlate *x,
 		   enum access acc, uint64_t va)
 {
-	uint32_t ec[2];
+	uint32_t ec[4];
 	int n = os_pf_codes(s, x, acc, ec);
 
 	for (int i = 0; i < n; i++)

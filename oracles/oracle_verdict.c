@@ -61,7 +61,8 @@ int oracle_verdict(const struct program *p, const struct oracle_result *res,
 		   const struct run_obs *obs, struct verdict *out)
 {
 	enum vendor v = res->vendor;
-	const char *vn = vendor_name(v);
+	const char *vn = oracle_cpu_name(&res->cpu);
+	int lost = res->lost_op;	/* judge nothing from here on */
 	int count = 0;
 	char ob_text[96];
 
@@ -74,7 +75,9 @@ int oracle_verdict(const struct program *p, const struct oracle_result *res,
 		return 0;	/* nothing ran: nothing to judge */
 	default:
 		/* The model never predicts a shutdown, hang or dead VM for a
-		 * program that keeps the harness intact. */
+		 * program that keeps the harness intact, up to lost_op. */
+		if (lost >= 0 && lost <= obs->n_ops)
+			break;
 		add(out, &count, -1, v, NULL, NULL, "run ended with %s (%s profile): %s",
 		    run_exit_name(obs->exit), vn, obs->detail);
 		break;
@@ -85,6 +88,8 @@ int oracle_verdict(const struct program *p, const struct oracle_result *res,
 		int probe = p->ops[i].kind >= OP_READ;
 		int hit = 0;
 
+		if (lost >= 0 && (int)i >= lost)
+			break;
 		if (ob->status == OPS_NOT_RUN) {
 			if (obs->exit == RUN_COMPLETED)
 				add(out, &count, i, v, ob, e, "op %u: %s not reported by a completed run",
@@ -104,7 +109,7 @@ int oracle_verdict(const struct program *p, const struct oracle_result *res,
 		    paging_mode_name(e->mode), ob_text, e->n_out, vn);
 	}
 	/* Final control state (KVM_GET_SREGS) once every op ran. */
-	if (obs->exit == RUN_COMPLETED && res->n_ops == p->n_ops) {
+	if (obs->exit == RUN_COMPLETED && res->n_ops == p->n_ops && lost < 0) {
 		static const char *const names[4] = { "cr0", "cr3", "cr4", "efer" };
 		uint64_t want[4] = { res->cr0, res->cr3, res->cr4, res->efer };
 		uint64_t got[4] = { obs->cr0, obs->cr3, obs->cr4, obs->efer };
@@ -119,7 +124,7 @@ int oracle_verdict(const struct program *p, const struct oracle_result *res,
 	 * bits only where a walk may have set them (SDM 4.8: A on entries
 	 * used, D on the leaf of a write, nothing in PAE PDPTEs). */
 	if (obs->exit == RUN_COMPLETED && obs->has_arena && res->harness_ok &&
-	    res->n_ops == p->n_ops) {
+	    res->n_ops == p->n_ops && lost < 0) {
 		const struct om_mem *m = oe_final_memory(p, &res->cpu);
 		int shown = 0;
 

@@ -62,6 +62,15 @@ static uint64_t rsvd_bits(const struct oracle_cpu *cpu, int pse, int nxe, enum p
 
 	*amb = 0;
 	*leaf = level == 1;
+	if (m == PGM_PAE && level == 3) {
+		/* A legacy-PAE PDPE read by the CPU's own walk (nested paging,
+		 * ORACLE_MMU_NPT).  Bits 63:M (63 included: no XD in a PDPE)
+		 * always fault; bits 2:1 and 8:5 are reserved by SDM Table 4-8
+		 * and KVM's load_pdptrs, but APM Fig. 5-10 calls 8:5 MBZ/IGN
+		 * by model and TCG does not check them: either is allowed. */
+		*amb = bits(2, 1) | bits(8, 5);
+		return bits(63, M);
+	}
 	if (m == PGM_32) {
 		/* SDM Table 4-4: a 4 MiB PDE reserves bit 21 and, beyond the
 		 * PSE-36 address bits (M-1):32 held in bits 20:13, the rest.
@@ -89,7 +98,16 @@ static uint64_t rsvd_bits(const struct oracle_cpu *cpu, int pse, int nxe, enum p
 		break;
 	case 3:
 		if (e & PTE_PS) {
-			if (!(cpu->features & ORACLE_F_1G))
+			if (!(cpu->features & ORACLE_F_1G) && cpu->mmu == ORACLE_MMU_NPT) {
+				/* The guest's CPUID lacks 1 GiB pages (KVM offers
+				 * them only to shadow paging unless the CPU has
+				 * them), but under nested paging the CPU's own
+				 * walk decides: a reserved-bit fault or a 1 GiB
+				 * page (TCG maps it) are both possible. */
+				*leaf = 1;
+				*amb = bits(7, 7);
+				r |= bits(29, 13);
+			} else if (!(cpu->features & ORACLE_F_1G))
 				r |= bits(7, 7);	/* no 1 GiB pages */
 			else {
 				*leaf = 1;
@@ -193,9 +211,10 @@ static void walk_entry(struct wctx *w, struct xlate x, unsigned level, uint64_t 
 		f.fault = 2;
 		emit(w, &f);
 	}
-	if (!(e & PTE_RW))
+	/* A PAE PDPE grants every right (R/W and U/S do not exist there). */
+	if (!(e & PTE_RW) && !(w->m == PGM_PAE && level == 3))
 		x.rights &= ~RT_RW;
-	if (!(e & PTE_US))
+	if (!(e & PTE_US) && !(w->m == PGM_PAE && level == 3))
 		x.rights &= ~RT_US;
 	if (w->m != PGM_32 && nxe && (e & PTE_NX))
 		x.rights |= RT_XD;
@@ -327,6 +346,13 @@ static void walk_fresh(struct wctx *w)
 		 * (R/W, U/S, XD do not exist in PAE PDPTEs). */
 		unsigned i = (w->va >> 30) & 3;
 
+		/* APM 5.3: without PDPTE registers (nested paging) the PDPE is
+		 * one more level read from memory at CR3[31:5], cached like
+		 * the others until a flush. */
+		if (s->cpu->mmu == ORACLE_MMU_NPT) {
+			walk_down(w, x, 3, s->cr3 & 0xFFFFFFE0ull);
+			break;
+		}
 		push_step(&x, 0, s->cr3 & 0xFFFFFFE0ull, i, s->pdpte[i], 0);
 		if (!(s->pdpte[i] & PTE_P)) {
 			x.fault = 1;
@@ -394,7 +420,7 @@ int os_permits(const struct ostate *s, const struct xlate *x, enum access acc)
 	return 0;
 }
 
-int os_pf_codes(const struct ostate *s, const struct xlate *x, enum access acc, uint32_t ec[2])
+int os_pf_codes(const struct ostate *s, const struct xlate *x, enum access acc, uint32_t ec[4])
 {
 	enum paging_mode m = os_mode(s);
 	uint32_t base = (x->fault == 1 ? 0 : PFEC_P) | (x->fault == 2 ? PFEC_RSVD : 0) |
@@ -406,11 +432,47 @@ int os_pf_codes(const struct ostate *s, const struct xlate *x, enum access acc, 
 	int id_sdm = acc == ACC_FETCH && (smep || (m != PGM_32 && nxe));
 	int id_kvm = acc == ACC_FETCH && (smep || nxe);
 
-	ec[0] = base | (id_sdm ? PFEC_ID : 0);
-	if (id_sdm == id_kvm)
-		return 1;
-	ec[1] = base | (id_kvm ? PFEC_ID : 0);
-	return 2;
+	int n = 0;
+
+	ec[n++] = base | (id_sdm ? PFEC_ID : 0);
+	if (id_sdm != id_kvm)
+		ec[n++] = base | (id_kvm ? PFEC_ID : 0);
+	/* ORACLE_QUIRK_TCG_RSVD_NO_P: TCG's own walk drops P on RSVD. */
+	if (x->fault == 2 && (s->cpu->quirks & ORACLE_QUIRK_TCG_RSVD_NO_P))
+		for (int i = 0, m0 = n; i < m0; i++)
+			ec[n++] = ec[i] & ~PFEC_P;
+	return n;
+}
+
+/*
+ * ORACLE_QUIRK_TCG_PDPTE_A: TCG sets A in the PAE PDPE an access walks.
+ * It is certain when every translation the model allows completed
+ * through the PDPE's current value: whichever one TCG used, cached or
+ * not, came from a walk of that value.  Where a translation may come
+ * from an older value, or the access faulted, it is only possible.
+ */
+static void tcg_pdpte_a(struct ostate *s, const struct xlate *xl, int n, enum access acc)
+{
+	uint64_t gpa = 0, v;
+	int seen = 0, certain = 1;
+
+	for (int k = 0; k < n; k++) {
+		const struct xlate *x = &xl[k];
+
+		if (x->n < 1 || x->step[0].level != 3 || !(x->step[0].entry & PTE_P))
+			continue;
+		gpa = x->step[0].table_gpa + (uint64_t)x->step[0].index * 8;
+		seen = 1;
+		if (!x->cur[0] || x->fault || x->unmodelled || !os_permits(s, x, acc))
+			certain = 0;
+	}
+	if (!seen)
+		return;
+	v = om_read(&s->mem, gpa, 8);
+	if (certain && om_class(gpa) == MEM_TABLE && (v & PTE_P))
+		om_write(&s->mem, gpa, 8, v | PTE_A);
+	else
+		om_mark_ad(&s->mem, gpa, 8, PTE_A);
 }
 
 void os_after_access(struct ostate *s, const struct xlate *xl, int n, enum access acc)
@@ -420,6 +482,8 @@ void os_after_access(struct ostate *s, const struct xlate *xl, int n, enum acces
 
 	if (m == PGM_OFF)
 		return;
+	if (m == PGM_PAE && (s->cpu->quirks & ORACLE_QUIRK_TCG_PDPTE_A))
+		tcg_pdpte_a(s, xl, n, acc);
 	for (int k = 0; k < n; k++) {
 		const struct xlate *x = &xl[k];
 		int ok = !x->fault && !x->unmodelled;
@@ -427,13 +491,16 @@ void os_after_access(struct ostate *s, const struct xlate *xl, int n, enum acces
 
 		/* SDM 4.8: A on every entry used, D on the leaf of a write;
 		 * only entries read from memory (a cached one is not read),
-		 * never PDPTE registers (SDM 4.8 / APM 5.4: PDPTEs get none). */
+		 * never PDPTEs (SDM 4.8 / APM 5.4: PDPTEs get none), except
+		 * that TCG's walk sets A in them (ORACLE_QUIRK_TCG_PDPTE_A). */
 		for (int i = 0; i <= last_good; i++) {
 			const struct walk_step *st = &x->step[i];
 			uint64_t ad = PTE_A;
 
 			if (st->level == 0 || !x->cur[i])
 				continue;
+			if (m == PGM_PAE && st->level == 3)
+				continue;	/* tcg_pdpte_a() */
 			if (ok && i == x->n - 1 && acc == ACC_WRITE && os_permits(s, x, ACC_WRITE))
 				ad |= PTE_D;
 			om_mark_ad(&s->mem, st->table_gpa + (uint64_t)st->index * esz, esz, ad);

@@ -16,7 +16,7 @@ out=build/bench-ttb; rm -rf "$out"; mkdir -p "$out"
 median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
 for eng in $engines; do
-	: > "$out/$eng.times"
+	: > "$out/$eng.times"; : > "$out/$eng.rates"
 	total_s=0 progs=0
 	for i in $(seq 1 "$runs"); do
 		log="$out/$eng-$i.log"
@@ -27,6 +27,7 @@ for eng in $engines; do
 		line=$(grep '^fuzz: engine' "$log" | tail -n1)
 		echo "$eng run $i: ${t:-not found within ${budget}s}; $line"
 		[ -n "$t" ] && echo "$t" >> "$out/$eng.times"
+		echo "$line" | sed -n 's/.*(\([0-9.]*\) programs\/s).*/\1/p' >> "$out/$eng.rates"
 	done
 	found=$(wc -l < "$out/$eng.times")
 	echo "time-to-bug $eng: found in $found/$runs runs; median $(median < "$out/$eng.times") s," \
@@ -40,4 +41,13 @@ for eng in $engines; do
 		--findings "$out/findings-baseline-$eng" --work "$out/work-baseline-$eng" > "$log" 2>&1
 	n=$(sed -n 's/^fuzz: \([0-9]*\) finding(s).*/\1/p' "$log")
 	echo "baseline-only $eng (${budget}s): ${n:-0} finding(s); $(grep '^fuzz: engine' "$log" | tail -n1)"
+	echo "${n:-0}" > "$out/$eng.baseline"
+done
+
+# Side by side.
+printf '\n%-10s %7s %10s %9s %12s %15s\n' engine found median_s worst_s programs/s baseline-only
+for eng in $engines; do
+	printf '%-10s %7s %10s %9s %12s %15s\n' "$eng" "$(wc -l < "$out/$eng.times")/$runs" \
+		"$(median < "$out/$eng.times")" "$(sort -n "$out/$eng.times" | tail -n1)" \
+		"$(median < "$out/$eng.rates")" "$(cat "$out/$eng.baseline") findings"
 done

@@ -132,6 +132,10 @@ static void run_random(struct executor *ex, unsigned n, uint64_t seed)
 	/* A host without legacy paging (kvm_pvm) gets long-mode-only programs. */
 	if ((executor_caps(ex) & (EXEC_MODE_32 | EXEC_MODE_PAE)) != (EXEC_MODE_32 | EXEC_MODE_PAE))
 		go.modes = GEN_MODE_LM64;
+	/* MMUFUZZ_PROGRESS=N: name every Nth program before it runs (finds
+	 * a program that wedges the VM). */
+	unsigned progress = getenv("MMUFUZZ_PROGRESS") ? atoi(getenv("MMUFUZZ_PROGRESS")) : 0;
+
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (unsigned i = 0; i < n; i++) {
 		char name[64];
@@ -139,6 +143,8 @@ static void run_random(struct executor *ex, unsigned n, uint64_t seed)
 
 		prog_random(&rng, &p, &go);
 		snprintf(name, sizeof(name), "random #%u (seed %llu)", i, (unsigned long long)seed);
+		if (progress && i % progress == 0)
+			printf("progress: %s\n", name), fflush(stdout);
 		r = judge(ex, &p, name);
 		refused += r < 0;
 		bad += r > 0;

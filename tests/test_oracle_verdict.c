@@ -228,7 +228,7 @@ static void print_output(void)
 	char *t = capture(print_expect_fn);
 	char *w = capture(print_walk_fn);
 
-	CHECK(t && strstr(t, "vendor AMD") && strstr(t, "read 0x40000000") && strstr(t, " pae ") &&
+	CHECK(t && strstr(t, "profile AMD,") && strstr(t, "read 0x40000000") && strstr(t, " pae ") &&
 	      strstr(t, "ok val=0x000500b8") && strstr(t, "ok val=0x000600b8"),
 	      "print_expect:\n%s", t ? t : "(null)");
 	CHECK(w && strstr(w, "PDPTE-reg") && strstr(w, "0x00204000[  0]"), "print_walk:\n%s",

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Oracle cases for AMD nested paging (oracle.h ORACLE_MMU_NPT) and the
+ * quirks of QEMU TCG as the CPU under KVM (ORACLE_QUIRK_TCG_*).  Each
+ * rule is shown firing under its profile and not firing under the shadow
+ * profile (or without the quirk).
+ */
+#include "test_oracle.h"
+
+static struct run_obs OBS;
+
+static void use_npt(int tcg)
+{
+	oracle_cpu_npt(&CPU, tcg);
+}
+
+/* A completed observation equal to the first allowed outcome of each op,
+ * with the arena as initialised by the program. */
+static void obs_first(void)
+{
+	memset(&OBS, 0, sizeof(OBS));
+	OBS.exit = RUN_COMPLETED;
+	OBS.n_ops = R.n_ops;
+	for (unsigned i = 0; i < R.n_ops; i++) {
+		const struct outcome *o = &R.ops[i].out[0];
+		struct op_obs *b = &OBS.ops[i];
+
+		b->status = o->kind == OUT_EXCEPTION ? OPS_EXCEPTION : OPS_DONE;
+		b->value = o->value;
+		b->vector = o->vector;
+		b->error_code = o->error_code;
+		b->cr2 = o->cr2;
+	}
+	OBS.cr0 = R.cr0;
+	OBS.cr3 = R.cr3;
+	OBS.cr4 = R.cr4;
+	OBS.efer = R.efer;
+	OBS.has_arena = 1;
+	for (unsigned i = 0; i < P.n_init; i++)
+		if (P.init[i].gpa >= LAYOUT_ARENA_BASE && P.init[i].gpa < LAYOUT_ARENA_END)
+			memcpy(OBS.arena + (P.init[i].gpa - LAYOUT_ARENA_BASE), &P.init[i].value,
+			       P.init[i].width);
+}
+
+/* APM 5.3 / svm.c: MOV CR3 is not intercepted under NPT and AMD has no
+ * PDPTE registers, so a reserved bit in a PDPTE is no #GP at the MOV. */
+static void cr3_bad_pdpte(int npt)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW);
+	t_init(0x202028, 8, 0x203000 | PTE_P | (1ull << 62));	/* 2nd PDPT [1]: bit 62 */
+	t_init(0x202020, 8, HARNESS_PDPTE_PAE);
+	t_pae_on(0, CR0_PGON);
+	int i = t_op(OP_CR3, 0x202020, 0);
+	int j = t_op(OP_READ, 0, VAPAE);
+	if (npt)
+		use_npt(0);
+	t_run();
+	if (npt)
+		CHECK(ONLY_DONE(i) && ONLY_PF(j, 0x9, VAPAE),
+		      "NPT: MOV CR3 with PDPTE bit 62 set completes; the walk faults RSVD");
+	else
+		CHECK(ONLY_GP(i) && ONLY_TAG(j, FRAME), "shadow: MOV CR3 with PDPTE bit 62 set is #GP");
+}
+
+/* SDM Table 4-8 reserves PDPTE bits 2:1 and 8:5; KVM's load_pdptrs #GPs
+ * on them.  Under NPT the CPU's walk may or may not fault (TCG does not). */
+static void pdpte_rw_bit(int npt)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW);
+	t_init(0x202028, 8, 0x203000 | PTE_P | PTE_RW);
+	t_init(0x202020, 8, HARNESS_PDPTE_PAE);
+	t_pae_on(0, CR0_PGON);
+	int i = t_op(OP_CR3, 0x202020, 0);
+	int j = t_op(OP_READ, 0, VAPAE);
+	if (npt)
+		use_npt(1);
+	t_run();
+	if (npt)
+		CHECK(ONLY_DONE(i) && nout(j) == 3 && has_tag(j, FRAME) && has_pf(j, 0x9, VAPAE) &&
+		      has_pf(j, 0x8, VAPAE), "NPT/TCG: PDPTE R/W bit: walk may fault (P or not) or not");
+	else
+		CHECK(ONLY_GP(i), "shadow: PDPTE R/W bit is #GP at MOV CR3");
+}
+
+/* Under NPT a PDPTE store is seen without a CR3 reload (it may also stay
+ * cached until one); the shadow profile's registers keep the old value. */
+static void pdpte_store_no_reload(int npt)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW);
+	t_init(0x205000, 8, 0x206000 | PTE_P | PTE_RW);		/* second PD -> PT */
+	t_init(0x206000, 8, FRAME2 | RW);
+	t_pae_on(0, CR0_PGON);
+	t_op(OP_READ, 0, VAPAE);
+	t_pte(0x202008, 8, 0x205000 | PTE_P, 0);
+	int i = t_op(OP_READ, 0, VAPAE);
+	int k = t_op(OP_CR3, 0x202000, 0);
+	int j = t_op(OP_READ, 0, VAPAE);
+	if (npt)
+		use_npt(0);
+	t_run();
+	if (npt)
+		CHECK(nout(i) == 2 && has_tag(i, FRAME) && has_tag(i, FRAME2) && ONLY_DONE(k) &&
+		      ONLY_TAG(j, FRAME2), "NPT: PDPTE store seen at once or after the flush");
+	else
+		CHECK(ONLY_TAG(i, FRAME) && ONLY_TAG(j, FRAME2),
+		      "shadow: PDPTE store seen only after the reload");
+}
+
+/* A PAE PDPE carries no rights: a write through a PDPTE without R/W is
+ * fine with CR0.WP = 1 in both profiles. */
+static void pdpte_no_rights(int npt)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW);
+	t_pae_on(0, CR0_WPON);
+	int i = t_op(OP_WRITE, 0, VAPAE);
+	if (npt)
+		use_npt(0);
+	t_run();
+	CHECK(ONLY_TAG(i, FRAME), "%s: write through a PDPTE without R/W completes",
+	      npt ? "NPT" : "shadow");
+}
+
+/* ORACLE_QUIRK_TCG_PDPTE_A: once the stub ran in PAE mode, TCG has set A
+ * in PDPTE 0 and KVM's load_pdptrs on a CR4.PGE toggle #GPs. */
+static void tcg_pdpte0_a_pge(int quirk)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW);
+	t_pae_on(0, CR0_PGON);
+	int i = t_op(OP_CR4, 0xa0, 0);
+	int j = t_op(OP_READ, 0, VAPAE);
+	use_npt(quirk);
+	t_run();
+	if (quirk)
+		CHECK(ONLY_GP(i) && ONLY_TAG(j, FRAME) && R.lost_op == -1,
+		      "NPT/TCG: CR4.PGE toggle after PAE ran is #GP (PDPTE 0 has A)");
+	else
+		CHECK(ONLY_DONE(i) && R.lost_op == -1, "NPT without TCG: CR4.PGE toggle completes");
+}
+
+/* The A bit TCG sets in walked PDPTEs: accepted only under the quirk. */
+static void tcg_pdpte_a_arena(int quirk)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW);
+	t_pae_on(0, CR0_PGON);
+	t_op(OP_READ, 0, VAPAE);
+	use_npt(quirk);
+	t_run();
+	obs_first();
+	if (quirk)
+		OBS.arena[0x2000] |= PTE_A;	/* PDPTE 0: the stub's walks */
+	OBS.arena[0x2008] |= PTE_A;		/* PDPTE 1: the probe's walk */
+	if (quirk)
+		CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "NPT/TCG: A in walked PDPTEs accepted");
+	else
+		CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "NPT: A in a PDPTE flagged");
+	OBS.arena[0x2010] |= PTE_A;		/* PDPTE 2: never walked */
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) >= 1, "A in a never-walked PDPTE flagged");
+}
+
+/* ORACLE_QUIRK_TCG_RSVD_NO_P: RSVD #PF without P, only under the quirk. */
+static void tcg_rsvd_no_p(int quirk)
+{
+	t_begin(START_LM64);
+	t_layoutlm(RW, RW, RW, RW | PTE_NX);	/* XD with EFER.NXE = 0: reserved */
+	int i = t_op(OP_READ, 0, VALM);
+	use_npt(quirk);
+	t_run();
+	if (quirk)
+		CHECK(nout(i) == 2 && has_pf(i, 0x9, VALM) && has_pf(i, 0x8, VALM),
+		      "NPT/TCG: RSVD #PF with or without P");
+	else
+		CHECK(ONLY_PF(i, 0x9, VALM), "NPT: RSVD #PF has P");
+}
+
+/* The model cannot tell whether TCG re-walked PDPTE 0 after the program
+ * rewrote it, nor whether it walked PDPTE 1: the next KVM PDPTE load may
+ * or may not #GP, so nothing is judged from there (lost_op). */
+static void tcg_lost(int quirk)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW);
+	t_pae_on(0, CR0_PGON);
+	t_pte(0x202000, 8, HARNESS_PDPTE_PAE, 0);
+	t_op(OP_READ, 0, VAPAE);
+	int i = t_op(OP_CR4, 0xa0, 0);
+	int j = t_op(OP_READ, 0, VAPAE);
+	use_npt(quirk);
+	t_run();
+	if (!quirk) {
+		CHECK(R.lost_op == -1 && ONLY_DONE(i), "NPT without TCG: nothing lost");
+		return;
+	}
+	CHECK(R.lost_op == i && R.harness_ok, "NPT/TCG: lost at the PDPTE load");
+	obs_first();
+	OBS.ops[i].status = OPS_EXCEPTION;	/* #GP where the model said done */
+	OBS.ops[i].vector = 13;
+	OBS.ops[j].value ^= 1;
+	OBS.cr4 ^= 0x80;
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "NPT/TCG: ops from lost_op on not judged");
+	OBS.ops[i - 1].value ^= 1;
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "NPT/TCG: the op before lost_op still judged");
+}
+
+/* Under NPT the CPU reads PDPTE 0 from memory: rewriting it in the PDPT
+ * in use breaks the harness (the shadow profile's register keeps it). */
+static void harness_pdpte0(int npt)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW);
+	t_pae_on(0, CR0_PGON);
+	int i = t_pte(0x202000, 8, 0x203000 | PTE_P, 0);
+	if (npt)
+		use_npt(0);
+	t_run();
+	if (npt)
+		CHECK(!R.harness_ok && R.harness_op == i, "NPT: rewriting PDPTE 0 in use breaks the harness");
+	else
+		CHECK(R.harness_ok, "shadow: rewriting PDPTE 0 in memory is harmless until a reload");
+}
+
+/* KVM offers 1 GiB pages to shadow paging only (the CPU lacks them), but
+ * under NPT the CPU's walk decides: fault or 1 GiB page, both allowed. */
+static void npt_1g_not_in_cpuid(int npt)
+{
+	t_begin(START_LM64);
+	t_init(LAYOUT_LOW_PML4 + 8, 8, 0x205000 | RW);
+	t_init(0x205000, 8, PTE_P | PTE_RW | PTE_PS);	/* 1 GiB at gpa 0 */
+	int i = t_op(OP_READ, 0, VALM + FRAME);
+	CPU.features &= ~ORACLE_F_1G;
+	if (npt)
+		use_npt(0);
+	t_run();
+	if (npt)
+		CHECK(nout(i) == 2 && has_pf(i, 0x9, VALM + FRAME) && has_tag(i, FRAME),
+		      "NPT, no 1 GiB in CPUID: RSVD #PF or the 1 GiB page");
+	else
+		CHECK(ONLY_PF(i, 0x9, VALM + FRAME), "shadow, no 1 GiB in CPUID: PDPTE.PS reserved");
+}
+
+/* ORACLE_QUIRK_TCG_LME_NOPAE: the state that wedges QEMU is a harness
+ * break under the quirk only; with PAE set first it is fine. */
+static void tcg_lme_nopae(int quirk)
+{
+	t_begin(START_PM32);
+	int i = t_op(OP_EFER, 0x100, 0);
+	use_npt(quirk);
+	t_run();
+	if (quirk)
+		CHECK(!R.harness_ok && R.harness_op == i, "NPT/TCG: EFER.LME with CR4.PAE = 0 rejected");
+	else
+		CHECK(R.harness_ok && ONLY_DONE(i), "NPT: EFER.LME with CR4.PAE = 0 is fine");
+	t_begin(START_PM32);
+	t_op(OP_CR4, 0x20, 0);
+	i = t_op(OP_EFER, 0x100, 0);
+	use_npt(quirk);
+	t_run();
+	CHECK(R.harness_ok && ONLY_DONE(i), "EFER.LME after CR4.PAE: fine in every profile");
+}
+
+int main(void)
+{
+	for (int on = 0; on < 2; on++) {
+		cr3_bad_pdpte(on);
+		pdpte_rw_bit(on);
+		pdpte_store_no_reload(on);
+		pdpte_no_rights(on);
+		tcg_pdpte0_a_pge(on);
+		tcg_pdpte_a_arena(on);
+		tcg_rsvd_no_p(on);
+		tcg_lost(on);
+		harness_pdpte0(on);
+		npt_1g_not_in_cpuid(on);
+		tcg_lme_nopae(on);
+	}
+	printf("oracle NPT cases: %u\n", n_cases);
+	return check_summary("test_oracle_npt");
+}
