@@ -459,6 +459,19 @@ int prog_mutate_kind(struct program *p, enum mut_kind k, uint64_t *rng)
 	return -1;
 }
 
+/* A seed's title describes the seed, not what the fuzzer made of it:
+ * say so, once, so a finding's program.mmu and report do not mislead. */
+#define MUTANT_PREFIX "mutant of: "
+static void mark_mutant(struct program *p)
+{
+	char t[PROG_TITLE_MAX];
+
+	if (!p->title[0] || !strncmp(p->title, MUTANT_PREFIX, strlen(MUTANT_PREFIX)))
+		return;
+	snprintf(t, sizeof(t), MUTANT_PREFIX "%s", p->title);
+	memcpy(p->title, t, sizeof(t));
+}
+
 int prog_mutate(struct program *p, uint64_t *rng, const struct mut_opts *opts)
 {
 	uint32_t disable = opts ? opts->disable : 0;
@@ -468,8 +481,10 @@ int prog_mutate(struct program *p, uint64_t *rng, const struct mut_opts *opts)
 
 		if (disable & (1u << k))
 			continue;
-		if (prog_mutate_kind(p, k, rng) >= 0)
+		if (prog_mutate_kind(p, k, rng) >= 0) {
+			mark_mutant(p);
 			return (int)k;
+		}
 	}
 	return -1;
 }
@@ -490,8 +505,10 @@ int prog_crossover(const struct program *a, const struct program *b,
 			if (init_at(out, b->init[i].gpa) < 0 &&
 			    set_init(out, b->init[i].gpa, b->init[i].width, b->init[i].value))
 				break;
-		if (!prog_check(out, err, sizeof(err)))
+		if (!prog_check(out, err, sizeof(err))) {
+			mark_mutant(out);
 			return 0;
+		}
 	}
 	*out = *a;
 	return -1;

@@ -128,8 +128,23 @@ static void test_random_walk(void)
 	}
 }
 
+/* A mutant says it is one, once, and keeps the seed's title after that. */
+static void test_mutant_title(void)
+{
+	struct program p;
+	uint64_t rng = 7;
+
+	two_pdpts_two_pages(&p);
+	snprintf(p.title, sizeof(p.title), "seed");
+	CHECK(prog_mutate(&p, &rng, NULL) >= 0 && !strcmp(p.title, "mutant of: seed"),
+	      "first mutation marks the title: '%s'", p.title);
+	CHECK(prog_mutate(&p, &rng, NULL) >= 0 && !strcmp(p.title, "mutant of: seed"),
+	      "second mutation leaves it: '%s'", p.title);
+}
+
 int main(void)
 {
+	test_mutant_title();
 	test_each_kind();
 	test_move_share();
 	test_random_walk();
