@@ -263,6 +263,27 @@ static void tcg_lme_nopae(int quirk)
 	CHECK(R.harness_ok && ONLY_DONE(i), "EFER.LME after CR4.PAE: fine in every profile");
 }
 
+/* mmu.c mmu_check_root: under shadow paging a PDPTE naming a gfn outside
+ * guest memory triple-faults the guest, so the model keeps programs out
+ * of that; under NPT the CPU just walks (MMIO), no KVM root involved. */
+static void pdpte_outside_memory(int npt)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW);
+	t_init(0x202010, 8, (uint64_t)LAYOUT_MEM_SIZE | PTE_P);	/* PDPTE 2 */
+	t_op(OP_CR3, 0x202000, 0);
+	t_op(OP_CR4, 0x20, 0);
+	int i = t_op(OP_CR0, CR0_PGON, 0);
+	if (npt)
+		use_npt(0);
+	t_run();
+	if (npt)
+		CHECK(R.harness_ok, "NPT: PDPTE naming unbacked memory is no harness problem");
+	else
+		CHECK(!R.harness_ok && R.harness_op == i,
+		      "shadow: PDPTE naming unbacked memory rejected (KVM triple-faults)");
+}
+
 int main(void)
 {
 	for (int on = 0; on < 2; on++) {
@@ -277,6 +298,7 @@ int main(void)
 		harness_pdpte0(on);
 		npt_1g_not_in_cpuid(on);
 		tcg_lme_nopae(on);
+		pdpte_outside_memory(on);
 	}
 	printf("oracle NPT cases: %u\n", n_cases);
 	return check_summary("test_oracle_npt");
