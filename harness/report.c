@@ -111,7 +111,11 @@ void report_mail(FILE *f, const struct program *p, const struct diffrun_result *
 	fprintf(f, "%s\n", line);
 	rule(f, '=');
 	fputc('\n', f);
-	fprintf(f, "Kernels (QEMU TCG, AMD CPU with SVM, kvm_amd npt=0: shadow MMU):\n");
+	if (r && r->expect.cpu.mmu == ORACLE_MMU_NPT)
+		fprintf(f, "Kernels (%s, AMD CPU with SVM, kvm_amd npt=1: nested paging):\n",
+			r->expect.cpu.quirks ? "QEMU TCG" : "nested KVM");
+	else
+		fprintf(f, "Kernels (QEMU TCG, AMD CPU with SVM, kvm_amd npt=0: shadow MMU):\n");
 	for (int i = 0; i < nk; i++) {
 		report_kernel_line(names[i], buf, sizeof(buf));
 		const char *role = nk == 2 ? (i ? "candidate" : "baseline") : "kernel";
@@ -127,7 +131,7 @@ void report_mail(FILE *f, const struct program *p, const struct diffrun_result *
 		snprintf(line, sizeof(line), "%s: %s", diff_class_name(r->diff.cls), r->diff.why);
 		wrap(f, 2, 4, line);
 		snprintf(line, sizeof(line), "Expectations from the architectural model, %s profile, "
-			 "MAXPHYADDR %u.", vendor_name(r->expect.cpu.vendor), r->expect.cpu.maxphyaddr);
+			 "MAXPHYADDR %u.", oracle_cpu_name(&r->expect.cpu), r->expect.cpu.maxphyaddr);
 		wrap(f, 2, 0, line);
 	}
 
