@@ -23,6 +23,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#define CHECK_NAME "guest_modes"
+#include "kvm_check.h"
+
 #define MEM_SIZE	0x400000UL
 #define CODE_GPA	0x1000
 #define FRAME_A		0x30000
@@ -35,12 +38,6 @@
 #define P		(1ull << 0)
 #define RW		(1ull << 1)
 #define PS		(1ull << 7)
-
-static void die(const char *what)
-{
-	fprintf(stderr, "guest_modes: %s: %s\n", what, strerror(errno));
-	exit(2);
-}
 
 /* 64-bit code: read, report, CR3 := B, read, report. */
 static const uint8_t code64[] = {
@@ -132,9 +129,7 @@ static int run_guest(int kvm, int bits)
 	uint8_t *mem;
 	long sz;
 
-	vm = ioctl(kvm, KVM_CREATE_VM, 0);
-	if (vm < 0)
-		die("KVM_CREATE_VM");
+	vm = kvm_create_vm(kvm);
 	mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (mem == MAP_FAILED)
@@ -220,9 +215,7 @@ int main(int argc, char **argv)
 	int kvm, i, bad = 0;
 
 	alarm(20);
-	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (kvm < 0)
-		die("open /dev/kvm");
+	kvm = kvm_open();
 	if (argc < 2) {
 		bad |= run_guest(kvm, 64);
 		bad |= run_guest(kvm, 32);

@@ -22,13 +22,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#define MAGIC_CR3	0x00DEAD000UL
+#define CHECK_NAME "magic_cr3"
+#include "kvm_check.h"
 
-static void die(const char *what)
-{
-	fprintf(stderr, "magic_cr3: %s: %s\n", what, strerror(errno));
-	exit(2);
-}
+#define MAGIC_CR3	0x00DEAD000UL
 
 static const uint8_t code[] = {
 	0xb8, 0x00, 0xd0, 0xea, 0x0d,	/* mov eax, 0x0DEAD000 */
@@ -51,12 +48,8 @@ int main(int argc, char **argv)
 	}
 	guest = !strcmp(argv[1], "guest");
 	alarm(20);
-	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (kvm < 0)
-		die("open /dev/kvm");
-	vm = ioctl(kvm, KVM_CREATE_VM, 0);
-	if (vm < 0)
-		die("KVM_CREATE_VM");
+	kvm = kvm_open();
+	vm = kvm_create_vm(kvm);
 	mem = mmap(NULL, 0x10000, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED)
 		die("mmap");
@@ -75,13 +68,7 @@ int main(int argc, char **argv)
 		die("mmap kvm_run");
 	if (ioctl(vcpu, KVM_GET_SREGS, &sregs) < 0)
 		die("KVM_GET_SREGS");
-	/* Flat 32-bit protected mode, paging off. */
-	sregs.cs.base = 0, sregs.cs.limit = 0xffffffff, sregs.cs.db = 1, sregs.cs.g = 1;
-	sregs.cs.selector = 8, sregs.cs.type = 11;
-	sregs.ds = sregs.es = sregs.ss = sregs.cs;
-	sregs.ds.type = sregs.es.type = sregs.ss.type = 3;
-	sregs.ds.selector = sregs.es.selector = sregs.ss.selector = 0x10;
-	sregs.cr0 = 0x11;
+	flat32_sregs(&sregs);
 	if (!guest)
 		sregs.cr3 = MAGIC_CR3;
 	printf("magic_cr3: %s CR3 = 0x%lx\n", guest ? "guest writes" : "KVM_SET_SREGS sets", MAGIC_CR3);

@@ -30,6 +30,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#define CHECK_NAME "pae_slots"
+#include "kvm_check.h"
+
 #define MEM_SIZE	0x400000UL
 #define CODE_GPA	0x1000
 #define PDPT_PAGE	0x20000
@@ -50,12 +53,6 @@ static size_t code_len;
 static uint32_t expect[MAX_READS];
 static const char *what[MAX_READS];
 static int nreads;
-
-static void die(const char *s)
-{
-	fprintf(stderr, "pae_slots: %s: %s\n", s, strerror(errno));
-	exit(2);
-}
 
 static void emit(const void *b, size_t n)
 {
@@ -142,12 +139,8 @@ int main(void)
 	uint8_t *mem;
 
 	alarm(30);
-	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (kvm < 0)
-		die("open /dev/kvm");
-	vm = ioctl(kvm, KVM_CREATE_VM, 0);
-	if (vm < 0)
-		die("KVM_CREATE_VM");
+	kvm = kvm_open();
+	vm = kvm_create_vm(kvm);
 	mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (mem == MAP_FAILED)
@@ -167,16 +160,7 @@ int main(void)
 		die("mmap kvm_run");
 	if (ioctl(vcpu, KVM_GET_SREGS, &sregs) < 0)
 		die("KVM_GET_SREGS");
-	/* Flat 32-bit protected mode, paging off. */
-	sregs.cs.base = 0, sregs.cs.limit = 0xffffffff, sregs.cs.db = 1, sregs.cs.g = 1;
-	sregs.cs.selector = 8, sregs.cs.type = 11, sregs.cs.present = 1, sregs.cs.s = 1;
-	sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.cs;
-	sregs.ds.type = sregs.es.type = sregs.fs.type = sregs.gs.type = sregs.ss.type = 3;
-	sregs.ds.selector = sregs.es.selector = sregs.ss.selector = 0x10;
-	sregs.fs.selector = sregs.gs.selector = 0x10;
-	sregs.cr0 = 0x11;
-	sregs.cr4 = 0;
-	sregs.efer = 0;
+	flat32_sregs(&sregs);
 	if (ioctl(vcpu, KVM_SET_SREGS, &sregs) < 0)
 		die("KVM_SET_SREGS");
 	memset(&regs, 0, sizeof(regs));

@@ -35,6 +35,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#define CHECK_NAME "pae_smp"
+#include "kvm_check.h"
+
 #define MEM_SIZE	0x400000UL
 #define PDPT_PAGE	0x20000
 #define PD_BASE		0x40000
@@ -60,12 +63,6 @@ struct vcpu {
 static int kvm, vm, spread;
 static uint8_t *mem;
 static long run_size;
-
-static void die(const char *s)
-{
-	fprintf(stderr, "pae_smp: %s: %s\n", s, strerror(errno));
-	exit(2);
-}
 
 struct asm_buf {
 	uint8_t *p;
@@ -144,15 +141,7 @@ static void vcpu_setup(struct vcpu *v)
 		die("mmap kvm_run");
 	if (ioctl(v->fd, KVM_GET_SREGS, &sregs) < 0)
 		die("KVM_GET_SREGS");
-	sregs.cs.base = 0, sregs.cs.limit = 0xffffffff, sregs.cs.db = 1, sregs.cs.g = 1;
-	sregs.cs.selector = 8, sregs.cs.type = 11, sregs.cs.present = 1, sregs.cs.s = 1;
-	sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.cs;
-	sregs.ds.type = sregs.es.type = sregs.fs.type = sregs.gs.type = sregs.ss.type = 3;
-	sregs.ds.selector = sregs.es.selector = sregs.fs.selector = 0x10;
-	sregs.gs.selector = sregs.ss.selector = 0x10;
-	sregs.cr0 = 0x11;
-	sregs.cr4 = 0;
-	sregs.efer = 0;
+	flat32_sregs(&sregs);
 	if (ioctl(v->fd, KVM_SET_SREGS, &sregs) < 0)
 		die("KVM_SET_SREGS");
 	memset(&regs, 0, sizeof(regs));
@@ -200,12 +189,8 @@ int main(int argc, char **argv)
 	}
 	spread = argc == 2;
 	alarm(120);
-	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (kvm < 0)
-		die("open /dev/kvm");
-	vm = ioctl(kvm, KVM_CREATE_VM, 0);
-	if (vm < 0)
-		die("KVM_CREATE_VM");
+	kvm = kvm_open();
+	vm = kvm_create_vm(kvm);
 	run_size = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
 	mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);

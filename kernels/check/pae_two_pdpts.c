@@ -31,6 +31,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#define CHECK_NAME "pae_two_pdpts"
+#include "kvm_check.h"
+
 #define MEM_SIZE	0x400000UL	/* 4 MiB of guest RAM at GPA 0 */
 #define CODE_GPA	0x1000
 #define STACK_TOP	0x8000
@@ -50,12 +53,6 @@
 #define PTE_P		(1ull << 0)
 #define PTE_RW		(1ull << 1)
 #define PTE_PS		(1ull << 7)
-
-static void die(const char *what)
-{
-	fprintf(stderr, "pae_two_pdpts: %s: %s\n", what, strerror(errno));
-	exit(2);
-}
 
 /* 32-bit protected-mode guest code, hand-assembled (see the comments). */
 static const uint8_t guest_code[] = {
@@ -156,16 +153,12 @@ int main(void)
 	long run_size;
 
 	alarm(20);	/* a hung guest is a setup error, not a verdict */
-	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (kvm < 0)
-		die("open /dev/kvm");
+	kvm = kvm_open();
 	if (ioctl(kvm, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
 		fprintf(stderr, "pae_two_pdpts: unexpected KVM API version\n");
 		return 2;
 	}
-	vm = ioctl(kvm, KVM_CREATE_VM, 0);
-	if (vm < 0)
-		die("KVM_CREATE_VM");
+	vm = kvm_create_vm(kvm);
 
 	mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
