@@ -321,13 +321,14 @@ static void harness_invariant(struct ectx *x)
 		if (s->cpu->mmu == ORACLE_MMU_NPT) {
 			if ((om_read(&s->mem, s->cr3 & 0xFFFFFFE0ull, 8) & ~PTE_A) != HARNESS_PDPTE_PAE)
 				harness_fail(x, "PDPTE 0 in memory is not the harness PDPTE (nested paging)");
-		} else if (s->pdpte[0] != HARNESS_PDPTE_PAE) {
-			harness_fail(x, "PDPTE register 0 is not the harness PDPTE");
+			break;
 		}
+		if (s->pdpte[0] != HARNESS_PDPTE_PAE)
+			harness_fail(x, "PDPTE register 0 is not the harness PDPTE");
 		/* Shadow paging builds a root per present PDPTE, and KVM
 		 * triple-faults the guest when one names a gfn outside every
 		 * memslot (mmu.c mmu_check_root): a KVM limit, not paging. */
-		for (int i = 0; i < 4 && s->cpu->mmu != ORACLE_MMU_NPT; i++)
+		for (int i = 0; i < 4; i++)
 			if ((s->pdpte[i] & PTE_P) &&
 			    (s->pdpte[i] & 0x000FFFFFFFFFF000ull) >= LAYOUT_MEM_SIZE)
 				harness_fail(x, "PAE PDPTE names a PD outside RAM: KVM mmu_check_root "

@@ -98,21 +98,20 @@ static uint64_t rsvd_bits(const struct oracle_cpu *cpu, int pse, int nxe, enum p
 		break;
 	case 3:
 		if (e & PTE_PS) {
-			if (!(cpu->features & ORACLE_F_1G) && cpu->mmu == ORACLE_MMU_NPT) {
-				/* The guest's CPUID lacks 1 GiB pages (KVM offers
-				 * them only to shadow paging unless the CPU has
-				 * them), but under nested paging the CPU's own
-				 * walk decides: a reserved-bit fault or a 1 GiB
-				 * page (TCG maps it) are both possible. */
-				*leaf = 1;
-				*amb = bits(7, 7);
-				r |= bits(29, 13);
-			} else if (!(cpu->features & ORACLE_F_1G))
+			int no_1g = !(cpu->features & ORACLE_F_1G);
+
+			if (no_1g && cpu->mmu != ORACLE_MMU_NPT) {
 				r |= bits(7, 7);	/* no 1 GiB pages */
-			else {
-				*leaf = 1;
-				r |= bits(29, 13);
+				break;
 			}
+			*leaf = 1;
+			r |= bits(29, 13);
+			/* Without 1 GiB pages in the guest's CPUID (KVM offers
+			 * them only to shadow paging unless the CPU has them),
+			 * nested paging leaves it to the CPU's own walk: a
+			 * reserved-bit fault or the page (TCG maps it). */
+			if (no_1g)
+				*amb = bits(7, 7);
 		} else if (amd) {
 			/* APM reserves bit 8 of non-leaf PDPEs; KVM 6.1 does
 			 * not check it: either is allowed. */
@@ -212,10 +211,12 @@ static void walk_entry(struct wctx *w, struct xlate x, unsigned level, uint64_t 
 		emit(w, &f);
 	}
 	/* A PAE PDPE grants every right (R/W and U/S do not exist there). */
-	if (!(e & PTE_RW) && !(w->m == PGM_PAE && level == 3))
-		x.rights &= ~RT_RW;
-	if (!(e & PTE_US) && !(w->m == PGM_PAE && level == 3))
-		x.rights &= ~RT_US;
+	if (!(w->m == PGM_PAE && level == 3)) {
+		if (!(e & PTE_RW))
+			x.rights &= ~RT_RW;
+		if (!(e & PTE_US))
+			x.rights &= ~RT_US;
+	}
 	if (w->m != PGM_32 && nxe && (e & PTE_NX))
 		x.rights |= RT_XD;
 	if (leaf) {

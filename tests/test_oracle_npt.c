@@ -42,17 +42,27 @@ static void obs_first(void)
 			       P.init[i].width);
 }
 
+/* PAE on with the layout's PDPT, then MOV CR3 to a second PDPT on the
+ * same page (slot 1) whose PDPTE 1 is pdpte1, then read VAPAE.  Returns
+ * the MOV's op index; the read is the next op. */
+static int switch_to_pdpt2(uint64_t pdpte1)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW);
+	t_init(0x202028, 8, pdpte1);
+	t_init(0x202020, 8, HARNESS_PDPTE_PAE);
+	t_pae_on(0, CR0_PGON);
+	int i = t_op(OP_CR3, 0x202020, 0);
+	t_op(OP_READ, 0, VAPAE);
+	return i;
+}
+
 /* APM 5.3 / svm.c: MOV CR3 is not intercepted under NPT and AMD has no
  * PDPTE registers, so a reserved bit in a PDPTE is no #GP at the MOV. */
 static void cr3_bad_pdpte(int npt)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_init(0x202028, 8, 0x203000 | PTE_P | (1ull << 62));	/* 2nd PDPT [1]: bit 62 */
-	t_init(0x202020, 8, HARNESS_PDPTE_PAE);
-	t_pae_on(0, CR0_PGON);
-	int i = t_op(OP_CR3, 0x202020, 0);
-	int j = t_op(OP_READ, 0, VAPAE);
+	int i = switch_to_pdpt2(0x203000 | PTE_P | (1ull << 62)), j = i + 1;	/* bit 62 */
+
 	if (npt)
 		use_npt(0);
 	t_run();
@@ -67,13 +77,8 @@ static void cr3_bad_pdpte(int npt)
  * on them.  Under NPT the CPU's walk may or may not fault (TCG does not). */
 static void pdpte_rw_bit(int npt)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_init(0x202028, 8, 0x203000 | PTE_P | PTE_RW);
-	t_init(0x202020, 8, HARNESS_PDPTE_PAE);
-	t_pae_on(0, CR0_PGON);
-	int i = t_op(OP_CR3, 0x202020, 0);
-	int j = t_op(OP_READ, 0, VAPAE);
+	int i = switch_to_pdpt2(0x203000 | PTE_P | PTE_RW), j = i + 1;
+
 	if (npt)
 		use_npt(1);
 	t_run();
