@@ -7,7 +7,8 @@
  *
  * Hidden on purpose (the oracle treats their CR4/EFER bits as reserved):
  * PCID, XSAVE/OSXSAVE, FSGSBASE, UMIP, PKU, LA57, VMX, SMX, SVM, and also
- * PKS and CET (they change page permissions).
+ * PKS and CET (they change page permissions).  kvm_pvm ignores part of
+ * that (pvm_unhide() below).
  */
 #include <cpuid.h>
 #include <errno.h>
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 #include "executor_int.h"
 
 #define CPUID_MAX_ENT 256
@@ -53,6 +55,26 @@ static void hide(struct kvm_cpuid2 *c)
 		e->ecx &= ~BIT(2);	/* SVM */
 }
 
+/*
+ * kvm_pvm (6.18 on the CI machines) leaves SMEP and SMAP out of
+ * KVM_GET_SUPPORTED_CPUID, yet takes CR4.SMEP/SMAP writes without #GP and
+ * enforces both (measured: a supervisor fetch from a user page faults
+ * with ec 0x11); it also takes CR4.UMIP while CPUID hides UMIP.  So on
+ * kvm_pvm the guest CPUID advertises the three whenever the host CPU has
+ * them: the profile then describes the CPU the guest really gets, instead
+ * of flagging the host's KVM on every such write.
+ */
+static void pvm_unhide(struct kvm_cpuid2 *c)
+{
+	struct kvm_cpuid_entry2 *e = leaf(c, 7, 0);
+	unsigned a, b, cx, d;
+
+	if (!e || !__get_cpuid_count(7, 0, &a, &b, &cx, &d))
+		return;
+	e->ebx |= b & (BIT(7) | BIT(20));	/* SMEP, SMAP */
+	e->ecx |= cx & BIT(2);			/* UMIP */
+}
+
 static void profile(struct executor *ex)
 {
 	struct kvm_cpuid2 *c = ex->cpuid;
@@ -60,7 +82,8 @@ static void profile(struct executor *ex)
 	struct executor_cpu *info = &ex->cpu_info;
 	struct kvm_cpuid_entry2 *e0 = leaf(c, 0, 0), *e1 = leaf(c, 1, 0), *e7 = leaf(c, 7, 0);
 	struct kvm_cpuid_entry2 *x1 = leaf(c, 0x80000001, 0), *x8 = leaf(c, 0x80000008, 0);
-	uint32_t d1 = e1 ? e1->edx : 0, b7 = e7 ? e7->ebx : 0, dx1 = x1 ? x1->edx : 0;
+	uint32_t d1 = e1 ? e1->edx : 0, b7 = e7 ? e7->ebx : 0, c7 = e7 ? e7->ecx : 0;
+	uint32_t dx1 = x1 ? x1->edx : 0;
 
 	memset(p, 0, sizeof(*p));
 	memset(info, 0, sizeof(*info));
@@ -79,7 +102,8 @@ static void profile(struct executor *ex)
 		      ((b7 & BIT(7)) ? ORACLE_F_SMEP : 0) |
 		      ((b7 & BIT(20)) ? ORACLE_F_SMAP : 0) |
 		      ((dx1 & BIT(26)) ? ORACLE_F_1G : 0) |
-		      ((dx1 & BIT(29)) ? ORACLE_F_LM : 0);
+		      ((dx1 & BIT(29)) ? ORACLE_F_LM : 0) |
+		      ((c7 & BIT(2)) ? ORACLE_F_UMIP : 0);
 	info->missing = ORACLE_DEFAULT_FEATURES & ~p->features;
 	/* As KVM's __cr4_reserved_bits(): VME..OSXMMEXCPT always valid, the
 	 * rest per CPUID (all hidden above but SMEP/SMAP). */
@@ -88,6 +112,8 @@ static void profile(struct executor *ex)
 		info->cr4_valid |= BIT(20);
 	if (p->features & ORACLE_F_SMAP)
 		info->cr4_valid |= BIT(21);
+	if (p->features & ORACLE_F_UMIP)
+		info->cr4_valid |= BIT(11);
 	info->efer_valid = 1;			/* SCE */
 	if (p->features & ORACLE_F_LM)
 		info->efer_valid |= BIT(8) | BIT(10);
@@ -155,6 +181,8 @@ int executor_cpuid_init(struct executor *ex, char *err, size_t errlen)
 	if (ex->opts.vendor >= 0 && (e = leaf(c, 0, 0)))
 		set_vendor(e, ex->opts.vendor == VENDOR_INTEL ? "GenuineIntel" : "AuthenticAMD");
 	hide(c);
+	if (access("/sys/module/kvm_pvm", F_OK) == 0)
+		pvm_unhide(c);
 	profile(ex);
 	outer_cpu(&ex->cpu_info);
 	mmu_profile(ex);

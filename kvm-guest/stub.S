@@ -305,17 +305,20 @@ op64_cr4:
 	movq %rax, %cr4
 	jmp ret32
 
+/* Data references go through %rdx, never %rsp/%rbp: with an SS-based
+ * address a non-canonical VA is #SS, not the #GP the oracle models (QEMU
+ * TCG gives #GP either way; real CPUs do not). */
 op64_pte:
-	movq OPE_ADDR(%rsi), %rbp
+	movq OPE_ADDR(%rsi), %rdx
 	movq OPE_VIA(%rsi), %rax
 	testq %rax, %rax
-	cmovnzq %rax, %rbp
+	cmovnzq %rax, %rdx
 	movq OPE_VALUE(%rsi), %rax
 	cmpl $8, OPE_WIDTH(%rsi)
 	je 1f
-	movl %eax, (%rbp)
+	movl %eax, (%rdx)
 	jmp ret32
-1:	movq %rax, (%rbp)
+1:	movq %rax, (%rdx)
 	jmp ret32
 
 op64_invlpg:
@@ -324,16 +327,16 @@ op64_invlpg:
 	jmp ret32
 
 op64_read:
-	movq OPE_ADDR(%rsi), %rbp
-	movl (%rbp), %eax
+	movq OPE_ADDR(%rsi), %rdx
+	movl (%rdx), %eax
 	movq %rax, RES_VALUE(%rdi)
 	jmp ret32
 
 op64_write:
-	movq OPE_ADDR(%rsi), %rbp
-	movl (%rbp), %eax
+	movq OPE_ADDR(%rsi), %rdx
+	movl (%rdx), %eax
 	movq %rax, RES_VALUE(%rdi)
-	movl %eax, (%rbp)
+	movl %eax, (%rdx)
 	jmp ret32
 
 op64_fetch:

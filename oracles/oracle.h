@@ -39,8 +39,9 @@ const char *vendor_name(enum vendor v);
  * the guest's CPUID vendor, e.g. AMD reserves bit 8 of non-leaf PML4Es
  * and PDPTEs), MAXPHYADDR (leaf 0x80000008 EAX[7:0]) and the feature bits
  * below.  Every CR4 bit whose feature is not listed here is reserved, so
- * the executor must HIDE from the guest: PCID, XSAVE, FSGSBASE, UMIP,
- * PKU, LA57, VMX, SMX, SVM (the last makes EFER.SVME reserved).
+ * the executor must HIDE from the guest: PCID, XSAVE, FSGSBASE, UMIP
+ * (unless ORACLE_F_UMIP), PKU, LA57, VMX, SMX, SVM (the last makes
+ * EFER.SVME reserved).
  */
 #define ORACLE_F_PSE	(1u << 0)	/* CPUID.1:EDX[3]   CR4.PSE, 4 MiB pages */
 #define ORACLE_F_PAE	(1u << 1)	/* CPUID.1:EDX[6]   CR4.PAE */
@@ -51,6 +52,9 @@ const char *vendor_name(enum vendor v);
 #define ORACLE_F_SMAP	(1u << 6)	/* CPUID.7.0:EBX[20] CR4.SMAP */
 #define ORACLE_F_1G	(1u << 7)	/* CPUID.80000001:EDX[26]  1 GiB pages */
 #define ORACLE_F_LM	(1u << 8)	/* CPUID.80000001:EDX[29]  EFER.LME */
+#define ORACLE_F_UMIP	(1u << 9)	/* CPUID.7.0:ECX[2]  CR4.UMIP writable; no
+					 * effect on the stub (CPL0).  Off by
+					 * default; kvm_pvm takes the bit anyway */
 
 /*
  * Known, deliberate deviations of KVM's shadow MMU from the manuals.  The

@@ -168,6 +168,8 @@ static uint64_t cr4_allowed(const struct ostate *s)
 		ok |= CR4_SMEP;
 	if (s->cpu->features & ORACLE_F_SMAP)
 		ok |= CR4_SMAP;
+	if (s->cpu->features & ORACLE_F_UMIP)
+		ok |= CR4_UMIP;
 	return ok;
 }
 

@@ -43,6 +43,7 @@
 #define CR4_OSXMMEXCPT	(1ull << 10)
 #define CR4_PCIDE	(1ull << 17)
 #define CR4_SMEP	(1ull << 20)
+#define CR4_UMIP	(1ull << 11)
 #define CR4_SMAP	(1ull << 21)
 
 #define EFER_SCE	(1ull << 0)

@@ -133,6 +133,18 @@ static void cr4_smep_feature(void)
 	CHECK(ONLY_DONE(i), "SMEP present: ok");
 }
 
+/* SDM 2.5: CR4.UMIP exists only with CPUID.7.0:ECX.UMIP (off by default). */
+static void cr4_umip_feature(void)
+{
+	t_begin(START_LM64);
+	int i = t_op(OP_CR4, (1u << 11) | 0x20, 0);
+	t_run();
+	CHECK(ONLY_GP(i), "UMIP hidden (default): #GP");
+	CPU.features |= ORACLE_F_UMIP;
+	t_run();
+	CHECK(ONLY_DONE(i) && R.cr4 == 0x820, "UMIP present: ok");
+}
+
 /* SDM vol. 2 MOV CR, 4.5: CR3 bits 63:MAXPHYADDR reserved in 64-bit code. */
 static void cr3_lm_reserved(void)
 {
@@ -379,6 +391,7 @@ int main(void)
 	cr4_reserved();
 	cr4_high_bits();
 	cr4_smep_feature();
+	cr4_umip_feature();
 	cr3_lm_reserved();
 	cr3_legacy_truncated();
 	efer_lme_with_pg();
