@@ -115,34 +115,19 @@ void diffrun_result_free(struct diffrun_result *r)
 	free(r);
 }
 
-/*
- * The RUN_DONE payload is struct run_obs followed by optional sections
- * (vmclient_proto.h); copy the root trace out of it if there is one.
- */
-static void take_trace(struct diffrun_kernel *k, const uint8_t *payload, uint32_t len)
+/* Copy the root trace out of a RUN_DONE reply, if it has one. */
+static void take_trace(struct diffrun_kernel *k, const struct vmc_result *res)
 {
-	size_t off = sizeof(struct run_obs);
+	uint32_t len;
+	const void *ev = vmc_run_section(res, VMP_SEC_TRACE, &len);
+	size_t n = ev ? len / sizeof(struct rootrace_event) : 0;
 
-	k->n_events = 0;
-	k->traced = 0;
-	while (payload && off + sizeof(struct vmp_section) <= len) {
-		struct vmp_section sec;
-
-		memcpy(&sec, payload + off, sizeof(sec));
-		off += sizeof(sec);
-		if (sec.len > len - off)
-			break;
-		if (sec.kind == VMP_SEC_TRACE) {
-			size_t n = sec.len / sizeof(struct rootrace_event);
-
-			if (n > DIFFRUN_MAX_EVENTS)
-				n = DIFFRUN_MAX_EVENTS;
-			memcpy(k->events, payload + off, n * sizeof(struct rootrace_event));
-			k->n_events = n;
-			k->traced = 1;
-		}
-		off += sec.len;
-	}
+	if (n > DIFFRUN_MAX_EVENTS)
+		n = DIFFRUN_MAX_EVENTS;
+	k->n_events = n;
+	k->traced = ev != NULL;
+	if (n)
+		memcpy(k->events, ev, n * sizeof(struct rootrace_event));
 }
 
 static void judge_kernel(const struct program *p, const struct oracle_result *expect,
@@ -202,7 +187,7 @@ int diffrun_run(struct diffrun *dr, const struct program *p, struct diffrun_resu
 		}
 		if (!res->status) {
 			memcpy(&k->obs, &dr->obs[i], sizeof(k->obs));
-			take_trace(k, res->payload, res->len);
+			take_trace(k, res);
 		}
 		judge_kernel(p, &r->expect, k);
 	}

@@ -115,6 +115,13 @@ int vmc_run(struct vmc *vm, const struct program *p, unsigned timeout_ms,
 int vmc_run_many(struct vmc **vms, int n, const struct program *p,
 		 unsigned timeout_ms, struct run_obs *obs, struct vmc_result *res);
 
+/*
+ * The first section of the given kind (enum vmp_section_kind) after
+ * struct run_obs in a RUN_DONE reply: its data, *len bytes; NULL if there
+ * is none or the reply is cut short.
+ */
+const void *vmc_run_section(const struct vmc_result *res, uint32_t kind, uint32_t *len);
+
 /* Accessors. */
 const struct vmp_hello *vmc_hello(const struct vmc *vm);
 const char *vmc_variant(const struct vmc *vm);	/* as configured ("stock"...) */

@@ -431,6 +431,28 @@ int vmc_run_many(struct vmc **vms, int n, const struct program *p,
 	return first;
 }
 
+const void *vmc_run_section(const struct vmc_result *res, uint32_t kind, uint32_t *len)
+{
+	size_t off = sizeof(struct run_obs);
+
+	if (res->status || res->type != VMP_RUN_DONE || !res->payload)
+		return NULL;
+	while (off + sizeof(struct vmp_section) <= res->len) {
+		struct vmp_section sec;
+
+		memcpy(&sec, res->payload + off, sizeof(sec));
+		off += sizeof(sec);
+		if (sec.len > res->len - off)
+			return NULL;
+		if (sec.kind == kind) {
+			*len = sec.len;
+			return res->payload + off;
+		}
+		off += sec.len;
+	}
+	return NULL;
+}
+
 int vmc_run(struct vmc *vm, const struct program *p, unsigned timeout_ms,
 	    struct run_obs *obs, struct vmc_result *res)
 {

@@ -97,6 +97,18 @@ struct vmp_run_req {
 enum vmp_section_kind {
 	VMP_SEC_TRACE = 1,	/* BPF root trace records (format: harness/bpf/) */
 	VMP_SEC_LOG,		/* free text from the agent/executor */
+	VMP_SEC_TIMING,		/* struct vmp_timing: where the agent's time went */
+};
+
+/* The agent's side of one RUN, in ns of the VM's CLOCK_MONOTONIC (for
+ * bench-vm: the round trip minus these is channel and host). */
+struct vmp_timing {
+	uint64_t ns_agent;	/* payload read to response ready */
+	uint64_t ns_reset;	/* executor: memslot + memory + registers */
+	uint64_t ns_guest;	/* executor: inside KVM_RUN */
+	uint64_t ns_exec_host;	/* executor: the rest of executor_run */
+	uint64_t ns_trace;	/* BPF tracer arm + collect */
+	uint64_t ns_pack;	/* packing run_obs */
 };
 
 struct vmp_section {

@@ -255,13 +255,15 @@ static void do_exec(uint32_t seq, char *payload, uint32_t len)
 	free(out);
 }
 
-static void do_run(uint32_t seq, const uint8_t *payload, uint32_t len)
+static void do_run(uint32_t seq, const uint8_t *payload, uint32_t len, uint64_t t_start)
 {
 	static struct run_obs obs;
 	static struct program prog;
 	static uint8_t extra[1 << 20];
+	struct vmp_timing t = { 0 };
 	struct vmp_run_req req;
 	size_t extra_len = 0;
+	uint64_t t0;
 	int ret;
 
 	if (len != sizeof(req) + sizeof(prog))
@@ -269,18 +271,27 @@ static void do_run(uint32_t seq, const uint8_t *payload, uint32_t len)
 				  "vmp_run_req + struct program");
 	memcpy(&req, payload, sizeof(req));
 	memcpy(&prog, payload + sizeof(req), sizeof(prog));
-	ret = agent_run(&req, &prog, &obs, extra, sizeof(extra), &extra_len);
+	ret = agent_run(&req, &prog, &obs, extra, sizeof(extra) - sizeof(struct vmp_section) -
+			sizeof(t), &extra_len, &t);
 	if (ret < 0) {
 		obs.detail[sizeof(obs.detail) - 1] = 0;
 		return send_error(seq, -ret, obs.detail);
 	}
 	if (req.flags & VMP_RUN_PACKED) {
 		static uint8_t packed[sizeof(struct vmp_obs_packed) + sizeof(obs)];
-		size_t n = vmp_obs_pack(&obs, packed, sizeof(packed));
+		size_t n;
 
+		t0 = agent_now_ns();
+		n = vmp_obs_pack(&obs, packed, sizeof(packed));
+		t.ns_pack = agent_now_ns() - t0;
+		t.ns_agent = agent_now_ns() - t_start;
+		extra_len = agent_put_section(extra, sizeof(extra), extra_len, VMP_SEC_TIMING,
+					      &t, sizeof(t));
 		send_frame2(VMP_RUN_DONE, 0, seq, packed, n, extra, extra_len);
 		return;
 	}
+	t.ns_agent = agent_now_ns() - t_start;
+	extra_len = agent_put_section(extra, sizeof(extra), extra_len, VMP_SEC_TIMING, &t, sizeof(t));
 	send_frame2(VMP_RUN_DONE, 0, seq, &obs, sizeof(obs), extra, extra_len);
 }
 
@@ -288,6 +299,7 @@ static void serve(void)
 {
 	for (;;) {
 		struct vmp_hdr h;
+		uint64_t t_start;
 
 		xread(&h, sizeof(h));
 		if (h.magic != VMP_MAGIC || h.len > VMP_MAX_PAYLOAD) {
@@ -296,6 +308,7 @@ static void serve(void)
 			exit(1);
 		}
 		xread(rxbuf, h.len);
+		t_start = agent_now_ns();
 		switch (h.type) {
 		case VMP_PING:
 			send_frame2(VMP_PONG, 0, h.seq, rxbuf, h.len, NULL, 0);
@@ -304,7 +317,7 @@ static void serve(void)
 			do_exec(h.seq, (char *)rxbuf, h.len);
 			break;
 		case VMP_RUN:
-			do_run(h.seq, rxbuf, h.len);
+			do_run(h.seq, rxbuf, h.len, t_start);
 			break;
 		default: {
 			char msg[64];

@@ -20,6 +20,15 @@ extern const int agent_has_executor;
  * opened or the host side of the run failed.
  */
 int agent_run(const struct vmp_run_req *req, const struct program *p,
-	      struct run_obs *obs, uint8_t *extra, size_t cap, size_t *extra_len);
+	      struct run_obs *obs, uint8_t *extra, size_t cap, size_t *extra_len,
+	      struct vmp_timing *t);
+
+/* Append one section to out[off..cap); returns the new end (off when it
+ * does not fit). */
+size_t agent_put_section(uint8_t *out, size_t cap, size_t off, uint32_t kind,
+			 const void *data, size_t len);
+
+/* CLOCK_MONOTONIC in ns. */
+uint64_t agent_now_ns(void);
 
 #endif /* MMUFUZZ_VM_AGENT_H */

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "agent.h"
 #include "harness/executor.h"
@@ -27,8 +28,16 @@ static int rt_tried;
 static char rt_err[256];
 static struct rootrace_event events[MAX_EVENTS];
 
-static size_t put_section(uint8_t *out, size_t cap, size_t off, uint32_t kind,
-			  const void *data, size_t len)
+uint64_t agent_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+size_t agent_put_section(uint8_t *out, size_t cap, size_t off, uint32_t kind,
+			 const void *data, size_t len)
 {
 	struct vmp_section s = { .kind = kind, .len = (uint32_t)len };
 
@@ -62,10 +71,13 @@ static int open_executor(const struct vmp_run_req *req, struct run_obs *obs)
 }
 
 int agent_run(const struct vmp_run_req *req, const struct program *p,
-	      struct run_obs *obs, uint8_t *extra, size_t cap, size_t *extra_len)
+	      struct run_obs *obs, uint8_t *extra, size_t cap, size_t *extra_len,
+	      struct vmp_timing *t)
 {
+	struct executor_stats st0, st1;
 	size_t off = 0, n_ev = 0;
 	int ret, traced = 0;
+	uint64_t t0;
 
 	memset(obs, 0, sizeof(*obs));
 	*extra_len = 0;
@@ -78,14 +90,24 @@ int agent_run(const struct vmp_run_req *req, const struct program *p,
 		if (rootrace_open(&rt, getpid(), rt_err, sizeof(rt_err)) < 0) {
 			rt = NULL;
 			fprintf(stderr, "mmufuzz-agent: root tracer unavailable: %s\n", rt_err);
-			off = put_section(extra, cap, off, VMP_SEC_LOG, rt_err, strlen(rt_err));
+			off = agent_put_section(extra, cap, off, VMP_SEC_LOG, rt_err, strlen(rt_err));
 		}
 	}
+	t0 = agent_now_ns();
 	if (rt && (req->flags & VMP_RUN_TRACE))
 		traced = rootrace_begin(rt) == 0;
+	t->ns_trace += agent_now_ns() - t0;
 
+	executor_stats(ex, &st0);
+	t0 = agent_now_ns();
 	ret = executor_run(ex, p, obs);
+	t->ns_exec_host += agent_now_ns() - t0;
+	executor_stats(ex, &st1);
+	t->ns_reset += st1.ns_reset - st0.ns_reset;
+	t->ns_guest += st1.ns_guest - st0.ns_guest;
+	t->ns_exec_host -= (st1.ns_reset - st0.ns_reset) + (st1.ns_guest - st0.ns_guest);
 
+	t0 = agent_now_ns();
 	if (traced) {
 		int r = rootrace_collect(rt, events, MAX_EVENTS, &n_ev);
 
@@ -94,11 +116,12 @@ int agent_run(const struct vmp_run_req *req, const struct program *p,
 		if (r == -ENOSPC) {
 			static const char msg[] = "root trace truncated (ring buffer full)";
 
-			off = put_section(extra, cap, off, VMP_SEC_LOG, msg, sizeof(msg) - 1);
+			off = agent_put_section(extra, cap, off, VMP_SEC_LOG, msg, sizeof(msg) - 1);
 		}
-		off = put_section(extra, cap, off, VMP_SEC_TRACE, events,
+		off = agent_put_section(extra, cap, off, VMP_SEC_TRACE, events,
 				  n_ev * sizeof(events[0]));
 	}
+	t->ns_trace += agent_now_ns() - t0;
 	*extra_len = off;
 
 	/* KVM killed the VM: the executor refuses further runs, reopen. */

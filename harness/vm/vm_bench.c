@@ -15,10 +15,11 @@
 #include <string.h>
 #include <time.h>
 #include "harness/vmclient.h"
+#include "harness/vmclient_proto.h"
 #include "tests/check.h"
 
 #define N_PING	300
-#define N_PROG	40
+#define N_PROG	200
 
 static double now(void)
 {
@@ -48,16 +49,28 @@ static void bench_programs(struct vmc **vms, int nvm, const struct program *prog
 {
 	static struct run_obs obs[2];
 	struct vmc_result res[2];
-	int i, ok = 0, completed = 0;
+	struct vmp_timing sum = { 0 };
+	int i, ok = 0, completed = 0, timed = 0;
 	double t0 = now(), dt;
 
 	for (i = 0; i < n; i++) {
 		int ret = vmc_run_many(vms, nvm, &progs[i], 20000, obs, res);
+		uint32_t len;
+		const struct vmp_timing *t = vmc_run_section(&res[0], VMP_SEC_TIMING, &len);
 
 		if (!ret)
 			ok++;
 		if (!ret && obs[0].exit == RUN_COMPLETED)
 			completed++;
+		if (t && len == sizeof(*t)) {
+			timed++;
+			sum.ns_agent += t->ns_agent;
+			sum.ns_reset += t->ns_reset;
+			sum.ns_guest += t->ns_guest;
+			sum.ns_exec_host += t->ns_exec_host;
+			sum.ns_trace += t->ns_trace;
+			sum.ns_pack += t->ns_pack;
+		}
 		if (ret && i == 0)
 			fprintf(stderr, "vm-bench: RUN failed: %s (%s)\n", strerror(-ret),
 				res[0].status == -EREMOTEIO ? (const char *)res[0].payload : res[0].detail);
@@ -67,6 +80,20 @@ static void bench_programs(struct vmc **vms, int nvm, const struct program *prog
 	printf("bench-vm: programs/s (16 ops, %d VM%s side by side) %.1f per VM "
 	       "(%d runs, %d completed, %.2f ms/run)\n", nvm, nvm > 1 ? "s" : "",
 	       n / dt, n, completed, dt / n * 1e3);
+	CHECK(timed == n, "%d of %d replies carry the agent's timing", timed, n);
+	if (timed) {
+		double ms = 1e-6 / timed;
+
+		/* Where one round trip goes (the first VM's agent): the rest
+		 * of the wall time is the channel, QEMU and this process. */
+		printf("bench-vm: per run, ms: agent %.2f = reset %.2f + guest %.2f + executor "
+		       "%.2f + tracer %.2f + pack %.2f + other %.2f; channel+host %.2f\n",
+		       sum.ns_agent * ms, sum.ns_reset * ms, sum.ns_guest * ms,
+		       sum.ns_exec_host * ms, sum.ns_trace * ms, sum.ns_pack * ms,
+		       (sum.ns_agent - sum.ns_reset - sum.ns_guest - sum.ns_exec_host -
+			sum.ns_trace - sum.ns_pack) * ms,
+		       dt / n * 1e3 - sum.ns_agent * ms);
+	}
 }
 
 int main(void)

@@ -143,17 +143,9 @@ static void test_panic(struct vmc *vm)
 /* A trace section follows struct run_obs in RUN_DONE. */
 static int has_trace(const struct vmc_result *res)
 {
-	size_t off = sizeof(struct run_obs);
+	uint32_t len;
 
-	while (off + sizeof(struct vmp_section) <= res->len) {
-		struct vmp_section sec;
-
-		memcpy(&sec, res->payload + off, sizeof(sec));
-		if (sec.kind == VMP_SEC_TRACE)
-			return 1;
-		off += sizeof(sec) + sec.len;
-	}
-	return 0;
+	return vmc_run_section(res, VMP_SEC_TRACE, &len) != NULL;
 }
 
 static void test_run(struct vmc *vm, const struct program *p)
