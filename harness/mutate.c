@@ -320,10 +320,86 @@ static int mut_flip_cr_bit(struct program *p, uint64_t *rng)
 	return 0;
 }
 
+/* A random present initial entry in the 4 KiB table at page, between
+ * byte offsets [lo, hi); -1 when there is none. */
+static int pick_entry(const struct program *p, uint64_t page, unsigned lo, unsigned hi,
+		      uint64_t *rng)
+{
+	int idx[PROG_MAX_INIT], n = 0;
+
+	for (unsigned i = 0; i < p->n_init; i++)
+		if (p->init[i].gpa >= page + lo && p->init[i].gpa < page + hi &&
+		    (p->init[i].value & PTE_P))
+			idx[n++] = (int)i;
+	return n ? idx[rnd(rng, (unsigned)n)] : -1;
+}
+
+/*
+ * A VA that one of the program's CR3 values maps, found by walking the
+ * initial stores from a random CR3 load: the format follows the first
+ * entry found (4-byte: 32-bit paging; 8-byte in the 32-byte PDPT: PAE;
+ * else 4-level).  Where a table has no initial entry the remaining index
+ * bits are random.  Probes there see translations rather than #PF, and
+ * after a second CR3 load they read through that CR3's own PDPTEs, which
+ * is where a shadow root reused for the wrong PDPT shows.  0: no CR3.
+ */
+static uint64_t mapped_va(const struct program *p, uint64_t *rng)
+{
+	uint64_t cr3[PROG_MAX_OPS + 1], c, base, va, table;
+	unsigned n = 0, shift, levels, esz;
+	int e;
+
+	for (unsigned i = 0; i < p->n_ops; i++)
+		if (p->ops[i].kind == OP_CR3)
+			cr3[n++] = p->ops[i].value;
+	if (p->start == START_LM64)
+		cr3[n++] = LAYOUT_LOW_PML4;
+	if (!n)
+		return 0;
+	c = cr3[rnd(rng, n)];
+	base = c & 0x000FFFFFFFFFF000ull;
+	e = pick_entry(p, base, 0, 4096, rng);
+	if (e < 0)
+		return 0;
+	if (p->init[e].width == 4) {
+		esz = 4, shift = 22, levels = 2;	/* 32-bit: PD, PT */
+	} else if ((c & 0xfe0) || rnd(rng, 2)) {
+		/* PAE (CR3 bits 11:5 select the 32-byte PDPT) */
+		base = c & 0x000FFFFFFFFFFFE0ull;
+		esz = 8, shift = 30, levels = 3;
+	} else {
+		esz = 8, shift = 39, levels = 4;	/* PML4, PDPT, PD, PT */
+	}
+	table = base & ~0xFFFull;
+	va = 0;
+	for (unsigned l = 0; l < levels; l++, shift -= (esz == 4 ? 10 : 9)) {
+		unsigned lo = (unsigned)(base - table), span = levels == 3 && l == 0 ? 32 : 4096;
+		const struct prog_init *pe;
+
+		e = pick_entry(p, table, lo, lo + span, rng);
+		if (e < 0) {
+			va |= (uint64_t)rnd(rng, span / esz) << shift;
+			break;
+		}
+		pe = &p->init[e];
+		va |= (uint64_t)((pe->gpa - table - lo) / esz) << shift;
+		if (l + 1 == levels || ((pe->value & PTE_PS) && (esz == 4 ? l == 0 : l > 0)))
+			break;
+		table = entry_target(pe);
+		base = table;
+	}
+	if (levels == 4 && (va & (1ull << 47)))
+		va |= 0xFFFF000000000000ull;	/* canonical */
+	return va;
+}
+
 static uint64_t some_probe_va(const struct program *p, uint64_t *rng)
 {
 	int idx[PROG_MAX_OPS], n = 0;
+	uint64_t va;
 
+	if (rnd(rng, 2) && (va = mapped_va(p, rng)))
+		return va;
 	for (unsigned i = 0; i < p->n_ops; i++)
 		if (is_probe(p->ops[i].kind))
 			idx[n++] = (int)i;

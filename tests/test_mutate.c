@@ -142,8 +142,38 @@ static void test_mutant_title(void)
 	      "second mutation leaves it: '%s'", p.title);
 }
 
+/*
+ * New probes go where the program's tables map: PDPT B [2] -> PD with a
+ * 2 MiB page at index 3 (VA 0x80600000), a quadrant no probe of the
+ * program touches yet, so only the table walk can propose it.
+ */
+static void test_mapped_probe(void)
+{
+	struct program base, p;
+	uint64_t rng = 11;
+	int hits = 0, tries = 0;
+
+	two_pdpts_two_pages(&base);
+	prog_add_init(&base, 0x205010, 8, 0x206001);	/* PDPT B [2] -> PD 0x206000 */
+	prog_add_init(&base, 0x206018, 8, 0x6000a3);	/* PD [3]: 2 MiB page */
+	for (int t = 0; t < 4000; t++) {
+		p = base;
+		if (prog_mutate_kind(&p, MUT_RETARGET_PROBE, &rng) != MUT_RETARGET_PROBE)
+			continue;
+		tries++;
+		for (unsigned i = 0; i < p.n_ops; i++)
+			if (p.ops[i].kind == OP_READ && p.ops[i].addr >> 21 == 0x80600000ull >> 21) {
+				hits++;
+				break;
+			}
+	}
+	printf("mapped probe: %d of %d retargets land in the 2 MiB page at 0x80600000\n", hits, tries);
+	CHECK(tries > 3000 && hits * 200 > tries, "mapped VA proposed: %d of %d", hits, tries);
+}
+
 int main(void)
 {
+	test_mapped_probe();
 	test_mutant_title();
 	test_each_kind();
 	test_move_share();
