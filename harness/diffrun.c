@@ -177,10 +177,13 @@ int diffrun_run(struct diffrun *dr, const struct program *p, struct diffrun_resu
 
 		snprintf(k->name, sizeof(k->name), "%s", dr->name[i]);
 		k->seconds = res->seconds;
-		k->died = res->status == -EPIPE || res->status == -ETIMEDOUT;
-		snprintf(k->death, sizeof(k->death), "%s", k->died ? res->detail : "");
+		/* A WARN read off the console (vmclient.h) is a host fault as
+		 * a WARN panic is, though the VM lives on. */
+		k->died = res->status == -EPIPE || res->status == -ETIMEDOUT || res->warned;
+		snprintf(k->death, sizeof(k->death), "%s%s", k->died ? res->detail : "",
+			 res->warned ? " (a repeat WARN: the VM went on)" : "");
 		snprintf(k->vm_finding, sizeof(k->vm_finding), "%s", res->finding);
-		if (res->status == -EREMOTEIO) {
+		if (res->status == -EREMOTEIO && !res->warned) {
 			snprintf(r->diff.why, sizeof(r->diff.why), "%s: the agent refused the program (%s)",
 				 dr->name[i], strerror(res->err));
 			return -EREMOTEIO;

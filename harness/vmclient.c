@@ -293,10 +293,10 @@ static void exec_qemu(struct vmc *vm)
 
 	snprintf(mem, sizeof(mem), "%u", vm->cfg.mem_mib ? vm->cfg.mem_mib : 1024);
 	snprintf(append, sizeof(append),
-		 "console=ttyS0 loglevel=5 panic=-1 panic_on_warn=1 oops=panic "
+		 "console=ttyS0 loglevel=5 panic=-1 panic_on_warn=%d oops=panic "
 		 "nokaslr mitigations=off unknown_nmi_panic=1 kvm_amd.npt=%d "
 		 "mmufuzz.mode=agent",
-		 vm->cfg.npt ? 1 : 0);
+		 !vm->warn_no_panic, vm->cfg.npt ? 1 : 0);
 	snprintf(serial, sizeof(serial), "file:%s", vm->console);
 	snprintf(chardev, sizeof(chardev), "socket,id=ch0,path=%s,server=on,wait=on",
 		 vm->sock);
@@ -464,6 +464,11 @@ static int take_hello(struct vmc *vm)
 	vm->hello.kvm_params[sizeof(vm->hello.kvm_params) - 1] = 0;
 	vm->ready = 1;
 	vm->boot_s = vmc__now() - vm->t_launch;
+	{
+		struct stat st;
+
+		vm->console_off = stat(vm->console, &st) ? 0 : st.st_size;
+	}
 	if (vm->cfg.verbose)
 		fprintf(stderr, "vmclient: '%s' ready in %.1fs (%s, %s)\n", vm->variant,
 			vm->boot_s, vm->hello.release, vm->hello.kvm_params);

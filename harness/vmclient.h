@@ -17,6 +17,15 @@
  * (res->finding), and the VM is restarted before the call returns, so the
  * caller can simply go on.
  *
+ * WARNs after the first: a VM restarted after a WARN boots with
+ * panic_on_warn=0, and after every reply vmclient reads the console's new
+ * lines for "WARNING:".  A WARN there is still a finding (res->warned,
+ * res->detail, res->finding), but the VM goes on instead of paying a
+ * reboot (~3.5 s under TCG) per repeat: a candidate that WARNs on a
+ * common path otherwise spends the fuzzer's time rebooting.  A
+ * WARN_ON_ONCE site repeated in the same boot prints nothing; KVM's error
+ * return (e.g. KVM_RUN -EFAULT) is then what the caller sees.
+ *
  * Files: build/vm/run/<variant>-<pid>-<n>/{console.log,chan.sock,qemu.out}
  * per VM; findings under cfg->findings_dir (default "findings").
  */
@@ -63,6 +72,9 @@ struct vmc_result {
 				 * the retry at this request failed too) */
 	enum vmc_death death;	/* VMC_ALIVE unless the VM died */
 	int restarted;		/* 1: the VM was restarted after the death */
+	int warned;		/* 1: alive, but the kernel WARNed during the
+				 * request (panic_on_warn=0 after the first
+				 * WARN); detail and finding as for a death */
 	char finding[PATH_MAX];	/* the saved finding directory, or "" */
 	char detail[256];	/* one line: the WARNING/panic line, or why */
 	/* The reply (status 0 or -EREMOTEIO): valid until the VM's next request. */

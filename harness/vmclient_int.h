@@ -42,6 +42,11 @@ struct vmc {
 	struct vmc_result *res;
 	double t_req, deadline;
 	int qemu_status;		/* waitpid status once QEMU ended */
+
+	/* After a WARN death the VM reboots with panic_on_warn=0; new
+	 * console bytes from console_off on are then read for WARNINGs. */
+	int warn_no_panic;
+	off_t console_off;
 };
 
 double vmc__now(void);

@@ -4,12 +4,14 @@
  * happens when a VM dies under a request (finding, restart).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "harness/vmclient_int.h"
@@ -173,6 +175,9 @@ static void on_death(struct vmc *vm, enum vmc_death why)
 				 "no panic on the console", WEXITSTATUS(st));
 	}
 	res->death = d;
+	/* Later WARNs of this VM are read off the console (vmclient.h). */
+	if (d == VMC_WARN)
+		vm->warn_no_panic = 1;
 	res->seconds = vmc__now() - vm->t_req;
 	res->status = d == VMC_HANG ? -ETIMEDOUT : -EPIPE;
 	snprintf(res->detail, sizeof(res->detail), "%s", detail);
@@ -184,6 +189,52 @@ static void on_death(struct vmc *vm, enum vmc_death why)
 		vmc_death_name(d), detail, res->finding[0] ? "; finding " : "",
 		res->finding);
 	vm->done = 1;
+}
+
+/*
+ * A VM that runs with panic_on_warn=0 answered: did the kernel WARN
+ * meanwhile?  The new console bytes are read for a "WARNING:" line; if
+ * there is one, the request is saved as a WARN finding and flagged in
+ * res->warned, and the VM goes on.
+ */
+static void check_console_warn(struct vmc *vm)
+{
+	struct vmc_result *res = vm->res;
+	char buf[16384], detail[256];
+	const char *w, *end;
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	if (!vm->warn_no_panic || stat(vm->console, &st) || st.st_size <= vm->console_off)
+		return;
+	fd = open(vm->console, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	/* A WARN splat starts near the first new byte: its first 16 KiB
+	 * hold the WARNING line. */
+	n = pread(fd, buf, sizeof(buf) - 1, vm->console_off);
+	close(fd);
+	vm->console_off = st.st_size;
+	if (n <= 0)
+		return;
+	buf[n] = 0;
+	w = strstr(buf, "WARNING:");
+	if (!w)
+		return;
+	end = strchr(w, '\n');
+	snprintf(detail, sizeof(detail), "%.*s", (int)(end ? end - w : (long)strlen(w)), w);
+	if (end && end > w && end[-1] == '\r')
+		detail[strlen(detail) - 1] = 0;
+	res->warned = 1;
+	snprintf(res->detail, sizeof(res->detail), "%s", detail);
+	if (vmc__save_finding(vm, VMC_WARN, detail, vm->tx + sizeof(struct vmp_hdr),
+			      vm->tx_len - sizeof(struct vmp_hdr),
+			      res->finding, sizeof(res->finding)))
+		res->finding[0] = 0;
+	fprintf(stderr, "vmclient: '%s' WARNed and goes on (panic_on_warn=0 since its first "
+		"WARN): %s%s%s\n", vm->variant, detail, res->finding[0] ? "; finding " : "",
+		res->finding);
 }
 
 static int grow_reply(struct vmc *vm, size_t len)
@@ -340,6 +391,10 @@ static int request_many(struct vmc **vms, int n, uint16_t type,
 				on_death(vm, VMC_HANG);
 		}
 	}
+
+	for (i = 0; i < n; i++)
+		if (res[i].death == VMC_ALIVE && (!res[i].status || res[i].status == -EREMOTEIO))
+			check_console_warn(vms[i]);
 
 	/* Restart the dead together: their boots overlap. */
 	{

@@ -184,6 +184,28 @@ static void test_warn(struct vmc *stock, struct vmc *warn, const struct program 
 	ret = vmc_run_many(vms, 2, good, 20000, obs, res);
 	VCHECK(ret == 0);
 	VCHECK(obs[0].exit == RUN_COMPLETED && obs[1].exit == RUN_COMPLETED);
+
+	/* The restarted VM has panic_on_warn=0: the same WARN again is read
+	 * off the console, saved as a finding, and costs no reboot. */
+	{
+		pid_t qemu = vmc_qemu_pid(warn);
+
+		ret = vmc_run_many(vms, 2, &magic, 20000, obs, res);
+		printf("  repeat WARN: status=%d warned=%d detail=\"%s\" finding=%s\n",
+		       res[1].status, res[1].warned, res[1].detail, res[1].finding);
+		VCHECK(ret == 0 && res[1].status == 0 && res[1].death == VMC_ALIVE);
+		VCHECK(res[1].warned == 1 && res[1].restarted == 0);
+		VCHECK(strstr(res[1].detail, "WARNING:") && strstr(res[1].detail, "kvm_set_cr3"));
+		VCHECK(res[1].finding[0] && file_has(res[1].finding, "reason", vmc_death_name(VMC_WARN)));
+		VCHECK(file_has(res[1].finding, "program.mmu", "cr3 0xdead000"));
+		VCHECK(obs[1].exit == RUN_COMPLETED);
+		VCHECK(vmc_qemu_pid(warn) == qemu);
+
+		/* A clean program after it is not blamed for the old WARN. */
+		ret = vmc_run_many(vms, 2, good, 20000, obs, res);
+		VCHECK(ret == 0 && !res[1].warned && !res[1].finding[0]);
+		VCHECK(vmc_qemu_pid(warn) == qemu);
+	}
 }
 
 int main(void)
