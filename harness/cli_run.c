@@ -8,7 +8,8 @@
  * local /dev/kvm (the executor, harness/executor.h) and judges with the
  * CPU profile the executor set; with --kernel it runs in one test VM per
  * named KVM variant ("stock", "baseline", "pae-root-rfc", ...; see
- * harness/vmclient.h) and judges with the default profile of the vendor.
+ * harness/vmclient.h) and judges with the profile diffrun uses: AMD, the
+ * test VM's CPU (AMD NPT with --npt 1), so --vendor intel is refused.
  * One or two kernels run side by side through harness/diffrun.h (two:
  * baseline first, then the candidate), with the BPF root trace judged by
  * the root oracle and the differential verdict printed last; --trace
@@ -339,6 +340,11 @@ int cmd_run(int argc, char **argv)
 		return 2;
 	}
 
+	if (kernels && vendor == VENDOR_INTEL) {
+		fprintf(stderr, "mmufuzz run: --vendor intel applies to the local /dev/kvm only: "
+			"the test VMs are AMD CPUs (QEMU TCG with SVM)\n");
+		return 2;
+	}
 	oracle_cpu_default(&cpu, vendor < 0 ? VENDOR_AMD : vendor);
 	if (kernels && npt)
 		oracle_cpu_npt(&cpu, vmc_outer_tcg());
@@ -358,7 +364,12 @@ int cmd_run(int argc, char **argv)
 				fprintf(stderr, "mmufuzz run: %s\n", targets[nt].err);
 	}
 
-	oracle_eval_cpu(&p, &cpu, &res);
+	/* Side by side, print under the profile diffrun judged with (the test
+	 * VM's CPU), so the per-op verdicts agree with the differential one. */
+	if (dres)
+		res = dres->expect;
+	else
+		oracle_eval_cpu(&p, &cpu, &res);
 	if (json)
 		printf("[\n");
 	for (int i = 0; i < nt; i++) {
