@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include "harness/cli.h"
 #include "harness/cli_fuzz.h"
+#include "harness/finding.h"
 #include "harness/mutate.h"
 #include "harness/program.h"
 
@@ -61,22 +62,6 @@ static int self_dir(char *buf, size_t cap)
 	return 0;
 }
 
-static int mkdir_p(const char *path)
-{
-	char tmp[PATH_MAX];
-
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	for (char *p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		if (mkdir(tmp, 0755) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	return mkdir(tmp, 0755) && errno != EEXIST ? -errno : 0;
-}
-
 int fuzz_write_seeds(const char *corpus, const char *seeds, int exclude_shared, unsigned *kept,
 		     unsigned *skipped)
 {
@@ -92,7 +77,7 @@ int fuzz_write_seeds(const char *corpus, const char *seeds, int exclude_shared, 
 		fprintf(stderr, "mmufuzz fuzz: corpus %s: %s\n", corpus, strerror(errno));
 		return -errno;
 	}
-	if (mkdir_p(seeds))
+	if (mkdir_parents(seeds))
 		return closedir(d), -errno;
 	while ((de = readdir(d))) {
 		size_t len = strlen(de->d_name);
@@ -198,7 +183,7 @@ int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st)
 	snprintf(seeds, sizeof(seeds), "%s/seeds", work);
 	snprintf(queue, sizeof(queue), "%s/queue", work);
 	snprintf(stats, sizeof(stats), "%s/stats", work);
-	if (mkdir_p(queue)) {
+	if (mkdir_parents(queue)) {
 		fprintf(stderr, "mmufuzz fuzz: cannot create %s: %s\n", queue, strerror(errno));
 		return -errno;
 	}

@@ -95,6 +95,23 @@ static int append_hit(const char *final, const char *note)
 	return ret;
 }
 
+int mkdir_parents(const char *path)
+{
+	char tmp[4096];
+
+	if (snprintf(tmp, sizeof(tmp), "%s", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	for (char *p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(tmp, 0755) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	return mkdir(tmp, 0755) && errno != EEXIST ? -errno : 0;
+}
+
 int finding_save(const char *root, const char *signature, const struct finding_file *files,
 		 size_t n, const char *note, char *path_out, size_t cap)
 {
@@ -103,8 +120,10 @@ int finding_save(const char *root, const char *signature, const struct finding_f
 
 	if (!signature[0] || strchr(signature, '/'))
 		return -EINVAL;
-	if (mkdir(root, 0755) && errno != EEXIST)
-		return -errno;
+	/* A fresh clone has no findings/ yet: "findings/demo" needs both. */
+	ret = mkdir_parents(root);
+	if (ret)
+		return ret;
 	if (path_join(final, sizeof(final), root, signature) ||
 	    strlen(final) + 16 >= sizeof(tmp))
 		return -ENAMETOOLONG;

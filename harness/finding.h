@@ -40,4 +40,7 @@ void finding_signature(const char *cls, const char *op_kind, const char *mode,
 int finding_save(const char *root, const char *signature, const struct finding_file *files,
 		 size_t n, const char *note, char *path_out, size_t cap);
 
+/* mkdir -p: the folder and its missing parents (0755); 0 or -errno. */
+int mkdir_parents(const char *path);
+
 #endif /* MMUFUZZ_FINDING_H */

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "harness/finding.h"
 #include "harness/vmclient_int.h"
 
 #define QEMU_BIN	"qemu-system-x86_64"
@@ -227,25 +228,6 @@ static int prepare_image(struct vmc *vm)
 	return 0;
 }
 
-static int mkdir_p(const char *path)
-{
-	char buf[PATH_MAX];
-	char *p;
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		if (mkdir(buf, 0755) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 int vmc__reap(struct vmc *vm)
 {
 	int st;
@@ -388,7 +370,7 @@ int vmc__launch(struct vmc *vm)
 	double end;
 	int ret;
 
-	ret = mkdir_p(vm->dir);
+	ret = mkdir_parents(vm->dir);
 	if (ret)
 		return ret;
 	if (strlen(vm->sock) >= sizeof(sa.sun_path)) {

@@ -6,6 +6,9 @@
 #   - in the test VM: both pass on baseline and pae-root-slot and both
 #     fail on pae-root-rfc (standalone: exit 0 / 1)
 # Prints "repro: N passed, N failed".
+#
+#   tests/check-repro.sh [prog.mmu]   (default: the corpus's two PDPTs on
+#                                      one page; e.g. a minimized finding)
 set -u
 cd "$(dirname "$0")/.."
 pass=0 fail=0
@@ -14,7 +17,7 @@ bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
 
 work=build/check-repro; rm -rf "$work"; mkdir -p "$work"
-prog=corpus/pae-two-pdpts-one-page.mmu
+prog=${1:-corpus/pae-two-pdpts-one-page.mmu}
 check "mmufuzz repro writes the reproducers" build/mmufuzz repro --no-run -o "$work/r" "$prog"
 for f in repro.mmu report.txt repro.c mmufuzz_repro_test.c; do
 	check "$f exists" test -s "$work/r/$f"

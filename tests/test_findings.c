@@ -122,6 +122,11 @@ static void test_findings(void)
 	CHECK(access(p2, F_OK) != 0, "a refused finding leaves no folder");
 	CHECK(finding_save(root, "a/b", files, 1, NULL, NULL, 0) == -EINVAL, "signature with '/'");
 
+	/* A fresh clone has no findings/ yet ("findings/demo" of make demo). */
+	snprintf(p2, sizeof(p2), "%s/findings/demo", root);
+	r = finding_save(p2, sig, files, 2, NULL, path, sizeof(path));
+	CHECK(r == 1 && !access(path, F_OK), "root with missing parents created: %d %s", r, path);
+
 	snprintf(p2, sizeof(p2), "rm -rf '%s'", root);
 	CHECK(system(p2) == 0, "cleanup");
 }
