@@ -52,6 +52,7 @@ $(BUILD)/%.o: %.c
 
 # make check: run every CHECKS target, each logged, then one summary line.
 check:
+	$(Q)tests/install-deps.sh
 	$(Q)tests/run-checks.sh $(CHECKS)
 
 bench: $(BENCHES)

@@ -25,6 +25,10 @@ $(MMUFUZZ): $(HARNESS_CLI_SRCS:%.c=$(BUILD)/%.o) $(MMUFUZZ_LIBS)
 BINS += $(MMUFUZZ)
 
 .PHONY: demo
-# The README's first command.
-demo: $(MMUFUZZ)
+# The README's first command: from a fresh clone it installs what is
+# missing, builds the CLI, the libFuzzer driver and the VM agent, then
+# runs (the kernel variants are built by the demo itself).
+demo:
+	$(Q)tests/install-deps.sh
+	$(Q)$(MAKE) --no-print-directory $(MMUFUZZ) $(FUZZ_KVM) $(VM_AGENT)
 	$(Q)$(MMUFUZZ) demo
