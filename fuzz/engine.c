@@ -46,6 +46,8 @@ int engine_init(void)
 		.npt = atoi(env_or("MMUFUZZ_NPT", "0")),
 		.trace = 1,
 		.findings_dir = env_or("MMUFUZZ_FINDINGS", "findings"),
+		/* Throughput: a WARN the candidate repeats costs no reboots. */
+		.warn_goes_on = 1,
 	};
 	const char *kernels = env_or("MMUFUZZ_KERNELS", "baseline");
 	int ret;

@@ -205,7 +205,7 @@ int cmd_nightly(int argc, char **argv)
 		for (unsigned i = 0; i < after.n; i++) {
 			static struct program p;
 			char dir[4096], path[4400];
-			struct diffrun_opts o = { .trace = 1 };
+			struct diffrun_opts o = { .trace = 1, .findings_dir = findings };
 			struct diffrun *dr;
 			struct min_stats ms;
 			enum diff_class cls;

@@ -54,6 +54,7 @@ int diffrun_open(struct diffrun **drp, const char *kernels, const struct diffrun
 			.npt = dr->o.npt,
 			.findings_dir = dr->findings,
 			.verbose = dr->o.verbose,
+			.warn_goes_on = dr->o.warn_goes_on,
 		};
 		dr->n++;
 	}

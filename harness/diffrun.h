@@ -37,6 +37,7 @@ struct diffrun_opts {
 	int trace;			/* ask the agents for the root trace */
 	const char *findings_dir;	/* NULL = "findings" */
 	int verbose;
+	int warn_goes_on;		/* vmc_config.warn_goes_on: fuzzing */
 };
 
 /* Everything one kernel showed for one program. */

@@ -17,9 +17,9 @@
  * (res->finding), and the VM is restarted before the call returns, so the
  * caller can simply go on.
  *
- * WARNs after the first: a VM restarted after a WARN boots with
- * panic_on_warn=0, and after every reply vmclient reads the console's new
- * lines for "WARNING:".  A WARN there is still a finding (res->warned,
+ * WARNs after the first (cfg->warn_goes_on, the fuzzers): a VM restarted
+ * after a WARN boots with panic_on_warn=0, and after every reply vmclient
+ * reads the console's new lines for "WARNING:".  A WARN there is still a finding (res->warned,
  * res->detail, res->finding), but the VM goes on instead of paying a
  * reboot (~3.5 s under TCG) per repeat: a candidate that WARNs on a
  * common path otherwise spends the fuzzer's time rebooting.  A
@@ -53,6 +53,11 @@ struct vmc_config {
 	const char *const *extra_files; /* NULL-terminated list copied into the
 				 * VM's /opt (e.g. the BPF tracer); may be NULL */
 	int verbose;		/* progress lines on stderr */
+	int warn_goes_on;	/* after the VM's first WARN, boot it with
+				 * panic_on_warn=0 and read later WARNs off
+				 * the console (see above); for fuzzing.  0:
+				 * every WARN panics, so each one a minimizer
+				 * or reproducer runs into is seen */
 };
 
 enum vmc_death {

@@ -176,7 +176,7 @@ static void on_death(struct vmc *vm, enum vmc_death why)
 	}
 	res->death = d;
 	/* Later WARNs of this VM are read off the console (vmclient.h). */
-	if (d == VMC_WARN)
+	if (d == VMC_WARN && vm->cfg.warn_goes_on)
 		vm->warn_no_panic = 1;
 	res->seconds = vmc__now() - vm->t_req;
 	res->status = d == VMC_HANG ? -ETIMEDOUT : -EPIPE;

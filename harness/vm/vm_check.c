@@ -213,7 +213,8 @@ int main(void)
 	struct vmc_config cfg[3] = {
 		{ .variant = "stock", .npt = 0, .findings_dir = findings, .verbose = 1 },
 		{ .variant = "stock", .npt = 1, .findings_dir = findings, .verbose = 1 },
-		{ .variant = WARN_VARIANT, .npt = 0, .findings_dir = findings, .verbose = 1 },
+		{ .variant = WARN_VARIANT, .npt = 0, .findings_dir = findings, .verbose = 1,
+		  .warn_goes_on = 1 },
 	};
 	struct program good;
 	struct vmc *vms[3];
