@@ -69,16 +69,24 @@ static int roots__is_root(const struct rootrace_event *e, const struct roots_ctx
 }
 
 /* Do two PDPT snapshots differ in a way the guest can see? */
+/*
+ * Whether a root built for PDPTEs a serves PDPTEs b: only P and the page
+ * directory's address reach the shadow root (KVM builds its PAE root
+ * entries from those alone; PWT/PCD and the ignored bits change no
+ * translation, and reserved bits #GP at the load).
+ */
+static int roots__pdpte_differs(uint64_t a, uint64_t b)
+{
+	if (!(a & 1) && !(b & 1))
+		return 0;
+	return (a & (ADDR_MASK | 1)) != (b & (ADDR_MASK | 1));
+}
+
 static int roots__pdptes_differ(const uint64_t *a, const uint64_t *b)
 {
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		if (!(a[i] & 1) && !(b[i] & 1))
-			continue;
-		if (a[i] != b[i])
+	for (int i = 0; i < 4; i++)
+		if (roots__pdpte_differs(a[i], b[i]))
 			return 1;
-	}
 	return 0;
 }
 
@@ -194,7 +202,7 @@ static void roots__check_reuse(struct roots_state *s, const struct rootrace_even
 		return;
 	if (!roots__pdptes_differ(b->pdpte, c->pdpte))
 		return;
-	for (d = 0; d < 3 && b->pdpte[d] == c->pdpte[d]; d++)
+	for (d = 0; d < 3 && !roots__pdpte_differs(b->pdpte[d], c->pdpte[d]); d++)
 		;	/* name the first PDPTE that differs */
 	alias = PAE_SLOT(b->cr3) != PAE_SLOT(c->cr3) &&
 		(b->cr3 & ADDR_MASK) == (c->cr3 & ADDR_MASK);

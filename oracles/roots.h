@@ -19,6 +19,8 @@
  *                run read an address that shows it.
  *   ROOTS_STALE  a root reused for a load whose guest PDPTEs differ from the
  *                ones it was built from (same slot: KVM missed a change).
+ *   For both, PDPTEs "differ" in P or the page directory's address: that is
+ *   all a shadow PAE root carries (a PWT/PCD-only change reuses rightly).
  *   ROOTS_GFN    a root reused for a load that does not name its gfn (PAE
  *                level-2 root: no present PDPTE points at it; long mode or
  *                PAE root page: not CR3's frame; 32-bit: not CR3's frame).
