@@ -373,6 +373,7 @@ int vmc__launch(struct vmc *vm)
 	ret = mkdir_parents(vm->dir);
 	if (ret)
 		return ret;
+	vm->console_off = 0;	/* QEMU starts the console file afresh */
 	if (strlen(vm->sock) >= sizeof(sa.sun_path)) {
 		fprintf(stderr, "vmclient: socket path too long: %s\n", vm->sock);
 		return -ENAMETOOLONG;
@@ -446,11 +447,6 @@ static int take_hello(struct vmc *vm)
 	vm->hello.kvm_params[sizeof(vm->hello.kvm_params) - 1] = 0;
 	vm->ready = 1;
 	vm->boot_s = vmc__now() - vm->t_launch;
-	{
-		struct stat st;
-
-		vm->console_off = stat(vm->console, &st) ? 0 : st.st_size;
-	}
 	if (vm->cfg.verbose)
 		fprintf(stderr, "vmclient: '%s' ready in %.1fs (%s, %s)\n", vm->variant,
 			vm->boot_s, vm->hello.release, vm->hello.kvm_params);

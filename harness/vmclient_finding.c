@@ -41,6 +41,12 @@ static const char *strip_stamp(const char *line)
 enum vmc_death vmc__classify(const char *console, enum vmc_death dflt,
 			     char *detail, size_t len)
 {
+	return vmc__classify_from(console, 0, dflt, detail, len);
+}
+
+enum vmc_death vmc__classify_from(const char *console, off_t from, enum vmc_death dflt,
+				  char *detail, size_t len)
+{
 	static const char *const bad[] = {
 		"BUG:", "Oops:", "general protection fault", "Kernel panic",
 	};
@@ -54,6 +60,10 @@ enum vmc_death vmc__classify(const char *console, enum vmc_death dflt,
 		 "QEMU exited without a panic on the console");
 	if (!f)
 		return d;
+	if (from > 0 && fseeko(f, from, SEEK_SET)) {
+		fclose(f);
+		return d;
+	}
 	while (fgets(line, sizeof(line), f)) {
 		const char *t = strip_stamp(line);
 

@@ -43,8 +43,9 @@ struct vmc {
 	double t_req, deadline;
 	int qemu_status;		/* waitpid status once QEMU ended */
 
-	/* After a WARN death the VM reboots with panic_on_warn=0; new
-	 * console bytes from console_off on are then read for WARNINGs. */
+	/* After a WARN death the VM reboots with panic_on_warn=0; console
+	 * bytes from console_off on are not yet judged (a WARN before it
+	 * was already reported and is no later death's cause). */
 	int warn_no_panic;
 	off_t console_off;
 };
@@ -73,6 +74,10 @@ void vmc__consume(struct vmc *vm, size_t n);
 /* Look at the console log: the death kind and one line of detail. */
 enum vmc_death vmc__classify(const char *console, enum vmc_death dflt,
 			     char *detail, size_t len);
+/* The same from byte `from` on (what an earlier look already judged, e.g.
+ * a WARN the VM went on after, is not this death's cause). */
+enum vmc_death vmc__classify_from(const char *console, off_t from, enum vmc_death dflt,
+				  char *detail, size_t len);
 /* Save the finding for the request in flight; 0 or -errno. */
 int vmc__save_finding(struct vmc *vm, enum vmc_death d, const char *detail,
 		      const uint8_t *req, size_t req_len, char *out, size_t outlen);

@@ -4,7 +4,6 @@
  * happens when a VM dies under a request (finding, restart).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -154,7 +153,7 @@ static void on_death(struct vmc *vm, enum vmc_death why)
 			why = VMC_QEMU_EXIT;
 	}
 	vmc__kill(vm);
-	d = vmc__classify(vm->console, why, detail, sizeof(detail));
+	d = vmc__classify_from(vm->console, vm->console_off, why, detail, sizeof(detail));
 	if (why == VMC_HANG) {
 		/* The NMI's panic is ours, not a finding of its own; a WARN
 		 * or BUG before it is. */
@@ -200,32 +199,15 @@ static void on_death(struct vmc *vm, enum vmc_death why)
 static void check_console_warn(struct vmc *vm)
 {
 	struct vmc_result *res = vm->res;
-	char buf[16384], detail[256];
-	const char *w, *end;
+	char detail[256];
 	struct stat st;
-	ssize_t n;
-	int fd;
+	off_t from = vm->console_off;
 
-	if (!vm->warn_no_panic || stat(vm->console, &st) || st.st_size <= vm->console_off)
+	if (!vm->warn_no_panic || stat(vm->console, &st) || st.st_size <= from)
 		return;
-	fd = open(vm->console, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	/* A WARN splat starts near the first new byte: its first 16 KiB
-	 * hold the WARNING line. */
-	n = pread(fd, buf, sizeof(buf) - 1, vm->console_off);
-	close(fd);
 	vm->console_off = st.st_size;
-	if (n <= 0)
+	if (vmc__classify_from(vm->console, from, VMC_ALIVE, detail, sizeof(detail)) != VMC_WARN)
 		return;
-	buf[n] = 0;
-	w = strstr(buf, "WARNING:");
-	if (!w)
-		return;
-	end = strchr(w, '\n');
-	snprintf(detail, sizeof(detail), "%.*s", (int)(end ? end - w : (long)strlen(w)), w);
-	if (end && end > w && end[-1] == '\r')
-		detail[strlen(detail) - 1] = 0;
 	res->warned = 1;
 	snprintf(res->detail, sizeof(res->detail), "%s", detail);
 	if (vmc__save_finding(vm, VMC_WARN, detail, vm->tx + sizeof(struct vmp_hdr),

@@ -56,6 +56,22 @@ static void test_classify(void)
 
 	k = vmc__classify("/nonexistent/console.log", VMC_QEMU_EXIT, d, sizeof(d));
 	CHECK(k == VMC_QEMU_EXIT, "missing console keeps the default");
+
+	/* A VM that went on after a WARN and then panicked: judged from the
+	 * bytes after the WARN already reported, the panic is the cause. */
+	{
+		static const char text[] =
+			"[    3.10] WARNING: CPU: 0 PID: 1 at arch/x86/kvm/x86.c:1304 kvm_set_cr3\n"
+			"[    9.00] BUG: unable to handle page fault\n";
+		off_t after_warn = strchr(text, '\n') + 1 - text;
+
+		write_console(con, text);
+		k = vmc__classify(con, VMC_QEMU_EXIT, d, sizeof(d));
+		CHECK(k == VMC_WARN, "from the start: the old WARN, got %s", vmc_death_name(k));
+		k = vmc__classify_from(con, after_warn, VMC_QEMU_EXIT, d, sizeof(d));
+		CHECK(k == VMC_PANIC && !strcmp(d, "BUG: unable to handle page fault"),
+		      "after it: %s '%s'", vmc_death_name(k), d);
+	}
 }
 
 static void put_frame(struct vmc *vm, uint32_t magic, uint16_t type, uint32_t len)
