@@ -110,14 +110,10 @@ static void finding(const struct program *p, const uint8_t *data, size_t size)
 	}
 	r = diffrun_save(dr, p, res, data, size, path, sizeof(path));
 	findings++;
-	if (r < 0)
-		fprintf(stderr, "\nmmufuzz: FINDING %s after %lu programs, %.1f s: %s\n  NOT SAVED "
-			"to %s: %s\n", diff_class_name(cls), programs, elapsed(), res->diff.why,
-			path, strerror(-r));
-	else
-		fprintf(stderr, "\nmmufuzz: FINDING %s after %lu programs, %.1f s: %s\n  saved %s%s\n",
-			diff_class_name(cls), programs, elapsed(), res->diff.why, path,
-			r == 0 ? " (duplicate)" : "");
+	fprintf(stderr, "\nmmufuzz: FINDING %s after %lu programs, %.1f s: %s\n  %s %s%s%s\n",
+		diff_class_name(cls), programs, elapsed(), res->diff.why,
+		r < 0 ? "NOT SAVED to" : "saved", path, r < 0 ? ": " : r == 0 ? " (duplicate)" : "",
+		r < 0 ? strerror(-r) : "");
 	if (stats)
 		fprintf(stats, "finding %s %lu %.3f %s shared-pdpt-page=%d\n", diff_class_name(cls),
 			programs, elapsed(), path, prog_has_shared_pdpt_page(p)),

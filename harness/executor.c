@@ -183,7 +183,8 @@ int executor_open(struct executor **out, const struct executor_opts *opts,
 		ex->opts.vendor = -1;
 	if (!ex->opts.watchdog_ms)
 		ex->opts.watchdog_ms = DEFAULT_WATCHDOG_MS;
-	ex->pvm = ex->opts.force_pvm || access("/sys/module/kvm_pvm", F_OK) == 0;
+	ex->host_pvm = access("/sys/module/kvm_pvm", F_OK) == 0;
+	ex->pvm = ex->opts.force_pvm || ex->host_pvm;
 
 	ex->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (ex->kvm_fd < 0) {

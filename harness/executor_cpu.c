@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <unistd.h>
 #include "executor_int.h"
 
 #define CPUID_MAX_ENT 256
@@ -181,7 +180,7 @@ int executor_cpuid_init(struct executor *ex, char *err, size_t errlen)
 	if (ex->opts.vendor >= 0 && (e = leaf(c, 0, 0)))
 		set_vendor(e, ex->opts.vendor == VENDOR_INTEL ? "GenuineIntel" : "AuthenticAMD");
 	hide(c);
-	if (access("/sys/module/kvm_pvm", F_OK) == 0)
+	if (ex->host_pvm)	/* the real one: force_pvm must not change CPUID */
 		pvm_unhide(c);
 	profile(ex);
 	outer_cpu(&ex->cpu_info);

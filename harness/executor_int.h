@@ -22,7 +22,8 @@ struct executor {
 	struct executor_cpu cpu_info;
 	unsigned caps;
 	char caps_why[4][256];
-	int pvm;
+	int pvm;			/* treat as kvm_pvm (host_pvm or opts.force_pvm) */
+	int host_pvm;			/* /sys/module/kvm_pvm exists */
 	timer_t timer;
 	struct executor_stats st;
 	uint8_t sys_tpl[0x4000];	/* GDT, IDTs, TSS at LAYOUT_SYS_BASE */

@@ -345,8 +345,8 @@ static int pick_entry(const struct program *p, uint64_t page, unsigned lo, unsig
  */
 static uint64_t mapped_va(const struct program *p, uint64_t *rng)
 {
-	uint64_t cr3[PROG_MAX_OPS + 1], c, base, va, table;
-	unsigned n = 0, shift, levels, esz;
+	uint64_t cr3[PROG_MAX_OPS + 1], c, va = 0, table;
+	unsigned n = 0, shift, levels, esz, lo = 0, span = 4096;
 	int e;
 
 	for (unsigned i = 0; i < p->n_ops; i++)
@@ -357,23 +357,20 @@ static uint64_t mapped_va(const struct program *p, uint64_t *rng)
 	if (!n)
 		return 0;
 	c = cr3[rnd(rng, n)];
-	base = c & 0x000FFFFFFFFFF000ull;
-	e = pick_entry(p, base, 0, 4096, rng);
+	table = c & 0x000FFFFFFFFFF000ull;
+	e = pick_entry(p, table, 0, 4096, rng);
 	if (e < 0)
 		return 0;
 	if (p->init[e].width == 4) {
 		esz = 4, shift = 22, levels = 2;	/* 32-bit: PD, PT */
 	} else if ((c & 0xfe0) || rnd(rng, 2)) {
-		/* PAE (CR3 bits 11:5 select the 32-byte PDPT) */
-		base = c & 0x000FFFFFFFFFFFE0ull;
+		/* PAE: CR3 bits 11:5 select the 32-byte PDPT in its page */
+		lo = (unsigned)(c & 0xfe0), span = 32;
 		esz = 8, shift = 30, levels = 3;
 	} else {
 		esz = 8, shift = 39, levels = 4;	/* PML4, PDPT, PD, PT */
 	}
-	table = base & ~0xFFFull;
-	va = 0;
 	for (unsigned l = 0; l < levels; l++, shift -= (esz == 4 ? 10 : 9)) {
-		unsigned lo = (unsigned)(base - table), span = levels == 3 && l == 0 ? 32 : 4096;
 		const struct prog_init *pe;
 
 		e = pick_entry(p, table, lo, lo + span, rng);
@@ -386,7 +383,7 @@ static uint64_t mapped_va(const struct program *p, uint64_t *rng)
 		if (l + 1 == levels || ((pe->value & PTE_PS) && (esz == 4 ? l == 0 : l > 0)))
 			break;
 		table = entry_target(pe);
-		base = table;
+		lo = 0, span = 4096;	/* below the PDPT: whole tables */
 	}
 	if (levels == 4 && (va & (1ull << 47)))
 		va |= 0xFFFF000000000000ull;	/* canonical */

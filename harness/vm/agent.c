@@ -262,7 +262,8 @@ static void do_run(uint32_t seq, const uint8_t *payload, uint32_t len, uint64_t 
 	static uint8_t extra[1 << 20];
 	struct vmp_timing t = { 0 };
 	struct vmp_run_req req;
-	size_t extra_len = 0;
+	const void *reply = &obs;
+	size_t extra_len = 0, reply_len = sizeof(obs);
 	uint64_t t0;
 	int ret;
 
@@ -279,20 +280,15 @@ static void do_run(uint32_t seq, const uint8_t *payload, uint32_t len, uint64_t 
 	}
 	if (req.flags & VMP_RUN_PACKED) {
 		static uint8_t packed[sizeof(struct vmp_obs_packed) + sizeof(obs)];
-		size_t n;
 
 		t0 = agent_now_ns();
-		n = vmp_obs_pack(&obs, packed, sizeof(packed));
+		reply_len = vmp_obs_pack(&obs, packed, sizeof(packed));
+		reply = packed;
 		t.ns_pack = agent_now_ns() - t0;
-		t.ns_agent = agent_now_ns() - t_start;
-		extra_len = agent_put_section(extra, sizeof(extra), extra_len, VMP_SEC_TIMING,
-					      &t, sizeof(t));
-		send_frame2(VMP_RUN_DONE, 0, seq, packed, n, extra, extra_len);
-		return;
 	}
 	t.ns_agent = agent_now_ns() - t_start;
 	extra_len = agent_put_section(extra, sizeof(extra), extra_len, VMP_SEC_TIMING, &t, sizeof(t));
-	send_frame2(VMP_RUN_DONE, 0, seq, &obs, sizeof(obs), extra, extra_len);
+	send_frame2(VMP_RUN_DONE, 0, seq, reply, reply_len, extra, extra_len);
 }
 
 static void serve(void)

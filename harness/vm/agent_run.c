@@ -77,7 +77,7 @@ int agent_run(const struct vmp_run_req *req, const struct program *p,
 	struct executor_stats st0, st1;
 	size_t off = 0, n_ev = 0;
 	int ret, traced = 0;
-	uint64_t t0;
+	uint64_t t0, t1;
 
 	memset(obs, 0, sizeof(*obs));
 	*extra_len = 0;
@@ -101,11 +101,11 @@ int agent_run(const struct vmp_run_req *req, const struct program *p,
 	executor_stats(ex, &st0);
 	t0 = agent_now_ns();
 	ret = executor_run(ex, p, obs);
-	t->ns_exec_host += agent_now_ns() - t0;
+	t1 = agent_now_ns();
 	executor_stats(ex, &st1);
-	t->ns_reset += st1.ns_reset - st0.ns_reset;
-	t->ns_guest += st1.ns_guest - st0.ns_guest;
-	t->ns_exec_host -= (st1.ns_reset - st0.ns_reset) + (st1.ns_guest - st0.ns_guest);
+	t->ns_reset = st1.ns_reset - st0.ns_reset;
+	t->ns_guest = st1.ns_guest - st0.ns_guest;
+	t->ns_exec_host = (t1 - t0) - t->ns_reset - t->ns_guest;
 
 	t0 = agent_now_ns();
 	if (traced) {
