@@ -36,8 +36,9 @@ BENCHES :=
 all: all-bins
 
 # Fragments, one per part of the tree.  The libraries come first: later
-# fragments name them in rule prerequisites.
-FIRST_MK := oracles/oracles.mk harness/harness.mk
+# fragments name them in rule prerequisites (harness.mk lists every layer
+# library, the oracle's included).
+FIRST_MK := harness/harness.mk oracles/oracles.mk
 include $(FIRST_MK)
 include $(filter-out $(FIRST_MK),$(sort $(wildcard */*.mk) $(wildcard */*/*.mk)))
 

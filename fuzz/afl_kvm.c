@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 #include "fuzz/engine.h"
-#include "harness/program.h"
+#include "harness/program/prog.h"
 
 #ifndef __AFL_FUZZ_TESTCASE_LEN
 /* Plain build (no afl-clang-fast): run each file named on the command line. */

@@ -11,7 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "fuzz/engine.h"
-#include "harness/program.h"
+#include "harness/program/prog.h"
+#include "harness/search/generate.h"
 
 struct mut_state {
 	unsigned seed;

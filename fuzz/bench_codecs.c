@@ -8,7 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
-#include "harness/program.h"
+#include "harness/program/prog.h"
+#include "harness/search/generate.h"
 
 #define N 2000
 

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "harness/program.h"
+#include "harness/program/prog.h"
 
 static inline void codec_fail(const char *what, const char *detail)
 {

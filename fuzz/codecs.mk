@@ -10,7 +10,7 @@
 # hand-written corpus is never touched.
 CODEC_DIR     := $(BUILD)/fuzz/codecs
 CODEC_TARGETS := fuzz_decode fuzz_parse
-CODEC_SRCS    := harness/program.c harness/observation.c $(wildcard harness/program_*.c) \
+CODEC_SRCS    := $(wildcard harness/core/*.c harness/program/*.c) harness/search/generate.c \
 		 $(wildcard oracles/oracle*.c)
 CODEC_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 CODEC_OBJS    := $(CODEC_SRCS:%.c=$(CODEC_DIR)/%.o)

@@ -7,8 +7,8 @@
 #include <time.h>
 #include <unistd.h>
 #include "fuzz/engine.h"
-#include "harness/diffrun.h"
-#include "harness/mutate.h"
+#include "harness/judge/diffrun.h"
+#include "harness/search/mutate.h"
 
 static struct diffrun *dr;
 static struct diffrun_result *res;

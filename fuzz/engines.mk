@@ -1,4 +1,4 @@
-# The fuzzing engines' drivers (libFuzzer and AFL++) around harness/diffrun.
+# The fuzzing engines' drivers (libFuzzer and AFL++) around harness/judge/diffrun.
 #   build/fuzz/fuzz_kvm        libFuzzer, custom mutator + cross-over
 #   build/fuzz/afl_kvm         AFL++ persistent mode (afl-clang-fast)
 #   build/fuzz/afl_mutator.so  AFL++ custom mutator library
@@ -11,8 +11,8 @@ AFL_KVM     := $(BUILD)/fuzz/afl_kvm
 AFL_MUT     := $(BUILD)/fuzz/afl_mutator.so
 AFL_CC      ?= afl-clang-fast
 # Sources of the mutator library, rebuilt position-independent.
-AFL_MUT_SRCS := fuzz/afl_mutator.c fuzz/mutator.c harness/mutate.c harness/program.c \
-	$(wildcard harness/program_*.c) $(wildcard oracles/*.c) harness/observation.c
+AFL_MUT_SRCS := fuzz/afl_mutator.c fuzz/mutator.c $(wildcard harness/core/*.c harness/program/*.c) \
+	harness/search/generate.c harness/search/mutate.c $(wildcard oracles/*.c)
 
 $(FUZZ_KVM): fuzz/fuzz_kvm.c $(ENGINE_SRCS) $(MMUFUZZ_LIBS) fuzz/engine.h
 	$(call msg,CLANG,$@)

@@ -6,8 +6,9 @@
  */
 #include <string.h>
 #include "fuzz/engine.h"
-#include "harness/mutate.h"
-#include "harness/program.h"
+#include "harness/search/mutate.h"
+#include "harness/program/prog.h"
+#include "harness/search/generate.h"
 
 size_t engine_mutate(uint8_t *data, size_t size, size_t max, unsigned seed)
 {

@@ -13,7 +13,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$OUT"
 
-srcs="harness/program.c harness/observation.c $(ls harness/program_*.c oracles/oracle*.c)"
+srcs="$(ls harness/core/*.c harness/program/*.c harness/search/generate.c oracles/oracle*.c)"
 objs=
 for s in $srcs; do
 	o="$work/$(echo "$s" | tr / _).o"
@@ -32,7 +32,7 @@ done
 # with the replay build of the codecs, no engine needed).
 $CC -O1 -I. -D_GNU_SOURCE -o "$work/mmu2bin" -x c - $srcs <<'C'
 #include <stdio.h>
-#include "harness/program.h"
+#include "harness/program/prog.h"
 int main(int argc, char **argv)
 {
 	static struct program p;

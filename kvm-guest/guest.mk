@@ -1,11 +1,11 @@
 # kvm-guest/: the guest stub, a flat image loaded at LAYOUT_STUB_BASE.
 #   stub.S        the interpreter and exception handlers (32- and 64-bit code)
-#   stub_abi.h    the contract with harness/executor*.c
+#   stub_abi.h    the contract with harness/exec/
 #   stub_blob.S   embeds the image into libmmufuzz (stub_image_start/end)
 STUB_BIN  := $(BUILD)/kvm-guest/stub.bin
 STUB_BLOB := $(BUILD)/kvm-guest/stub_blob.o
 
-$(BUILD)/kvm-guest/stub.o: kvm-guest/stub.S kvm-guest/stub_abi.h harness/layout.h
+$(BUILD)/kvm-guest/stub.o: kvm-guest/stub.S kvm-guest/stub_abi.h harness/core/layout.h
 	$(call msg,AS,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -c -o $@ $<
@@ -18,8 +18,8 @@ $(STUB_BLOB): kvm-guest/stub_blob.S $(STUB_BIN)
 	$(call msg,AS,$@)
 	$(Q)$(CC) -c -DSTUB_BIN='"$(STUB_BIN)"' -o $@ $<
 
-# The executor (harness/executor*.c) links the image: put it in the library.
-$(HARNESS_LIB): $(STUB_BLOB)
+# The executor (harness/exec/) links the image: put it in the library.
+$(call harness_lib,exec): $(STUB_BLOB)
 
 # Static test binaries for the test VM (no /dev/kvm on the build host).
 EXEC_VM_BINS := $(BUILD)/tests/test_exec.static $(BUILD)/tests/test_exec_oracle.static
@@ -28,7 +28,7 @@ EXEC_VM_REPEAT ?= 1000
 
 $(BUILD)/tests/%.static: $(BUILD)/tests/%.o $(MMUFUZZ_LIBS)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(CFLAGS) -static -o $@ $< -Wl,--start-group $(MMUFUZZ_LIBS) -Wl,--end-group $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) -static -o $@ $< $(MMUFUZZ_LIBS) $(LDLIBS)
 
 # check-exec-vm: the executor's tests inside the QEMU test VM (TCG+SVM,
 # kvm_amd npt=0): every mode, transitions, 1,000 identical reruns, hang,

@@ -14,7 +14,7 @@
  */
 #include "stub_abi.h"
 
-/* enum prog_op_kind (harness/program.h); host code checks they agree. */
+/* enum prog_op_kind (harness/core/program.h); host code checks they agree. */
 #define K_CR0		0
 #define K_CR3		1
 #define K_CR4		2
@@ -26,7 +26,7 @@
 #define K_FETCH		8
 #define K_COUNT		9
 
-/* enum op_status (harness/observation.h) */
+/* enum op_status (harness/core/observation.h) */
 #define S_DONE		1
 #define S_EXCEPTION	2
 

@@ -40,7 +40,7 @@
 #ifndef MMUFUZZ_STUB_ABI_H
 #define MMUFUZZ_STUB_ABI_H
 
-#include "../harness/layout.h"
+#include "../harness/core/layout.h"
 
 #define STUB_MAGIC		0x5453554du	/* "MUST" little endian */
 #define STUB_CTL_MAGIC		0x4c54434du	/* "MCTL" */
@@ -79,7 +79,7 @@
 #define STUB_START_CR0_LM64	(STUB_CR0_PG | STUB_CR0_PE | STUB_CR0_ET | STUB_CR0_NE)
 
 /* Offsets for assembly; the C structs below must agree (static asserts
- * in harness/executor.c). */
+ * in harness/exec/executor.c). */
 #define CTL_MAGIC		0
 #define CTL_N_OPS		4
 #define CTL_CUR_OP		8

@@ -23,8 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-#include "../harness/program.h"
-#include "../harness/observation.h"
+#include "../harness/core/program.h"
+#include "../harness/core/observation.h"
 
 enum vendor {
 	VENDOR_AMD = 0,

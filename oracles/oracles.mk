@@ -11,9 +11,9 @@ $(ORACLE_LIB): $(ORACLE_OBJS)
 # bench-oracle: programs/s and ops/s of oracle_eval() on one core.
 BENCH_ORACLE := $(BUILD)/tests/bench_oracle
 
-$(BENCH_ORACLE): $(BUILD)/tests/bench_oracle.o $(BUILD)/libmmufuzz.a $(ORACLE_LIB)
+$(BENCH_ORACLE): $(BUILD)/tests/bench_oracle.o $(MMUFUZZ_LIBS)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $< -Wl,--start-group $(BUILD)/libmmufuzz.a $(ORACLE_LIB) -Wl,--end-group $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(MMUFUZZ_LIBS) $(LDLIBS)
 
 .PHONY: bench-oracle
 bench-oracle: $(BENCH_ORACLE)
@@ -33,11 +33,11 @@ $(BUILD)/san/oracles/%.o: oracles/%.c $(wildcard oracles/oracle*.h)
 	@mkdir -p $(dir $@)
 	$(Q)$(CLANG) $(ORACLE_SAN_FLAGS) $(CPPFLAGS) -c -o $@ $<
 
-$(BUILD)/san/%: tests/%.c tests/test_oracle.h $(ORACLE_SAN_OBJS) $(BUILD)/libmmufuzz.a $(ORACLE_LIB)
+$(BUILD)/san/%: tests/%.c tests/test_oracle.h $(ORACLE_SAN_OBJS) $(MMUFUZZ_LIBS)
 	$(call msg,CLANG,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(CLANG) $(ORACLE_SAN_FLAGS) $(CPPFLAGS) -o $@ $< $(ORACLE_SAN_OBJS) \
-		-Wl,--start-group $(BUILD)/libmmufuzz.a $(ORACLE_LIB) -Wl,--end-group $(LDLIBS)
+		$(MMUFUZZ_LIBS) $(LDLIBS)
 
 .PHONY: check-oracle-san
 check-oracle-san: $(ORACLE_SAN_BINS)

@@ -16,7 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include "harness/executor.h"
+#include "harness/exec/executor.h"
+#include "harness/search/generate.h"
 
 static struct run_obs obs;
 

@@ -4,16 +4,19 @@
  *
  *   CHECK(cond, fmt, ...)   record one assertion; on failure print
  *                           file:line and the message, keep going
- *   check_summary()         print "N passed, N failed" (the line that
- *                           tests/run-checks.sh and CI read) and return
- *                           the process exit status
+ *   SKIP(fmt, ...)          record one check that cannot run here, and
+ *                           say why (file:line and the reason on stdout)
+ *   check_summary()         print "N passed, N failed, N skipped" (the
+ *                           line that tests/run-checks.sh and CI read)
+ *                           and return the process exit status: a skip
+ *                           never fails a run, and never passes a check
  */
 #ifndef MMUFUZZ_CHECK_H
 #define MMUFUZZ_CHECK_H
 
 #include <stdio.h>
 
-static unsigned check_passed, check_failed;
+static unsigned check_passed, check_failed, check_skipped;
 
 #define CHECK(cond, ...)						\
 	do {								\
@@ -27,10 +30,19 @@ static unsigned check_passed, check_failed;
 		}							\
 	} while (0)
 
+#define SKIP(...)							\
+	do {								\
+		check_skipped++;					\
+		printf("SKIP %s:%d: ", __FILE__, __LINE__);		\
+		printf(__VA_ARGS__);					\
+		putchar('\n');						\
+	} while (0)
+
 static inline int check_summary(const char *suite)
 {
 	fflush(stderr);
-	printf("%s: %u passed, %u failed\n", suite, check_passed, check_failed);
+	printf("%s: %u passed, %u failed, %u skipped\n", suite, check_passed, check_failed,
+	       check_skipped);
 	return check_failed ? 1 : 0;
 }
 

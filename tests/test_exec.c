@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tests/check.h"
-#include "harness/executor.h"
+#include "harness/exec/executor.h"
 #include "kvm-guest/stub_abi.h"
 
 #define A		LAYOUT_ARENA_BASE
@@ -514,7 +514,7 @@ int main(int argc, char **argv)
 	test_modes_needed();
 	test_refusal_rules();
 	if (executor_open(&ex, &o, err, sizeof(err))) {
-		printf("test_exec: KVM tests NOT RUN: %s\n", err);
+		SKIP("the KVM tests (modes, transitions, reuse, hang): %s", err);
 		CHECK(strstr(err, "/dev/kvm") != NULL, "open failure does not name /dev/kvm: %s", err);
 		printf("test_exec: only the parts that need no KVM ran\n");
 		return check_summary("test_exec");
@@ -524,15 +524,26 @@ int main(int argc, char **argv)
 		test_off(ex);
 		test_data_reset(ex);
 		test_internal_error(ex);
+	} else {
+		SKIP("paging-off tests: %s", executor_caps_why(ex, EXEC_MODE_OFF));
 	}
 	if (executor_caps(ex) & EXEC_MODE_32)
 		test_32(ex);
+	else
+		SKIP("32-bit paging tests: %s", executor_caps_why(ex, EXEC_MODE_32));
 	if (executor_caps(ex) & EXEC_MODE_PAE)
 		test_pae(ex);
+	else
+		SKIP("PAE tests: %s", executor_caps_why(ex, EXEC_MODE_PAE));
 	if (executor_caps(ex) & EXEC_MODE_LM4)
 		test_lm(ex);
+	else
+		SKIP("long-mode tests: %s", executor_caps_why(ex, EXEC_MODE_LM4));
 	if (executor_caps(ex) == EXEC_MODE_ALL)
 		test_transitions(ex);
+	else
+		SKIP("mode transitions: this KVM does not run every mode (caps 0x%x)",
+		     executor_caps(ex));
 	test_refuse(ex);
 	test_shutdown(ex);
 	test_repeat(ex, repeat);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests: differential verdicts (harness/diff.c), the findings store
- * (harness/finding.c) and the semantic minimizer (harness/minimize.c).
+ * Unit tests: differential verdicts (harness/judge/diff.c), the findings store
+ * (harness/store/finding.c) and the semantic minimizer (harness/search/minimize.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -9,9 +9,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "harness/diff.h"
-#include "harness/finding.h"
-#include "harness/minimize.h"
+#include "harness/judge/diff.h"
+#include "harness/store/finding.h"
+#include "harness/search/minimize.h"
 #include "tests/check.h"
 
 static struct kernel_outcome k_ok(void)

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the structure-aware mutator (harness/mutate.c): every
+ * Unit tests of the structure-aware mutator (harness/search/mutate.c): every
  * mutation keeps programs well formed, each kind does what it says, and
  * the moves the headline bug needs (a PDPT onto another PDPT's page) are
  * reachable from a corpus that has none.
  */
 #include <stdio.h>
 #include <string.h>
-#include "harness/mutate.h"
+#include "harness/search/mutate.h"
 #include "tests/check.h"
+#include "harness/search/generate.h"
 
 /* Two PAE PDPTs on different pages, each mapping VA 1 GiB to its frame. */
 static void two_pdpts_two_pages(struct program *p)

@@ -12,6 +12,8 @@
 #include <string.h>
 #include "check.h"
 #include "oracles/oracle.h"
+#include "harness/program/prog.h"
+#include "harness/search/generate.h"
 
 static struct program P;
 static struct oracle_result R;

@@ -9,8 +9,9 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "harness/program.h"
+#include "harness/program/prog.h"
 #include "tests/check.h"
+#include "harness/search/generate.h"
 
 static uint8_t bytes[PROG_BIN_MAX], bytes2[PROG_BIN_MAX];
 static struct program p, q;

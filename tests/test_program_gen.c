@@ -10,9 +10,10 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-#include "harness/program.h"
+#include "harness/program/prog.h"
 #include "oracles/oracle.h"
 #include "tests/check.h"
+#include "harness/search/generate.h"
 
 static struct program p, q;
 

@@ -10,8 +10,9 @@
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
-#include "harness/program.h"
+#include "harness/program/prog.h"
 #include "tests/check.h"
+#include "harness/search/generate.h"
 
 static char text[PROG_TEXT_MAX], text2[PROG_TEXT_MAX];
 static uint8_t bytes[PROG_BIN_MAX];

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The mailing-list report (harness/report.c) on a hand-built result: the
+ * The mailing-list report (harness/report/report.c) on a hand-built result: the
  * headline program with the candidate reading the first PDPT's frame
  * through the second PDPT.  Checks the 80-column limit and that the
  * verdict, the program and the violating op are all there.
@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "harness/layout.h"
-#include "harness/report.h"
+#include "harness/core/layout.h"
+#include "harness/report/report.h"
 #include "tests/check.h"
 
 /* Observations a correct KVM gives: exactly what the oracle allows first. */

@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "harness/vmclient_int.h"
-#include "harness/vmclient_pack.h"
+#include "harness/vm/vmclient_int.h"
+#include "harness/vm/vmclient_pack.h"
 #include "tests/check.h"
 
 static char tmpdir[] = "/tmp/test_vmclient.XXXXXX";

@@ -19,3 +19,14 @@ CHECKS += check-unit
 check-repro: $(MMUFUZZ)
 	$(Q)tests/check-repro.sh
 CHECKS += check-repro
+
+# check-layers: no #include and no call points up a layer, and every file
+# of harness/ is in a layer folder (tests/check-layers.sh).  It reads the
+# objects, so everything is built first (the recipe, not the prerequisite
+# list, names the agent: vm.mk is read after this file).
+.PHONY: check-layers
+check-layers:
+	$(Q)$(MAKE) --no-print-directory $(MMUFUZZ) $(VM_AGENT)
+	$(Q)tests/check-layers.sh $(BUILD)
+
+CHECKS += check-layers

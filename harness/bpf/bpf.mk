@@ -36,15 +36,15 @@ $(ROOTRACE_LIB): $(BPF_OUT)/rootrace.o
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-# In-VM test and benchmark driver: static, so the initramfs needs nothing.
+# In-VM test and benchmark driver (tests/vm/): static, so the initramfs needs nothing.
 ROOTRACE_VMTEST := $(BPF_OUT)/rt-vmtest
-ROOTRACE_VMTEST_SRCS := harness/bpf/rt_vmtest.c harness/bpf/rt_guest.c
+ROOTRACE_VMTEST_SRCS := tests/vm/rt_vmtest.c tests/vm/rt_guest.c
 
-$(BPF_OUT)/%.o: harness/bpf/%.c $(BPF_OUT)/rootrace.skel.h
+$(BPF_OUT)/%.o: tests/vm/%.c $(BPF_OUT)/rootrace.skel.h
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(ROOTRACE_CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
 
-$(ROOTRACE_VMTEST): $(ROOTRACE_VMTEST_SRCS:harness/bpf/%.c=$(BPF_OUT)/%.o) $(BUILD)/oracles/roots.o \
+$(ROOTRACE_VMTEST): $(ROOTRACE_VMTEST_SRCS:tests/vm/%.c=$(BPF_OUT)/%.o) $(BUILD)/oracles/roots.o \
 		$(BUILD)/oracles/roots_print.o $(ROOTRACE_LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) -static $(CFLAGS) -o $@ $^ $(ROOTRACE_LDLIBS)
@@ -59,10 +59,10 @@ $(ROOTRACE_EXECTEST): $(BPF_OUT)/rt_exectest.o $(ROOTRACE_LIB) $(MMUFUZZ_LIBS)
 rootrace: $(ROOTRACE_LIB) $(ROOTRACE_VMTEST) $(ROOTRACE_EXECTEST)
 
 check-bpf: $(ROOTRACE_VMTEST) $(ROOTRACE_EXECTEST)
-	$(Q)harness/bpf/check-bpf.sh $(ROOTRACE_VMTEST) $(ROOTRACE_EXECTEST)
+	$(Q)tests/vm/check-bpf.sh $(ROOTRACE_VMTEST) $(ROOTRACE_EXECTEST)
 
 bench-bpf: $(ROOTRACE_VMTEST) $(ROOTRACE_EXECTEST)
-	$(Q)harness/bpf/check-bpf.sh --bench $(ROOTRACE_VMTEST) $(ROOTRACE_EXECTEST)
+	$(Q)tests/vm/check-bpf.sh --bench $(ROOTRACE_VMTEST) $(ROOTRACE_EXECTEST)
 
 CHECKS  += check-bpf
 BENCHES += bench-bpf

@@ -2,7 +2,7 @@
 /*
  * mmufuzz-agent: PID 1's successor in the test VM.  Finds the virtio-serial
  * port VMP_PORT_NAME, says HELLO, then serves one request at a time
- * (protocol: harness/vmclient_proto.h).  Diagnostics go to stderr, which
+ * (protocol: harness/vm/vmclient_proto.h).  Diagnostics go to stderr, which
  * init points at the console, so they land in the host's console log.
  *
  * Any channel error ends the agent.  As PID 1 (init execs it) that
@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "agent.h"
-#include "harness/vmclient_pack.h"
+#include "harness/vm/vmclient_pack.h"
 
 #define PORT_WAIT_MS	10000
 

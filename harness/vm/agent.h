@@ -5,9 +5,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "harness/program.h"
-#include "harness/observation.h"
-#include "harness/vmclient_proto.h"
+#include "harness/program/prog.h"
+#include "harness/core/observation.h"
+#include "harness/vm/vmclient_proto.h"
 
 /* 1 when this agent was linked with the executor (RUN works). */
 extern const int agent_has_executor;

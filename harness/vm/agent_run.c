@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * RUN requests: the program goes to the executor (harness/executor.h) on
+ * RUN requests: the program goes to the executor (harness/exec/executor.h) on
  * the VM's /dev/kvm, with the BPF root tracer (harness/bpf/) recording the
  * shadow roots KVM allocates meanwhile.  Both are opened on the first RUN
  * and kept: one KVM VM serves every program (the executor resets it).
@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "agent.h"
-#include "harness/executor.h"
+#include "harness/exec/executor.h"
 #include "harness/bpf/rootrace_api.h"
 
 #define MAX_EVENTS	4096

@@ -1,17 +1,17 @@
-# harness/vm/: the test VM (initramfs, in-VM agent) and its tests.
+# harness/vm/: the test VM (initramfs, in-VM agent, client); its tests are in tests/vm/.
 #   build/vm/mmufuzz-agent   static x86_64 agent for the VM's /opt
 #   check-vm                 boots VMs under TCG: ping, exec, kill, hang, WARN
 #   bench-vm                 boot-to-ready seconds, requests per second
 VM_AGENT := $(BUILD)/vm/mmufuzz-agent
-VM_AGENT_OBJS := $(BUILD)/harness/vm/agent.o $(BUILD)/harness/vm/agent_run.o
+VM_AGENT_OBJS := $(HARNESS_VM_AGENT_SRCS:%.c=$(BUILD)/%.o)
 
-# Static: the initramfs has no libc.  Links the executor (libmmufuzz) and
+# Static: the initramfs has no libc.  Links the layers (the executor) and
 # the BPF root tracer (harness/bpf/, static libbpf/libelf/zlib).
 $(VM_AGENT): $(VM_AGENT_OBJS) $(ROOTRACE_LIB) $(MMUFUZZ_LIBS)
 	$(call msg,LD,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -static -o $@ $(VM_AGENT_OBJS) $(ROOTRACE_LIB) \
-		-Wl,--start-group $(MMUFUZZ_LIBS) -Wl,--end-group $(ROOTRACE_LDLIBS) $(LDLIBS)
+		$(MMUFUZZ_LIBS) $(ROOTRACE_LDLIBS) $(LDLIBS)
 
 # agent_run.c includes the generated skeleton's neighbours.
 $(BUILD)/harness/vm/agent_run.o: $(BPF_OUT)/rootrace.skel.h
@@ -20,25 +20,25 @@ BINS += $(VM_AGENT)
 
 # check-vm: real VMs under TCG (no hardware virtualization needed).
 VM_CHECK := $(BUILD)/vm/vm_check
-$(VM_CHECK): $(BUILD)/harness/vm/vm_check.o $(MMUFUZZ_LIBS)
+$(VM_CHECK): $(BUILD)/tests/vm/vm_check.o $(MMUFUZZ_LIBS)
 	$(call msg,LD,$@)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $(BUILD)/harness/vm/vm_check.o \
-		-Wl,--start-group $(MMUFUZZ_LIBS) -Wl,--end-group $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) -o $@ $(BUILD)/tests/vm/vm_check.o \
+		$(MMUFUZZ_LIBS) $(LDLIBS)
 
 .PHONY: check-vm
 check-vm: $(VM_CHECK) $(VM_AGENT)
-	$(Q)rc=0; $(VM_CHECK) || rc=1; harness/vm/vm-exec-check.sh || rc=1; exit $$rc
+	$(Q)rc=0; $(VM_CHECK) || rc=1; tests/vm/vm-exec-check.sh || rc=1; exit $$rc
 
 CHECKS += check-vm
 
 # bench-vm: boot-to-ready, ping/s, programs/s (one VM, two side by side).
 VM_BENCH := $(BUILD)/vm/vm_bench
-$(VM_BENCH): $(BUILD)/harness/vm/vm_bench.o $(MMUFUZZ_LIBS)
+$(VM_BENCH): $(BUILD)/tests/bench/vm_bench.o $(MMUFUZZ_LIBS)
 	$(call msg,LD,$@)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $(BUILD)/harness/vm/vm_bench.o \
-		-Wl,--start-group $(MMUFUZZ_LIBS) -Wl,--end-group $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) -o $@ $(BUILD)/tests/bench/vm_bench.o \
+		$(MMUFUZZ_LIBS) $(LDLIBS)
 
 .PHONY: bench-vm
 bench-vm: $(VM_BENCH) $(VM_AGENT)

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A fuzzing campaign as a library call: seeds from the .mmu corpus, a real
+ * engine (libFuzzer or AFL++) run to its end over programs on the test
+ * VMs, and its statistics read back.
+ *
+ * The engine binaries live next to the calling one (build/fuzz/).
+ * Progress and findings come back through the stats file the drivers
+ * append to (fuzz/engine.h), which is also what the time-to-bug benchmark
+ * reads.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "harness/campaign/fuzz.h"
+#include "harness/store/finding.h"
+#include "harness/program/prog.h"
+
+/* build/ of this binary (engines are in build/fuzz/). */
+static int self_dir(char *buf, size_t cap)
+{
+	ssize_t n = readlink("/proc/self/exe", buf, cap - 1);
+	char *slash;
+
+	if (n <= 0)
+		return -errno;
+	buf[n] = 0;
+	slash = strrchr(buf, '/');
+	if (slash)
+		*slash = 0;
+	return 0;
+}
+
+int fuzz_write_seeds(const char *corpus, const char *seeds, int exclude_shared, unsigned *kept,
+		     unsigned *skipped)
+{
+	static struct program p;
+	char path[PATH_MAX], err[256];
+	uint8_t buf[PROG_BIN_MAX];
+	struct dirent *de;
+	DIR *d = opendir(corpus);
+	int ret = 0;
+
+	*kept = *skipped = 0;
+	if (!d) {
+		fprintf(stderr, "mmufuzz fuzz: corpus %s: %s\n", corpus, strerror(errno));
+		return -errno;
+	}
+	if (finding_mkdir_parents(seeds))
+		return closedir(d), -errno;
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		long n;
+		FILE *f;
+
+		if (len < 5 || strcmp(de->d_name + len - 4, ".mmu"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", corpus, de->d_name);
+		if (prog_parse_file(path, &p, err, sizeof(err))) {
+			fprintf(stderr, "mmufuzz fuzz: %s\n", err);
+			ret = -EINVAL;
+			break;
+		}
+		if (exclude_shared && prog_has_shared_pdpt_page(&p)) {
+			(*skipped)++;
+			continue;
+		}
+		n = prog_encode(&p, buf, sizeof(buf));
+		if (n < 0) {
+			fprintf(stderr, "mmufuzz fuzz: %s: cannot encode (%s)\n", path, strerror((int)-n));
+			ret = (int)n;
+			break;
+		}
+		snprintf(path, sizeof(path), "%s/%.*s.bin", seeds, (int)(len - 4), de->d_name);
+		f = fopen(path, "wb");
+		if (!f || fwrite(buf, 1, (size_t)n, f) != (size_t)n || fclose(f)) {
+			fprintf(stderr, "mmufuzz fuzz: %s: %s\n", path, strerror(errno));
+			ret = -EIO;
+			break;
+		}
+		(*kept)++;
+	}
+	closedir(d);
+	return ret;
+}
+
+static void setenv_abs(const char *name, const char *path)
+{
+	char abs[PATH_MAX];
+
+	if (path[0] == '/' || !getcwd(abs, sizeof(abs)))
+		setenv(name, path, 1);
+	else {
+		size_t l = strlen(abs);
+
+		snprintf(abs + l, sizeof(abs) - l, "/%s", path);
+		setenv(name, abs, 1);
+	}
+}
+
+int fuzz_read_stats(const char *stats_path, struct fuzz_stats *st)
+{
+	char line[PATH_MAX + 128], cls[64], path[PATH_MAX];
+	unsigned long progs;
+	double secs;
+	int shared, nf;
+	FILE *f = fopen(stats_path, "r");
+
+	memset(st, 0, sizeof(*st));
+	st->first_finding_s = -1;
+	st->first_shared_s = -1;
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "progress %lu %lf", &progs, &secs) == 2) {
+			st->programs = progs, st->seconds = secs;
+		} else if ((nf = sscanf(line, "finding %63s %lu %lf %4095s shared-pdpt-page=%d", cls,
+					       &progs, &secs, path, &shared)) >= 4) {
+			if (nf == 5 && shared && !strcmp(cls, "regression") && st->first_shared_s < 0) {
+				st->first_shared_s = secs;
+				snprintf(st->first_shared_path, sizeof(st->first_shared_path), "%s", path);
+			}
+			if (st->findings++ == 0) {
+				st->first_finding_s = secs;
+				snprintf(st->first_class, sizeof(st->first_class), "%s", cls);
+				snprintf(st->first_path, sizeof(st->first_path), "%s", path);
+			}
+			st->programs = progs, st->seconds = secs;
+		} else if (sscanf(line, "end %lu %lf", &progs, &secs) == 2) {
+			st->programs = progs, st->seconds = secs;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st)
+{
+	char self[PATH_MAX], work[PATH_MAX], seeds[PATH_MAX], queue[PATH_MAX], stats[PATH_MAX];
+	char engine[PATH_MAX + 32], arg_time[64], arg_seed[64], arg_art[PATH_MAX + 32];
+	char mutlib[PATH_MAX + 32];
+	unsigned kept, skipped;
+	int ret, status;
+	pid_t pid;
+
+	if (self_dir(self, sizeof(self)))
+		return -ENOENT;
+	if (o->work)
+		snprintf(work, sizeof(work), "%s", o->work);
+	else
+		snprintf(work, sizeof(work), "%s/fuzz-work/%ld-%d", self, (long)time(NULL), getpid());
+	snprintf(seeds, sizeof(seeds), "%s/seeds", work);
+	snprintf(queue, sizeof(queue), "%s/queue", work);
+	snprintf(stats, sizeof(stats), "%s/stats", work);
+	if (finding_mkdir_parents(queue)) {
+		fprintf(stderr, "mmufuzz fuzz: cannot create %s: %s\n", queue, strerror(errno));
+		return -errno;
+	}
+	ret = fuzz_write_seeds(o->corpus, seeds, o->exclude_shared, &kept, &skipped);
+	if (ret)
+		return ret;
+	fprintf(stderr, "mmufuzz fuzz: %u seeds from %s%s (%u with two PDPTs on one page left out)\n",
+		kept, o->corpus, o->exclude_shared ? "" : "", skipped);
+	unlink(stats);
+
+	setenv("MMUFUZZ_KERNELS", o->kernels, 1);
+	setenv_abs("MMUFUZZ_FINDINGS", o->findings);
+	setenv("MMUFUZZ_STATS", stats, 1);
+	setenv("MMUFUZZ_KEEP_GOING", o->keep_going || o->stop_shared ? "1" : "0", 1);
+	setenv("MMUFUZZ_STOP_SHARED", o->stop_shared ? "1" : "0", 1);
+	snprintf(arg_time, sizeof(arg_time), "%u", o->npt);
+	setenv("MMUFUZZ_NPT", arg_time, 1);
+
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		if (o->engine_afl) {
+			snprintf(engine, sizeof(engine), "%s/fuzz/afl_kvm", self);
+			snprintf(mutlib, sizeof(mutlib), "%s/fuzz/afl_mutator.so", self);
+			setenv("AFL_CUSTOM_MUTATOR_LIBRARY", mutlib, 1);
+			setenv("AFL_CUSTOM_MUTATOR_ONLY", "1", 1);
+			/* The map is sized to the driver's edges unless told
+			 * otherwise; the KVM features need 32 KiB of it. */
+			setenv("AFL_MAP_SIZE", "65536", 1);
+			setenv("AFL_NO_UI", "1", 1);
+			setenv("AFL_SKIP_CPUFREQ", "1", 1);
+			setenv("AFL_NO_AFFINITY", "1", 1);
+			setenv("AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES", "1", 1);
+			setenv("AFL_FORKSRV_INIT_TMOUT", "120000", 1);
+			if (!o->keep_going || o->stop_shared)
+				setenv("AFL_BENCH_UNTIL_CRASH", "1", 1);
+			snprintf(arg_time, sizeof(arg_time), "%u", o->seconds ? o->seconds : 86400);
+			snprintf(arg_seed, sizeof(arg_seed), "%u", o->seed);
+			snprintf(arg_art, sizeof(arg_art), "%s/afl", work);
+			execlp("afl-fuzz", "afl-fuzz", "-i", seeds, "-o", arg_art, "-V", arg_time,
+			       "-s", arg_seed, "-t", "120000", "--", engine, (char *)NULL);
+			fprintf(stderr, "mmufuzz fuzz: cannot run afl-fuzz: %s\n", strerror(errno));
+		} else {
+			snprintf(engine, sizeof(engine), "%s/fuzz/fuzz_kvm", self);
+			snprintf(arg_time, sizeof(arg_time), "-max_total_time=%u", o->seconds);
+			snprintf(arg_seed, sizeof(arg_seed), "-seed=%u", o->seed);
+			snprintf(arg_art, sizeof(arg_art), "-artifact_prefix=%s/", work);
+			execl(engine, engine, arg_time, arg_seed, arg_art, "-reload=0",
+			      "-print_final_stats=1", "-timeout=600", "-max_len=8192",
+			      "-len_control=0", queue, seeds, (char *)NULL);
+			fprintf(stderr, "mmufuzz fuzz: cannot run %s: %s (make engines)\n", engine,
+				strerror(errno));
+		}
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	fuzz_read_stats(stats, st);
+	st->engine_status = status;
+	snprintf(st->work, sizeof(st->work), "%s", work);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+		return -ENOENT;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 2 && !st->programs)
+		return -EIO;	/* the driver could not boot the VMs */
+	return 0;
+}
+
+void fuzz_opts_default(struct fuzz_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->kernels = "baseline,pae-root-rfc";
+	o->corpus = "corpus";
+	o->findings = "findings";
+	o->seed = (unsigned)time(NULL);
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* A fuzzing campaign (fuzz.c), shared by `mmufuzz fuzz`, `demo`, `nightly` and the
+ * time-to-bug benchmark. */
+#ifndef MMUFUZZ_CAMPAIGN_FUZZ_H
+#define MMUFUZZ_CAMPAIGN_FUZZ_H
+
+#include <limits.h>
+#include <stdio.h>
+#include "harness/program/prog.h"
+
+struct fuzz_opts {
+	const char *kernels;	/* "baseline,pae-root-rfc" */
+	int engine_afl;		/* 0 libFuzzer, 1 AFL++ */
+	unsigned seconds;	/* 0: until the first finding */
+	const char *corpus;
+	const char *findings;
+	const char *work;	/* NULL: build/fuzz-work/<time>-<pid> */
+	int exclude_shared;	/* drop seeds with two PAE CR3s on one page */
+	int keep_going;
+	int stop_shared;	/* with keep_going: stop at the first visible
+				 * regression with two PDPTs on one page */
+	unsigned npt;
+	unsigned seed;
+};
+
+struct fuzz_stats {
+	unsigned long programs;
+	double seconds;
+	unsigned findings;
+	double first_finding_s;	/* -1: none */
+	char first_class[64];
+	char first_path[PATH_MAX];
+	double first_shared_s;	/* first regression with two PDPTs on one page */
+	char first_shared_path[PATH_MAX];
+	char work[PATH_MAX];
+	int engine_status;	/* waitpid status of the engine */
+};
+
+void fuzz_opts_default(struct fuzz_opts *o);
+
+/* Seeds, run the engine to its end, read its stats.  0, or -errno. */
+int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st);
+
+/* Convert the corpus folder's .mmu files into engine seeds.  0, or -errno (reason printed). */
+int fuzz_write_seeds(const char *corpus, const char *seeds, int exclude_shared,
+		     unsigned *kept, unsigned *skipped);
+
+int fuzz_read_stats(const char *stats_path, struct fuzz_stats *st);
+
+#endif /* MMUFUZZ_CAMPAIGN_FUZZ_H */

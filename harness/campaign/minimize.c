@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Minimizing a finding as a library call: shrink it to the smallest
+ * program that still gets the same differential verdict class on the same
+ * kernels (and, for a finding with two PDPTs on one page, keeps that
+ * shape: the signature).  The search itself is harness/search/minimize.c;
+ * this file supplies the predicate that runs candidates on the test VMs.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "harness/campaign/minimize.h"
+#include "harness/judge/diffrun.h"
+#include "harness/program/prog.h"
+#include "harness/search/minimize.h"
+
+struct same_class {
+	struct diffrun *dr;
+	struct diffrun_result *r;
+	enum diff_class cls;
+	int shared;		/* the finding has two PDPTs on one page: keep it */
+	unsigned confirm;
+	int verbose;
+};
+
+/* The predicate: the candidate still gets the same class (and again on
+ * re-runs, so a flaky outcome never shrinks the program). */
+static int still_same(const struct program *cand, void *ctx)
+{
+	struct same_class *s = ctx;
+	int ret;
+
+	/* Same signature, not only the same class: a shared-PDPT finding
+	 * must not shrink into a different bug of the same class. */
+	if (s->shared && !prog_has_shared_pdpt_page(cand))
+		return 0;
+	ret = diffrun_run(s->dr, cand, s->r);
+
+	if (ret)
+		return 0;	/* e.g. refused by the target: not the same finding */
+	if (s->r->diff.cls != s->cls)
+		return 0;
+	if (s->confirm && diffrun_confirm(s->dr, cand, s->cls, s->confirm) != 1)
+		return 0;
+	if (s->verbose)
+		fprintf(stderr, "  kept: %u ops, %u init\n", cand->n_ops, cand->n_init);
+	return 1;
+}
+
+int minimize_finding(struct diffrun *dr, struct program *p, unsigned max_tries, int verbose,
+		     enum diff_class *cls_out, struct min_stats *st)
+{
+	struct same_class s = { .dr = dr, .confirm = 1, .verbose = verbose };
+	int ret;
+
+	s.r = diffrun_result_new();
+	if (!s.r)
+		return -ENOMEM;
+	ret = diffrun_run(dr, p, s.r);
+	if (ret) {
+		fprintf(stderr, "mmufuzz minimize: %s\n", s.r->diff.why);
+		goto out;
+	}
+	s.cls = s.r->diff.cls;
+	s.shared = prog_has_shared_pdpt_page(p);
+	*cls_out = s.cls;
+	if (s.cls == DIFF_CLEAN) {
+		ret = -ENOENT;
+		goto out;
+	}
+	ret = minimize_program(p, still_same, &s, max_tries, st);
+	if (!ret) {
+		/* The seed's title no longer describes what is left. */
+		char old[PROG_TITLE_MAX];
+
+		snprintf(old, sizeof(old), "%s", p->title);
+		snprintf(p->title, sizeof(p->title), "minimized %s on %s%s%s%s", diff_class_name(s.cls),
+			 diffrun_kernel_name(dr, 0), diffrun_kernels(dr) == 2 ? " vs " : "",
+			 diffrun_kernels(dr) == 2 ? diffrun_kernel_name(dr, 1) : "",
+			 old[0] ? "; seed: " : "");
+		if (old[0]) {
+			size_t l = strlen(p->title);
+
+			snprintf(p->title + l, sizeof(p->title) - l, "%s", old);
+		}
+		for (char *c = p->title; *c; c++)	/* the .mmu title charset */
+			if (*c == '"' || *c == '\\' || *c < 0x20 || *c > 0x7e)
+				*c = ' ';
+	}
+out:
+	diffrun_result_free(s.r);
+	return ret;
+}

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MMUFUZZ_CAMPAIGN_MINIMIZE_H
+#define MMUFUZZ_CAMPAIGN_MINIMIZE_H
+
+#include "harness/judge/diffrun.h"
+#include "harness/search/minimize.h"
+
+/* Minimizing a finding on the test VMs (minimize.c). */
+
+/*
+ * Minimize p in place on dr's kernels, keeping its differential class
+ * (written to *cls).  0 done; -ENOENT p shows no finding there; -errno.
+ */
+int minimize_finding(struct diffrun *dr, struct program *p, unsigned max_tries, int verbose,
+		     enum diff_class *cls, struct min_stats *st);
+
+#endif /* MMUFUZZ_CAMPAIGN_MINIMIZE_H */

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers shared by the mmufuzz subcommands. */
+#ifndef MMUFUZZ_CLI_COMMON_H
+#define MMUFUZZ_CLI_COMMON_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include "harness/campaign/fuzz.h"
+#include "harness/program/prog.h"
+
+/*
+ * Load the program a command was pointed at: a .mmu/.bin file, or a
+ * finding folder (its minimized.mmu if there is one, else program.mmu).
+ * dir gets the finding folder ("" for a plain file).  0, or -errno with
+ * the reason printed on stderr prefixed by cmd.
+ */
+int cli_load_target(const char *cmd, const char *path, struct program *p, char *dir, size_t cap);
+
+
+/* The statistics of a fuzzing campaign, as `fuzz`, `demo` and `nightly` print them. */
+void cli_print_fuzz_stats(FILE *f, const struct fuzz_opts *o, const struct fuzz_stats *st);
+
+#endif /* MMUFUZZ_CLI_COMMON_H */

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mmufuzz fuzz: run a real engine (libFuzzer or AFL++) over programs on
+ * the test VMs, seeded from the .mmu corpus.
+ *
+ *   mmufuzz fuzz --kernel baseline,pae-root-rfc [--engine libfuzzer|afl]
+ *                [--time S] [--corpus DIR] [--findings DIR] [--work DIR]
+ *                [--exclude-shared-pdpt] [--keep-going] [--npt 0|1] [--seed N]
+ *
+ * The engine binaries live next to this one (build/fuzz/).  Progress and
+ * findings come back through the stats file the drivers append to
+ * (fuzz/engine.h), which is also what the time-to-bug benchmark reads.
+ * Exit: 0 no finding, 1 finding(s), 2 error.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include "harness/cli/cli.h"
+#include "harness/campaign/fuzz.h"
+#include "harness/cli/common.h"
+#include "harness/program/prog.h"
+
+static void fuzz_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: mmufuzz fuzz --kernel BASE[,CAND] [options]\n"
+		"  --kernel K          kernels: one (judged alone) or baseline,candidate\n"
+		"  --engine E          libfuzzer (default) or afl\n"
+		"  --time S            stop after S seconds (0: at the first finding)\n"
+		"  --corpus DIR        .mmu seeds (default corpus)\n"
+		"  --findings DIR      where findings go (default findings)\n"
+		"  --work DIR          engine state (default build/fuzz-work/<time>)\n"
+		"  --exclude-shared-pdpt  drop seeds that load two PAE CR3s on one page\n"
+		"  --keep-going        record findings and go on (default: stop at the first)\n"
+		"  --stop-on-shared-pdpt  go on past other findings, stop at the first visible\n"
+		"                      regression whose program has two PDPTs on one page\n"
+		"  --npt N             kvm_amd npt= (default 0, shadow MMU)\n"
+		"  --seed N            engine seed\n");
+}
+
+void cli_print_fuzz_stats(FILE *f, const struct fuzz_opts *o, const struct fuzz_stats *st)
+{
+	fprintf(f, "fuzz: engine %s, kernels %s: %lu programs in %.1f s (%.1f programs/s)\n",
+		o->engine_afl ? "afl++" : "libfuzzer", o->kernels, st->programs, st->seconds,
+		st->seconds > 0 ? (double)st->programs / st->seconds : 0.0);
+	if (st->findings)
+		fprintf(f, "fuzz: %u finding(s); first: %s after %.1f s -> %s\n", st->findings,
+			st->first_class, st->first_finding_s, st->first_path);
+	else
+		fprintf(f, "fuzz: no finding\n");
+	if (st->first_shared_s >= 0)
+		fprintf(f, "fuzz: first regression with two PDPTs on one page after %.1f s -> %s\n",
+			st->first_shared_s, st->first_shared_path);
+}
+
+int cmd_fuzz(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "kernel", required_argument, 0, 'k' },   { "engine", required_argument, 0, 'e' },
+		{ "time", required_argument, 0, 't' },     { "corpus", required_argument, 0, 'c' },
+		{ "findings", required_argument, 0, 'f' }, { "work", required_argument, 0, 'w' },
+		{ "exclude-shared-pdpt", no_argument, 0, 'x' }, { "keep-going", no_argument, 0, 'g' },
+		{ "stop-on-shared-pdpt", no_argument, 0, 'S' },
+		{ "npt", required_argument, 0, 'n' },      { "seed", required_argument, 0, 's' },
+		{ "help", no_argument, 0, 'h' },           { 0 }
+	};
+	struct fuzz_opts o;
+	struct fuzz_stats st;
+	int c, ret;
+
+	fuzz_opts_default(&o);
+	while ((c = getopt_long(argc, argv, "k:e:t:c:f:w:xgSn:s:h", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'k': o.kernels = optarg; break;
+		case 'e':
+			if (!strcmp(optarg, "afl") || !strcmp(optarg, "afl++"))
+				o.engine_afl = 1;
+			else if (strcmp(optarg, "libfuzzer")) {
+				fprintf(stderr, "mmufuzz fuzz: unknown engine '%s' (libfuzzer, afl)\n", optarg);
+				return 2;
+			}
+			break;
+		case 't': o.seconds = (unsigned)strtoul(optarg, NULL, 0); break;
+		case 'c': o.corpus = optarg; break;
+		case 'f': o.findings = optarg; break;
+		case 'w': o.work = optarg; break;
+		case 'x': o.exclude_shared = 1; break;
+		case 'g': o.keep_going = 1; break;
+		case 'S': o.stop_shared = 1; break;
+		case 'n': o.npt = (unsigned)strtoul(optarg, NULL, 0); break;
+		case 's': o.seed = (unsigned)strtoul(optarg, NULL, 0); break;
+		case 'h': fuzz_usage(stdout); return 0;
+		default: fuzz_usage(stderr); return 2;
+		}
+	}
+	if (optind != argc) {
+		fuzz_usage(stderr);
+		return 2;
+	}
+	ret = fuzz_run(&o, &st);
+	if (ret) {
+		fprintf(stderr, "mmufuzz fuzz: %s\n", strerror(-ret));
+		return 2;
+	}
+	cli_print_fuzz_stats(stdout, &o, &st);
+	return st.findings ? 1 : 0;
+}
