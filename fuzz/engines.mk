@@ -47,7 +47,7 @@ BINS += $(FUZZ_KVM) $(AFL_KVM) $(AFL_MUT)
 # run (long: RUNS x BUDGET per engine).  Not part of make check.
 .PHONY: bench-time-to-bug
 bench-time-to-bug: $(MMUFUZZ) engines
-	$(Q)tests/bench-time-to-bug.sh $(TTB_RUNS) $(TTB_BUDGET) "$(TTB_ENGINES)"
+	$(Q)tests/bench/bench-time-to-bug.sh $(TTB_RUNS) $(TTB_BUDGET) "$(TTB_ENGINES)"
 TTB_RUNS ?= 5
 TTB_BUDGET ?= 300
 TTB_ENGINES ?= libfuzzer afl

@@ -22,7 +22,7 @@ $(STUB_BLOB): kvm-guest/stub_blob.S $(STUB_BIN)
 $(call harness_lib,exec): $(STUB_BLOB)
 
 # Static test binaries for the test VM (no /dev/kvm on the build host).
-EXEC_VM_BINS := $(BUILD)/tests/test_exec.static $(BUILD)/tests/test_exec_oracle.static
+EXEC_VM_BINS := $(BUILD)/tests/kvm/test_exec.static $(BUILD)/tests/kvm/test_exec_oracle.static
 EXEC_VM_RANDOM ?= 10000
 EXEC_VM_REPEAT ?= 1000
 
@@ -40,14 +40,14 @@ EXEC_VM_RANDOM_NPT ?= 2000
 .PHONY: check-exec-vm bench-exec
 check-exec-vm: $(EXEC_VM_BINS)
 	$(Q)harness/vm/vm-exec.sh --timeout 3000 $(foreach b,$(EXEC_VM_BINS),--file $(b)) \
-		--file corpus --file tests/test_exec_cases -- sh -c '\
+		--file corpus --file tests/kvm/test_exec_cases -- sh -c '\
 		rc=0; test_exec.static --repeat $(EXEC_VM_REPEAT) || rc=1; \
 		test_exec_oracle.static --corpus corpus --random 0 || rc=1; \
 		test_exec_oracle.static --corpus test_exec_cases --random 0 || rc=1; \
 		test_exec_oracle.static --corpus none --random $(EXEC_VM_RANDOM) || rc=1; exit $$rc'
 	$(Q)echo "check-exec-vm: the same with kvm_amd npt=1 (nested paging)"
-	$(Q)harness/vm/vm-exec.sh --npt 1 --timeout 1500 --file $(BUILD)/tests/test_exec_oracle.static \
-		--file corpus --file tests/test_exec_cases -- sh -c '\
+	$(Q)harness/vm/vm-exec.sh --npt 1 --timeout 1500 --file $(BUILD)/tests/kvm/test_exec_oracle.static \
+		--file corpus --file tests/kvm/test_exec_cases -- sh -c '\
 		rc=0; test_exec_oracle.static --corpus corpus --random 0 || rc=1; \
 		test_exec_oracle.static --corpus test_exec_cases --random 0 || rc=1; \
 		test_exec_oracle.static --corpus none --random $(EXEC_VM_RANDOM_NPT) --seed 7 || rc=1; \
@@ -58,7 +58,7 @@ CHECKS += check-exec-vm
 # bench-exec: programs/s and the cost split inside the test VM (KVM
 # nested in QEMU TCG, the KVM under test), then on the local /dev/kvm
 # when there is one (on the CI machines that is kvm_pvm: long mode only).
-bench-exec: $(BUILD)/tests/bench_exec.static
+bench-exec: $(BUILD)/tests/bench/bench_exec.static
 	$(Q)echo "bench-exec: in the test VM (Debian 6.1 KVM nested in QEMU TCG)"
 	$(Q)harness/vm/vm-exec.sh --timeout 1200 --file $< -- bench_exec.static --n 2000
 	$(Q)if [ -e /dev/kvm ]; then echo "bench-exec: on this host's /dev/kvm"; $<; \

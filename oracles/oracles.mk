@@ -9,9 +9,9 @@ $(ORACLE_LIB): $(ORACLE_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 # bench-oracle: programs/s and ops/s of oracle_eval() on one core.
-BENCH_ORACLE := $(BUILD)/tests/bench_oracle
+BENCH_ORACLE := $(BUILD)/tests/bench/bench_oracle
 
-$(BENCH_ORACLE): $(BUILD)/tests/bench_oracle.o $(MMUFUZZ_LIBS)
+$(BENCH_ORACLE): $(BUILD)/tests/bench/bench_oracle.o $(MMUFUZZ_LIBS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $< $(MMUFUZZ_LIBS) $(LDLIBS)
 
@@ -21,10 +21,10 @@ bench-oracle: $(BENCH_ORACLE)
 
 BENCHES += bench-oracle
 
-# check-oracle-san: every tests/test_oracle*.c again with the oracle's
+# check-oracle-san: every tests/unit/test_oracle*.c again with the oracle's
 # own sources built under ASan + UBSan (any report fails the run).
 ORACLE_SAN_OBJS  := $(patsubst %.c,$(BUILD)/san/%.o,$(wildcard oracles/oracle_*.c))
-ORACLE_SAN_BINS  := $(patsubst tests/%.c,$(BUILD)/san/%,$(wildcard tests/test_oracle*.c))
+ORACLE_SAN_BINS  := $(patsubst tests/%.c,$(BUILD)/san/%,$(wildcard tests/unit/test_oracle*.c))
 ORACLE_SAN_FLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
 		    -Wall -Wextra -Wmissing-prototypes -Wno-unused-parameter
 
@@ -33,7 +33,7 @@ $(BUILD)/san/oracles/%.o: oracles/%.c $(wildcard oracles/oracle*.h)
 	@mkdir -p $(dir $@)
 	$(Q)$(CLANG) $(ORACLE_SAN_FLAGS) $(CPPFLAGS) -c -o $@ $<
 
-$(BUILD)/san/%: tests/%.c tests/test_oracle.h $(ORACLE_SAN_OBJS) $(MMUFUZZ_LIBS)
+$(BUILD)/san/%: tests/%.c tests/unit/test_oracle.h $(ORACLE_SAN_OBJS) $(MMUFUZZ_LIBS)
 	$(call msg,CLANG,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(CLANG) $(ORACLE_SAN_FLAGS) $(CPPFLAGS) -o $@ $< $(ORACLE_SAN_OBJS) \

@@ -1,23 +1,34 @@
-# Unit tests of mmufuzz's own logic: one binary per tests/test_*.c, linked
-# with libmmufuzz and the oracle.  check-unit runs them all.
-UNIT_SRCS := $(wildcard tests/test_*.c)
+# tests/, by what a test needs:
+#   tests/unit/    no KVM: mmufuzz's own logic         make check-unit
+#   tests/kvm/     this host's /dev/kvm (what it cannot run is skipped,
+#                  with the reason); in the test VM: check-exec-vm
+#                                                      make check-kvm
+#   tests/vm/      the QEMU test VM (check-vm, check-bpf, check-repro)
+#   tests/bench/   figures, not checks                 make bench-*
+# One binary per tests/{unit,kvm}/test_*.c, linked with the layers.
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/%.c=$(BUILD)/tests/%)
+KVM_TEST_SRCS := $(wildcard tests/kvm/test_*.c)
+KVM_TEST_BINS := $(KVM_TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(MMUFUZZ_LIBS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $(filter-out $(MMUFUZZ_LIBS),$^) $(MMUFUZZ_LINK) $(LDLIBS)
 
-.PHONY: check-unit
+.PHONY: check-unit check-kvm
 check-unit: $(UNIT_BINS)
 	$(Q)rc=0; for t in $(UNIT_BINS); do echo "-- $$t"; $$t || rc=1; done; exit $$rc
 
-CHECKS += check-unit
+check-kvm: $(KVM_TEST_BINS)
+	$(Q)rc=0; for t in $(KVM_TEST_BINS); do echo "-- $$t"; $$t || rc=1; done; exit $$rc
+
+CHECKS += check-unit check-kvm
 
 # Reproducers of the headline finding, built and run in the test VM on
 # baseline, pae-root-rfc and pae-root-slot (a few minutes).
 .PHONY: check-repro
 check-repro: $(MMUFUZZ)
-	$(Q)tests/check-repro.sh
+	$(Q)tests/vm/check-repro.sh
 CHECKS += check-repro
 
 # check-layers: no #include and no call points up a layer, and every file

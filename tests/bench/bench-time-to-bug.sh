@@ -6,9 +6,9 @@
 # whose program has two PDPTs on one page, then runs the baseline alone for the
 # same length and counts findings there (the false-positive bar: 0).
 #
-#   tests/bench-time-to-bug.sh [RUNS=5] [BUDGET_S=300] [ENGINES="libfuzzer afl"]
+#   tests/bench/bench-time-to-bug.sh [RUNS=5] [BUDGET_S=300] [ENGINES="libfuzzer afl"]
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 runs=${1:-5} budget=${2:-300} engines=${3:-libfuzzer afl}
 mm=build/mmufuzz
 out=build/bench-ttb; rm -rf "$out"; mkdir -p "$out"

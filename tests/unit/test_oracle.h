@@ -10,7 +10,7 @@
 #define MMUFUZZ_TEST_ORACLE_H
 
 #include <string.h>
-#include "check.h"
+#include "tests/check.h"
 #include "oracles/oracle.h"
 #include "harness/program/prog.h"
 #include "harness/search/generate.h"

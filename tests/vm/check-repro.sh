@@ -7,10 +7,10 @@
 #     fail on pae-root-rfc (standalone: exit 0 / 1)
 # Prints "repro: N passed, N failed".
 #
-#   tests/check-repro.sh [prog.mmu]   (default: the corpus's two PDPTs on
+#   tests/vm/check-repro.sh [prog.mmu]   (default: the corpus's two PDPTs on
 #                                      one page; e.g. a minimized finding)
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 pass=0 fail=0
 ok() { pass=$((pass + 1)); echo "ok   $*"; }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
@@ -27,7 +27,7 @@ check "report is 80 columns" test "$(awk '{ if (length($0) > m) m = length($0) }
 check "repro.c includes nothing of mmufuzz" bash -c "! grep -q '#include \"' $work/r/repro.c"
 check "repro.c builds (static, -Wall -Werror)" gcc -O2 -static -Wall -Werror -o "$work/repro" "$work/r/repro.c"
 check "selftest builds against linux-source-6.1's selftests library" \
-	tests/selftests-lib.sh "$work/r/mmufuzz_repro_test.c" "$work/selftest"
+	tests/vm/selftests-lib.sh "$work/r/mmufuzz_repro_test.c" "$work/selftest"
 
 # want: exit status of the standalone and of the selftest (0 = pass)
 for k in baseline:0 pae-root-rfc:1 pae-root-slot:0; do

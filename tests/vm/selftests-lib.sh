@@ -2,14 +2,14 @@
 # Build the KVM selftests library of Debian's linux-source-6.1 (x86_64),
 # cached under build/selftests/, and optionally link a test against it.
 #
-#   tests/selftests-lib.sh                 build the library, print its dir
-#   tests/selftests-lib.sh TEST.c OUT      also compile TEST.c into OUT (static)
+#   tests/vm/selftests-lib.sh                 build the library, print its dir
+#   tests/vm/selftests-lib.sh TEST.c OUT      also compile TEST.c into OUT (static)
 #
 # Only tools/ is taken from the source tarball; the uapi headers are
 # Debian's linux-libc-dev (the same 6.1), as a selftests build with
 # LINUX_HDR_PATH=/usr/include would use.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 eval "$(kernels/fetch-debian.sh --print)"
 KROOT=${KROOT:-kernels/cache/root}
 tarball="$KROOT/usr/src/linux-source-6.1.tar.xz"
