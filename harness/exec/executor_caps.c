@@ -53,7 +53,7 @@ static void probe_prog(struct program *p, int mode)
 {
 	const uint64_t pd32 = LAYOUT_ARENA_BASE, pt32 = LAYOUT_ARENA_BASE + 0x1000;
 	const uint64_t pdpt = LAYOUT_ARENA_BASE + 0x2000;
-	const uint64_t big = PROBE_VA | PTE_P | PTE_RW | PTE_PS;
+	const uint64_t big = PROBE_VA | PTE_PRESENT_MASK | PTE_WRITABLE_MASK | PTE_LARGE_MASK;
 
 	prog_init_empty(p);
 	switch (mode) {
@@ -61,8 +61,8 @@ static void probe_prog(struct program *p, int mode)
 		break;
 	case 1:
 		prog_add_init(p, pd32, 4, HARNESS_PDE32);
-		prog_add_init(p, pd32 + 4 * (PROBE_VA >> 22), 4, pt32 | PTE_P | PTE_RW);
-		prog_add_init(p, pt32, 4, PROBE_VA | PTE_P | PTE_RW);
+		prog_add_init(p, pd32 + 4 * (PROBE_VA >> 22), 4, pt32 | PTE_PRESENT_MASK | PTE_WRITABLE_MASK);
+		prog_add_init(p, pt32, 4, PROBE_VA | PTE_PRESENT_MASK | PTE_WRITABLE_MASK);
 		prog_add_op(p, OP_CR3, pd32, 0);
 		prog_add_op(p, OP_CR0, STUB_START_CR0_PM32 | STUB_CR0_PG, 0);
 		break;

@@ -69,6 +69,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include "harness/core/layout.h"
+#include "harness/core/x86.h"
 #include "harness/program/prog.h"
 
 enum {
@@ -86,7 +87,7 @@ enum {
 static const uint64_t cr0_map[8] = {
 	1ull << 31, 1ull << 16, 1ull << 5, 1ull << 30, 1ull << 29, 1ull << 18, 1ull << 1, 1ull << 3,
 };
-#define CR0_FIXED	((1ull << 0) | (1ull << 4))	/* PE ET */
+#define CR0_FIXED	(X86_CR0_PE | X86_CR0_ET)
 static const uint64_t cr4_map[8] = {
 	1ull << 4, 1ull << 5, 1ull << 7, 1ull << 20, 1ull << 21, 1ull << 17, 1ull << 12, 1ull << 22,
 };
@@ -151,9 +152,9 @@ static uint64_t entry_decode(uint32_t u, unsigned width)
 	}
 	v |= addr;
 	if (u & 0x100)
-		v |= PTE_G;
+		v |= PTE_GLOBAL_MASK;
 	if (u & 0x200)
-		v |= PTE_NX;
+		v |= PTE_NX_MASK;
 	return width == 4 ? (uint32_t)v : v;
 }
 
@@ -429,7 +430,7 @@ static void put_cr(struct wr *w, const struct prog_op *op)
 static int64_t entry_encode(uint64_t v, unsigned width)
 {
 	uint64_t addr = v & (width == 4 ? 0xfffff000ull : 0x000ffffffffff000ull), s, k;
-	uint32_t u = (v & 0xff) | (v & PTE_G ? 0x100 : 0) | (v & PTE_NX ? 0x200 : 0);
+	uint32_t u = (v & 0xff) | (v & PTE_GLOBAL_MASK ? 0x100 : 0) | (v & PTE_NX_MASK ? 0x200 : 0);
 
 	if (addr >= LAYOUT_ARENA_BASE && addr < LAYOUT_ARENA_END)
 		k = 0, s = (addr - LAYOUT_ARENA_BASE) >> 12;

@@ -9,38 +9,42 @@
 #include <stdarg.h>
 #include <string.h>
 #include "harness/core/layout.h"
+#include "harness/core/x86.h"
 #include "harness/program/prog.h"
 #include "harness/program/print_int.h"
 
 const struct bitname prog_cr0_bits[] = {
-	{ 1ull << 31, "PG" }, { 1ull << 30, "CD" }, { 1ull << 29, "NW" }, { 1ull << 18, "AM" },
-	{ 1ull << 16, "WP" }, { 1ull << 5, "NE" }, { 1ull << 4, "ET" }, { 1ull << 3, "TS" },
-	{ 1ull << 2, "EM" }, { 1ull << 1, "MP" }, { 1ull << 0, "PE" }, { 0, NULL },
+	{ X86_CR0_PG, "PG" }, { X86_CR0_CD, "CD" }, { X86_CR0_NW, "NW" }, { X86_CR0_AM, "AM" },
+	{ X86_CR0_WP, "WP" }, { X86_CR0_NE, "NE" }, { X86_CR0_ET, "ET" }, { X86_CR0_TS, "TS" },
+	{ X86_CR0_EM, "EM" }, { X86_CR0_MP, "MP" }, { X86_CR0_PE, "PE" }, { 0, NULL },
 };
 
 const struct bitname prog_cr4_bits[] = {
-	{ 1ull << 23, "CET" }, { 1ull << 22, "PKE" }, { 1ull << 21, "SMAP" }, { 1ull << 20, "SMEP" },
-	{ 1ull << 18, "OSXSAVE" }, { 1ull << 17, "PCIDE" }, { 1ull << 16, "FSGSBASE" },
-	{ 1ull << 14, "SMXE" }, { 1ull << 13, "VMXE" }, { 1ull << 12, "LA57" }, { 1ull << 11, "UMIP" },
-	{ 1ull << 10, "OSXMMEXCPT" }, { 1ull << 9, "OSFXSR" }, { 1ull << 8, "PCE" }, { 1ull << 7, "PGE" },
-	{ 1ull << 6, "MCE" }, { 1ull << 5, "PAE" }, { 1ull << 4, "PSE" }, { 1ull << 3, "DE" },
-	{ 1ull << 2, "TSD" }, { 1ull << 1, "PVI" }, { 1ull << 0, "VME" }, { 0, NULL },
+	{ X86_CR4_CET, "CET" }, { X86_CR4_PKE, "PKE" }, { X86_CR4_SMAP, "SMAP" },
+	{ X86_CR4_SMEP, "SMEP" }, { X86_CR4_OSXSAVE, "OSXSAVE" }, { X86_CR4_PCIDE, "PCIDE" },
+	{ X86_CR4_FSGSBASE, "FSGSBASE" }, { X86_CR4_SMXE, "SMXE" }, { X86_CR4_VMXE, "VMXE" },
+	{ X86_CR4_LA57, "LA57" }, { X86_CR4_UMIP, "UMIP" }, { X86_CR4_OSXMMEXCPT, "OSXMMEXCPT" },
+	{ X86_CR4_OSFXSR, "OSFXSR" }, { X86_CR4_PCE, "PCE" }, { X86_CR4_PGE, "PGE" },
+	{ X86_CR4_MCE, "MCE" }, { X86_CR4_PAE, "PAE" }, { X86_CR4_PSE, "PSE" },
+	{ X86_CR4_DE, "DE" }, { X86_CR4_TSD, "TSD" }, { X86_CR4_PVI, "PVI" },
+	{ X86_CR4_VME, "VME" }, { 0, NULL },
 };
 
 const struct bitname prog_efer_bits[] = {
-	{ 1ull << 15, "TCE" }, { 1ull << 14, "FFXSR" }, { 1ull << 13, "LMSLE" }, { 1ull << 12, "SVME" },
-	{ 1ull << 11, "NXE" }, { 1ull << 10, "LMA" }, { 1ull << 8, "LME" }, { 1ull << 0, "SCE" },
+	{ EFER_TCE, "TCE" }, { EFER_FFXSR, "FFXSR" }, { EFER_LMSLE, "LMSLE" }, { EFER_SVME, "SVME" },
+	{ EFER_NX, "NXE" }, { EFER_LMA, "LMA" }, { EFER_LME, "LME" }, { EFER_SCE, "SCE" },
 	{ 0, NULL },
 };
 
 const struct bitname prog_cr3_bits[] = {
-	{ 1ull << 4, "PCD" }, { 1ull << 3, "PWT" }, { 0, NULL },
+	{ X86_CR3_PCD, "PCD" }, { X86_CR3_PWT, "PWT" }, { 0, NULL },
 };
 
 const struct bitname prog_pte_bits[] = {
-	{ PTE_P, "P" }, { PTE_RW, "RW" }, { PTE_US, "US" }, { PTE_PWT, "PWT" }, { PTE_PCD, "PCD" },
-	{ PTE_A, "A" }, { PTE_D, "D" }, { PTE_PS, "PS" }, { PTE_G, "G" }, { PTE_NX, "NX" },
-	{ 0, NULL },
+	{ PTE_PRESENT_MASK, "P" }, { PTE_WRITABLE_MASK, "RW" }, { PTE_USER_MASK, "US" },
+	{ PTE_PWT_MASK, "PWT" }, { PTE_PCD_MASK, "PCD" }, { PTE_ACCESSED_MASK, "A" },
+	{ PTE_DIRTY_MASK, "D" }, { PTE_LARGE_MASK, "PS" }, { PTE_GLOBAL_MASK, "G" },
+	{ PTE_NX_MASK, "NX" }, { 0, NULL },
 };
 
 const struct bitname *prog_value_bits(enum prog_op_kind kind)
@@ -118,7 +122,7 @@ static void put_entry(struct out *o, uint64_t v, unsigned width)
 	put(o, "-> 0x%llx (", (unsigned long long)addr);
 	put_gpa_page(o, addr);
 	put(o, ") ");
-	put_bits(o, prog_pte_bits, v & (PTE_NX | 0x1ffull));
+	put_bits(o, prog_pte_bits, v & (PTE_NX_MASK | 0x1ffull));
 	if (v & 0x7ff0000000000e00ull)
 		put(o, " other 0x%llx", (unsigned long long)(v & 0x7ff0000000000e00ull));
 }

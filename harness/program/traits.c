@@ -58,7 +58,7 @@ int prog_traits(const struct program *p, struct prog_traits *t)
 		t->alias_store |= op->kind == OP_PTE && op->via;
 		t->invlpg |= op->kind == OP_INVLPG;
 		for (int k = 0; k < e->n_walk; k++)
-			t->large_page |= (e->walk[k].entry & PTE_PS) && (e->walk[k].entry & PTE_P) &&
+			t->large_page |= (e->walk[k].entry & PTE_LARGE_MASK) && (e->walk[k].entry & PTE_PRESENT_MASK) &&
 					 e->walk[k].level >= 2 && e->walk[k].level <= 3;
 	}
 	t->n_ops = res->n_ops;

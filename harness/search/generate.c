@@ -20,24 +20,9 @@
 #include <errno.h>
 #include <string.h>
 #include "harness/core/layout.h"
+#include "harness/core/x86.h"
 #include "harness/program/prog.h"
 #include "harness/search/generate.h"
-
-#define CR0_PE (1ull << 0)
-#define CR0_ET (1ull << 4)
-#define CR0_NE (1ull << 5)
-#define CR0_WP (1ull << 16)
-#define CR0_NW (1ull << 29)
-#define CR0_CD (1ull << 30)
-#define CR0_PG (1ull << 31)
-#define CR4_PSE (1ull << 4)
-#define CR4_PAE (1ull << 5)
-#define CR4_PGE (1ull << 7)
-#define CR4_SMEP (1ull << 20)
-#define CR4_SMAP (1ull << 21)
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
-#define EFER_NXE (1ull << 11)
 
 enum fam { F_32 = 0, F_PAE, F_LM, F_COUNT };
 
@@ -185,22 +170,22 @@ static uint64_t pick_frame(struct gen *g, enum fam f, int level)
 
 static uint64_t leaf_flags(struct gen *g, enum fam f, int level)
 {
-	uint64_t v = PTE_P | PTE_A;
+	uint64_t v = PTE_PRESENT_MASK | PTE_ACCESSED_MASK;
 
 	if (chance(g, 85))
-		v |= PTE_RW;
+		v |= PTE_WRITABLE_MASK;
 	if (chance(g, 25))
-		v |= PTE_US;
+		v |= PTE_USER_MASK;
 	if (chance(g, 40))
-		v |= PTE_D;
+		v |= PTE_DIRTY_MASK;
 	if (chance(g, 15))
-		v |= PTE_G;
+		v |= PTE_GLOBAL_MASK;
 	if (f != F_32 && chance(g, 10))
-		v |= PTE_NX;
+		v |= PTE_NX_MASK;
 	if (chance(g, 4))
-		v &= ~PTE_P;
+		v &= ~PTE_PRESENT_MASK;
 	if (level > 1)
-		v |= PTE_PS;
+		v |= PTE_LARGE_MASK;
 	return v;
 }
 
@@ -230,8 +215,8 @@ static uint64_t map_va(struct gen *g, int r, uint64_t va, int level, uint64_t le
 			return egpa;
 		}
 		e = peek(g, egpa, width);
-		if (e & PTE_P) {
-			if ((e & PTE_PS) && lvl < top)
+		if (e & PTE_PRESENT_MASK) {
+			if ((e & PTE_LARGE_MASK) && lvl < top)
 				return 0;
 			table = e & 0x000ffffffffff000ull & (width == 4 ? 0xffffffffull : ~0ull);
 			if (!shadow(g, table))
@@ -242,9 +227,10 @@ static uint64_t map_va(struct gen *g, int r, uint64_t va, int level, uint64_t le
 		if (!page)
 			return 0;
 		if (f == F_PAE && lvl == 3)
-			e = page | PTE_P;	/* RW/US/A are reserved in PAE PDPTEs */
+			e = page | PTE_PRESENT_MASK;	/* RW/US/A are reserved in PAE PDPTEs */
 		else
-			e = page | PTE_P | PTE_RW | PTE_A | (chance(g, 85) ? PTE_US : 0);
+			e = page | PTE_PRESENT_MASK | PTE_WRITABLE_MASK | PTE_ACCESSED_MASK |
+			    (chance(g, 85) ? PTE_USER_MASK : 0);
 		poke(g, egpa, width, e);
 		if (f == F_PAE && lvl == 3)
 			remember(g, egpa, 8, e, va, r);
@@ -303,8 +289,8 @@ static void build_pae(struct gen *g)
 		if (shared_pd && chance(g, 40)) {
 			uint64_t idx = 1 + rnd(g, 3);
 
-			poke(g, g->roots[r].cr3 + 8 * idx, 8, shared_pd | PTE_P);
-			remember(g, g->roots[r].cr3 + 8 * idx, 8, shared_pd | PTE_P, idx << 30, r);
+			poke(g, g->roots[r].cr3 + 8 * idx, 8, shared_pd | PTE_PRESENT_MASK);
+			remember(g, g->roots[r].cr3 + 8 * idx, 8, shared_pd | PTE_PRESENT_MASK, idx << 30, r);
 		}
 		if (!shared_pd) {
 			shared_pd = new_page(g);
@@ -391,7 +377,7 @@ static void build_layout(struct gen *g)
 		if (g->n_leaves && chance(g, 50)) {
 			struct leaf *l = &g->leaves[rnd(g, g->n_leaves)];
 			uint64_t va = 0x300000000ull >> (f == F_LM ? 0 : 4);	/* 0x30000000 outside LM */
-			uint64_t flags = PTE_P | PTE_RW | PTE_A | PTE_D;
+			uint64_t flags = PTE_PRESENT_MASK | PTE_WRITABLE_MASK | PTE_ACCESSED_MASK | PTE_DIRTY_MASK;
 
 			va += (uint64_t)r * 0x1000;
 			if (map_va(g, r, va, 1, (l->gpa & ~0xfffull) | flags)) {
@@ -411,11 +397,11 @@ static void build_layout(struct gen *g)
 
 static enum fam cur_fam(struct gen *g)
 {
-	if (!(g->cr0 & CR0_PG))
+	if (!(g->cr0 & X86_CR0_PG))
 		return F_COUNT;		/* paging off */
 	if (g->efer & EFER_LMA)
 		return F_LM;
-	return g->cr4 & CR4_PAE ? F_PAE : F_32;
+	return g->cr4 & X86_CR4_PAE ? F_PAE : F_32;
 }
 
 static int full(struct gen *g)
@@ -437,9 +423,9 @@ static void set_cr(struct gen *g, enum prog_op_kind k, uint64_t v)
 	switch (k) {
 	case OP_CR0:
 		/* PG with LME and PAE enters long mode; clearing PG leaves it. */
-		if ((v & CR0_PG) && !(g->cr0 & CR0_PG) && (g->efer & EFER_LME))
+		if ((v & X86_CR0_PG) && !(g->cr0 & X86_CR0_PG) && (g->efer & EFER_LME))
 			g->efer |= EFER_LMA;
-		if (!(v & CR0_PG))
+		if (!(v & X86_CR0_PG))
 			g->efer &= ~EFER_LMA;
 		g->cr0 = v;
 		break;
@@ -501,20 +487,20 @@ static void rewrite_entry(struct gen *g)
 	while (l->root != g->cur_root && ++tries < 4);
 	v = l->value;
 	switch (rnd(g, 8)) {
-	case 0:	v ^= PTE_P; break;
-	case 1:	v ^= PTE_RW; break;
-	case 2:	v ^= PTE_US; break;
-	case 3:	v ^= l->width == 8 ? PTE_NX : PTE_G; break;
-	case 4:	v ^= PTE_G; break;
-	case 5:	v &= ~(PTE_A | PTE_D); break;
+	case 0:	v ^= PTE_PRESENT_MASK; break;
+	case 1:	v ^= PTE_WRITABLE_MASK; break;
+	case 2:	v ^= PTE_USER_MASK; break;
+	case 3:	v ^= l->width == 8 ? PTE_NX_MASK : PTE_GLOBAL_MASK; break;
+	case 4:	v ^= PTE_GLOBAL_MASK; break;
+	case 5:	v &= ~(PTE_ACCESSED_MASK | PTE_DIRTY_MASK); break;
 	default:
 		/* Another frame: the stale-TLB case when no INVLPG follows. */
-		if (l->value & PTE_PS)
+		if (l->value & PTE_LARGE_MASK)
 			v ^= l->width == 4 ? 0x400000 : 0x200000;
 		else if ((l->value & 0xfffff000) >= LAYOUT_DATA_BASE)
 			v = (v & ~0xfffff000ull) | pick_frame(g, F_PAE, 1);
 		else
-			v ^= PTE_P;
+			v ^= PTE_PRESENT_MASK;
 		break;
 	}
 	v = l->width == 4 ? (uint32_t)v : v;
@@ -539,12 +525,12 @@ static void rewrite_entry(struct gen *g)
 static void flip_flag(struct gen *g)
 {
 	switch (rnd(g, 6)) {
-	case 0:	set_cr(g, OP_CR0, g->cr0 ^ CR0_WP); break;
-	case 1:	set_cr(g, OP_CR4, g->cr4 ^ CR4_PSE); break;
-	case 2:	set_cr(g, OP_CR4, g->cr4 ^ CR4_PGE); break;
-	case 3:	set_cr(g, OP_CR4, g->cr4 ^ CR4_SMEP); break;
-	case 4:	set_cr(g, OP_CR4, g->cr4 ^ CR4_SMAP); break;
-	default: set_cr(g, OP_EFER, g->efer ^ EFER_NXE); break;
+	case 0:	set_cr(g, OP_CR0, g->cr0 ^ X86_CR0_WP); break;
+	case 1:	set_cr(g, OP_CR4, g->cr4 ^ X86_CR4_PSE); break;
+	case 2:	set_cr(g, OP_CR4, g->cr4 ^ X86_CR4_PGE); break;
+	case 3:	set_cr(g, OP_CR4, g->cr4 ^ X86_CR4_SMEP); break;
+	case 4:	set_cr(g, OP_CR4, g->cr4 ^ X86_CR4_SMAP); break;
+	default: set_cr(g, OP_EFER, g->efer ^ EFER_NX); break;
 	}
 }
 
@@ -552,16 +538,16 @@ static void flip_flag(struct gen *g)
 static void illegal(struct gen *g)
 {
 	switch (rnd(g, 5)) {
-	case 0:	op_cr(g, OP_CR0, (g->cr0 | CR0_NW) & ~CR0_CD); break;
-	case 1:	op_cr(g, OP_CR0, (g->cr0 | CR0_PG) & ~CR0_PE); break;
+	case 0:	op_cr(g, OP_CR0, (g->cr0 | X86_CR0_NW) & ~X86_CR0_CD); break;
+	case 1:	op_cr(g, OP_CR0, (g->cr0 | X86_CR0_PG) & ~X86_CR0_PE); break;
 	case 2:	op_cr(g, OP_CR4, g->cr4 | (1ull << (chance(g, 50) ? 11 : 12))); break;	/* UMIP, LA57 */
 	case 3:	op_cr(g, OP_EFER, g->efer | 2); break;
 	default:
 		if (cur_fam(g) == F_LM)
 			op_cr(g, chance(g, 50) ? OP_CR4 : OP_EFER,
-			      chance(g, 50) ? g->cr4 & ~CR4_PAE : g->efer & ~EFER_LME);
+			      chance(g, 50) ? g->cr4 & ~X86_CR4_PAE : g->efer & ~EFER_LME);
 		else
-			op_cr(g, OP_CR0, g->cr0 | CR0_NW);
+			op_cr(g, OP_CR0, g->cr0 | X86_CR0_NW);
 		break;
 	}
 }
@@ -586,20 +572,20 @@ static void transition(struct gen *g)
 			return;
 		if (to != F_LM && (g->efer & EFER_LME))
 			set_cr(g, OP_EFER, g->efer & ~EFER_LME);
-		if (to == F_32 && (g->cr4 & CR4_PAE))
-			set_cr(g, OP_CR4, g->cr4 & ~CR4_PAE);
-		if (to != F_32 && !(g->cr4 & CR4_PAE))
-			set_cr(g, OP_CR4, g->cr4 | CR4_PAE);
+		if (to == F_32 && (g->cr4 & X86_CR4_PAE))
+			set_cr(g, OP_CR4, g->cr4 & ~X86_CR4_PAE);
+		if (to != F_32 && !(g->cr4 & X86_CR4_PAE))
+			set_cr(g, OP_CR4, g->cr4 | X86_CR4_PAE);
 		if (to == F_LM && !(g->efer & EFER_LME))
 			set_cr(g, OP_EFER, g->efer | EFER_LME);
 		switch_root(g, r);
-		set_cr(g, OP_CR0, g->cr0 | CR0_PG | (chance(g, 30) ? CR0_WP : 0));
+		set_cr(g, OP_CR0, g->cr0 | X86_CR0_PG | (chance(g, 30) ? X86_CR0_WP : 0));
 		return;
 	}
 	if (f == F_LM) {
 		if (!g->allow_pm)
 			return;
-		set_cr(g, OP_CR0, g->cr0 & ~CR0_PG);
+		set_cr(g, OP_CR0, g->cr0 & ~X86_CR0_PG);
 		g->cur_root = -1;
 		if (chance(g, 50))
 			set_cr(g, OP_EFER, g->efer & ~EFER_LME);
@@ -612,11 +598,11 @@ static void transition(struct gen *g)
 			    g->roots[r].fam == (f == F_32 ? F_PAE : F_32))
 				break;
 		set_cr(g, OP_CR3, g->dual_cr3);
-		set_cr(g, OP_CR4, g->cr4 ^ CR4_PAE);
+		set_cr(g, OP_CR4, g->cr4 ^ X86_CR4_PAE);
 		g->cur_root = r < g->n_roots ? r : -1;
 		return;
 	}
-	set_cr(g, OP_CR0, g->cr0 & ~CR0_PG);
+	set_cr(g, OP_CR0, g->cr0 & ~X86_CR0_PG);
 	g->cur_root = -1;
 }
 
@@ -628,7 +614,7 @@ static void build_ops(struct gen *g)
 	if (p->start == START_LM64) {
 		g->cr0 = 0x80000031ull;
 		g->cr3 = LAYOUT_LOW_PML4;
-		g->cr4 = CR4_PAE;
+		g->cr4 = X86_CR4_PAE;
 		g->efer = EFER_LME | EFER_LMA;
 		g->cur_root = 0;	/* LOW_PML4 is root 0 whenever LM is allowed */
 	} else {

@@ -13,6 +13,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include "harness/core/x86.h"
 #include "harness/search/minimize.h"
 
 struct min_state {
@@ -137,7 +138,7 @@ static uint64_t *init_value(struct program *p, unsigned i)
 }
 
 /* Flag bits of a page-table entry: everything but the frame address. */
-#define PTE_FLAG_BITS	(0xFFFull | (1ull << 63))
+#define PTE_FLAG_BITS	(0xFFFull | PTE_NX_MASK)
 
 static int simplify_values(struct min_state *s, struct program *best)
 {

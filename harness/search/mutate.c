@@ -116,7 +116,7 @@ static uint64_t entry_target(const struct prog_init *e)
 /* A present entry that points at an arena page (a table, not a leaf). */
 static int points_to_table(const struct prog_init *e)
 {
-	return (e->value & PTE_P) && !(e->value & PTE_PS) && is_arena(entry_target(e));
+	return (e->value & PTE_PRESENT_MASK) && !(e->value & PTE_LARGE_MASK) && is_arena(entry_target(e));
 }
 
 /*
@@ -195,7 +195,7 @@ static int pick_init(const struct program *p, int (*want)(const struct prog_init
 
 static int init_present(const struct prog_init *e)
 {
-	return (e->value & PTE_P) != 0;
+	return (e->value & PTE_PRESENT_MASK) != 0;
 }
 
 static int init_any(const struct prog_init *e)
@@ -226,7 +226,7 @@ static int page_in_use(const struct program *p, uint64_t page)
 	if (range_has_init(p, page, page + LAYOUT_PAGE_SIZE))
 		return 1;
 	for (unsigned i = 0; i < p->n_init; i++)
-		if ((p->init[i].value & PTE_P) && entry_target(&p->init[i]) == page)
+		if ((p->init[i].value & PTE_PRESENT_MASK) && entry_target(&p->init[i]) == page)
 			return 1;
 	for (unsigned i = 0; i < p->n_ops; i++)
 		if ((p->ops[i].kind == OP_CR3 && (p->ops[i].value & ~0xFFFull) == page) ||
@@ -295,7 +295,7 @@ static int mut_toggle_ps(struct program *p, uint64_t *rng)
 
 	if (i < 0)
 		return -1;
-	p->init[i].value ^= PTE_PS;
+	p->init[i].value ^= PTE_LARGE_MASK;
 	return 0;
 }
 
@@ -330,7 +330,7 @@ static int pick_entry(const struct program *p, uint64_t page, unsigned lo, unsig
 
 	for (unsigned i = 0; i < p->n_init; i++)
 		if (p->init[i].gpa >= page + lo && p->init[i].gpa < page + hi &&
-		    (p->init[i].value & PTE_P))
+		    (p->init[i].value & PTE_PRESENT_MASK))
 			idx[n++] = (int)i;
 	return n ? idx[rnd(rng, (unsigned)n)] : -1;
 }
@@ -381,7 +381,7 @@ static uint64_t mapped_va(const struct program *p, uint64_t *rng)
 		}
 		pe = &p->init[e];
 		va |= (uint64_t)((pe->gpa - table - lo) / esz) << shift;
-		if (l + 1 == levels || ((pe->value & PTE_PS) && (esz == 4 ? l == 0 : l > 0)))
+		if (l + 1 == levels || ((pe->value & PTE_LARGE_MASK) && (esz == 4 ? l == 0 : l > 0)))
 			break;
 		table = entry_target(pe);
 		lo = 0, span = 4096;	/* below the PDPT: whole tables */

@@ -21,8 +21,8 @@
 #define A		LAYOUT_ARENA_BASE
 #define CR0_PM		STUB_START_CR0_PM32
 #define CR0_PG		(STUB_START_CR0_PM32 | STUB_CR0_PG)
-#define CR0_WP		(1u << 16)
-#define RW		(PTE_P | PTE_RW)
+#define CR0_WP		((unsigned)X86_CR0_WP)
+#define RW		(PTE_PRESENT_MASK | PTE_WRITABLE_MASK)
 #define RTAG(g)		((uint64_t)READ_TAG(g))
 #define FTAG(g)		((uint64_t)FETCH_TAG(g))
 
@@ -116,7 +116,7 @@ static void test_32(struct executor *ex)
 	prog_add_init(&p, A, 4, HARNESS_PDE32);
 	prog_add_init(&p, A + 4, 4, pt | RW);			/* VA 4M..8M */
 	prog_add_init(&p, pt + 0, 4, 0x400000 | RW);
-	prog_add_init(&p, pt + 4, 4, 0x401000 | PTE_P);		/* read-only */
+	prog_add_init(&p, pt + 4, 4, 0x401000 | PTE_PRESENT_MASK);		/* read-only */
 	prog_add_op(&p, OP_CR3, A, 0);				/* 0 */
 	prog_add_op(&p, OP_CR0, CR0_PG | CR0_WP, 0);		/* 1 */
 	prog_add_op(&p, OP_READ, 0, 0x400000);			/* 2 */
@@ -142,7 +142,7 @@ static void test_32(struct executor *ex)
 	CHECK_DONE(&obs, 12, RTAG(0x408));
 	CHECK_DONE(&obs, 13, RTAG(0x407));
 	/* The CPU set A (and D for the written page) in the arena copy. */
-	CHECK(obs.arena[0x1000] & PTE_A, "PTE 0 accessed bit not set: 0x%x", obs.arena[0x1000]);
+	CHECK(obs.arena[0x1000] & PTE_ACCESSED_MASK, "PTE 0 accessed bit not set: 0x%x", obs.arena[0x1000]);
 }
 
 /* The headline case: two PDPTs 32 bytes apart on one page. */
@@ -153,10 +153,10 @@ static void prog_pae(struct program *p)
 	prog_init_empty(p);
 	prog_add_init(p, p1, 8, HARNESS_PDPTE_PAE);
 	prog_add_init(p, p2, 8, HARNESS_PDPTE_PAE);
-	prog_add_init(p, p1 + 8, 8, pda | PTE_P);
-	prog_add_init(p, p2 + 8, 8, pdb | PTE_P);
-	prog_add_init(p, pda, 8, 0x400000 | RW | PTE_PS);
-	prog_add_init(p, pdb, 8, 0x600000 | RW | PTE_PS);
+	prog_add_init(p, p1 + 8, 8, pda | PTE_PRESENT_MASK);
+	prog_add_init(p, p2 + 8, 8, pdb | PTE_PRESENT_MASK);
+	prog_add_init(p, pda, 8, 0x400000 | RW | PTE_LARGE_MASK);
+	prog_add_init(p, pdb, 8, 0x600000 | RW | PTE_LARGE_MASK);
 	prog_add_op(p, OP_CR4, STUB_CR4_PAE, 0);		/* 0 */
 	prog_add_op(p, OP_CR3, p1, 0);				/* 1 */
 	prog_add_op(p, OP_CR0, CR0_PG, 0);			/* 2 */
@@ -192,7 +192,7 @@ static void prog_lm(struct program *pp)
 #define p (*pp)
 	prog_init_empty(&p);
 	p.start = START_LM64;
-	prog_add_init(&p, LAYOUT_LOW_PD64 + 16, 8, 0x400000 | RW | PTE_PS);
+	prog_add_init(&p, LAYOUT_LOW_PD64 + 16, 8, 0x400000 | RW | PTE_LARGE_MASK);
 	prog_add_init(&p, LAYOUT_LOW_PML4 + 8, 8, pdpt | RW);
 	prog_add_init(&p, pdpt, 8, pd | RW);
 	prog_add_init(&p, pd, 8, pt | RW);
@@ -242,7 +242,7 @@ static void test_transitions(struct executor *ex)
 	int i;
 
 	prog_init_empty(&p);
-	prog_add_init(&p, LAYOUT_LOW_PD64 + 16, 8, 0x600000 | RW | PTE_PS);
+	prog_add_init(&p, LAYOUT_LOW_PD64 + 16, 8, 0x600000 | RW | PTE_LARGE_MASK);
 	/* One page that is a 32-bit PD (bytes 0..) and holds a PDPT at +0x20. */
 	prog_add_init(&p, pd, 4, HARNESS_PDE32);
 	prog_add_init(&p, pd + 4, 4, pt | RW);
