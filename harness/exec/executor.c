@@ -52,7 +52,9 @@ int executor_set_slot(struct executor *ex, int slot, uint64_t gpa, uint64_t size
 		.userspace_addr = (uint64_t)(uintptr_t)hva,
 	};
 
-	return ioctl(ex->vm_fd, KVM_SET_USER_MEMORY_REGION, &r) < 0 ? -errno : 0;
+	int ret = __kvm_ioctl(ex->vm_fd, KVM_SET_USER_MEMORY_REGION, &r);
+
+	return ret < 0 ? ret : 0;
 }
 
 /* Guest memory: one contiguous host range so gpa -> hva is an offset. */
@@ -119,27 +121,29 @@ int executor_vm_create(struct executor *ex, char *err, size_t errlen)
 {
 	int r, sz;
 
-	ex->vm_fd = ioctl(ex->kvm_fd, KVM_CREATE_VM, 0);
-	if (ex->vm_fd < 0) {
-		r = -errno;
-		set_err(err, errlen, "KVM_CREATE_VM: %s", strerror(errno));
+	r = kvm_ioctl(ex->kvm_fd, KVM_CREATE_VM, NULL, err, errlen);
+	if (r < 0)
 		return r;
-	}
+	ex->vm_fd = r;
 	/* SVM ignores these; VMX needs them for real-mode-less hosts too. */
-	ioctl(ex->vm_fd, KVM_SET_TSS_ADDR, 0xfffbd000ul);
+	__kvm_ioctl(ex->vm_fd, KVM_SET_TSS_ADDR, (void *)0xfffbd000ul);
 	r = executor_set_slot(ex, SLOT_LOW, 0, LAYOUT_LOW_END, ex->mem);
 	if (!r)
 		r = executor_set_slot(ex, SLOT_DATA, LAYOUT_DATA_BASE, LAYOUT_MEM_SIZE - LAYOUT_DATA_BASE,
 			     ex->mem + LAYOUT_DATA_BASE);
 	if (r) {
-		set_err(err, errlen, "KVM_SET_USER_MEMORY_REGION: %s", strerror(-r));
+		set_err(err, errlen, "KVM_SET_USER_MEMORY_REGION: %s", kvm_strerror(r));
 		goto fail;
 	}
-	ex->vcpu_fd = ioctl(ex->vm_fd, KVM_CREATE_VCPU, 0);
-	sz = ioctl(ex->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (ex->vcpu_fd < 0 || sz <= 0) {
-		r = -errno;
-		set_err(err, errlen, "KVM_CREATE_VCPU: %s", strerror(errno));
+	r = kvm_ioctl(ex->vm_fd, KVM_CREATE_VCPU, NULL, err, errlen);
+	if (r < 0)
+		goto fail;
+	ex->vcpu_fd = r;
+	sz = kvm_ioctl(ex->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, NULL, err, errlen);
+	if (sz <= 0) {
+		r = sz < 0 ? sz : -EINVAL;
+		if (!sz)
+			set_err(err, errlen, "KVM_GET_VCPU_MMAP_SIZE: 0");
 		goto fail;
 	}
 	ex->run_size = sz;
@@ -150,12 +154,11 @@ int executor_vm_create(struct executor *ex, char *err, size_t errlen)
 		set_err(err, errlen, "mmap kvm_run: %s", strerror(errno));
 		goto fail;
 	}
-	if (ioctl(ex->vcpu_fd, KVM_SET_CPUID2, ex->cpuid) < 0 ||
-	    ioctl(ex->vcpu_fd, KVM_GET_SREGS, &ex->sregs0) < 0) {
-		r = -errno;
-		set_err(err, errlen, "KVM_SET_CPUID2/GET_SREGS: %s", strerror(errno));
+	r = kvm_ioctl(ex->vcpu_fd, KVM_SET_CPUID2, ex->cpuid, err, errlen);
+	if (r >= 0)
+		r = kvm_ioctl(ex->vcpu_fd, KVM_GET_SREGS, &ex->sregs0, err, errlen);
+	if (r < 0)
 		goto fail;
-	}
 	return 0;
 fail:
 	executor_vm_destroy(ex);
@@ -197,7 +200,7 @@ int executor_open(struct executor **out, const struct executor_opts *opts,
 		free(ex);
 		return r;
 	}
-	if (ioctl(ex->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION) {
+	if (__kvm_ioctl(ex->kvm_fd, KVM_GET_API_VERSION, NULL) != KVM_API_VERSION) {
 		set_err(err, errlen, "/dev/kvm: unexpected KVM API version");
 		r = -ENOTSUP;
 		goto fail;
@@ -221,11 +224,6 @@ int executor_open(struct executor **out, const struct executor_opts *opts,
 fail:
 	executor_close(ex);
 	return r;
-}
-
-void executor_set_watchdog(struct executor *ex, unsigned ms)
-{
-	ex->opts.watchdog_ms = ms ? ms : DEFAULT_WATCHDOG_MS;
 }
 
 void executor_close(struct executor *ex)

@@ -98,9 +98,6 @@ struct executor_stats {
 int executor_open(struct executor **out, const struct executor_opts *opts,
 		   char *err, size_t errlen);
 
-/* Per-run watchdog in ms (0 = the default, 2000); never fails. */
-void executor_set_watchdog(struct executor *ex, unsigned ms);
-
 /* Destroy the VM; NULL is fine. */
 void executor_close(struct executor *ex);
 

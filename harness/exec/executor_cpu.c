@@ -169,12 +169,13 @@ int executor_cpuid_init(struct executor *ex, char *err, size_t errlen)
 		return -ENOMEM;
 	}
 	c->nent = CPUID_MAX_ENT;
-	if (ioctl(ex->kvm_fd, KVM_GET_SUPPORTED_CPUID, c) < 0) {
-		int r = -errno;
+	{
+		int r = kvm_ioctl(ex->kvm_fd, KVM_GET_SUPPORTED_CPUID, c, err, errlen);
 
-		snprintf(err, errlen, "KVM_GET_SUPPORTED_CPUID: %s", strerror(errno));
-		free(c);
-		return r;
+		if (r < 0) {
+			free(c);
+			return r;
+		}
 	}
 	ex->cpuid = c;
 	if (ex->opts.vendor >= 0 && (e = leaf(c, 0, 0)))

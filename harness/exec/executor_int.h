@@ -7,6 +7,7 @@
 #include <time.h>
 #include <linux/kvm.h>
 #include "harness/exec/executor.h"
+#include "harness/exec/kvm_ioctl.h"
 
 struct executor {
 	int kvm_fd, vm_fd, vcpu_fd;

@@ -92,10 +92,11 @@ static int regs_reset(struct executor *ex, const struct program *p, const struct
 	sr.efer = lm ? STUB_EFER_LME | STUB_EFER_LMA : 0;
 	sr.cr2 = 0;
 	memset(sr.interrupt_bitmap, 0, sizeof(sr.interrupt_bitmap));
-	if (ioctl(ex->vcpu_fd, KVM_SET_SREGS, &sr) < 0 ||
-	    ioctl(ex->vcpu_fd, KVM_SET_REGS, &regs) < 0)
-		return -errno;
-	return 0;
+	int r = __kvm_ioctl(ex->vcpu_fd, KVM_SET_SREGS, &sr);
+
+	if (r >= 0)
+		r = __kvm_ioctl(ex->vcpu_fd, KVM_SET_REGS, &regs);
+	return r < 0 ? r : 0;
 }
 
 /* Guest memory and KVM's MMU back to the state the program starts from. */
@@ -163,22 +164,23 @@ static int run_loop(struct executor *ex, struct run_obs *obs, struct mmio_rec *m
 	timer_settime(ex->timer, 0, &its, NULL);
 
 	for (;;) {
-		int rc = ioctl(ex->vcpu_fd, KVM_RUN, 0);
+		int rc = __kvm_ioctl(ex->vcpu_fd, KVM_RUN, NULL);
 
 		ex->st.exits++;
 		if (rc < 0) {
-			if ((errno == EINTR || errno == EAGAIN) && !wd_fired)
+			if ((rc == -EINTR || rc == -EAGAIN) && !wd_fired)
 				continue;
-			if (errno == EINTR) {
+			if (rc == -EINTR) {
 				obs->exit = RUN_HANG;
 				run_detail(obs, "watchdog: no result after %u ms (op %u)",
 					   ex->opts.watchdog_ms, ctl->cur_op);
-			} else if (errno == EIO) {
-				obs->exit = RUN_KVM_DEAD;
-				run_detail(obs, "KVM_RUN: EIO (KVM killed the VM)");
 			} else {
-				r = -errno;
-				run_detail(obs, "KVM_RUN: %s", strerror(errno));
+				/* EIO: the VM is dead, a finding, not our error. */
+				if (rc == -EIO)
+					obs->exit = RUN_KVM_DEAD;
+				else
+					r = rc;
+				run_detail(obs, "KVM_RUN: %s", kvm_strerror(rc));
 			}
 			break;
 		}
@@ -288,7 +290,7 @@ static void obs_collect(struct executor *ex, const struct program *p, struct run
 			o->mmio_gpa = mmio[i].gpa;
 		}
 	}
-	if (ioctl(ex->vcpu_fd, KVM_GET_SREGS, &sr) == 0) {
+	if (__kvm_ioctl(ex->vcpu_fd, KVM_GET_SREGS, &sr) == 0) {
 		obs->cr0 = sr.cr0;
 		obs->cr3 = sr.cr3;
 		obs->cr4 = sr.cr4;

@@ -603,8 +603,6 @@ void vmc_destroy(struct vmc *vm)
 }
 
 const struct vmp_hello *vmc_hello(const struct vmc *vm) { return &vm->hello; }
-const char *vmc_variant(const struct vmc *vm) { return vm->variant; }
-const char *vmc_console_path(const struct vmc *vm) { return vm->console; }
 pid_t vmc_qemu_pid(const struct vmc *vm) { return vm->pid; }
 double vmc_boot_seconds(const struct vmc *vm) { return vm->boot_s; }
 unsigned vmc_restarts(const struct vmc *vm) { return vm->restarts; }

@@ -141,8 +141,6 @@ const void *vmc_run_section(const struct vmc_result *res, uint32_t kind, uint32_
 
 /* Accessors. */
 const struct vmp_hello *vmc_hello(const struct vmc *vm);
-const char *vmc_variant(const struct vmc *vm);	/* as configured ("stock"...) */
-const char *vmc_console_path(const struct vmc *vm);
 pid_t vmc_qemu_pid(const struct vmc *vm);
 double vmc_boot_seconds(const struct vmc *vm);	/* QEMU start to HELLO, last boot */
 /* Whether the test VMs run on QEMU TCG (the default) rather than the
