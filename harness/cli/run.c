@@ -38,26 +38,6 @@ struct run_target {
 	char err[256];		/* why not */
 };
 
-static void op_text(char *buf, size_t len, const struct prog_op *o)
-{
-	switch (o->kind) {
-	case OP_PTE:
-		if (o->via)
-			snprintf(buf, len, "pte u%u 0x%" PRIx64 " 0x%" PRIx64 " via 0x%" PRIx64,
-				 o->width * 8, o->addr, o->value, o->via);
-		else
-			snprintf(buf, len, "pte u%u 0x%" PRIx64 " 0x%" PRIx64, o->width * 8,
-				 o->addr, o->value);
-		break;
-	case OP_CR0: case OP_CR3: case OP_CR4: case OP_EFER:
-		snprintf(buf, len, "%s 0x%" PRIx64, prog_op_name(o->kind), o->value);
-		break;
-	default:
-		snprintf(buf, len, "%s 0x%" PRIx64, prog_op_name(o->kind), o->addr);
-		break;
-	}
-}
-
 static void json_str(FILE *f, const char *s)
 {
 	fputc('"', f);
@@ -90,7 +70,7 @@ static void print_text(const struct program *p, const struct oracle_result *res,
 	for (unsigned i = 0; i < p->n_ops; i++) {
 		const struct op_expect *e = &res->ops[i];
 
-		op_text(a, sizeof(a), &p->ops[i]);
+		prog_op_format(a, sizeof(a), &p->ops[i]);
 		oracle_format_obs(b, sizeof(b), &t->obs.ops[i]);
 		printf("[%2u] %-40s %-5s observed %-30s %s\n", i, a,
 		       i < res->n_ops ? paging_mode_name(e->mode) : "-", b,
@@ -132,7 +112,7 @@ static void print_json(const char *file, const struct program *p, const struct o
 		const struct op_obs *o = &t->obs.ops[i];
 		const struct op_expect *e = &res->ops[i];
 
-		op_text(b, sizeof(b), &p->ops[i]);
+		prog_op_format(b, sizeof(b), &p->ops[i]);
 		printf("    {\"i\": %u, \"op\": ", i);
 		json_str(stdout, b);
 		printf(", \"mode\": \"%s\", \"status\": %u, \"vector\": %u, \"error_code\": %u, "

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Program model basics: construction, names, equality. */
+/* Program model basics: construction, names, one-line op text, equality. */
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 #include "harness/core/program.h"
 
@@ -76,4 +78,24 @@ int prog_equal(const struct program *a, const struct program *b)
 			return 0;
 	}
 	return 1;
+}
+
+void prog_op_format(char *buf, size_t len, const struct prog_op *o)
+{
+	switch (o->kind) {
+	case OP_PTE:
+		if (o->via)
+			snprintf(buf, len, "pte u%u 0x%" PRIx64 " 0x%" PRIx64 " via 0x%" PRIx64,
+				 o->width * 8, o->addr, o->value, o->via);
+		else
+			snprintf(buf, len, "pte u%u 0x%" PRIx64 " 0x%" PRIx64, o->width * 8,
+				 o->addr, o->value);
+		break;
+	case OP_CR0: case OP_CR3: case OP_CR4: case OP_EFER:
+		snprintf(buf, len, "%s 0x%" PRIx64, prog_op_name(o->kind), o->value);
+		break;
+	default:
+		snprintf(buf, len, "%s 0x%" PRIx64, prog_op_name(o->kind), o->addr);
+		break;
+	}
 }

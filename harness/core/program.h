@@ -90,6 +90,12 @@ struct program {
 const char *prog_op_name(enum prog_op_kind kind);
 const char *prog_start_name(enum prog_start start);
 
+/*
+ * One op as one line of .mmu text ("cr3 0x20020", "pte u64 0x200000 0x3
+ * via 0x7f0000"), for tables and diagnostics; truncated to len, never fails.
+ */
+void prog_op_format(char *buf, size_t len, const struct prog_op *op);
+
 /* Empty program: START_PM32, no init, no ops. */
 void prog_init_empty(struct program *p);
 

@@ -73,6 +73,20 @@ static int load_bin(const char *path, struct program *p, char *err, size_t errle
 	return ret;
 }
 
+/* A .mmu file: read whole (at most PROG_TEXT_MAX), then parsed. */
+int prog_parse_file(const char *path, struct program *out, char *err, size_t errlen)
+{
+	char *buf;
+	size_t n;
+	int ret = prog_read_file(path, PROG_TEXT_MAX, &buf, &n, err, errlen);
+
+	if (ret)
+		return ret;
+	ret = prog_parse(buf, n, path, out, err, errlen);
+	free(buf);
+	return ret;
+}
+
 int prog_load(const char *path, struct program *p, char *err, size_t errlen)
 {
 	if (prog_path_is_bin(path))

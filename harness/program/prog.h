@@ -40,7 +40,7 @@ int prog_check_static(const struct program *p, struct prog_where *where, char *e
  * when cap > 0) and returns its length; a return >= cap means truncated.
  * prog_print: the same to a stream; -ENOSPC if the text would exceed
  * PROG_TEXT_MAX, -EIO on a write error.
- * prog_parse_file: reads and parses; -errno with the reason in err.
+ * prog_parse_file (file.c): reads and parses; -errno with the reason in err.
  */
 #define PROG_TEXT_MAX	(128 * 1024)
 int prog_parse(const char *text, size_t len, const char *filename,

@@ -429,16 +429,3 @@ int prog_parse(const char *text, size_t len, const char *filename,
 	free(ps);
 	return ret;
 }
-
-int prog_parse_file(const char *path, struct program *out, char *err, size_t errlen)
-{
-	char *buf;
-	size_t n;
-	int ret = prog_read_file(path, PROG_TEXT_MAX, &buf, &n, err, errlen);
-
-	if (ret)
-		return ret;
-	ret = prog_parse(buf, n, path, out, err, errlen);
-	free(buf);
-	return ret;
-}
