@@ -1,30 +1,30 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * What a dead VM leaves behind: the console tells why it died, and a
- * finding directory keeps the request in flight, the console log and the
- * kernel variant.  The directory appears atomically (written under a
- * dot-name, then renamed), so a reader never sees half a finding.
+ * finding keeps the request in flight, the console log and the kernel
+ * variant.  It goes through the findings store (harness/store/finding.h)
+ * like every verdict finding: written atomically, named by signature,
+ * never overwritten; a later death of the same signature is one line in
+ * its hits file (UTC time, pid, reason).
  *
- *   <findings>/<UTC time>-<variant>-<kind>-<pid>-<n>/
+ *   <findings>/vm-<kind>-<variant>-<request>-<site hash>/
  *       reason        "<kind>: <detail>"
  *       variant       variant, module directory, kernel, kvm params, image
  *       console.log   the VM's whole console
  *       program.bin   RUN: the raw struct program (same build's layout)
- *       program.mmu   RUN: the program as text (prog_print)
+ *       program.mmu   RUN: the program as text (prog_format)
  *       argv.txt      EXEC: the command, one argument a line
  *       request.bin   any other request's payload
+ *       hits          later deaths of the same signature
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "harness/store/finding.h"
 #include "harness/vm/vmclient_int.h"
-
-static unsigned finding_counter;
 
 /* The text after the "[ 12.345678] " stamp. */
 static const char *strip_stamp(const char *line)
@@ -85,137 +85,108 @@ enum vmc_death vmc__classify_from(const char *console, off_t from, enum vmc_deat
 	return d;
 }
 
-static int write_file(const char *dir, const char *name, const void *buf, size_t len)
+/* The whole console log, malloc'ed; NULL if it cannot be read. */
+static char *read_console(const char *path, size_t *len)
 {
-	char path[PATH_MAX + 64];
-	FILE *f;
-	int ret = 0;
+	char *buf;
+	int ret = prog_read_file(path, 64u << 20, &buf, len, NULL, 0);
 
-	vmc__fmt(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "w");
-	if (!f)
-		return -errno;
-	if (len && fwrite(buf, 1, len, f) != len)
-		ret = -EIO;
-	if (fclose(f) && !ret)
-		ret = -EIO;
-	return ret;
+	return ret ? NULL : buf;
 }
 
-static int copy_file(const char *from, const char *dir, const char *name)
+/*
+ * A death's signature: its kind, the VM's variant, the request type and a
+ * hash of where the kernel complained ("at file:line func" of a WARN, the
+ * line itself otherwise, digits dropped so CPU and PID numbers do not
+ * make a new finding of the same site).
+ */
+static void death_signature(const struct vmc *vm, enum vmc_death d, const char *detail,
+			    char *out, size_t cap)
 {
-	char buf[65536];
-	char path[PATH_MAX + 64];
-	int in, out, ret = 0;
-	ssize_t n;
+	const char *site = strstr(detail, " at ");
+	const char *req = vm->req_type == VMP_RUN ? "run" : vm->req_type == VMP_EXEC ? "exec" :
+			  vm->req_type == VMP_PING ? "ping" : "req";
+	uint32_t h = 2166136261u;
+	char kind[64], where[64];
 
-	in = open(from, O_RDONLY);
-	if (in < 0)
-		return -errno;
-	vmc__fmt(path, sizeof(path), "%s/%s", dir, name);
-	out = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (out < 0) {
-		ret = -errno;
-		close(in);
-		return ret;
-	}
-	while ((n = read(in, buf, sizeof(buf))) > 0)
-		if (write(out, buf, n) != n) {
-			ret = -EIO;
-			break;
-		}
-	if (n < 0)
-		ret = -errno;
-	close(in);
-	if (close(out) && !ret)
-		ret = -EIO;
-	return ret;
-}
-
-static int write_request(struct vmc *vm, const char *dir, const uint8_t *req,
-			 size_t len)
-{
-	const size_t run_len = sizeof(struct vmp_run_req) + sizeof(struct program);
-	int ret;
-
-	if (vm->req_type == VMP_RUN && len == run_len) {
-		const struct program *p = (const void *)(req + sizeof(struct vmp_run_req));
-		char path[PATH_MAX + 16];
-		FILE *f;
-
-		ret = write_file(dir, "program.bin", p, sizeof(*p));
-		if (ret)
-			return ret;
-		vmc__fmt(path, sizeof(path), "%s/program.mmu", dir);
-		f = fopen(path, "w");
-		if (!f)
-			return -errno;
-		ret = prog_print(f, p);
-		if (fclose(f) && !ret)
-			ret = -EIO;
-		return ret;
-	}
-	if (vm->req_type == VMP_EXEC) {
-		char *text = malloc(len + 1);
-		size_t i;
-
-		if (!text)
-			return -ENOMEM;
-		for (i = 0; i < len; i++)
-			text[i] = req[i] ? (char)req[i] : '\n';
-		ret = write_file(dir, "argv.txt", text, len);
-		free(text);
-		return ret;
-	}
-	return write_file(dir, "request.bin", req, len);
+	for (const char *c = site ? site : detail; *c; c++)
+		if (*c < '0' || *c > '9')
+			h = (h ^ (uint8_t)*c) * 16777619u;
+	vmc__fmt(kind, sizeof(kind), "vm-%s", vmc_death_name(d));
+	vmc__fmt(where, sizeof(where), "%s-%08x", req, h);
+	finding_signature(kind, vm->tag[0] ? vm->tag : "vm", where, out, cap);
 }
 
 int vmc__save_finding(struct vmc *vm, enum vmc_death d, const char *detail,
 		      const uint8_t *req, size_t req_len, char *out, size_t outlen)
 {
-	char name[256], tmp[PATH_MAX + 300], final[PATH_MAX + 300], text[5 * PATH_MAX + 512];
-	char stamp[32];
-	const char *tag = vm->tag[0] ? vm->tag : "vm";
+	const size_t run_len = sizeof(struct vmp_run_req) + sizeof(struct program);
+	char reason[1024], variant[5 * PATH_MAX + 512], sig[256], note[1200], stamp[32];
+	char nocon[PATH_MAX + 64], *console, *text = NULL, *argv = NULL;
+	struct finding_file files[5];
+	size_t n = 0, clen = 0;
 	time_t now = time(NULL);
 	struct tm tm;
 	int ret;
 
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	vmc__fmt(name, sizeof(name), "%s-%s-%s-%d-%u", stamp, tag, vmc_death_name(d),
-		 (int)getpid(), finding_counter++);
-	if (mkdir(vm->findings, 0755) && errno != EEXIST)
-		return -errno;
-	vmc__fmt(tmp, sizeof(tmp), "%s/.%s.tmp", vm->findings, name);
-	vmc__fmt(final, sizeof(final), "%s/%s", vm->findings, name);
-	if (mkdir(tmp, 0755))
-		return -errno;
-
-	vmc__fmt(text, sizeof(text), "%s: %s\n", vmc_death_name(d), detail);
-	ret = write_file(tmp, "reason", text, strlen(text));
-	if (!ret) {
-		vmc__fmt(text, sizeof(text),
-			 "variant %s\nmodules %s\nkernel %s\nrelease %s\nkvm %s\nnpt %d\n"
-			 "image %s\n", vm->variant,
-			 vm->variant_dir[0] ? vm->variant_dir : "stock (Debian's image package)",
-			 vm->vmlinuz, vm->hello.release, vm->hello.kvm_params,
-			 vm->cfg.npt ? 1 : 0, vm->image);
-		ret = write_file(tmp, "variant", text, strlen(text));
-	}
-	if (!ret && copy_file(vm->console, tmp, "console.log")) {
+	vmc__fmt(reason, sizeof(reason), "%s: %s\n", vmc_death_name(d), detail);
+	files[n++] = (struct finding_file){ "reason", reason, strlen(reason) };
+	vmc__fmt(variant, sizeof(variant),
+		 "variant %s\nmodules %s\nkernel %s\nrelease %s\nkvm %s\nnpt %d\nimage %s\n",
+		 vm->variant, vm->variant_dir[0] ? vm->variant_dir : "stock (Debian's image package)",
+		 vm->vmlinuz, vm->hello.release, vm->hello.kvm_params, vm->cfg.npt ? 1 : 0,
+		 vm->image);
+	files[n++] = (struct finding_file){ "variant", variant, strlen(variant) };
+	console = read_console(vm->console, &clen);
+	if (!console) {
 		/* Keep the finding without its console rather than lose it. */
-		vmc__fmt(text, sizeof(text), "(no console log: cannot read %s)\n", vm->console);
-		ret = write_file(tmp, "console.log", text, strlen(text));
+		vmc__fmt(nocon, sizeof(nocon), "(no console log: cannot read %s)\n", vm->console);
+		files[n++] = (struct finding_file){ "console.log", nocon, strlen(nocon) };
+	} else {
+		files[n++] = (struct finding_file){ "console.log", console, clen };
 	}
-	if (!ret)
-		ret = write_request(vm, tmp, req, req_len);
-	if (!ret && rename(tmp, final))
-		ret = -errno;
-	if (ret) {
-		fprintf(stderr, "vmclient: saving finding %s failed: %s\n", final,
+
+	if (vm->req_type == VMP_RUN && req_len == run_len) {
+		const struct program *p = (const void *)(req + sizeof(struct vmp_run_req));
+		size_t tlen;
+
+		files[n++] = (struct finding_file){ "program.bin", p, sizeof(*p) };
+		text = malloc(PROG_TEXT_MAX);
+		if (!text) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		tlen = prog_format(p, text, PROG_TEXT_MAX);
+		files[n++] = (struct finding_file){ "program.mmu", text,
+						    tlen < PROG_TEXT_MAX ? tlen : PROG_TEXT_MAX - 1 };
+	} else if (vm->req_type == VMP_EXEC) {
+		argv = malloc(req_len + 1);
+		if (!argv) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		for (size_t i = 0; i < req_len; i++)
+			argv[i] = req[i] ? (char)req[i] : '\n';
+		files[n++] = (struct finding_file){ "argv.txt", argv, req_len };
+	} else {
+		files[n++] = (struct finding_file){ "request.bin", req, req_len };
+	}
+
+	/* A later death of the same signature is a line in hits: when, and why. */
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	vmc__fmt(note, sizeof(note), "%s pid %d: %s: %s", stamp, (int)getpid(),
+		 vmc_death_name(d), detail);
+	death_signature(vm, d, detail, sig, sizeof(sig));
+	ret = finding_save(vm->findings, sig, files, n, note, out, outlen);
+	if (ret > 0)
+		ret = 0;
+out:
+	if (ret)
+		fprintf(stderr, "vmclient: saving finding %s/%s failed: %s\n", vm->findings, sig,
 			strerror(-ret));
-		return ret;
-	}
-	vmc__fmt(out, outlen, "%s", final);
-	return 0;
+	free(console);
+	free(text);
+	free(argv);
+	return ret;
 }

@@ -117,22 +117,6 @@ static void test_frames(void)
 	free(vm.rx);
 }
 
-static int file_contains(const char *dir, const char *name, const char *needle)
-{
-	char path[512], buf[4096];
-	size_t n;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	buf[n] = 0;
-	fclose(f);
-	return strstr(buf, needle) != NULL;
-}
-
 static void test_finding(void)
 {
 	static struct vmc vm;
@@ -152,17 +136,34 @@ static void test_finding(void)
 	ret = vmc__save_finding(&vm, VMC_WARN, "WARNING: CPU: 0 PID: 1 at x.c:1 f",
 				req, sizeof(req), out, sizeof(out));
 	CHECK(ret == 0, "save_finding: %d", ret);
-	CHECK(strstr(out, "-pae-root-rfc-warn-") != NULL, "name says variant and kind: %s", out);
-	CHECK(file_contains(out, "reason", "warn: WARNING: CPU: 0"), "reason");
-	CHECK(file_contains(out, "variant", "variant pae-root-rfc\n"), "variant");
-	CHECK(file_contains(out, "console.log", "x.c:1"), "console copied");
-	CHECK(file_contains(out, "program.mmu", "cr3 0x200020"), "program as text");
+	CHECK(strstr(out, "/vm-warn-pae-root-rfc-run-") != NULL,
+	      "named by signature (kind, variant, request): %s", out);
+	CHECK(check_file_has(out, "reason", "warn: WARNING: CPU: 0"), "reason");
+	CHECK(check_file_has(out, "variant", "variant pae-root-rfc\n"), "variant");
+	CHECK(check_file_has(out, "console.log", "x.c:1"), "console copied");
+	CHECK(check_file_has(out, "program.mmu", "cr3 0x200020"), "program as text");
 	{
 		struct stat st;
 		char path[4200];
 
 		snprintf(path, sizeof(path), "%s/program.bin", out);
 		CHECK(!stat(path, &st) && st.st_size == sizeof(struct program), "program.bin");
+	}
+	/* The same WARN again (another CPU and PID) is a hit, not a new folder;
+	 * what was saved first stays as it was. */
+	write_console(vm.console, "[ 2.0] WARNING: CPU: 1 PID: 7 at x.c:1 f\n");
+	{
+		char again[4096];
+
+		ret = vmc__save_finding(&vm, VMC_WARN, "WARNING: CPU: 1 PID: 7 at x.c:1 f",
+					req, sizeof(req), again, sizeof(again));
+		CHECK(ret == 0 && !strcmp(again, out), "same signature, same folder: %s", again);
+		CHECK(check_file_has(out, "console.log", "[ 1.0]"), "first console kept");
+		CHECK(check_file_has(out, "hits", "PID: 7 at x.c:1"), "the second one is a hit");
+		/* Another site is another finding. */
+		ret = vmc__save_finding(&vm, VMC_WARN, "WARNING: CPU: 1 PID: 7 at y.c:2 g",
+					req, sizeof(req), again, sizeof(again));
+		CHECK(ret == 0 && strcmp(again, out), "another site, another folder: %s", again);
 	}
 	/* Nothing half-written is left beside it. */
 	snprintf(cmd, sizeof(cmd), "ls -A '%s/findings' | grep -c '^\\.' >/dev/null", tmpdir);
@@ -240,7 +241,7 @@ static void test_dead_peer(void)
 	ret = vmc_exec(vm, argv, 2000, &wst, &res);
 	CHECK(ret == -EPIPE, "dead peer gives -EPIPE, got %d", ret);
 	CHECK(res.death == VMC_QEMU_EXIT, "death %s", vmc_death_name(res.death));
-	CHECK(file_contains(res.finding, "argv.txt", "true"), "finding keeps the request");
+	CHECK(check_file_has(res.finding, "argv.txt", "true"), "finding keeps the request");
 	CHECK(res.restarted == 0, "restart without a VM directory fails");
 	vmc_destroy(vm);
 }
