@@ -6,6 +6,7 @@
  *                           file:line and the message, keep going
  *   SKIP(fmt, ...)          record one check that cannot run here, and
  *                           say why (file:line and the reason on stdout)
+ *   check_file_has()        what a test saved: dir/name holds a string
  *   check_summary()         print "N passed, N failed, N skipped" (the
  *                           line that tests/run-checks.sh and CI read)
  *                           and return the process exit status: a skip
@@ -15,6 +16,7 @@
 #define MMUFUZZ_CHECK_H
 
 #include <stdio.h>
+#include <string.h>
 
 static unsigned check_passed, check_failed, check_skipped;
 
@@ -37,6 +39,27 @@ static unsigned check_passed, check_failed, check_skipped;
 		printf(__VA_ARGS__);					\
 		putchar('\n');						\
 	} while (0)
+
+/*
+ * 1 if dir/name can be read and its first 64 KiB hold needle (needle
+ * NULL: the file is not empty), else 0.
+ */
+static inline int check_file_has(const char *dir, const char *name, const char *needle)
+{
+	static char buf[65536];
+	char path[4200];
+	size_t n;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	return needle ? strstr(buf, needle) != NULL : n > 0;
+}
 
 static inline int check_summary(const char *suite)
 {

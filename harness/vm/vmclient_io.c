@@ -34,10 +34,28 @@ const char *vmc_death_name(enum vmc_death d)
 	return d < VMC_DEATH_COUNT ? death_names[d] : "?";
 }
 
+/*
+ * One non-blocking read or send of n bytes: 1 go on (progress, or EINTR),
+ * 0 the socket would block, -EPIPE the channel is gone (EOF or an error).
+ */
+static int io_step(ssize_t n, size_t *done)
+{
+	if (n > 0) {
+		*done += (size_t)n;
+		return 1;
+	}
+	if (n < 0 && errno == EINTR)
+		return 1;
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return 0;
+	return -EPIPE;
+}
+
 int vmc__fill(struct vmc *vm)
 {
 	for (;;) {
 		ssize_t n;
+		int ret;
 
 		if (vm->rx_cap - vm->rx_len < 65536) {
 			size_t cap = vm->rx_cap ? vm->rx_cap * 2 : 1 << 20;
@@ -49,15 +67,9 @@ int vmc__fill(struct vmc *vm)
 			vm->rx_cap = cap;
 		}
 		n = read(vm->fd, vm->rx + vm->rx_len, vm->rx_cap - vm->rx_len);
-		if (n > 0) {
-			vm->rx_len += n;
-			continue;
-		}
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return 0;
-		if (n < 0 && errno == EINTR)
-			continue;
-		return -EPIPE;
+		ret = io_step(n, &vm->rx_len);
+		if (ret <= 0)
+			return ret;
 	}
 }
 
@@ -111,16 +123,10 @@ static int flush_tx(struct vmc *vm)
 		/* MSG_NOSIGNAL: a dead QEMU must not kill us with SIGPIPE. */
 		ssize_t n = send(vm->fd, vm->tx + vm->tx_off, vm->tx_len - vm->tx_off,
 				 MSG_NOSIGNAL);
+		int ret = io_step(n, &vm->tx_off);
 
-		if (n > 0) {
-			vm->tx_off += n;
-			continue;
-		}
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-			return 0;
-		if (n < 0 && errno == EINTR)
-			continue;
-		return -EPIPE;
+		if (ret <= 0)
+			return ret;
 	}
 	return 0;
 }

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "tests/check.h"
+#include "tests/vm/rt_bench.h"
 #include "harness/exec/executor.h"
 #include "rootrace_api.h"
 #include "oracles/roots.h"
@@ -105,7 +106,7 @@ static void test_count(void)
 		prog_init_empty(&p);
 		prog_add_init(&p, PDPT, 8, HARNESS_PDPTE_PAE);
 		for (i = 1; i < npresent; i++)
-			prog_add_init(&p, PDPT + 8 * i, 8, (PDPT + 0x1000 * i) | PTE_P);
+			prog_add_init(&p, PDPT + 8 * i, 8, (PDPT + 0x1000 * i) | PTE_PRESENT_MASK);
 		prog_add_op(&p, OP_CR4, 0x20, 0);
 		prog_add_op(&p, OP_CR3, PDPT, 0);
 		prog_add_op(&p, OP_CR0, CR0_PAGING, 0);
@@ -127,12 +128,12 @@ static void pair_program(struct program *p, int latent)
 {
 	prog_init_empty(p);
 	prog_add_init(p, PDPT, 8, HARNESS_PDPTE_PAE);
-	prog_add_init(p, PDPT + 8, 8, 0x201000 | PTE_P);
+	prog_add_init(p, PDPT + 8, 8, 0x201000 | PTE_PRESENT_MASK);
 	prog_add_init(p, PDPT + 0x20, 8, HARNESS_PDPTE_PAE);
-	prog_add_init(p, PDPT + 0x28, 8, 0x202000 | PTE_P);
-	prog_add_init(p, 0x201000, 8, 0x400000 | PTE_P | PTE_RW | PTE_A | PTE_D | PTE_PS);
+	prog_add_init(p, PDPT + 0x28, 8, 0x202000 | PTE_PRESENT_MASK);
+	prog_add_init(p, 0x201000, 8, 0x400000 | PTE_PRESENT_MASK | PTE_WRITABLE_MASK | PTE_ACCESSED_MASK | PTE_DIRTY_MASK | PTE_LARGE_MASK);
 	prog_add_init(p, 0x202000, 8, (latent ? 0x400000 : 0x600000) |
-		      PTE_P | PTE_RW | PTE_A | PTE_D | PTE_PS);
+		      PTE_PRESENT_MASK | PTE_WRITABLE_MASK | PTE_ACCESSED_MASK | PTE_DIRTY_MASK | PTE_LARGE_MASK);
 	prog_add_op(p, OP_CR4, 0x20, 0);
 	prog_add_op(p, OP_CR3, PDPT, 0);
 	prog_add_op(p, OP_CR0, CR0_PAGING, 0);
@@ -261,21 +262,6 @@ static void test_random(uint64_t seed, unsigned runs, int expect_none)
 	CHECK(judged > 0, "no random program made KVM load roots");
 }
 
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /*
  * Per-run wall time of executor_run, untraced (probes detached) and traced
  * (probes attached, begin/collect around the run), in alternating batches
@@ -287,7 +273,8 @@ static int cmp_d(const void *a, const void *b)
 static void bench(unsigned runs, const char *file)
 {
 	double *off = calloc(runs, sizeof(double)), *on = calloc(runs, sizeof(double));
-	double m_off, m_on, h1, h2;
+	double m_off, m_on;
+	struct rt_bench b;
 	unsigned i, j, n_off = 0, n_on = 0;
 	size_t events = 0;
 	struct program p;
@@ -311,7 +298,7 @@ static void bench(unsigned runs, const char *file)
 		else
 			rootrace_pause(rt);
 		for (j = 0; j < BENCH_BATCH; j++) {
-			double t0 = now_us();
+			double t0 = rt_now_us();
 
 			if (traced)
 				rootrace_begin(rt);
@@ -319,28 +306,23 @@ static void bench(unsigned runs, const char *file)
 			if (traced)
 				rootrace_collect(rt, ev, MAX_EV, &n_ev);
 			if (traced && n_on < runs) {
-				on[n_on++] = now_us() - t0;
+				on[n_on++] = rt_now_us() - t0;
 				events = n_ev;
 			} else if (!traced && n_off < runs) {
-				off[n_off++] = now_us() - t0;
+				off[n_off++] = rt_now_us() - t0;
 			}
 		}
 	}
 	CHECK(events > 0 && obs.exit == RUN_COMPLETED, "traced run: %zu events, exit %s", events,
 	      run_exit_name(obs.exit));
-	qsort(off, runs / 2, sizeof(double), cmp_d);
-	qsort(off + runs / 2, runs - runs / 2, sizeof(double), cmp_d);
-	h1 = off[runs / 4];
-	h2 = off[runs / 2 + (runs - runs / 2) / 2];
-	qsort(off, runs, sizeof(double), cmp_d);
-	qsort(on, runs, sizeof(double), cmp_d);
-	m_off = off[runs / 2];
-	m_on = on[runs / 2];
+	b = rt_bench_medians(off, on, runs);
+	m_off = b.m_off;
+	m_on = b.m_on;
 	printf("bench-exec: %s, %u runs each, alternating batches of %u: median us/run untraced %.0f, "
 	       "traced %.0f (%zu events/run)\n", file ? file : "two-PDPT pair", runs, BENCH_BATCH,
 	       m_off, m_on, events);
 	printf("bench-exec: tracer cost %+.0f us/run (%+.1f%%); noise: untraced halves' medians differ by %.0f us\n",
-	       m_on - m_off, 100.0 * (m_on - m_off) / m_off, h1 > h2 ? h1 - h2 : h2 - h1);
+	       m_on - m_off, 100.0 * (m_on - m_off) / m_off, b.noise);
 	rootrace_close(rt);
 	rt = NULL;
 	free(off);

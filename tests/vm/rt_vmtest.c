@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "tests/check.h"
+#include "tests/vm/rt_bench.h"
 #include "rootrace_api.h"
 #include "rt_guest.h"
 #include "oracles/roots.h"
@@ -320,21 +321,6 @@ static void test_random(unsigned seed, unsigned runs, int expect_none)
 	rtg_destroy(&g);
 }
 
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /*
  * Per-run wall time of the two-PDPT guest, untraced (probes detached) and
  * traced, in alternating batches so that a loaded host hits both alike.
@@ -346,7 +332,8 @@ static void bench(unsigned runs, pid_t self)
 {
 	double *off = calloc(runs, sizeof(double)), *on = calloc(runs, sizeof(double));
 	unsigned i, j, n_off = 0, n_on = 0;
-	double m_off, m_on, h1, h2;
+	double m_off, m_on;
+	struct rt_bench b;
 	struct rtg g;
 
 	if (rtg_create(&g, err, sizeof(err)) < 0) {
@@ -376,7 +363,7 @@ static void bench(unsigned runs, pid_t self)
 		else
 			rootrace_pause(rt);
 		for (j = 0; j < BENCH_BATCH; j++) {
-			double t0 = now_us();
+			double t0 = rt_now_us();
 
 			if (traced)
 				rootrace_begin(rt);
@@ -384,24 +371,19 @@ static void bench(unsigned runs, pid_t self)
 			if (traced)
 				rootrace_collect(rt, ev, MAX_EV, &n_ev);
 			if (traced && n_on < runs)
-				on[n_on++] = now_us() - t0;
+				on[n_on++] = rt_now_us() - t0;
 			else if (!traced && n_off < runs)
-				off[n_off++] = now_us() - t0;
+				off[n_off++] = rt_now_us() - t0;
 		}
 	}
 	CHECK(n_ev > 0, "traced run recorded no events");
-	qsort(off, runs / 2, sizeof(double), cmp_d);
-	qsort(off + runs / 2, runs - runs / 2, sizeof(double), cmp_d);
-	h1 = off[runs / 4];
-	h2 = off[runs / 2 + (runs - runs / 2) / 2];
-	qsort(off, runs, sizeof(double), cmp_d);
-	qsort(on, runs, sizeof(double), cmp_d);
-	m_off = off[runs / 2];
-	m_on = on[runs / 2];
+	b = rt_bench_medians(off, on, runs);
+	m_off = b.m_off;
+	m_on = b.m_on;
 	printf("bench-guest: %u runs each, alternating batches of %u: median us/run untraced %.0f, "
 	       "traced %.0f (%zu events/run)\n", runs, BENCH_BATCH, m_off, m_on, n_ev);
 	printf("bench-guest: tracer cost %+.0f us/run (%+.1f%%); noise: untraced halves' medians differ by %.0f us\n",
-	       m_on - m_off, 100.0 * (m_on - m_off) / m_off, h1 > h2 ? h1 - h2 : h2 - h1);
+	       m_on - m_off, 100.0 * (m_on - m_off) / m_off, b.noise);
 	rootrace_close(rt);
 	rt = NULL;
 	free(off);

@@ -35,22 +35,6 @@ static char findings[] = "build/vm/check-findings";
 #define MAGIC_CR3	0x00DEAD000ULL
 #define GOOD_PROG	"corpus/pae-two-pdpts-one-page.mmu"
 
-static int file_has(const char *dir, const char *name, const char *needle)
-{
-	char path[4096], buf[65536];
-	size_t n;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
-	return needle ? strstr(buf, needle) != NULL : n > 0;
-}
-
 /* After a death: the finding holds reason, variant, console, request;
  * the VM was restarted and answers again. */
 static void check_survived(struct vmc *vm, struct vmc_result *res,
@@ -66,11 +50,11 @@ static void check_survived(struct vmc *vm, struct vmc_result *res,
 	       res->restarted, vmc_boot_seconds(vm));
 	VCHECK(res->death == want);
 	VCHECK(res->finding[0] != 0);
-	VCHECK(file_has(res->finding, "reason", vmc_death_name(want)));
+	VCHECK(check_file_has(res->finding, "reason", vmc_death_name(want)));
 	snprintf(v, sizeof(v), "variant %s\n", variant);
-	VCHECK(file_has(res->finding, "variant", v));
-	VCHECK(file_has(res->finding, "console.log", NULL));
-	VCHECK(file_has(res->finding, req_file, req_word));
+	VCHECK(check_file_has(res->finding, "variant", v));
+	VCHECK(check_file_has(res->finding, "console.log", NULL));
+	VCHECK(check_file_has(res->finding, req_file, req_word));
 	VCHECK(res->restarted == 1);
 	VCHECK(vmc_ping(vm, 10000, &r2) == 0);
 }
@@ -178,7 +162,7 @@ static void test_warn(struct vmc *stock, struct vmc *warn, const struct program 
 	VCHECK(res[1].status == -EPIPE);
 	VCHECK(strstr(res[1].detail, "kvm_set_cr3") != NULL);
 	check_survived(warn, &res[1], VMC_WARN, WARN_VARIANT, "program.mmu", "cr3 0xdead000");
-	VCHECK(file_has(res[1].finding, "program.bin", NULL));
+	VCHECK(check_file_has(res[1].finding, "program.bin", NULL));
 
 	/* Work goes on: a normal program on both. */
 	ret = vmc_run_many(vms, 2, good, 20000, obs, res);
@@ -196,8 +180,8 @@ static void test_warn(struct vmc *stock, struct vmc *warn, const struct program 
 		VCHECK(ret == 0 && res[1].status == 0 && res[1].death == VMC_ALIVE);
 		VCHECK(res[1].warned == 1 && res[1].restarted == 0);
 		VCHECK(strstr(res[1].detail, "WARNING:") && strstr(res[1].detail, "kvm_set_cr3"));
-		VCHECK(res[1].finding[0] && file_has(res[1].finding, "reason", vmc_death_name(VMC_WARN)));
-		VCHECK(file_has(res[1].finding, "program.mmu", "cr3 0xdead000"));
+		VCHECK(res[1].finding[0] && check_file_has(res[1].finding, "reason", vmc_death_name(VMC_WARN)));
+		VCHECK(check_file_has(res[1].finding, "program.mmu", "cr3 0xdead000"));
 		VCHECK(obs[1].exit == RUN_COMPLETED);
 		VCHECK(vmc_qemu_pid(warn) == qemu);
 
