@@ -269,13 +269,15 @@ static void test_random(uint64_t seed, unsigned runs, int expect_none)
  * medians and, as the noise figure, how far the medians of the untraced
  * batches' first and second halves lie apart.
  */
-#define BENCH_BATCH 10
+static void bench_run(void *p)
+{
+	executor_run(ex, p, &obs);
+}
+
 static void bench(unsigned runs, const char *file)
 {
 	double *off = calloc(runs, sizeof(double)), *on = calloc(runs, sizeof(double));
-	double m_off, m_on;
 	struct rt_bench b;
-	unsigned i, j, n_off = 0, n_on = 0;
 	size_t events = 0;
 	struct program p;
 
@@ -290,39 +292,12 @@ static void bench(unsigned runs, const char *file)
 	CHECK(rootrace_open(&rt, getpid(), err, sizeof(err)) == 0, "%s", err);
 	if (!rt)
 		return;
-	for (i = 0; n_off < runs || n_on < runs; i++) {
-		int traced = i & 1;
-
-		if (traced)
-			CHECK(rootrace_resume(rt) == 0, "resume");
-		else
-			rootrace_pause(rt);
-		for (j = 0; j < BENCH_BATCH; j++) {
-			double t0 = rt_now_us();
-
-			if (traced)
-				rootrace_begin(rt);
-			executor_run(ex, &p, &obs);
-			if (traced)
-				rootrace_collect(rt, ev, MAX_EV, &n_ev);
-			if (traced && n_on < runs) {
-				on[n_on++] = rt_now_us() - t0;
-				events = n_ev;
-			} else if (!traced && n_off < runs) {
-				off[n_off++] = rt_now_us() - t0;
-			}
-		}
-	}
+	CHECK(rt_bench_batches(rt, runs, bench_run, &p, off, on, ev, MAX_EV, &events) == 0,
+	      "rootrace_resume");
 	CHECK(events > 0 && obs.exit == RUN_COMPLETED, "traced run: %zu events, exit %s", events,
 	      run_exit_name(obs.exit));
 	b = rt_bench_medians(off, on, runs);
-	m_off = b.m_off;
-	m_on = b.m_on;
-	printf("bench-exec: %s, %u runs each, alternating batches of %u: median us/run untraced %.0f, "
-	       "traced %.0f (%zu events/run)\n", file ? file : "two-PDPT pair", runs, BENCH_BATCH,
-	       m_off, m_on, events);
-	printf("bench-exec: tracer cost %+.0f us/run (%+.1f%%); noise: untraced halves' medians differ by %.0f us\n",
-	       m_on - m_off, 100.0 * (m_on - m_off) / m_off, b.noise);
+	rt_bench_print("bench-exec", file ? file : "two-PDPT pair", runs, &b, events);
 	rootrace_close(rt);
 	rt = NULL;
 	free(off);

@@ -64,6 +64,27 @@ static void setup_frames(struct rtg *g)
 	}
 }
 
+/*
+ * The headline shape: two PDPTs on one page (PDPT_PAGE and +0x20), the
+ * second one's PD mapping PROBE_VA to frame2; the guest enters PAE paging
+ * through the first, probes, switches CR3 to the second and probes again.
+ */
+static void two_pdpts(struct rtg *g, uint64_t frame2)
+{
+	setup_frames(g);
+	setup_pd(g, 0, FRAME_A);
+	setup_pd(g, 1, frame2);
+	rtg_poke64(g, PDPT_PAGE, PD(0) | 1);
+	rtg_poke64(g, PDPT_PAGE + 0x20, PD(1) | 1);
+	rtg_code_reset(g);
+	rtg_mov_cr(g, 4, CR4_PAE);
+	rtg_mov_cr(g, 3, PDPT_PAGE);
+	rtg_mov_cr(g, 0, CR0_PG_PE);
+	rtg_load_report(g, PROBE_VA);
+	rtg_mov_cr(g, 3, PDPT_PAGE + 0x20);
+	rtg_load_report(g, PROBE_VA);
+}
+
 /* Run the code in g with the tracer on; judge the trace.  0 or -errno. */
 static int run_traced(struct rtg *g)
 {
@@ -221,18 +242,7 @@ static void test_alias(const char *expect)
 			CHECK(0, "%s", err);
 			return;
 		}
-		setup_frames(&g);
-		setup_pd(&g, 0, FRAME_A);
-		setup_pd(&g, 1, latent ? FRAME_A : FRAME_B);
-		rtg_poke64(&g, PDPT_PAGE, PD(0) | 1);
-		rtg_poke64(&g, PDPT_PAGE + 0x20, PD(1) | 1);
-		rtg_code_reset(&g);
-		rtg_mov_cr(&g, 4, CR4_PAE);
-		rtg_mov_cr(&g, 3, PDPT_PAGE);
-		rtg_mov_cr(&g, 0, CR0_PG_PE);
-		rtg_load_report(&g, PROBE_VA);
-		rtg_mov_cr(&g, 3, PDPT_PAGE + 0x20);
-		rtg_load_report(&g, PROBE_VA);
+		two_pdpts(&g, latent ? FRAME_A : FRAME_B);
 		rtg_mov_cr(&g, 3, PDPT_PAGE);
 		rtg_load_report(&g, PROBE_VA);
 		CHECK(run_traced(&g) == 0, "%s: %s", name[latent], err);
@@ -327,12 +337,14 @@ static void test_random(unsigned seed, unsigned runs, int expect_none)
  * The worst case for the tracer: a run here is a few hundred us, nearly
  * all of it root events.
  */
-#define BENCH_BATCH 10
+static void bench_run(void *g)
+{
+	rtg_run(g, err, sizeof(err));
+}
+
 static void bench(unsigned runs, pid_t self)
 {
 	double *off = calloc(runs, sizeof(double)), *on = calloc(runs, sizeof(double));
-	unsigned i, j, n_off = 0, n_on = 0;
-	double m_off, m_on;
 	struct rt_bench b;
 	struct rtg g;
 
@@ -340,50 +352,15 @@ static void bench(unsigned runs, pid_t self)
 		CHECK(0, "%s", err);
 		return;
 	}
-	setup_frames(&g);
-	setup_pd(&g, 0, FRAME_A);
-	setup_pd(&g, 1, FRAME_B);
-	rtg_poke64(&g, PDPT_PAGE, PD(0) | 1);
-	rtg_poke64(&g, PDPT_PAGE + 0x20, PD(1) | 1);
-	rtg_code_reset(&g);
-	rtg_mov_cr(&g, 4, CR4_PAE);
-	rtg_mov_cr(&g, 3, PDPT_PAGE);
-	rtg_mov_cr(&g, 0, CR0_PG_PE);
-	rtg_load_report(&g, PROBE_VA);
-	rtg_mov_cr(&g, 3, PDPT_PAGE + 0x20);
-	rtg_load_report(&g, PROBE_VA);
+	two_pdpts(&g, FRAME_B);
 	CHECK(rootrace_open(&rt, self, err, sizeof(err)) == 0, "%s", err);
 	if (!rt)
 		return;
-	for (i = 0; n_off < runs || n_on < runs; i++) {
-		int traced = i & 1;
-
-		if (traced)
-			CHECK(rootrace_resume(rt) == 0, "resume");
-		else
-			rootrace_pause(rt);
-		for (j = 0; j < BENCH_BATCH; j++) {
-			double t0 = rt_now_us();
-
-			if (traced)
-				rootrace_begin(rt);
-			rtg_run(&g, err, sizeof(err));
-			if (traced)
-				rootrace_collect(rt, ev, MAX_EV, &n_ev);
-			if (traced && n_on < runs)
-				on[n_on++] = rt_now_us() - t0;
-			else if (!traced && n_off < runs)
-				off[n_off++] = rt_now_us() - t0;
-		}
-	}
+	CHECK(rt_bench_batches(rt, runs, bench_run, &g, off, on, ev, MAX_EV, &n_ev) == 0,
+	      "rootrace_resume");
 	CHECK(n_ev > 0, "traced run recorded no events");
 	b = rt_bench_medians(off, on, runs);
-	m_off = b.m_off;
-	m_on = b.m_on;
-	printf("bench-guest: %u runs each, alternating batches of %u: median us/run untraced %.0f, "
-	       "traced %.0f (%zu events/run)\n", runs, BENCH_BATCH, m_off, m_on, n_ev);
-	printf("bench-guest: tracer cost %+.0f us/run (%+.1f%%); noise: untraced halves' medians differ by %.0f us\n",
-	       m_on - m_off, 100.0 * (m_on - m_off) / m_off, b.noise);
+	rt_bench_print("bench-guest", NULL, runs, &b, n_ev);
 	rootrace_close(rt);
 	rt = NULL;
 	free(off);
