@@ -39,10 +39,10 @@ static int self_dir(char *buf, size_t cap)
 }
 
 int fuzz_write_seeds(const char *corpus, const char *seeds, int exclude_shared, unsigned *kept,
-		     unsigned *skipped)
+		     unsigned *skipped, char *err, size_t errlen)
 {
 	static struct program p;
-	char path[PATH_MAX], err[256];
+	char path[PATH_MAX];
 	uint8_t buf[PROG_BIN_MAX];
 	struct dirent *de;
 	DIR *d = opendir(corpus);
@@ -50,11 +50,16 @@ int fuzz_write_seeds(const char *corpus, const char *seeds, int exclude_shared, 
 
 	*kept = *skipped = 0;
 	if (!d) {
-		fprintf(stderr, "mmufuzz fuzz: corpus %s: %s\n", corpus, strerror(errno));
-		return -errno;
+		ret = -errno;
+		snprintf(err, errlen, "corpus %s: %s", corpus, strerror(-ret));
+		return ret;
 	}
-	if (finding_mkdir_parents(seeds))
-		return closedir(d), -errno;
+	ret = finding_mkdir_parents(seeds);
+	if (ret) {
+		snprintf(err, errlen, "cannot create %s: %s", seeds, strerror(-ret));
+		closedir(d);
+		return ret;
+	}
 	while ((de = readdir(d))) {
 		size_t len = strlen(de->d_name);
 		long n;
@@ -63,8 +68,7 @@ int fuzz_write_seeds(const char *corpus, const char *seeds, int exclude_shared, 
 		if (len < 5 || strcmp(de->d_name + len - 4, ".mmu"))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", corpus, de->d_name);
-		if (prog_parse_file(path, &p, err, sizeof(err))) {
-			fprintf(stderr, "mmufuzz fuzz: %s\n", err);
+		if (prog_parse_file(path, &p, err, errlen)) {
 			ret = -EINVAL;
 			break;
 		}
@@ -74,14 +78,14 @@ int fuzz_write_seeds(const char *corpus, const char *seeds, int exclude_shared, 
 		}
 		n = prog_encode(&p, buf, sizeof(buf));
 		if (n < 0) {
-			fprintf(stderr, "mmufuzz fuzz: %s: cannot encode (%s)\n", path, strerror((int)-n));
+			snprintf(err, errlen, "%s: cannot encode (%s)", path, strerror((int)-n));
 			ret = (int)n;
 			break;
 		}
 		snprintf(path, sizeof(path), "%s/%.*s.bin", seeds, (int)(len - 4), de->d_name);
 		f = fopen(path, "wb");
 		if (!f || fwrite(buf, 1, (size_t)n, f) != (size_t)n || fclose(f)) {
-			fprintf(stderr, "mmufuzz fuzz: %s: %s\n", path, strerror(errno));
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
 			ret = -EIO;
 			break;
 		}
@@ -141,7 +145,7 @@ int fuzz_read_stats(const char *stats_path, struct fuzz_stats *st)
 	return 0;
 }
 
-int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st)
+int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st, char *err, size_t errlen)
 {
 	char self[PATH_MAX], work[PATH_MAX], seeds[PATH_MAX], queue[PATH_MAX], stats[PATH_MAX];
 	char engine[PATH_MAX + 32], arg_time[64], arg_seed[64], arg_art[PATH_MAX + 32];
@@ -150,8 +154,10 @@ int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st)
 	int ret, status;
 	pid_t pid;
 
-	if (self_dir(self, sizeof(self)))
+	if (self_dir(self, sizeof(self))) {
+		snprintf(err, errlen, "cannot find the engines: /proc/self/exe unreadable");
 		return -ENOENT;
+	}
 	if (o->work)
 		snprintf(work, sizeof(work), "%s", o->work);
 	else
@@ -159,11 +165,12 @@ int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st)
 	snprintf(seeds, sizeof(seeds), "%s/seeds", work);
 	snprintf(queue, sizeof(queue), "%s/queue", work);
 	snprintf(stats, sizeof(stats), "%s/stats", work);
-	if (finding_mkdir_parents(queue)) {
-		fprintf(stderr, "mmufuzz fuzz: cannot create %s: %s\n", queue, strerror(errno));
-		return -errno;
+	ret = finding_mkdir_parents(queue);
+	if (ret) {
+		snprintf(err, errlen, "cannot create %s: %s", queue, strerror(-ret));
+		return ret;
 	}
-	ret = fuzz_write_seeds(o->corpus, seeds, o->exclude_shared, &kept, &skipped);
+	ret = fuzz_write_seeds(o->corpus, seeds, o->exclude_shared, &kept, &skipped, err, errlen);
 	if (ret)
 		return ret;
 	fprintf(stderr, "mmufuzz fuzz: %u seeds from %s%s (%u with two PDPTs on one page left out)\n",
@@ -179,8 +186,11 @@ int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st)
 	setenv("MMUFUZZ_NPT", arg_time, 1);
 
 	pid = fork();
-	if (pid < 0)
-		return -errno;
+	if (pid < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "fork: %s", strerror(-ret));
+		return ret;
+	}
 	if (!pid) {
 		if (o->engine_afl) {
 			snprintf(engine, sizeof(engine), "%s/fuzz/afl_kvm", self);
@@ -221,10 +231,14 @@ int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st)
 	fuzz_read_stats(stats, st);
 	st->engine_status = status;
 	snprintf(st->work, sizeof(st->work), "%s", work);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+		snprintf(err, errlen, "the engine did not start (see above)");
 		return -ENOENT;
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 2 && !st->programs)
-		return -EIO;	/* the driver could not boot the VMs */
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 2 && !st->programs) {
+		snprintf(err, errlen, "the engine's driver could not boot the test VMs (see above)");
+		return -EIO;
+	}
 	return 0;
 }
 

@@ -38,12 +38,19 @@ struct fuzz_stats {
 
 void fuzz_opts_default(struct fuzz_opts *o);
 
-/* Seeds, run the engine to its end, read its stats.  0, or -errno. */
-int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st);
+/*
+ * Seeds, run the engine to its end, read its stats.  0, or -errno with the
+ * reason in err (an engine that cannot start also says why on stderr:
+ * that is the engine's child process).
+ */
+int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st, char *err, size_t errlen);
 
-/* Convert the corpus folder's .mmu files into engine seeds.  0, or -errno (reason printed). */
+/*
+ * Convert the corpus folder's .mmu files into engine seeds.  0, or -errno
+ * with the reason ("file: what") in err.
+ */
 int fuzz_write_seeds(const char *corpus, const char *seeds, int exclude_shared,
-		     unsigned *kept, unsigned *skipped);
+		     unsigned *kept, unsigned *skipped, char *err, size_t errlen);
 
 int fuzz_read_stats(const char *stats_path, struct fuzz_stats *st);
 

@@ -48,23 +48,26 @@ static int still_same(const struct program *cand, void *ctx)
 }
 
 int minimize_finding(struct diffrun *dr, struct program *p, unsigned max_tries, int verbose,
-		     enum diff_class *cls_out, struct min_stats *st)
+		     enum diff_class *cls_out, struct min_stats *st, char *err, size_t errlen)
 {
 	struct same_class s = { .dr = dr, .confirm = 1, .verbose = verbose };
 	int ret;
 
 	s.r = diffrun_result_new();
-	if (!s.r)
+	if (!s.r) {
+		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
+	}
 	ret = diffrun_run(dr, p, s.r);
 	if (ret) {
-		fprintf(stderr, "mmufuzz minimize: %s\n", s.r->diff.why);
+		snprintf(err, errlen, "%s", s.r->diff.why);
 		goto out;
 	}
 	s.cls = s.r->diff.cls;
 	s.shared = prog_has_shared_pdpt_page(p);
 	*cls_out = s.cls;
 	if (s.cls == DIFF_CLEAN) {
+		snprintf(err, errlen, "no finding on these kernels for this program");
 		ret = -ENOENT;
 		goto out;
 	}

@@ -145,7 +145,7 @@ int nightly_run(const struct nightly_opts *o, FILE *rep, struct nightly_stats *n
 	for (cand = strtok_r(cands, ",", &save); cand; cand = strtok_r(NULL, ",", &save)) {
 		struct fuzz_opts fo;
 		struct fuzz_stats fs;
-		char qdir[4200];
+		char qdir[4200], ferr[512];
 
 		fuzz_opts_default(&fo);
 		snprintf(kernels, sizeof(kernels), "baseline,%s", cand);
@@ -154,8 +154,8 @@ int nightly_run(const struct nightly_opts *o, FILE *rep, struct nightly_stats *n
 		fo.corpus = o->corpus;
 		fo.findings = o->findings;
 		fo.keep_going = 1;
-		if (fuzz_run(&fo, &fs)) {
-			fprintf(rep, "%s: the fuzzer could not run\n", kernels);
+		if (fuzz_run(&fo, &fs, ferr, sizeof(ferr))) {
+			fprintf(rep, "%s: the fuzzer could not run: %s\n", kernels, ferr);
 			ns->errors++;
 			continue;
 		}
@@ -179,7 +179,7 @@ int nightly_run(const struct nightly_opts *o, FILE *rep, struct nightly_stats *n
 				continue;
 			snprintf(path, sizeof(path), "%s/%s", o->findings, after.name[i]);
 			if (finding_load(path, &p, dir, sizeof(dir), lerr, sizeof(lerr))) {
-				fprintf(stderr, "nightly: %s\n", lerr);
+				fprintf(rep, "  NEW %s: cannot load: %s\n", after.name[i], lerr);
 				ns->errors++;
 				continue;
 			}
@@ -187,7 +187,7 @@ int nightly_run(const struct nightly_opts *o, FILE *rep, struct nightly_stats *n
 				ns->errors++;
 				continue;
 			}
-			if (!minimize_finding(dr, &p, 300, 0, &cls, &ms)) {
+			if (!minimize_finding(dr, &p, 300, 0, &cls, &ms, lerr, sizeof(lerr))) {
 				struct diffrun_result *r = diffrun_result_new();
 				char rdir[4200], serr[256], mpath[4400];
 
@@ -200,8 +200,7 @@ int nightly_run(const struct nightly_opts *o, FILE *rep, struct nightly_stats *n
 				fprintf(rep, "  NEW %s: %s, minimized to %u ops -> %s\n", after.name[i],
 					diff_class_name(cls), p.n_ops, rdir);
 			} else {
-				fprintf(rep, "  NEW %s: did not minimize (not reproducible?)\n",
-					after.name[i]);
+				fprintf(rep, "  NEW %s: did not minimize (%s)\n", after.name[i], lerr);
 			}
 			diffrun_close(dr);
 			ns->new_findings++;

@@ -50,7 +50,7 @@ int cmd_demo(int argc, char **argv)
 		{ 0 }
 	};
 	const char *cand = "pae-root-rfc";
-	char kernels[256], dir[4096], repro_dir[4200];
+	char kernels[256], dir[4096], repro_dir[4200], err[512];
 	static struct program p;
 	struct fuzz_opts fo;
 	struct fuzz_stats st;
@@ -84,9 +84,9 @@ int cmd_demo(int argc, char **argv)
 	fo.findings = "findings/demo";
 	fprintf(stderr, "demo: fuzzing %s for up to %u s (seeds exclude two-PDPTs-on-one-page)\n",
 		kernels, fo.seconds);
-	ret = fuzz_run(&fo, &st);
+	ret = fuzz_run(&fo, &st, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "demo: the fuzzer could not run: %s\n", strerror(-ret));
+		fprintf(stderr, "demo: the fuzzer could not run: %s\n", err);
 		return 2;
 	}
 	cli_print_fuzz_stats(stdout, &fo, &st);
@@ -98,9 +98,9 @@ int cmd_demo(int argc, char **argv)
 	if (diffrun_open(&dr, kernels, &o))
 		return 2;
 	fprintf(stderr, "demo: minimizing the finding in %s ...\n", dir);
-	ret = minimize_finding(dr, &p, 400, 0, &cls, &ms);
+	ret = minimize_finding(dr, &p, 400, 0, &cls, &ms, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "demo: minimizing failed: %s\n", strerror(-ret));
+		fprintf(stderr, "demo: minimizing failed: %s\n", err);
 		diffrun_close(dr);
 		return 2;
 	}

@@ -74,6 +74,7 @@ int cmd_fuzz(int argc, char **argv)
 	};
 	struct fuzz_opts o;
 	struct fuzz_stats st;
+	char err[512];
 	int c, ret;
 
 	fuzz_opts_default(&o);
@@ -105,9 +106,9 @@ int cmd_fuzz(int argc, char **argv)
 		fuzz_usage(stderr);
 		return 2;
 	}
-	ret = fuzz_run(&o, &st);
+	ret = fuzz_run(&o, &st, err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "mmufuzz fuzz: %s\n", strerror(-ret));
+		fprintf(stderr, "mmufuzz fuzz: %s\n", err);
 		return 2;
 	}
 	cli_print_fuzz_stats(stdout, &o, &st);

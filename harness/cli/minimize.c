@@ -68,14 +68,14 @@ int cmd_minimize(int argc, char **argv)
 	o.trace = 1;
 	if (diffrun_open(&dr, kernels, &o))
 		return 2;
-	ret = minimize_finding(dr, &p, max_tries, o.verbose, &cls, &st);
+	ret = minimize_finding(dr, &p, max_tries, o.verbose, &cls, &st, err, sizeof(err));
 	diffrun_close(dr);
 	if (ret == -ENOENT) {
 		fprintf(stderr, "mmufuzz minimize: no finding on %s for this program\n", kernels);
 		return 1;
 	}
 	if (ret) {
-		fprintf(stderr, "mmufuzz minimize: %s\n", strerror(-ret));
+		fprintf(stderr, "mmufuzz minimize: %s\n", err);
 		return 2;
 	}
 	if (!out) {
