@@ -31,7 +31,7 @@ static int outer_tcg;
 /*
  * QEMU TCG with -smp 1 runs LOCK CMPXCHG8B as a load then a store, so a
  * fault on an 8-byte PTE store in legacy mode reports W=0 where every
- * real CPU reports W=1 (tests/test_exec_cases/README).  Only that exact
+ * real CPU reports W=1 (tests/kvm/test_exec_cases/README).  Only that exact
  * shape is recognised, and only when the outer CPU is TCG.
  */
 static int tcg_cmpxchg8b_artifact(const struct program *p, const struct violation *v)
