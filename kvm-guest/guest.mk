@@ -1,11 +1,11 @@
 # kvm-guest/: the guest stub, a flat image loaded at LAYOUT_STUB_BASE.
 #   stub.S        the interpreter and exception handlers (32- and 64-bit code)
 #   stub_abi.h    the contract with harness/exec/
-#   stub_blob.S   embeds the image into libmmufuzz (stub_image_start/end)
+#   stub_blob.S   embeds the image into the exec layer's library (stub_image_start/end)
 STUB_BIN  := $(BUILD)/kvm-guest/stub.bin
 STUB_BLOB := $(BUILD)/kvm-guest/stub_blob.o
 
-$(BUILD)/kvm-guest/stub.o: kvm-guest/stub.S kvm-guest/stub_abi.h harness/core/layout.h
+$(BUILD)/kvm-guest/stub.o: kvm-guest/stub.S kvm-guest/stub_abi.h harness/core/layout.h harness/core/x86.h
 	$(call msg,AS,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -c -o $@ $<
