@@ -3,18 +3,18 @@
  * The executor's VM: /dev/kvm, the VM and its vCPU, guest memory (low
  * region anonymous, data frames a MAP_PRIVATE view of a memfd holding the
  * tags), the GDT/IDT/TSS and fixed-table templates, and the accessors.
+ * The VM itself is executor_vm.c, the probe executor_caps.c, the rules
+ * executor_check.c.
  * One run is executor_run.c; the design (what is reset and why) is in
  * executor.h.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include "harness/exec/executor_int.h"
@@ -33,29 +33,6 @@ _Static_assert(STUB_START_CR0_PM32 == ORACLE_START_PM32_CR0 &&
 _Static_assert(OPS_DONE == 1 && OPS_EXCEPTION == 2, "stub.S S_* values");
 _Static_assert(CTL_OPS + STUB_MAX_OPS * OPE_SIZE <= LAYOUT_RESULTS_BASE - LAYOUT_OPS_BASE,
 	       "ops overflow into results");
-
-static void set_err(char *err, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !len)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-}
-
-int executor_set_slot(struct executor *ex, int slot, uint64_t gpa, uint64_t size, void *hva)
-{
-	struct kvm_userspace_memory_region r = {
-		.slot = slot, .guest_phys_addr = gpa, .memory_size = size,
-		.userspace_addr = (uint64_t)(uintptr_t)hva,
-	};
-
-	int ret = __kvm_ioctl(ex->vm_fd, KVM_SET_USER_MEMORY_REGION, &r);
-
-	return ret < 0 ? ret : 0;
-}
 
 /* Guest memory: one contiguous host range so gpa -> hva is an offset. */
 static int mem_init(struct executor *ex, char *err, size_t errlen)
@@ -89,7 +66,7 @@ static int mem_init(struct executor *ex, char *err, size_t errlen)
 	return 0;
 fail:
 	r = -errno;
-	set_err(err, errlen, "guest memory: %s", strerror(errno));
+	executor__set_err(err, errlen, "guest memory: %s", strerror(errno));
 	return r;
 }
 
@@ -104,68 +81,6 @@ static void low_tpl_init(struct executor *ex)
 	guest_image_low_tables(ex->low_tpl);
 }
 
-void executor_vm_destroy(struct executor *ex)
-{
-	if (ex->run)
-		munmap(ex->run, ex->run_size);
-	ex->run = NULL;
-	if (ex->vcpu_fd >= 0)
-		close(ex->vcpu_fd);
-	if (ex->vm_fd >= 0)
-		close(ex->vm_fd);
-	ex->vcpu_fd = ex->vm_fd = -1;
-}
-
-/* Create the VM, its memory slots and its vCPU (with CPUID). */
-int executor_vm_create(struct executor *ex, char *err, size_t errlen)
-{
-	int r, sz;
-
-	r = kvm_ioctl(ex->kvm_fd, KVM_CREATE_VM, NULL, err, errlen);
-	if (r < 0)
-		return r;
-	ex->vm_fd = r;
-	/* SVM ignores these; VMX needs them for real-mode-less hosts too. */
-	__kvm_ioctl(ex->vm_fd, KVM_SET_TSS_ADDR, (void *)0xfffbd000ul);
-	r = executor_set_slot(ex, SLOT_LOW, 0, LAYOUT_LOW_END, ex->mem);
-	if (!r)
-		r = executor_set_slot(ex, SLOT_DATA, LAYOUT_DATA_BASE, LAYOUT_MEM_SIZE - LAYOUT_DATA_BASE,
-			     ex->mem + LAYOUT_DATA_BASE);
-	if (r) {
-		set_err(err, errlen, "KVM_SET_USER_MEMORY_REGION: %s", kvm_strerror(r));
-		goto fail;
-	}
-	r = kvm_ioctl(ex->vm_fd, KVM_CREATE_VCPU, NULL, err, errlen);
-	if (r < 0)
-		goto fail;
-	ex->vcpu_fd = r;
-	sz = kvm_ioctl(ex->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, NULL, err, errlen);
-	if (sz <= 0) {
-		r = sz < 0 ? sz : -EINVAL;
-		if (!sz)
-			set_err(err, errlen, "KVM_GET_VCPU_MMAP_SIZE: 0");
-		goto fail;
-	}
-	ex->run_size = sz;
-	ex->run = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED, ex->vcpu_fd, 0);
-	if (ex->run == MAP_FAILED) {
-		ex->run = NULL;
-		r = -errno;
-		set_err(err, errlen, "mmap kvm_run: %s", strerror(errno));
-		goto fail;
-	}
-	r = kvm_ioctl(ex->vcpu_fd, KVM_SET_CPUID2, ex->cpuid, err, errlen);
-	if (r >= 0)
-		r = kvm_ioctl(ex->vcpu_fd, KVM_GET_SREGS, &ex->sregs0, err, errlen);
-	if (r < 0)
-		goto fail;
-	return 0;
-fail:
-	executor_vm_destroy(ex);
-	return r;
-}
-
-
 int executor_open(struct executor **out, const struct executor_opts *opts,
 		  char *err, size_t errlen)
 {
@@ -175,7 +90,7 @@ int executor_open(struct executor **out, const struct executor_opts *opts,
 	*out = NULL;
 	ex = calloc(1, sizeof(*ex));
 	if (!ex) {
-		set_err(err, errlen, "out of memory");
+		executor__set_err(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	ex->vm_fd = ex->vcpu_fd = ex->memfd = -1;
@@ -193,15 +108,15 @@ int executor_open(struct executor **out, const struct executor_opts *opts,
 	if (ex->kvm_fd < 0) {
 		r = -errno;
 		if (errno == ENOENT)
-			set_err(err, errlen, "no /dev/kvm on this host: %s (run the tests in the "
+			executor__set_err(err, errlen, "no /dev/kvm on this host: %s (run the tests in the "
 				"QEMU test VM: make check-exec-vm)", strerror(errno));
 		else
-			set_err(err, errlen, "cannot open /dev/kvm: %s", strerror(errno));
+			executor__set_err(err, errlen, "cannot open /dev/kvm: %s", strerror(errno));
 		free(ex);
 		return r;
 	}
 	if (__kvm_ioctl(ex->kvm_fd, KVM_GET_API_VERSION, NULL) != KVM_API_VERSION) {
-		set_err(err, errlen, "/dev/kvm: unexpected KVM API version");
+		executor__set_err(err, errlen, "/dev/kvm: unexpected KVM API version");
 		r = -ENOTSUP;
 		goto fail;
 	}

@@ -37,10 +37,13 @@ struct executor {
 
 extern const uint8_t stub_image_start[], stub_image_end[];
 
-/* executor.c: the VM and its memory slots.  -errno (err set) on failure. */
+/* executor_vm.c: the VM and its memory slots.  -errno (err set) on failure. */
 int executor_vm_create(struct executor *ex, char *err, size_t errlen);
 void executor_vm_destroy(struct executor *ex);
 int executor_set_slot(struct executor *ex, int slot, uint64_t gpa, uint64_t size, void *hva);
+/* printf into err when err and len are set (callers may pass NULL). */
+void executor__set_err(char *err, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* executor_run.c: the per-thread watchdog timer.  -errno on failure. */
 int executor_watchdog_init(struct executor *ex, char *err, size_t errlen);
@@ -48,6 +51,10 @@ int executor_watchdog_init(struct executor *ex, char *err, size_t errlen);
 /* executor_cpu.c: choose the guest CPUID (fills ex->cpuid and ex->cpu).
  * -errno with err set on failure. */
 int executor_cpuid_init(struct executor *ex, char *err, size_t errlen);
+
+/* executor_check.c: the modes' names, and a mode bit's index (-1 if not one). */
+extern const char *const executor__mode_names[4];
+int executor__mode_index(unsigned bit);
 
 /* executor_caps.c: run the per-mode probe programs, fill caps/caps_why. */
 void executor_probe_caps(struct executor *ex);
