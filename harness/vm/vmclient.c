@@ -28,25 +28,6 @@
 
 static unsigned vmc_counter;
 
-int vmc__fmt(char *buf, size_t len, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, len, fmt, ap);
-	va_end(ap);
-	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
-}
-
-double vmc__now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* The source tree: $MMUFUZZ_ROOT, else the first parent of our executable
  * (then of the cwd) that holds harness/vm/mkinitramfs.sh. */
 static int find_top(char *out, size_t len)

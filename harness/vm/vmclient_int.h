@@ -50,19 +50,22 @@ struct vmc {
 	off_t console_off;
 };
 
+/* vmclient_chan.c: the channel, and the helpers of every vmclient file. */
 double vmc__now(void);
 /* snprintf into a fixed buffer; 0, or -ENAMETOOLONG when it was cut. */
 int vmc__fmt(char *buf, size_t len, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* One non-blocking read/send of n bytes: 1 go on (*done advanced, or
+ * EINTR), 0 it would block, -EPIPE the channel is gone. */
+int vmc__io_step(ssize_t n, size_t *done);
 
-/* vmclient.c */
+/* vmclient.c: the QEMU process */
 int vmc__launch(struct vmc *vm);		/* start QEMU + connect */
 void vmc__kill(struct vmc *vm);			/* SIGKILL + reap + close */
 int vmc__wait_ready(struct vmc **vms, int n);	/* HELLO from every vm */
 int vmc__reap(struct vmc *vm);			/* 1 if QEMU has ended */
 int vmc__nmi(struct vmc *vm);			/* QMP inject-nmi, best effort */
 
-/* vmclient_io.c */
 /* Take one complete frame from rx: 1 and h, payload set, 0 none yet,
  * -EPROTO malformed. */
 int vmc__take_frame(struct vmc *vm, struct vmp_hdr *h, uint8_t **payload);
@@ -70,7 +73,7 @@ int vmc__take_frame(struct vmc *vm, struct vmp_hdr *h, uint8_t **payload);
 int vmc__fill(struct vmc *vm);
 void vmc__consume(struct vmc *vm, size_t n);
 
-/* vmclient_finding.c */
+/* vmclient_finding.c: what the console says, and saving a death */
 /* Look at the console log: the death kind and one line of detail. */
 enum vmc_death vmc__classify(const char *console, enum vmc_death dflt,
 			     char *detail, size_t len);

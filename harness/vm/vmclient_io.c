@@ -20,79 +20,6 @@
 /* After a channel EOF, give QEMU this long to finish writing the console. */
 #define EXIT_GRACE_S	3.0
 
-static const char *const death_names[VMC_DEATH_COUNT] = {
-	[VMC_ALIVE] = "alive",
-	[VMC_WARN] = "warn",
-	[VMC_PANIC] = "panic",
-	[VMC_HANG] = "hang",
-	[VMC_QEMU_EXIT] = "qemu-exit",
-	[VMC_CHANNEL] = "channel",
-};
-
-const char *vmc_death_name(enum vmc_death d)
-{
-	return d < VMC_DEATH_COUNT ? death_names[d] : "?";
-}
-
-/*
- * One non-blocking read or send of n bytes: 1 go on (progress, or EINTR),
- * 0 the socket would block, -EPIPE the channel is gone (EOF or an error).
- */
-static int io_step(ssize_t n, size_t *done)
-{
-	if (n > 0) {
-		*done += (size_t)n;
-		return 1;
-	}
-	if (n < 0 && errno == EINTR)
-		return 1;
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-		return 0;
-	return -EPIPE;
-}
-
-int vmc__fill(struct vmc *vm)
-{
-	for (;;) {
-		ssize_t n;
-		int ret;
-
-		if (vm->rx_cap - vm->rx_len < 65536) {
-			size_t cap = vm->rx_cap ? vm->rx_cap * 2 : 1 << 20;
-			uint8_t *p = realloc(vm->rx, cap);
-
-			if (!p)
-				return -ENOMEM;
-			vm->rx = p;
-			vm->rx_cap = cap;
-		}
-		n = read(vm->fd, vm->rx + vm->rx_len, vm->rx_cap - vm->rx_len);
-		ret = io_step(n, &vm->rx_len);
-		if (ret <= 0)
-			return ret;
-	}
-}
-
-int vmc__take_frame(struct vmc *vm, struct vmp_hdr *h, uint8_t **payload)
-{
-	if (vm->rx_len < sizeof(*h))
-		return 0;
-	memcpy(h, vm->rx, sizeof(*h));
-	if (h->magic != VMP_MAGIC || h->len > VMP_MAX_PAYLOAD || !h->type ||
-	    h->type >= VMP_TYPE_COUNT)
-		return -EPROTO;
-	if (vm->rx_len < sizeof(*h) + h->len)
-		return 0;
-	*payload = vm->rx + sizeof(*h);
-	return 1;
-}
-
-void vmc__consume(struct vmc *vm, size_t n)
-{
-	memmove(vm->rx, vm->rx + n, vm->rx_len - n);
-	vm->rx_len -= n;
-}
-
 static int set_tx(struct vmc *vm, uint16_t type, const void *a, size_t alen,
 		  const void *b, size_t blen)
 {
@@ -123,7 +50,7 @@ static int flush_tx(struct vmc *vm)
 		/* MSG_NOSIGNAL: a dead QEMU must not kill us with SIGPIPE. */
 		ssize_t n = send(vm->fd, vm->tx + vm->tx_off, vm->tx_len - vm->tx_off,
 				 MSG_NOSIGNAL);
-		int ret = io_step(n, &vm->tx_off);
+		int ret = vmc__io_step(n, &vm->tx_off);
 
 		if (ret <= 0)
 			return ret;
