@@ -11,7 +11,8 @@
 #   2. every undefined symbol of a layer's objects (nm, in BUILD) is
 #      defined in that layer or one under it, never above (the object, the
 #      symbol and the first source line naming it are printed);
-#   3. no file of harness/ sits outside a layer folder.
+#   3. no file of harness/ sits outside a layer folder;
+#   4. inside harness/, no files call each other in a circle.
 # The last line reads "check-layers: N passed, N failed, N skipped".
 set -u
 cd "$(dirname "$0")/.."
@@ -144,6 +145,24 @@ if [ $have_objs -eq 1 ]; then
 	for obj in $(awk '{ print $3 }' "$uses" | sort -u); do
 		[ -z "${bad[$obj]:-}" ] && pass
 	done
+fi
+
+# Rule 4: inside harness/, no files call each other in a circle (a loop
+# means two files share one concern: merge them or split the shared part
+# out).  tsort names the files of a loop.
+if [ $have_objs -eq 1 ]; then
+	edges=$(mktemp)
+	nm -g --defined-only $(git ls-files -co --exclude-standard harness | grep -E '\.c$' |
+		sed "s@^@$build/@; s@\.c\$@.o@" | while read -r o; do [ -f "$o" ] && echo "$o"; done) \
+		2>/dev/null | awk '/:$/ { o = substr($0, 1, length($0) - 1); next }
+				   NF == 3 && $3 != "main" { print $3, o }' > "$defs.h"
+	for o in $(awk '{ print $2 }' "$defs.h" | sort -u); do
+		nm -u "$o" | awk -v o="$o" '{ print $2, o }'
+	done | awk 'NR == FNR { def[$1] = $2; next }
+		    ($1 in def) && def[$1] != $2 { print $2, def[$1] }' "$defs.h" - | sort -u > "$edges"
+	loops=$(tsort "$edges" 2>&1 >/dev/null | sed -n 's@^tsort: \(.*\.o\)$@\1@p' | sed "s@^$build/@@" | tr '\n' ' ')
+	if [ -n "$loops" ]; then fail "files that call each other in a circle: $loops"; else pass; fi
+	rm -f "$edges" "$defs.h"
 fi
 
 # Rule 3: every file of harness/ sits in a layer folder.
