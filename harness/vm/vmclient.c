@@ -510,37 +510,39 @@ int vmc__wait_ready(struct vmc **vms, int n)
 	}
 }
 
-static struct vmc *vmc_new(const struct vmc_config *cfg)
+static int vmc_new(struct vmc **vmp, const struct vmc_config *cfg)
 {
 	struct vmc *vm = calloc(1, sizeof(*vm));
 	const char *v = cfg->variant && *cfg->variant ? cfg->variant : "stock";
-	size_t i, l;
+	char err[512];
+	int ret;
 
+	*vmp = NULL;
 	if (!vm)
-		return NULL;
+		return -ENOMEM;
 	vm->cfg = *cfg;
 	vm->fd = -1;
 	snprintf(vm->variant, sizeof(vm->variant), "%s", v);
-	if (find_top(vm->top, sizeof(vm->top))) {
+	/* Run folders and findings are named by the variant's one name. */
+	ret = vmc_variant_name(v, vm->tag, sizeof(vm->tag), err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "vmclient: %s\n", err);
 		free(vm);
-		return NULL;
+		return ret;
+	}
+	ret = find_top(vm->top, sizeof(vm->top));
+	if (ret) {
+		free(vm);
+		return ret;
 	}
 	snprintf(vm->findings, sizeof(vm->findings), "%s",
 		 cfg->findings_dir ? cfg->findings_dir : "findings");
-	/* A filesystem-safe tag for run directories and findings: the last
-	 * path component without ".patch". */
-	snprintf(vm->tag, sizeof(vm->tag), "%s", strrchr(v, '/') ? strrchr(v, '/') + 1 : v);
-	l = strlen(vm->tag);
-	if (l > 6 && !strcmp(vm->tag + l - 6, ".patch"))
-		vm->tag[l - 6] = 0;
-	for (i = 0; vm->tag[i]; i++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.", vm->tag[i]))
-			vm->tag[i] = '_';
 	vmc__fmt(vm->dir, sizeof(vm->dir), "%s/build/vm/run/%s-%d-%u", vm->top, vm->tag,
 		 (int)getpid(), vmc_counter++);
 	vmc__fmt(vm->console, sizeof(vm->console), "%s/console.log", vm->dir);
 	vmc__fmt(vm->sock, sizeof(vm->sock), "%s/chan.sock", vm->dir);
-	return vm;
+	*vmp = vm;
+	return 0;
 }
 
 int vmc_start_many(struct vmc **vms, const struct vmc_config *cfgs, int n)
@@ -552,12 +554,9 @@ int vmc_start_many(struct vmc **vms, const struct vmc_config *cfgs, int n)
 	/* Images first (a variant may need a module build), then all QEMUs
 	 * at once, so the boots overlap and boot times mean boot times. */
 	for (i = 0; i < n && !ret; i++) {
-		vms[i] = vmc_new(&cfgs[i]);
-		if (!vms[i]) {
-			ret = -ENOMEM;
-			break;
-		}
-		ret = prepare_image(vms[i]);
+		ret = vmc_new(&vms[i], &cfgs[i]);
+		if (!ret)
+			ret = prepare_image(vms[i]);
 	}
 	for (i = 0; i < n && !ret; i++)
 		ret = vmc__launch(vms[i]);

@@ -93,6 +93,19 @@ struct vmc_result {
 const char *vmc_death_name(enum vmc_death d);
 
 /*
+ * The name of a variant as given to cfg->variant (a kernels/ name, a
+ * .patch path or a module directory): its last path component without
+ * ".patch" (kernels/README), e.g. "/x/pae-root-rfc.patch" ->
+ * "pae-root-rfc"; NULL or "" is "stock".  Every file named after a
+ * variant (run folders, findings, trace-<name>.txt) uses this name and
+ * nothing else.  Returns 0, or -EINVAL / -ENAMETOOLONG with the reason in
+ * err when the name could not be a file name (empty, starting with '.',
+ * a character outside [A-Za-z0-9._+-], longer than VMC_VARIANT_NAME_MAX).
+ */
+#define VMC_VARIANT_NAME_MAX 63
+int vmc_variant_name(const char *spec, char *out, size_t cap, char *err, size_t errlen);
+
+/*
  * Build the initramfs (cached), start QEMU and wait for the agent's HELLO.
  * vmc_start_many boots n VMs in parallel (vms[i] from cfgs[i]).
  * Returns 0, or -errno with the reason printed on stderr (nothing left

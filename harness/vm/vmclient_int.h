@@ -7,7 +7,7 @@
 
 struct vmc {
 	struct vmc_config cfg;		/* strings below are owned copies */
-	char variant[128];		/* as configured: "stock", name, or dir */
+	char variant[PATH_MAX];		/* as configured: "stock", name, or dir */
 	char tag[64];			/* variant, safe for file names */
 	char variant_dir[PATH_MAX];	/* "" for stock */
 	char findings[PATH_MAX];
