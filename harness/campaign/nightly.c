@@ -162,6 +162,12 @@ int nightly_run(const struct nightly_opts *o, FILE *rep, struct nightly_stats *n
 		fprintf(rep, "%s: %lu programs in %.0f s (%.1f/s), %u finding event(s)\n", kernels,
 			fs.programs, fs.seconds, fs.seconds > 0 ? fs.programs / fs.seconds : 0.0,
 			fs.findings);
+		if (fs.signo) {
+			ns->signo = fs.signo;
+			fprintf(rep, "stopped by %s: the findings so far are saved, not minimized\n",
+				strsignal(fs.signo));
+			break;
+		}
 		snprintf(qdir, sizeof(qdir), "%s/queue", fs.work);
 		ns->merged += merge_queue(qdir, o->corpus, o->merge_max);
 

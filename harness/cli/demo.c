@@ -90,6 +90,10 @@ int cmd_demo(int argc, char **argv)
 		return 2;
 	}
 	cli_print_fuzz_stats(stdout, &fo, &st);
+	if (st.signo) {
+		printf("demo: stopped by %s\n", strsignal(st.signo));
+		return 128 + st.signo;
+	}
 	if (st.first_shared_s < 0)
 		return 1;
 

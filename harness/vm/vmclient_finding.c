@@ -14,6 +14,7 @@
  *       argv.txt      EXEC: the command, one argument a line
  *       request.bin   any other request's payload
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "harness/store/finding.h"
 #include "harness/vm/vmclient_int.h"
 
 static unsigned finding_counter;
@@ -132,6 +134,21 @@ static int copy_file(const char *from, const char *dir, const char *name)
 	return ret;
 }
 
+/* A save that failed half-way leaves nothing: its files, then the folder. */
+static void remove_tmp(const char *dir)
+{
+	char path[PATH_MAX + 300];
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.' && !vmc__fmt(path, sizeof(path), "%s/%s", dir, de->d_name))
+			unlink(path);
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
 static int write_request(struct vmc *vm, const char *dir, const uint8_t *req,
 			 size_t len)
 {
@@ -178,6 +195,7 @@ int vmc__save_finding(struct vmc *vm, enum vmc_death d, const char *detail,
 	const char *tag = vm->tag[0] ? vm->tag : "vm";
 	time_t now = time(NULL);
 	struct tm tm;
+	sigset_t held;
 	int ret;
 
 	gmtime_r(&now, &tm);
@@ -188,8 +206,13 @@ int vmc__save_finding(struct vmc *vm, enum vmc_death d, const char *detail,
 		return -errno;
 	vmc__fmt(tmp, sizeof(tmp), "%s/.%s.tmp", vm->findings, name);
 	vmc__fmt(final, sizeof(final), "%s/%s", vm->findings, name);
-	if (mkdir(tmp, 0755))
-		return -errno;
+	/* As finding_save: a stop request waits until the folder is whole. */
+	finding_signals_hold(&held);
+	if (mkdir(tmp, 0755)) {
+		ret = -errno;
+		finding_signals_release(&held);
+		return ret;
+	}
 
 	vmc__fmt(text, sizeof(text), "%s: %s\n", vmc_death_name(d), detail);
 	ret = write_file(tmp, "reason", text, strlen(text));
@@ -211,6 +234,9 @@ int vmc__save_finding(struct vmc *vm, enum vmc_death d, const char *detail,
 		ret = write_request(vm, tmp, req, req_len);
 	if (!ret && rename(tmp, final))
 		ret = -errno;
+	if (ret)
+		remove_tmp(tmp);
+	finding_signals_release(&held);
 	if (ret) {
 		fprintf(stderr, "vmclient: saving finding %s failed: %s\n", final,
 			strerror(-ret));
