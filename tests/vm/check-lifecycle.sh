@@ -75,8 +75,13 @@ folder_ok() {
 			[ -f "$d/$f" ] || { echo "  $d: no $f"; return 1; }
 		done
 	fi
-	[ ! -s "$d/program.mmu" ] || build/mmufuzz explain "$d" > /dev/null 2>&1 ||
-		{ echo "  $d: program does not re-read"; return 1; }
+	[ ! -s "$d/program.mmu" ] || build/mmufuzz explain "$d/program.mmu" > /dev/null 2>&1 ||
+		{ echo "  $d: program.mmu does not re-read"; return 1; }
+	# The engine's bytes decode to the very program saved beside them
+	# (the decoder is total, so "it decodes" alone would prove nothing).
+	[ ! -e "$d/input.bin" ] ||
+		build/mmufuzz convert "$d/input.bin" - 2>/dev/null | cmp -s - "$d/program.mmu" ||
+		{ echo "  $d: input.bin is not program.mmu"; return 1; }
 }
 
 stop_run() {	# signal
