@@ -13,7 +13,9 @@
  *   mmufuzz demo [--candidate pae-root-rfc] [--time 900] [--engine libfuzzer|afl]
  *
  * Exit 0 when a finding was made and reproduced, 1 when the budget ran
- * out without one, 2 on error.
+ * out without one, 2 on error, 128+N when signal N (SIGTERM, SIGINT,
+ * SIGHUP) stopped the fuzzing (fuzz_run: engine and VMs gone, findings
+ * kept).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -69,7 +71,9 @@ int cmd_demo(int argc, char **argv)
 		case 't': fo.seconds = (unsigned)strtoul(optarg, NULL, 0); break;
 		case 'e': fo.engine_afl = !strcmp(optarg, "afl"); break;
 		case 'h':
-			printf("usage: mmufuzz demo [--candidate NAME] [--time S] [--engine libfuzzer|afl]\n");
+			printf("usage: mmufuzz demo [--candidate NAME] [--time S] [--engine libfuzzer|afl]\n"
+			       "exit status: 0 finding reproduced, 1 none in the budget, 2 error, "
+			       "128+N stopped by signal N\n");
 			return 0;
 		default: return 2;
 		}
