@@ -108,7 +108,7 @@ stop_run() {	# signal
 	check "SIG$sig: the run's processes are found before the stop" \
 		test -n "$(run_pids "$dir" "$epid")"
 	kill "-$sig" "$pid"
-	wait "$pid"
+	{ wait "$pid"; } 2> /dev/null	# (no "Killed" job notice from bash)
 	rc=$?
 	# SIGTERM: mmufuzz has waited for its group.  SIGKILL: the kernel
 	# tells the engine (PDEATHSIG), which takes the VMs down; give it time.
