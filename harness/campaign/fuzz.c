@@ -307,10 +307,11 @@ int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st)
 			setenv("AFL_NO_AFFINITY", "1", 1);
 			setenv("AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES", "1", 1);
 			setenv("AFL_FORKSRV_INIT_TMOUT", "120000", 1);
-			/* afl-fuzz ends its target with these when it stops (or on
-			 * a timeout): SIGTERM lets the driver finish a finding. */
+			/* afl-fuzz ends its target with this when it stops (or on
+			 * a timeout): SIGTERM lets the driver finish a finding.
+			 * (AFL++ 4.04c has no separate fork-server signal; the
+			 * fork server dies with afl-fuzz: PDEATHSIG, afl_kvm.c.) */
 			setenv("AFL_KILL_SIGNAL", "15", 1);
-			setenv("AFL_FORK_SERVER_KILL_SIGNAL", "15", 1);
 			if (!o->keep_going || o->stop_shared)
 				setenv("AFL_BENCH_UNTIL_CRASH", "1", 1);
 			snprintf(arg_time, sizeof(arg_time), "%u", o->seconds ? o->seconds : 86400);
