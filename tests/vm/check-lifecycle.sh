@@ -7,18 +7,18 @@
 #      every try fails, the command fails and every try's console is kept
 #   2. `mmufuzz fuzz --kernel baseline,<path>/pae-root-rfc.patch
 #      --keep-going` is stopped mid-run by SIGTERM, then (a second run) by
-#      SIGKILL, once it has saved a finding: no process of the run is
+#      SIGKILL, once it has saved a finding (libFuzzer, then AFL++): no process of the run is
 #      left, every finding folder is complete and its program re-reads,
 #      there is no half-written .tmp folder, and after SIGTERM the
 #      statistics are printed and the exit status is 128+15
-# Prints "lifecycle: N passed, N failed".
+# Prints "lifecycle: N passed, N failed, N skipped".
 #
 #   tests/vm/check-lifecycle.sh      (LIFECYCLE_WAIT_S: how long to wait for
 #                                     the first finding, default 900)
 set -u
 cd "$(dirname "$0")/../.."
 top=$PWD
-pass=0 fail=0
+pass=0 fail=0 skip=0
 ok() { pass=$((pass + 1)); echo "ok   $*"; }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
@@ -84,28 +84,34 @@ folder_ok() {
 		{ echo "  $d: input.bin is not program.mmu"; return 1; }
 }
 
-stop_run() {	# signal
-	local sig=$1 dir=$work/run-$1 pid epid t rc
+stop_run() {	# signal engine
+	local sig=$1 engine=$2 dir=$work/run-$1-$2 pid epid t rc
+	local what="SIG$1 ($2)" mark
+	# The engine process leads the run's process group.
+	case $engine in
+	libfuzzer) mark="artifact_prefix=$dir/work/" ;;
+	afl) mark="^afl-fuzz -i $dir/work/seeds" ;;
+	esac
 	mkdir -p "$dir"
-	build/mmufuzz fuzz --kernel "baseline,$top/kernels/patches/pae-root-rfc.patch" \
+	build/mmufuzz fuzz --engine "$engine" --kernel "baseline,$top/kernels/patches/pae-root-rfc.patch" \
 		--keep-going --time 3600 --findings "$dir/findings" --work "$dir/work" \
 		> "$dir/out" 2> "$dir/err" &
 	pid=$!
 	epid=
 	for ((t = 0; t < wait_s; t++)); do
-		[ -z "$epid" ] && epid=$(pgrep -f -- "artifact_prefix=$dir/work/" | head -n 1)
+		[ -z "$epid" ] && epid=$(pgrep -f -- "$mark" | head -n 1)
 		ls "$dir/findings" 2>/dev/null | grep -q '^[^.]' && break
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 1
 	done
 	if ! ls "$dir/findings" 2>/dev/null | grep -q '^[^.]'; then
-		bad "SIG$sig: no finding within $wait_s s (see $dir/err)"
+		bad "$what: no finding within $wait_s s (see $dir/err)"
 		kill -TERM "$pid" 2>/dev/null
 		wait "$pid"
 		return
 	fi
-	ok "SIG$sig: a finding saved after ${t} s (engine pid ${epid:-?})"
-	check "SIG$sig: the run's processes are found before the stop" \
+	ok "$what: a finding saved after ${t} s (engine pid ${epid:-?})"
+	check "$what: the run's processes are found before the stop" \
 		test -n "$(run_pids "$dir" "$epid")"
 	kill "-$sig" "$pid"
 	{ wait "$pid"; } 2> /dev/null	# (no "Killed" job notice from bash)
@@ -117,14 +123,14 @@ stop_run() {	# signal
 		sleep 1
 	done
 	left=$(run_pids "$dir" "$epid")
-	check "SIG$sig: no process of the run is left${left:+ (left: $(echo $left))}" test -z "$left"
+	check "$what: no process of the run is left${left:+ (left: $(echo $left))}" test -z "$left"
 	[ -n "$left" ] && ps -o pid,ppid,pgid,args -p "$(echo $left | tr ' ' ,)" | cut -c1-160
 	if [ "$sig" = TERM ]; then
-		check "SIGTERM: exit status 143 (128+15; got $rc)" test "$rc" = 143
-		check "SIGTERM: the statistics are printed" grep -q "^fuzz: engine libfuzzer.* programs in" "$dir/out"
-		check "SIGTERM: it says it was stopped" grep -q "^fuzz: stopped by" "$dir/out"
+		check "$what: exit status 143 (128+15; got $rc)" test "$rc" = 143
+		check "$what: the statistics are printed" grep -q "^fuzz: engine .* programs in" "$dir/out"
+		check "$what: it says it was stopped" grep -q "^fuzz: stopped by" "$dir/out"
 	else
-		check "SIGKILL: exit status 137 (got $rc)" test "$rc" = 137
+		check "$what: exit status 137 (got $rc)" test "$rc" = 137
 	fi
 	local n=0 bad_n=0 d
 	for d in "$dir"/findings/*/; do
@@ -132,14 +138,21 @@ stop_run() {	# signal
 		n=$((n + 1))
 		folder_ok "$d" || bad_n=$((bad_n + 1))
 	done
-	check "SIG$sig: all $n finding folder(s) complete and re-readable ($bad_n not)" test "$bad_n" = 0
+	check "$what: all $n finding folder(s) complete and re-readable ($bad_n not)" test "$bad_n" = 0
 	half=$(find "$dir/findings" -mindepth 1 -maxdepth 1 -name '.*' | head -n 3)
-	check "SIG$sig: no half-written folder${half:+ ($half)}" test -z "$half"
-	check "SIG$sig: nothing was NOT SAVED" bash -c "! grep -q 'NOT SAVED' '$dir/err'"
+	check "$what: no half-written folder${half:+ ($half)}" test -z "$half"
+	check "$what: nothing was NOT SAVED" bash -c "! grep -q 'NOT SAVED' '$dir/err'"
 }
 
-stop_run TERM
-stop_run KILL
+stop_run TERM libfuzzer
+stop_run KILL libfuzzer
+if command -v afl-fuzz > /dev/null && [ -x build/fuzz/afl_kvm ]; then
+	stop_run TERM afl
+	stop_run KILL afl
+else
+	echo "SKIP AFL++ rounds: no afl-fuzz or build/fuzz/afl_kvm (make engines)"
+	skip=$((skip + 2))
+fi
 
-echo "lifecycle: $pass passed, $fail failed"
+echo "lifecycle: $pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]
