@@ -353,6 +353,26 @@ int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st)
 	return 0;
 }
 
+int fuzz_system(const char *cmd)
+{
+	pid_t parent = getpid(), pid = fork();
+	int st;
+
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			_exit(128 + SIGTERM);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return st;
+}
+
 void fuzz_opts_default(struct fuzz_opts *o)
 {
 	memset(o, 0, sizeof(*o));

@@ -63,4 +63,13 @@ int fuzz_write_seeds(const char *corpus, const char *seeds, int exclude_shared,
 
 int fuzz_read_stats(const char *stats_path, struct fuzz_stats *st);
 
+/*
+ * system(cmd) for the campaign's helper commands (kernel builds): the
+ * shell, and what it execs, get SIGTERM if this process dies
+ * (PR_SET_PDEATHSIG), so a stopped night leaves no build running.
+ * Returns the wait status, or -1 (errno set) when no child could be
+ * started.
+ */
+int fuzz_system(const char *cmd);
+
 #endif /* MMUFUZZ_CAMPAIGN_FUZZ_H */

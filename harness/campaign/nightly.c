@@ -128,7 +128,7 @@ int nightly_run(const struct nightly_opts *o, FILE *rep, struct nightly_stats *n
 		snprintf(err, errlen, "no candidate patches in kernels/patches");
 		return -ENOENT;
 	}
-	st = system("make -s kernels");
+	st = fuzz_system("make -s kernels");
 	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st)) {
 		snprintf(err, errlen, "make kernels failed");
 		return -ECHILD;
