@@ -192,8 +192,8 @@ static void wait_engine(pid_t pid, int *status)
 
 	for (;;) {
 		if (stop_signo && !deadline) {
-			fprintf(stderr, "\nmmufuzz fuzz: %s: stopping the engine (pid %d)\n",
-				strsignal(stop_signo), (int)pid);
+			fprintf(stderr, "\nmmufuzz fuzz: SIG%s: stopping the engine (pid %d)\n",
+				sigabbrev_np(stop_signo), (int)pid);
 			kill(pid, SIGTERM);
 			deadline = now_s() + FUZZ_STOP_GRACE_S;
 		}

@@ -164,8 +164,8 @@ int nightly_run(const struct nightly_opts *o, FILE *rep, struct nightly_stats *n
 			fs.findings);
 		if (fs.signo) {
 			ns->signo = fs.signo;
-			fprintf(rep, "stopped by %s: the findings so far are saved, not minimized\n",
-				strsignal(fs.signo));
+			fprintf(rep, "stopped by SIG%s: the findings so far are saved, not minimized\n",
+				sigabbrev_np(fs.signo));
 			break;
 		}
 		snprintf(qdir, sizeof(qdir), "%s/queue", fs.work);

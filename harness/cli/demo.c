@@ -95,7 +95,7 @@ int cmd_demo(int argc, char **argv)
 	}
 	cli_print_fuzz_stats(stdout, &fo, &st);
 	if (st.signo) {
-		printf("demo: stopped by %s\n", strsignal(st.signo));
+		printf("demo: stopped by SIG%s\n", sigabbrev_np(st.signo));
 		return 128 + st.signo;
 	}
 	if (st.first_shared_s < 0)

@@ -117,7 +117,7 @@ int cmd_fuzz(int argc, char **argv)
 	}
 	cli_print_fuzz_stats(stdout, &o, &st);
 	if (st.signo) {
-		printf("fuzz: stopped by %s\n", strsignal(st.signo));
+		printf("fuzz: stopped by SIG%s\n", sigabbrev_np(st.signo));
 		return 128 + st.signo;
 	}
 	return st.findings ? 1 : 0;
