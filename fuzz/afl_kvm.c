@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 #include "fuzz/engine.h"
 #include "harness/program/prog.h"
@@ -52,6 +54,9 @@ int main(void)
 {
 	uint32_t map_size;
 
+	/* This is AFL++'s fork server until __AFL_INIT() forks: it goes when
+	 * afl-fuzz goes (engine_init sets the same for the child). */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	__AFL_INIT();
 	if (engine_init())
 		return 2;

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 #include "fuzz/engine.h"
@@ -52,6 +54,10 @@ int engine_init(void)
 	const char *kernels = env_or("MMUFUZZ_KERNELS", "baseline");
 	int ret;
 
+	/* Our parent (mmufuzz fuzz, or AFL++'s fork server) gone means the
+	 * run is over: SIGTERM, so a finding being written is finished
+	 * first (finding_signals_hold); the VMs then die with us. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	confirm_runs = (unsigned)atoi(env_or("MMUFUZZ_CONFIRM", "2"));
 	keep_going = atoi(env_or("MMUFUZZ_KEEP_GOING", "0"));
 	stop_shared = atoi(env_or("MMUFUZZ_STOP_SHARED", "0"));
@@ -140,7 +146,9 @@ int engine_run(const uint8_t *data, size_t size, uint8_t *counters, size_t n_cou
 		return -1;
 	}
 	programs++;
-	if (stats && programs % 1000 == 0)
+	/* Often enough that a run stopped by a signal (libFuzzer then _Exit()s
+	 * without the "end" line) still reports close to its real count. */
+	if (stats && programs % 100 == 0)
 		fprintf(stats, "progress %lu %.3f\n", programs, elapsed()), fflush(stats);
 	/* A run that killed a VM (a host WARN/panic) earns no coverage:
 	 * its observations stop at the death, and rewarding it makes the

@@ -18,7 +18,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Boot the VMs.  0, or -errno (the reason is on stderr). */
+/*
+ * Boot the VMs.  0, or -errno (the reason is on stderr).
+ *
+ * Process rules (mmufuzz fuzz relies on them): the driver is one thread
+ * (libFuzzer runs with -rss_limit_mb=0, so it starts no RSS thread), so
+ * holding SIGTERM while a finding is written (finding_signals_hold)
+ * covers the whole process and a stop never leaves half a folder.  The
+ * driver gets SIGTERM when its parent dies (PR_SET_PDEATHSIG, set here),
+ * and its QEMUs get SIGKILL when it dies (vmclient).
+ */
 int engine_init(void);
 
 /*

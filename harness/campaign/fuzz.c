@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -145,8 +147,109 @@ int fuzz_read_stats(const char *stats_path, struct fuzz_stats *st)
 	return 0;
 }
 
+/* The first stop request of a run (0: none); a second one skips the grace. */
+static volatile sig_atomic_t stop_signo, stop_again;
+
+static void on_stop(int sig)
+{
+	if (stop_signo)
+		stop_again = 1;
+	else
+		stop_signo = sig;
+}
+
+static const int stop_signals[] = { SIGTERM, SIGINT, SIGHUP };
+#define N_STOP_SIGNALS (sizeof(stop_signals) / sizeof(stop_signals[0]))
+
+static void stop_handlers(int install, struct sigaction *old)
+{
+	struct sigaction sa = { .sa_handler = on_stop };	/* no SA_RESTART: wake waitpid */
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < N_STOP_SIGNALS; i++) {
+		if (install)
+			sigaction(stop_signals[i], &sa, &old[i]);
+		else
+			sigaction(stop_signals[i], &old[i], NULL);
+	}
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/*
+ * Wait for the engine; on a stop request ask it to stop, and past the
+ * grace (or on a second request) kill its group.  Then kill and reap
+ * whatever is left of the group (AFL++'s fork server and its children,
+ * a QEMU whose parent just died): they were re-parented to us, the
+ * subreaper, so waitpid on the group finds them.
+ */
+static void wait_engine(pid_t pid, int *status)
+{
+	double deadline = 0;
+	int r;
+
+	for (;;) {
+		if (stop_signo && !deadline) {
+			fprintf(stderr, "\nmmufuzz fuzz: SIG%s: stopping the engine (pid %d)\n",
+				sigabbrev_np(stop_signo), (int)pid);
+			kill(pid, SIGTERM);
+			deadline = now_s() + FUZZ_STOP_GRACE_S;
+		}
+		r = waitpid(pid, status, deadline ? WNOHANG : 0);
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR) {
+			*status = 0;
+			break;
+		}
+		if (deadline && (stop_again || now_s() > deadline)) {
+			fprintf(stderr, "mmufuzz fuzz: the engine did not stop in %d s: killing "
+				"its process group\n", stop_again ? 0 : FUZZ_STOP_GRACE_S);
+			kill(-pid, SIGKILL);
+			stop_again = 0;
+			deadline = now_s() + 3600;	/* SIGKILL: the next wait returns */
+		}
+		if (deadline)
+			usleep(50000);
+	}
+	kill(-pid, SIGKILL);
+	deadline = now_s() + 10;
+	while (now_s() < deadline) {
+		r = waitpid(-pid, NULL, WNOHANG);
+		if (r < 0 && errno == ECHILD)
+			break;
+		if (r <= 0)
+			usleep(20000);
+	}
+}
+
+/* The engine's side of the fork: own group, dies with us, then exec. */
+static void engine_child_setup(pid_t parent)
+{
+	sigset_t none;
+
+	setpgid(0, 0);
+	for (size_t i = 0; i < N_STOP_SIGNALS; i++)
+		signal(stop_signals[i], SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* SIGTERM, not SIGKILL: the driver finishes a finding it is writing. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+	if (getppid() != parent)	/* we died before the prctl */
+		_exit(128 + SIGTERM);
+}
+
 int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st, char *err, size_t errlen)
 {
+	struct sigaction old_sa[N_STOP_SIGNALS];
+	pid_t parent = getpid();
+	int was_subreaper = 0;
 	char self[PATH_MAX], work[PATH_MAX], seeds[PATH_MAX], queue[PATH_MAX], stats[PATH_MAX];
 	char engine[PATH_MAX + 32], arg_time[64], arg_seed[64], arg_art[PATH_MAX + 32];
 	char mutlib[PATH_MAX + 32];
@@ -185,13 +288,20 @@ int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st, char *err, size_t
 	snprintf(arg_time, sizeof(arg_time), "%u", o->npt);
 	setenv("MMUFUZZ_NPT", arg_time, 1);
 
+	stop_signo = stop_again = 0;
+	stop_handlers(1, old_sa);
+	prctl(PR_GET_CHILD_SUBREAPER, &was_subreaper);
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	pid = fork();
 	if (pid < 0) {
 		ret = -errno;
 		snprintf(err, errlen, "fork: %s", strerror(-ret));
+		stop_handlers(0, old_sa);
+		prctl(PR_SET_CHILD_SUBREAPER, was_subreaper);
 		return ret;
 	}
 	if (!pid) {
+		engine_child_setup(parent);
 		if (o->engine_afl) {
 			snprintf(engine, sizeof(engine), "%s/fuzz/afl_kvm", self);
 			snprintf(mutlib, sizeof(mutlib), "%s/fuzz/afl_mutator.so", self);
@@ -205,6 +315,11 @@ int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st, char *err, size_t
 			setenv("AFL_NO_AFFINITY", "1", 1);
 			setenv("AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES", "1", 1);
 			setenv("AFL_FORKSRV_INIT_TMOUT", "120000", 1);
+			/* afl-fuzz ends its target with this when it stops (or on
+			 * a timeout): SIGTERM lets the driver finish a finding.
+			 * (AFL++ 4.04c has no separate fork-server signal; the
+			 * fork server dies with afl-fuzz: PDEATHSIG, afl_kvm.c.) */
+			setenv("AFL_KILL_SIGNAL", "15", 1);
 			if (!o->keep_going || o->stop_shared)
 				setenv("AFL_BENCH_UNTIL_CRASH", "1", 1);
 			snprintf(arg_time, sizeof(arg_time), "%u", o->seconds ? o->seconds : 86400);
@@ -218,18 +333,26 @@ int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st, char *err, size_t
 			snprintf(arg_time, sizeof(arg_time), "-max_total_time=%u", o->seconds);
 			snprintf(arg_seed, sizeof(arg_seed), "-seed=%u", o->seed);
 			snprintf(arg_art, sizeof(arg_art), "-artifact_prefix=%s/", work);
+			/* -rss_limit_mb=0: no RSS thread, so the driver stays one
+			 * thread and finding_signals_hold() covers it whole. */
 			execl(engine, engine, arg_time, arg_seed, arg_art, "-reload=0",
 			      "-print_final_stats=1", "-timeout=600", "-max_len=8192",
+			      "-rss_limit_mb=0",
 			      "-len_control=0", queue, seeds, (char *)NULL);
 			fprintf(stderr, "mmufuzz fuzz: cannot run %s: %s (make engines)\n", engine,
 				strerror(errno));
 		}
 		_exit(127);
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	setpgid(pid, pid);	/* as the child does: no window without its group */
+	wait_engine(pid, &status);
+	stop_handlers(0, old_sa);
+	prctl(PR_SET_CHILD_SUBREAPER, was_subreaper);
 	fuzz_read_stats(stats, st);
 	st->engine_status = status;
+	st->signo = stop_signo;
+	if (stop_signo)
+		return 0;
 	snprintf(st->work, sizeof(st->work), "%s", work);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
 		snprintf(err, errlen, "the engine did not start (see above)");
@@ -240,6 +363,26 @@ int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st, char *err, size_t
 		return -EIO;
 	}
 	return 0;
+}
+
+int fuzz_system(const char *cmd)
+{
+	pid_t parent = getpid(), pid = fork();
+	int st;
+
+	if (pid < 0)
+		return -1;
+	if (!pid) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			_exit(128 + SIGTERM);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return st;
 }
 
 void fuzz_opts_default(struct fuzz_opts *o)

@@ -34,6 +34,9 @@ struct fuzz_stats {
 	char first_shared_path[PATH_MAX];
 	char work[PATH_MAX];
 	int engine_status;	/* waitpid status of the engine */
+	int signo;		/* 0, or the SIGTERM/SIGINT/SIGHUP that stopped
+				 * the run (the engine and everything it
+				 * started are gone; the stats are its last) */
 };
 
 void fuzz_opts_default(struct fuzz_opts *o);
@@ -42,7 +45,18 @@ void fuzz_opts_default(struct fuzz_opts *o);
  * Seeds, run the engine to its end, read its stats.  0, or -errno with the
  * reason in err (an engine that cannot start also says why on stderr:
  * that is the engine's child process).
+ *
+ * The engine runs in a process group of its own with PR_SET_PDEATHSIG
+ * (SIGTERM), and this process is a child subreaper for the call: on
+ * SIGTERM, SIGINT or SIGHUP the engine is asked to stop (SIGTERM; the
+ * drivers finish a finding they are writing first), given
+ * FUZZ_STOP_GRACE_S, then its whole group is SIGKILLed, and every process
+ * of the group is reaped before fuzz_run returns 0 with st->signo set.
+ * The signal's previous disposition is restored on return; callers exit
+ * 128 + st->signo.  If this process is SIGKILLed, the engine gets SIGTERM
+ * from the kernel and the test VMs die with it (vmclient's PDEATHSIG).
  */
+#define FUZZ_STOP_GRACE_S 30
 int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st, char *err, size_t errlen);
 
 /*
@@ -53,5 +67,14 @@ int fuzz_write_seeds(const char *corpus, const char *seeds, int exclude_shared,
 		     unsigned *kept, unsigned *skipped, char *err, size_t errlen);
 
 int fuzz_read_stats(const char *stats_path, struct fuzz_stats *st);
+
+/*
+ * system(cmd) for the campaign's helper commands (kernel builds): the
+ * shell, and what it execs, get SIGTERM if this process dies
+ * (PR_SET_PDEATHSIG), so a stopped night leaves no build running.
+ * Returns the wait status, or -1 (errno set) when no child could be
+ * started.
+ */
+int fuzz_system(const char *cmd);
 
 #endif /* MMUFUZZ_CAMPAIGN_FUZZ_H */

@@ -128,7 +128,7 @@ int nightly_run(const struct nightly_opts *o, FILE *rep, struct nightly_stats *n
 		snprintf(err, errlen, "no candidate patches in kernels/patches");
 		return -ENOENT;
 	}
-	st = system("make -s kernels");
+	st = fuzz_system("make -s kernels");
 	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st)) {
 		snprintf(err, errlen, "make kernels failed");
 		return -ECHILD;
@@ -162,6 +162,12 @@ int nightly_run(const struct nightly_opts *o, FILE *rep, struct nightly_stats *n
 		fprintf(rep, "%s: %lu programs in %.0f s (%.1f/s), %u finding event(s)\n", kernels,
 			fs.programs, fs.seconds, fs.seconds > 0 ? fs.programs / fs.seconds : 0.0,
 			fs.findings);
+		if (fs.signo) {
+			ns->signo = fs.signo;
+			fprintf(rep, "stopped by SIG%s: the findings so far are saved, not minimized\n",
+				sigabbrev_np(fs.signo));
+			break;
+		}
 		snprintf(qdir, sizeof(qdir), "%s/queue", fs.work);
 		ns->merged += merge_queue(qdir, o->corpus, o->merge_max);
 

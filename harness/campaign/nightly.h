@@ -32,13 +32,16 @@ struct nightly_stats {
 	unsigned new_findings;
 	unsigned merged;	/* programs added to <corpus>/nightly */
 	int errors;		/* a candidate that could not fuzz, a finding that would not load */
+	int signo;		/* the signal that stopped the night (fuzz_run), or 0 */
 };
 
 /*
  * Run one night, writing the report to rep.  Returns 0 when the night ran
  * (errors on the way are counted in st->errors and named in the report),
  * or, before anything was fuzzed, -ENOENT (no candidate patches) or
- * -ECHILD (make kernels failed) with the reason in err.
+ * -ECHILD (make kernels failed) with the reason in err.  A SIGTERM,
+ * SIGINT or SIGHUP during fuzzing ends the night there (st->signo; the
+ * report says so; nothing more is minimized) and still returns 0.
  */
 int nightly_run(const struct nightly_opts *o, FILE *rep, struct nightly_stats *st,
 		char *err, size_t errlen);

@@ -13,7 +13,9 @@
  *   mmufuzz demo [--candidate pae-root-rfc] [--time 900] [--engine libfuzzer|afl]
  *
  * Exit 0 when a finding was made and reproduced, 1 when the budget ran
- * out without one, 2 on error.
+ * out without one, 2 on error, 128+N when signal N (SIGTERM, SIGINT,
+ * SIGHUP) stopped the fuzzing (fuzz_run: engine and VMs gone, findings
+ * kept).
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -34,7 +36,7 @@ static int build_variant(const char *name)
 
 	snprintf(cmd, sizeof(cmd), "kernels/variant-dir.sh %s >/dev/null", name);
 	fprintf(stderr, "demo: kernel variant %s (built once, then cached) ...\n", name);
-	st = system(cmd);
+	st = fuzz_system(cmd);
 	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st)) {
 		fprintf(stderr, "demo: building kernel variant %s failed (see above)\n", name);
 		return -1;
@@ -69,7 +71,9 @@ int cmd_demo(int argc, char **argv)
 		case 't': fo.seconds = (unsigned)strtoul(optarg, NULL, 0); break;
 		case 'e': fo.engine_afl = !strcmp(optarg, "afl"); break;
 		case 'h':
-			printf("usage: mmufuzz demo [--candidate NAME] [--time S] [--engine libfuzzer|afl]\n");
+			printf("usage: mmufuzz demo [--candidate NAME] [--time S] [--engine libfuzzer|afl]\n"
+			       "exit status: 0 finding reproduced, 1 none in the budget, 2 error, "
+			       "128+N stopped by signal N\n");
 			return 0;
 		default: return 2;
 		}
@@ -90,6 +94,10 @@ int cmd_demo(int argc, char **argv)
 		return 2;
 	}
 	cli_print_fuzz_stats(stdout, &fo, &st);
+	if (st.signo) {
+		printf("demo: stopped by SIG%s\n", sigabbrev_np(st.signo));
+		return 128 + st.signo;
+	}
 	if (st.first_shared_s < 0)
 		return 1;
 

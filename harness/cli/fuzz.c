@@ -10,7 +10,10 @@
  * The engine binaries live next to this one (build/fuzz/).  Progress and
  * findings come back through the stats file the drivers append to
  * (fuzz/engine.h), which is also what the time-to-bug benchmark reads.
- * Exit: 0 no finding, 1 finding(s), 2 error.
+ * Exit: 0 no finding, 1 finding(s), 2 error, 128+N when signal N
+ * (SIGTERM, SIGINT, SIGHUP) stopped the run: the engine and the test VMs
+ * are gone by then, the findings saved so far are complete, and the
+ * statistics are printed as after a normal end.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -43,7 +46,9 @@ static void fuzz_usage(FILE *f)
 		"  --stop-on-shared-pdpt  go on past other findings, stop at the first visible\n"
 		"                      regression whose program has two PDPTs on one page\n"
 		"  --npt N             kvm_amd npt= (default 0, shadow MMU)\n"
-		"  --seed N            engine seed\n");
+		"  --seed N            engine seed\n"
+		"exit status: 0 no finding, 1 finding(s), 2 error, 128+N stopped by signal N\n"
+		"  (SIGTERM/SIGINT/SIGHUP end the engine and its VMs; what was found is kept)\n");
 }
 
 void cli_print_fuzz_stats(FILE *f, const struct fuzz_opts *o, const struct fuzz_stats *st)
@@ -112,5 +117,9 @@ int cmd_fuzz(int argc, char **argv)
 		return 2;
 	}
 	cli_print_fuzz_stats(stdout, &o, &st);
+	if (st.signo) {
+		printf("fuzz: stopped by SIG%s\n", sigabbrev_np(st.signo));
+		return 128 + st.signo;
+	}
 	return st.findings ? 1 : 0;
 }

@@ -53,7 +53,9 @@ int cmd_nightly(int argc, char **argv)
 		case 'm': o.merge_max = (unsigned)strtoul(optarg, NULL, 0); break;
 		case 'h':
 			printf("usage: mmufuzz nightly [--candidates a,b] [--time S] [--corpus DIR] "
-			       "[--findings DIR] [--merge-max N]\n");
+			       "[--findings DIR] [--merge-max N]\n"
+			       "exit status: 0 nothing new, 1 new finding(s), 2 error, 128+N "
+			       "stopped by signal N\n");
 			return 0;
 		default: return 2;
 		}
@@ -77,5 +79,7 @@ int cmd_nightly(int argc, char **argv)
 	if (!repro_write_text(o.findings, report_path, text, tlen, out, sizeof(out)))
 		fprintf(stderr, "mmufuzz nightly: report %s\n", out);
 	free(text);
+	if (ns.signo)
+		return 128 + ns.signo;
 	return ns.errors ? 2 : ns.new_findings ? 1 : 0;
 }

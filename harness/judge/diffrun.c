@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* One program judged on one or two kernels (see diffrun.h). */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include "harness/judge/diffrun.h"
@@ -11,7 +12,8 @@
 struct diffrun {
 	int n;
 	struct vmc *vm[DIFFRUN_MAX_KERNELS];
-	char name[DIFFRUN_MAX_KERNELS][64];
+	char name[DIFFRUN_MAX_KERNELS][VMC_VARIANT_NAME_MAX + 1];	/* vmc_variant_name() */
+	char spec[DIFFRUN_MAX_KERNELS][PATH_MAX];	/* as given: name, .patch path, dir */
 	struct diffrun_opts o;
 	struct oracle_cpu cpu;
 	char findings[1024];
@@ -24,7 +26,7 @@ int diffrun_open(struct diffrun **drp, const char *kernels, const struct diffrun
 {
 	struct vmc_config cfg[DIFFRUN_MAX_KERNELS];
 	struct diffrun *dr;
-	char list[256], *save = NULL, *tok;
+	char list[2 * PATH_MAX + 2], err[512], *save = NULL, *tok;
 	int ret;
 
 	dr = calloc(1, sizeof(*dr));
@@ -40,7 +42,11 @@ int diffrun_open(struct diffrun **drp, const char *kernels, const struct diffrun
 	if (dr->o.npt)
 		oracle_cpu_npt(&dr->cpu, vmc_outer_tcg());
 
-	snprintf(list, sizeof(list), "%s", kernels);
+	if (snprintf(list, sizeof(list), "%s", kernels) >= (int)sizeof(list)) {
+		fprintf(stderr, "mmufuzz: kernel list too long: '%.80s...'\n", kernels);
+		free(dr);
+		return -ENAMETOOLONG;
+	}
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (dr->n == DIFFRUN_MAX_KERNELS) {
 			fprintf(stderr, "mmufuzz: at most %d kernels (baseline,candidate): '%s'\n",
@@ -48,9 +54,23 @@ int diffrun_open(struct diffrun **drp, const char *kernels, const struct diffrun
 			free(dr);
 			return -EINVAL;
 		}
-		snprintf(dr->name[dr->n], sizeof(dr->name[0]), "%s", tok);
+		/* The one name every report and file uses (a path's basename);
+		 * the spec as given is only for finding the modules. */
+		ret = vmc_variant_name(tok, dr->name[dr->n], sizeof(dr->name[0]), err, sizeof(err));
+		if (!ret && dr->n && !strcmp(dr->name[0], dr->name[dr->n])) {
+			snprintf(err, sizeof(err), "kernels '%s' and '%s' have the same name '%s'; "
+				 "their files would clash (rename one patch)", dr->spec[0], tok,
+				 dr->name[0]);
+			ret = -EINVAL;
+		}
+		if (ret) {
+			fprintf(stderr, "mmufuzz: %s\n", err);
+			free(dr);
+			return ret;
+		}
+		snprintf(dr->spec[dr->n], sizeof(dr->spec[0]), "%s", tok);
 		cfg[dr->n] = (struct vmc_config){
-			.variant = dr->name[dr->n],
+			.variant = dr->spec[dr->n],
 			.npt = dr->o.npt,
 			.findings_dir = dr->findings,
 			.verbose = dr->o.verbose,

@@ -42,7 +42,7 @@ struct diffrun_opts {
 
 /* Everything one kernel showed for one program. */
 struct diffrun_kernel {
-	char name[64];
+	char name[64];			/* vmc_variant_name(): no path, safe in file names */
 	struct run_obs obs;
 	struct verdict verdict;		/* architectural oracle */
 	struct roots_result roots;	/* root oracle (when traced) */

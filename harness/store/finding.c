@@ -2,6 +2,7 @@
 /* The findings store (see finding.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,8 +115,41 @@ int finding_mkdir_parents(const char *path)
 	return mkdir(tmp, 0755) && errno != EEXIST ? -errno : 0;
 }
 
+void finding_signals_hold(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+void finding_signals_release(const sigset_t *old)
+{
+	sigprocmask(SIG_SETMASK, old, NULL);
+}
+
+static int save_held(const char *root, const char *signature, const struct finding_file *files,
+		     size_t n, const char *note, char *path_out, size_t cap);
+
 int finding_save(const char *root, const char *signature, const struct finding_file *files,
 		 size_t n, const char *note, char *path_out, size_t cap)
+{
+	sigset_t old;
+	int ret;
+
+	/* A stop request (a CI timeout's SIGTERM) waits until the folder is
+	 * renamed into place or removed: no half-written .tmp- folder stays. */
+	finding_signals_hold(&old);
+	ret = save_held(root, signature, files, n, note, path_out, cap);
+	finding_signals_release(&old);
+	return ret;
+}
+
+static int save_held(const char *root, const char *signature, const struct finding_file *files,
+		     size_t n, const char *note, char *path_out, size_t cap)
 {
 	char tmp[4096], final[4096];
 	int ret;

@@ -56,6 +56,17 @@ struct program;
 int finding_load(const char *path, struct program *p, char *dir, size_t cap, char *err,
 		 size_t errlen);
 
+/*
+ * Hold SIGTERM, SIGINT and SIGHUP while a finding is written (finding_save
+ * does): a stop request then takes effect once the folder is complete or
+ * gone, never in between.  A single-threaded process (mmufuzz, the fuzz
+ * drivers: see fuzz/engine.h) is covered whole; SIGKILL cannot be held.
+ * release restores the mask hold saved.  Neither fails.
+ */
+#include <signal.h>
+void finding_signals_hold(sigset_t *old);
+void finding_signals_release(const sigset_t *old);
+
 /* mkdir -p: the folder and its missing parents (0755); 0 or -errno. */
 int finding_mkdir_parents(const char *path);
 

@@ -93,18 +93,38 @@ struct vmc_result {
 const char *vmc_death_name(enum vmc_death d);
 
 /*
- * Build the initramfs (cached), start QEMU and wait for the agent's HELLO.
- * vmc_start_many boots n VMs in parallel (vms[i] from cfgs[i]).
- * Returns 0, or -errno with the reason printed on stderr (nothing left
- * running then; for _many, every VM started so far is destroyed).
+ * The name of a variant as given to cfg->variant (a kernels/ name, a
+ * .patch path or a module directory): its last path component without
+ * ".patch" (kernels/README), e.g. "/x/pae-root-rfc.patch" ->
+ * "pae-root-rfc"; NULL or "" is "stock".  Every file named after a
+ * variant (run folders, findings, trace-<name>.txt) uses this name and
+ * nothing else.  Returns 0, or -EINVAL / -ENAMETOOLONG with the reason in
+ * err when the name could not be a file name (empty, starting with '.',
+ * a character outside [A-Za-z0-9._+-], longer than VMC_VARIANT_NAME_MAX).
  */
+#define VMC_VARIANT_NAME_MAX 63
+int vmc_variant_name(const char *spec, char *out, size_t cap, char *err, size_t errlen);
+
+/*
+ * Build the initramfs (cached), start QEMU and wait for the agent's HELLO.
+ * vmc_start_many boots n VMs in parallel (vms[i] from cfgs[i]).  A VM
+ * that does not boot (QEMU exits, the channel closes, no HELLO within
+ * boot_timeout_ms) is booted again, VMC_BOOT_TRIES boots in all; each
+ * failure is printed with its reason, and its console log and QEMU output
+ * are moved to build/vm/boot-failed/<tag>-<pid>-<n>-<boot>/ (with why.txt),
+ * the path the message names.  Returns 0, or -errno with the reasons
+ * printed on stderr when a VM used up its tries (nothing left running
+ * then; for _many, every VM started so far is destroyed).
+ */
+#define VMC_BOOT_TRIES 3
 int vmc_start(struct vmc **vmp, const struct vmc_config *cfg);
 int vmc_start_many(struct vmc **vms, const struct vmc_config *cfgs, int n);
 
 /* Kill QEMU, remove the socket, free vm.  NULL is a no-op. */
 void vmc_destroy(struct vmc *vm);
 
-/* Kill and boot again (waits for HELLO).  0 or -errno (vm then unusable). */
+/* Kill and boot again (waits for HELLO; VMC_BOOT_TRIES as above).  0 or
+ * -errno (vm then unusable). */
 int vmc_restart(struct vmc *vm);
 
 /* PING with payload bytes; 0 when the PONG echoed them. */
@@ -148,5 +168,14 @@ double vmc_boot_seconds(const struct vmc *vm);	/* QEMU start to HELLO, last boot
  * the KVM being tested, with its quirks (oracles/oracle.h). */
 int vmc_outer_tcg(void);
 unsigned vmc_restarts(const struct vmc *vm);
+unsigned vmc_boots(const struct vmc *vm);	/* QEMU launches, failed boots included */
+
+/*
+ * For tests only: MMUFUZZ_TEST_BOOT_FAILS=N makes the first N boots of
+ * every VM fail for real (init is told an unknown mode, says so on the
+ * console and powers off), so the retry and the kept evidence can be
+ * shown.  Returns N (0 when unset).
+ */
+unsigned vmc_boot_fails_on_purpose(void);
 
 #endif /* MMUFUZZ_VMCLIENT_H */

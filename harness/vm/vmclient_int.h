@@ -7,8 +7,8 @@
 
 struct vmc {
 	struct vmc_config cfg;		/* strings below are owned copies */
-	char variant[128];		/* as configured: "stock", name, or dir */
-	char tag[64];			/* variant, safe for file names */
+	char variant[PATH_MAX];		/* as configured: "stock", name, or dir */
+	char tag[64];			/* vmc_variant_name(): messages, file names */
 	char variant_dir[PATH_MAX];	/* "" for stock */
 	char findings[PATH_MAX];
 	char top[PATH_MAX];		/* the source tree */
@@ -24,6 +24,8 @@ struct vmc {
 	struct vmp_hello hello;
 	double t_launch, boot_s;
 	unsigned restarts;
+	unsigned boots;			/* QEMU launches, failed ones included */
+	int fail_this_boot;		/* MMUFUZZ_TEST_BOOT_FAILS: init refuses */
 	uint32_t seq;
 
 	/* Receive side: bytes in rx[0..rx_len); one frame is taken at a time. */
@@ -63,6 +65,8 @@ int vmc__io_step(ssize_t n, size_t *done);
 int vmc__launch(struct vmc *vm);		/* start QEMU + connect */
 void vmc__kill(struct vmc *vm);			/* SIGKILL + reap + close */
 int vmc__wait_ready(struct vmc **vms, int n);	/* HELLO from every vm */
+/* Boot every vm not up, VMC_BOOT_TRIES boots each (vmclient.h). */
+int vmc__boot_all(struct vmc **vms, int n);
 int vmc__reap(struct vmc *vm);			/* 1 if QEMU has ended */
 int vmc__nmi(struct vmc *vm);			/* QMP inject-nmi, best effort */
 

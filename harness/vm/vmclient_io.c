@@ -117,7 +117,7 @@ static void on_death(struct vmc *vm, enum vmc_death why)
 			      vm->tx_len - sizeof(struct vmp_hdr),
 			      res->finding, sizeof(res->finding)))
 		res->finding[0] = 0;
-	fprintf(stderr, "vmclient: '%s' died (%s: %s)%s%s\n", vm->variant,
+	fprintf(stderr, "vmclient: '%s' died (%s: %s)%s%s\n", vm->tag,
 		vmc_death_name(d), detail, res->finding[0] ? "; finding " : "",
 		res->finding);
 	vm->done = 1;
@@ -148,7 +148,7 @@ static void check_console_warn(struct vmc *vm)
 			      res->finding, sizeof(res->finding)))
 		res->finding[0] = 0;
 	fprintf(stderr, "vmclient: '%s' WARNed and goes on (panic_on_warn=0 since its first "
-		"WARN): %s%s%s\n", vm->variant, detail, res->finding[0] ? "; finding " : "",
+		"WARN): %s%s%s\n", vm->tag, detail, res->finding[0] ? "; finding " : "",
 		res->finding);
 }
 
@@ -250,7 +250,7 @@ static int request_many(struct vmc **vms, int n, uint16_t type,
 		/* A restart that failed earlier gets another chance. */
 		if ((!vm->ready || vm->fd < 0) && vmc_restart(vm))
 			fprintf(stderr, "vmclient: '%s' is down and does not boot again\n",
-				vm->variant);
+				vm->tag);
 		if (!vm->ready || vm->fd < 0) {
 			res[i].status = -ENOTCONN;
 			vm->done = 1;
@@ -317,10 +317,10 @@ static int request_many(struct vmc **vms, int n, uint16_t type,
 		int nd = 0;
 
 		for (i = 0; i < n; i++)
-			if (res[i].death != VMC_ALIVE && !vmc__launch(vms[i]))
+			if (res[i].death != VMC_ALIVE)
 				dead[nd++] = vms[i];
 		if (nd)
-			vmc__wait_ready(dead, nd);
+			vmc__boot_all(dead, nd);
 		for (i = 0; i < n; i++) {
 			if (res[i].death == VMC_ALIVE)
 				continue;

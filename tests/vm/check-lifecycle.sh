@@ -1,0 +1,158 @@
+#!/bin/bash
+# No finding lost, no process left behind (issue #11 part 3), on real
+# test VMs:
+#   1. a boot that fails is retried, and the evidence of the failed boot
+#      is kept where the message says (MMUFUZZ_TEST_BOOT_FAILS makes the
+#      guest's init refuse to start the agent, a real failed boot); when
+#      every try fails, the command fails and every try's console is kept
+#   2. `mmufuzz fuzz --kernel baseline,<path>/pae-root-rfc.patch
+#      --keep-going` is stopped mid-run by SIGTERM, then (a second run) by
+#      SIGKILL, once it has saved a finding (libFuzzer, then AFL++): no process of the run is
+#      left, every finding folder is complete and its program re-reads,
+#      there is no half-written .tmp folder, and after SIGTERM the
+#      statistics are printed and the exit status is 128+15
+# Prints "lifecycle: N passed, N failed, N skipped".
+#
+#   tests/vm/check-lifecycle.sh      (LIFECYCLE_WAIT_S: how long to wait for
+#                                     the first finding, default 900)
+set -u
+cd "$(dirname "$0")/../.."
+top=$PWD
+pass=0 fail=0 skip=0
+ok() { pass=$((pass + 1)); echo "ok   $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+wait_s=${LIFECYCLE_WAIT_S:-900}
+
+work=$top/build/check-lifecycle; rm -rf "$work"; mkdir -p "$work"
+prog=corpus/pae-two-pdpts-one-page.mmu
+
+# ---- 1. boot retry and kept evidence ----------------------------------
+MMUFUZZ_TEST_BOOT_FAILS=1 build/mmufuzz run --kernel baseline "$prog" \
+	> "$work/retry.out" 2> "$work/retry.err"
+rc=$?
+check "one failed boot is retried: run succeeds (exit $rc)" test "$rc" = 0
+check "the failed boot is reported with its reason" \
+	grep -q "did not boot (boot 1): .*channel closed\|did not boot (boot 1): QEMU exited" "$work/retry.err"
+kept=$(sed -n "s/^vmclient: 'baseline': console log and QEMU output kept in //p" "$work/retry.err" | head -n 1)
+check "the message names a kept folder ($kept)" test -n "$kept" -a -d "$kept"
+# (the retry's boot would have overwritten it: that line would be gone)
+check "the kept console shows why the boot failed" \
+	grep -q "unknown mmufuzz.mode=boot-fails-on-purpose" "$kept/console.log"
+check "the kept folder says which boot and why" grep -q "^boot 1$" "$kept/why.txt"
+
+MMUFUZZ_TEST_BOOT_FAILS=3 build/mmufuzz run --kernel baseline "$prog" \
+	> "$work/giveup.out" 2> "$work/giveup.err"
+rc=$?
+check "three failed boots: the command fails (exit $rc)" test "$rc" != 0
+check "it gives up after 3 boots, saying so" grep -q "giving up after 3 boots" "$work/giveup.err"
+n_kept=0
+while read -r d; do
+	[ -s "$d/console.log" ] && n_kept=$((n_kept + 1))
+done < <(sed -n "s/^vmclient: 'baseline': console log and QEMU output kept in //p" "$work/giveup.err")
+check "every failed boot's console is kept ($n_kept of 3)" test "$n_kept" = 3
+
+# ---- 2. stopping a fuzz run ------------------------------------------
+# Processes of one run: everything whose command line names its work or
+# findings folder, the engine's process group, and the QEMUs whose run
+# folder carries the engine's pid (build/vm/run/<variant>-<pid>-<n>).
+run_pids() {	# run_dir engine_pid
+	{
+		pgrep -f -- "$1/" || true
+		[ -n "$2" ] && { pgrep -g "$2" || true; pgrep -f -- "build/vm/run/[^ ]*-$2-[0-9]" || true; }
+	} | sort -u
+}
+
+# A finding folder is complete when all its files are there and its
+# program parses (re-read by mmufuzz itself).
+folder_ok() {
+	local d=$1 f
+	if [ -f "$d/reason" ]; then	# a VM death saved by vmclient
+		for f in reason variant console.log; do [ -s "$d/$f" ] || return 1; done
+		[ -s "$d/program.mmu" ] || [ -s "$d/argv.txt" ] || return 1
+	else
+		for f in program.mmu report.txt input.bin trace-baseline.txt trace-pae-root-rfc.txt; do
+			[ -f "$d/$f" ] || { echo "  $d: no $f"; return 1; }
+		done
+	fi
+	[ ! -s "$d/program.mmu" ] || build/mmufuzz explain "$d/program.mmu" > /dev/null 2>&1 ||
+		{ echo "  $d: program.mmu does not re-read"; return 1; }
+	# The engine's bytes decode to the very program saved beside them
+	# (the decoder is total, so "it decodes" alone would prove nothing).
+	[ ! -e "$d/input.bin" ] ||
+		build/mmufuzz convert "$d/input.bin" - 2>/dev/null | cmp -s - "$d/program.mmu" ||
+		{ echo "  $d: input.bin is not program.mmu"; return 1; }
+}
+
+stop_run() {	# signal engine
+	local sig=$1 engine=$2 dir=$work/run-$1-$2 pid epid t rc
+	local what="SIG$1 ($2)" mark
+	# The engine process leads the run's process group.
+	case $engine in
+	libfuzzer) mark="artifact_prefix=$dir/work/" ;;
+	afl) mark="^afl-fuzz -i $dir/work/seeds" ;;
+	esac
+	mkdir -p "$dir"
+	build/mmufuzz fuzz --engine "$engine" --kernel "baseline,$top/kernels/patches/pae-root-rfc.patch" \
+		--keep-going --time 3600 --findings "$dir/findings" --work "$dir/work" \
+		> "$dir/out" 2> "$dir/err" &
+	pid=$!
+	epid=
+	for ((t = 0; t < wait_s; t++)); do
+		[ -z "$epid" ] && epid=$(pgrep -f -- "$mark" | head -n 1)
+		ls "$dir/findings" 2>/dev/null | grep -q '^[^.]' && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 1
+	done
+	if ! ls "$dir/findings" 2>/dev/null | grep -q '^[^.]'; then
+		bad "$what: no finding within $wait_s s (see $dir/err)"
+		kill -TERM "$pid" 2>/dev/null
+		wait "$pid"
+		return
+	fi
+	ok "$what: a finding saved after ${t} s (engine pid ${epid:-?})"
+	check "$what: the run's processes are found before the stop" \
+		test -n "$(run_pids "$dir" "$epid")"
+	kill "-$sig" "$pid"
+	{ wait "$pid"; } 2> /dev/null	# (no "Killed" job notice from bash)
+	rc=$?
+	# SIGTERM: mmufuzz has waited for its group.  SIGKILL: the kernel
+	# tells the engine (PDEATHSIG), which takes the VMs down; give it time.
+	for ((t = 0; t < 60; t++)); do
+		[ -z "$(run_pids "$dir" "$epid")" ] && break
+		sleep 1
+	done
+	left=$(run_pids "$dir" "$epid")
+	check "$what: no process of the run is left${left:+ (left: $(echo $left))}" test -z "$left"
+	[ -n "$left" ] && ps -o pid,ppid,pgid,args -p "$(echo $left | tr ' ' ,)" | cut -c1-160
+	if [ "$sig" = TERM ]; then
+		check "$what: exit status 143 (128+15; got $rc)" test "$rc" = 143
+		check "$what: the statistics are printed" grep -q "^fuzz: engine .* programs in" "$dir/out"
+		check "$what: it says it was stopped" grep -q "^fuzz: stopped by" "$dir/out"
+	else
+		check "$what: exit status 137 (got $rc)" test "$rc" = 137
+	fi
+	local n=0 bad_n=0 d
+	for d in "$dir"/findings/*/; do
+		d=${d%/}
+		n=$((n + 1))
+		folder_ok "$d" || bad_n=$((bad_n + 1))
+	done
+	check "$what: all $n finding folder(s) complete and re-readable ($bad_n not)" test "$bad_n" = 0
+	half=$(find "$dir/findings" -mindepth 1 -maxdepth 1 -name '.*' | head -n 3)
+	check "$what: no half-written folder${half:+ ($half)}" test -z "$half"
+	check "$what: nothing was NOT SAVED" bash -c "! grep -q 'NOT SAVED' '$dir/err'"
+}
+
+stop_run TERM libfuzzer
+stop_run KILL libfuzzer
+if command -v afl-fuzz > /dev/null && [ -x build/fuzz/afl_kvm ]; then
+	stop_run TERM afl
+	stop_run KILL afl
+else
+	echo "SKIP AFL++ rounds: no afl-fuzz or build/fuzz/afl_kvm (make engines)"
+	skip=$((skip + 2))
+fi
+
+echo "lifecycle: $pass passed, $fail failed, $skip skipped"
+[ "$fail" = 0 ]
