@@ -77,7 +77,7 @@ reach() {
 		echo "yes $4 $3 $(rate "$3" "$4") $5"
 	else
 		set -- $(last_count "$stats")
-		echo "no - ${1:-0} $(rate "${1:-0}" "${2:-0}") -"
+		echo "no - ${1:-0} $(rate "${1:-0}" "${2:-0}")"
 	fi
 }
 
