@@ -12,8 +12,8 @@ cd "$(dirname "$0")/../.."
 runs=${1:-5} budget=${2:-300} engines=${3:-libfuzzer afl}
 mm=build/mmufuzz
 out=build/bench-ttb; rm -rf "$out"; mkdir -p "$out"
+. tests/bench-lib.sh
 
-median() { sort -n | awk '{a[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 # Over all runs: a run that did not find the bug counts as longer than the
 # budget (">B"), so a miss can never improve the median or hide the worst.
 all_times() { cat "$out/$1.times"; for _ in $(seq $(($(wc -l < "$out/$1.times") + 1)) "$runs"); do echo inf; done; }
@@ -43,12 +43,7 @@ done
 
 # The false-positive bar: the baseline alone, same length, no finding.
 for eng in $engines; do
-	log="$out/baseline-$eng.log"
-	$mm fuzz --engine "$eng" --kernel baseline --keep-going --time "$budget" \
-		--findings "$out/findings-baseline-$eng" --work "$out/work-baseline-$eng" > "$log" 2>&1
-	n=$(sed -n 's/^fuzz: \([0-9]*\) finding(s).*/\1/p' "$log")
-	echo "baseline-only $eng (${budget}s): ${n:-0} finding(s); $(grep '^fuzz: engine' "$log" | tail -n1)"
-	echo "${n:-0}" > "$out/$eng.baseline"
+	echo "baseline-only $eng (${budget}s): $(bench_baseline_only "$eng" "$budget" "$out")"
 done
 
 # Side by side.
@@ -56,5 +51,5 @@ printf '\n%-10s %7s %10s %9s %12s %15s\n' engine found median_s worst_s programs
 for eng in $engines; do
 	printf '%-10s %7s %10s %9s %12s %15s\n' "$eng" "$(wc -l < "$out/$eng.times")/$runs" \
 		"$(ttb_median "$eng")" "$(ttb_worst "$eng")" \
-		"$(median < "$out/$eng.rates")" "$(cat "$out/$eng.baseline") findings"
+		"$(bench_median < "$out/$eng.rates")" "$(cat "$out/$eng.baseline") findings"
 done
