@@ -7,8 +7,9 @@ PKGS=(
 	build-essential gcc-multilib clang llvm lld libclang-rt-14-dev   # host, guest stub, fuzzers
 	afl++                                                       # AFL++ engine
 	libbpf-dev libelf-dev zlib1g-dev bpftool                    # BPF root tracer
-	qemu-system-x86 busybox-static cpio kmod zstd xz-utils      # test VM
+	qemu-system-x86 busybox-static cpio kmod zstd xz-utils file # test VM
 	bc flex bison libssl-dev dwarves rsync                      # KVM module builds
+	yamllint zip unzip                                          # CI files, ClusterFuzzLite seeds
 )
 missing=()
 for p in "${PKGS[@]}"; do
