@@ -126,6 +126,19 @@ void om_mark_ad(struct om_mem *m, uint64_t gpa, int width, uint64_t bits)
 	m->unc[slot][i] |= (bits << shift) & ~m->data[slot][i];
 }
 
+void om_set_ad(struct om_mem *m, uint64_t gpa, int width, uint64_t bits)
+{
+	int slot = page_slot(gpa);
+	unsigned i = (gpa & 0xFFF) / 8;
+	uint64_t shift = width == 8 ? 0 : (gpa & 4) * 8;
+
+	if (slot < 0)
+		return;
+	materialize(m, slot);
+	m->data[slot][i] |= bits << shift;
+	m->unc[slot][i] &= ~(bits << shift);
+}
+
 void om_reset(struct om_mem *m)
 {
 	memset(m->present, 0, sizeof(m->present));

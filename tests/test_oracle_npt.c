@@ -157,6 +157,8 @@ static void tcg_pdpte_a_arena(int quirk)
 	use_npt(quirk);
 	t_run();
 	obs_first();
+	OBS.arena[0x3000] |= PTE_A;		/* SDM 4.8: PD[0] and PT[0], the */
+	OBS.arena[0x4000] |= PTE_A;		/* probe's walk, need A */
 	if (quirk)
 		OBS.arena[0x2000] |= PTE_A;	/* PDPTE 0: the stub's walks */
 	OBS.arena[0x2008] |= PTE_A;		/* PDPTE 1: the probe's walk */
