@@ -322,6 +322,10 @@ int oracle_verdict(const struct program *p, const struct oracle_result *res,
  * behind op i (printed with a violation). */
 void oracle_print_expect(FILE *f, const struct program *p, const struct oracle_result *res);
 void oracle_print_walk(FILE *f, const struct op_expect *e);
+/* The A/D bits the model expects in the page tables after the whole run
+ * (a-priori, as mmufuzz explain shows them): per entry word, the bits a
+ * walk certainly set and the ones it may have set. */
+void oracle_print_final_ad(FILE *f, const struct program *p, const struct oracle_cpu *cpu);
 /* One violation: description, allowed set, observation, walk. */
 void oracle_print_violation(FILE *f, const struct program *p, const struct violation *v);
 /* One outcome / one observation as text (no newline) into buf. */

@@ -302,7 +302,7 @@ static void tcg_pdpte0_accessed(struct ectx *x, const struct prog_op *op,
 	if (s->pdpte0_unsure)
 		om_mark_ad(&s->mem, gpa, 8, PTE_A);
 	else
-		om_write(&s->mem, gpa, 8, v | PTE_A);
+		om_set_ad(&s->mem, gpa, 8, PTE_A);
 }
 
 /* The low region stays identity-mapped: the top-level table in use must

@@ -80,6 +80,9 @@ struct om_mem {
 	/* A/D bits the CPU may have set, per 8-byte word (bits 5 and 6 of
 	 * either dword: mask bits 5,6 for the low, 37,38 for the high). */
 	uint64_t unc[OM_TABLE_PAGES][512];
+	/* A/D bits the CPU has certainly set (they are in data too): what
+	 * mmufuzz explain lists as required. */
+	uint64_t set[OM_TABLE_PAGES][512];
 };
 
 enum mem_class om_class(uint64_t gpa);
@@ -88,6 +91,8 @@ enum mem_class om_class(uint64_t gpa);
 uint64_t om_read(const struct om_mem *m, uint64_t gpa, int width);
 /* A/D bits of the aligned entry at gpa that may differ from om_read. */
 uint64_t om_unc(const struct om_mem *m, uint64_t gpa, int width);
+/* A/D bits of the entry at gpa that the CPU has certainly set. */
+uint64_t om_cpu_set(const struct om_mem *m, uint64_t gpa, int width);
 /* Store to MEM_TABLE memory (aligned); clears the A/D uncertainty of the
  * bytes written.  Ignored for other classes. */
 void om_write(struct om_mem *m, uint64_t gpa, int width, uint64_t value);

@@ -555,7 +555,7 @@ static void tcg_pdpte_a(struct ostate *s, const struct xlate *xl, int n, enum ac
 		return;
 	v = om_read(&s->mem, gpa, 8);
 	if (certain && om_class(gpa) == MEM_TABLE && (v & PTE_P))
-		om_write(&s->mem, gpa, 8, v | PTE_A);
+		om_set_ad(&s->mem, gpa, 8, PTE_A);
 	else
 		om_mark_ad(&s->mem, gpa, 8, PTE_A);
 }
