@@ -682,7 +682,11 @@ void os_invlpg(struct ostate *s, uint64_t va)
 
 void os_store(struct ostate *s, uint64_t gpa, int width, uint64_t value)
 {
-	uint64_t old = om_read(&s->mem, gpa & ~7ull, 8);
+	/* A/D bits the CPU may have set count as set in the old value: a
+	 * translation cached from the entry was made by a walk that set A
+	 * (SDM 4.10.4.3: none is made from an entry with A = 0), so a store
+	 * that clears them is a change a TLB may not have seen. */
+	uint64_t old = om_read(&s->mem, gpa & ~7ull, 8) | om_unc(&s->mem, gpa & ~7ull, 8);
 
 	om_write(&s->mem, gpa, width, value);
 	if (om_read(&s->mem, gpa & ~7ull, 8) == old)

@@ -533,6 +533,33 @@ static void ad_alias_read_may(void)
 					    .value_mask = ~0u }), "with or without A");
 }
 
+/* Seen on KVM (random #972, seed 1): after a read that may have set A,
+ * a flush, then a store of the same value without A, a translation the
+ * CPU cached in between (from the entry WITH A) may serve the next read
+ * without a walk: A stays free.  Without that store the read after the
+ * flush is the fresh walk's and A is required (SDM 4.8, 4.10.4.3). */
+static void ad_store_clears_may_bit(int restore)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW | PTE_A);
+	t_init(0x204008, 8, 0x204000 | RW | PTE_A);	/* VAPAE+0x1000 -> the PT */
+	t_pae_on(0, CR0_PGON);
+	t_pte(0x204000, 8, FRAME | RW, 0);		/* A cleared, same frame */
+	t_op(OP_READ, 0, VAPAE);			/* stale or fresh: A may */
+	t_op(OP_CR4, 0x100020, 0);			/* SMEP 0 -> 1: non-global flush */
+	if (restore)
+		t_pte(0x204000, 8, FRAME | RW, 0);	/* clears the A the read may have set */
+	t_op(OP_READ, 0, VAPAE);
+	int i = t_op(OP_READ, 0, VAPAE + 0x1000);
+	t_run();
+	if (restore)
+		CHECK(nout(i) == 1 && E(i)->out[0].value_mask == ~(uint32_t)PTE_A,
+		      "store clearing a may-be-set A: a TLB entry made before it may serve the read");
+	else
+		CHECK(nout(i) == 1 && E(i)->out[0].value == (FRAME | RW | PTE_A) &&
+		      E(i)->out[0].value_mask == ~0u, "after the flush only the fresh walk: A required");
+}
+
 /* SDM 4.4.1 / 4.8, APM 5.4.1: the CPU never sets A/D in PAE PDPTEs, so a
  * PDPT reloaded after walks still passes its checks ... */
 static void ad_pdpte_none(void)
@@ -615,6 +642,8 @@ int main(void)
 	lm_noncanonical();
 	ad_alias_read_required();
 	ad_alias_read_may();
+	ad_store_clears_may_bit(0);
+	ad_store_clears_may_bit(1);
 	ad_pdpte_none();
 	ad_pde_reused_as_pdpte();
 	printf("oracle paging cases: %u\n", n_cases);
