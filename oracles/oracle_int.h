@@ -113,9 +113,10 @@ int om_protected(uint64_t gpa, int width);
  * until an invalidation that covers it.  So a walk may use, at every
  * level, the entry's current value or any value it held that was
  * overwritten after the last invalidation covering the VA: INVLPG of
- * the page, a #PF seen on it or a full flush; MOV CR3 (and SMEP 0->1) only for non-global
- * translations.  Values that were not present or had reserved bits were
- * never cached.
+ * the page, a #PF seen on it or a full flush; MOV CR3 (and SMEP 0->1)
+ * only for non-global translations.  Values that were not present or had
+ * reserved bits were never cached.  Which values can meet in one
+ * translation: struct xlate from_max / tlb_by.
  */
 struct hist {
 	uint64_t gpa;		/* 8-byte aligned word */
