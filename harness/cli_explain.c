@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mmufuzz explain [--vendor amd|intel|all] [--npt [--no-tcg]] [--walk] prog.mmu|prog.bin
+ * mmufuzz explain [--vendor amd|intel|all] [--npt [--no-tcg]] [--strict nx,pse,pf] [--walk]
+ *                 prog.mmu|prog.bin
  *
  * Prints the program in canonical form, whether prog_check() refuses it
  * and why (under which profile), then per profile what the oracle
@@ -18,18 +19,43 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: mmufuzz explain [--vendor amd|intel|all] [--npt [--no-tcg]] [--walk] "
-		   "<prog.mmu|prog.bin>\n"
+	fprintf(f, "usage: mmufuzz explain [--vendor amd|intel|all] [--npt [--no-tcg]] "
+		   "[--strict nx,pse,pf] [--walk] <prog.mmu|prog.bin>\n"
 		   "  Print each op with the outcome set the architectural model allows.\n"
 		   "  --vendor  CPU profile (default amd, the test VM's SVM guest)\n"
 		   "  --npt     KVM with nested paging (kvm_amd npt=1): the CPU walks the guest's\n"
 		   "            tables; with the test VM's QEMU TCG quirks unless --no-tcg\n"
+		   "  --strict  judge KVM's known deviations by the manuals (oracle.h ORACLE_STRICT_*)\n"
 		   "  --walk    also print the page walk behind each op\n");
+}
+
+/* "nx,pse,pf" -> ORACLE_STRICT_* bits; -1 for an unknown name. */
+static long parse_strict(const char *list)
+{
+	static const struct { const char *name; uint32_t bit; } names[] = {
+		{ "nx", ORACLE_STRICT_NX }, { "pse", ORACLE_STRICT_PSE }, { "pf", ORACLE_STRICT_PF },
+	};
+	long bits = 0;
+
+	while (*list) {
+		size_t n = strcspn(list, ",");
+		unsigned k;
+
+		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+			if (strlen(names[k].name) == n && !strncmp(list, names[k].name, n))
+				break;
+		if (k == sizeof(names) / sizeof(names[0]))
+			return -1;
+		bits |= names[k].bit;
+		list += n + (list[n] == ',');
+	}
+	return bits;
 }
 
 int cmd_explain(int argc, char **argv)
 {
 	int vmask = 1 << VENDOR_AMD, walk = 0, npt = 0, tcg = 1;
+	long strict = 0;
 	const char *path = NULL;
 	struct oracle_result *res;
 	static struct program p;
@@ -46,6 +72,13 @@ int cmd_explain(int argc, char **argv)
 			npt = 1;
 		} else if (!strcmp(argv[i], "--no-tcg")) {
 			tcg = 0;
+		} else if (!strcmp(argv[i], "--strict") && i + 1 < argc) {
+			strict = parse_strict(argv[++i]);
+			if (strict < 0) {
+				fprintf(stderr, "mmufuzz explain: unknown --strict name in '%s' (nx, pse, pf)\n",
+					argv[i]);
+				return 2;
+			}
 		} else if (!strcmp(argv[i], "--vendor") && i + 1 < argc) {
 			const char *v = argv[++i];
 
@@ -108,6 +141,7 @@ int cmd_explain(int argc, char **argv)
 		oracle_cpu_default(&cpu, v);
 		if (npt)
 			oracle_cpu_npt(&cpu, tcg);
+		cpu.strict = (uint32_t)strict;
 		oracle_eval_cpu(&p, &cpu, res);
 		printf("\n");
 		oracle_print_expect(stdout, &p, res);

@@ -79,8 +79,10 @@ const char *vendor_name(enum vendor v);
  *   (SDM 4.10.4.1).  KVM invalidates the shadow entry only for a #PF with
  *   P = 1 and RSVD = 0 (x86.c kvm_inject_emulated_page_fault), so after a
  *   not-present or reserved-bit #PF a stale shadow entry of the page
- *   (an unsync page) can still serve a later access.  Without the bit
- *   only P = 1, RSVD = 0 faults invalidate under shadow paging.
+ *   (an unsync page) can still serve a later access (seen on Debian's
+ *   6.1 KVM: tests/test_exec_cases/kvm-deviations/pf-not-present-keeps-
+ *   stale.mmu).  Without the bit only P = 1, RSVD = 0 faults invalidate
+ *   under shadow paging.
  */
 #define ORACLE_STRICT_NX	(1u << 0)
 #define ORACLE_STRICT_PSE	(1u << 1)

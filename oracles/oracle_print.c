@@ -124,9 +124,10 @@ void oracle_print_expect(FILE *f, const struct program *p, const struct oracle_r
 {
 	char buf[96];
 
-	fprintf(f, "# oracle: profile %s, MAXPHYADDR %u, features 0x%x, start %s\n",
-		oracle_cpu_name(&res->cpu), res->cpu.maxphyaddr, res->cpu.features,
-		prog_start_name(p->start));
+	fprintf(f, "# oracle: profile %s, MAXPHYADDR %u, features 0x%x, strict 0x%x, quirks 0x%x, "
+		"start %s\n", oracle_cpu_name(&res->cpu), res->cpu.maxphyaddr, res->cpu.features,
+		res->cpu.strict, res->cpu.quirks, prog_start_name(p->start));
+	fprintf(f, "# sets are a-priori: a #PF a run shows may narrow later ones (oracle_eval_obs)\n");
 	if (res->lost_op >= 0)
 		fprintf(f, "# not judged from op %d on: its outcome hangs on an A bit TCG may have set\n",
 			res->lost_op);
