@@ -245,6 +245,31 @@ static void verdict_arena_ad_free(void)
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "A of the first, certain walk still required");
 }
 
+/* SDM 4.8 sets A for entries a translation uses; for a walk that faults
+ * the manuals do not require it (TCG sets A on the way down, KVM's
+ * walker sets none): free on the PDE, never on the not-present PTE. */
+static void verdict_arena_fault_walk(void)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, 0);				/* PT[0] not present */
+	t_pae_on(0, CR0_PGON);
+	int i = t_op(OP_READ, 0, VAPAE);
+	t_run();
+	CHECK(ONLY_PF(i, 0, VAPAE), "read of a not-present page: #PF");
+	obs_from_expect(0);
+	OBS.has_arena = 1;
+	memset(OBS.arena, 0, sizeof(OBS.arena));
+	for (unsigned k = 0; k < P.n_init; k++)
+		if (P.init[k].gpa >= LAYOUT_ARENA_BASE && P.init[k].gpa < LAYOUT_ARENA_END)
+			memcpy(OBS.arena + (P.init[k].gpa - LAYOUT_ARENA_BASE), &P.init[k].value,
+			       P.init[k].width);
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "faulting walk: no A required (KVM)");
+	OBS.arena[0x3000] |= PTE_A;
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "faulting walk: A on the PDE allowed (TCG)");
+	OBS.arena[0x4000] |= PTE_A;
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "A on the not-present PTE flagged");
+}
+
 static char *capture(void (*fn)(FILE *))
 {
 	char *buf = NULL;
@@ -299,6 +324,7 @@ int main(void)
 	verdict_unbounded();
 	verdict_arena();
 	verdict_arena_ad_free();
+	verdict_arena_fault_walk();
 	print_output();
 	printf("oracle verdict cases: %u\n", n_cases);
 	return check_summary("test_oracle_verdict");
