@@ -132,19 +132,13 @@ enum oracle_mmu {
  *   KVM passes the guest's EFER to the VMCB under NPT (with shadow
  *   paging it clears LME until LMA).  The model counts the state as a
  *   harness break, so prog_check() keeps it out of generated programs.
- *
- * ORACLE_QUIRK_TCG_PF_KEEPS_TLB  a #PF raised by TCG's own walk leaves its
- *   TLB entry of the page alone (QEMU keeps read, write and fetch rights
- *   of a page in one entry and only refills the kind that missed), so a
- *   stale translation for another kind of access survives the #PF where
- *   SDM 4.10.4.1 invalidates it.  No #PF invalidates anything then.
+
  */
 #define ORACLE_QUIRK_TCG_PDPTE_A	(1u << 0)
 #define ORACLE_QUIRK_TCG_RSVD_NO_P	(1u << 1)
 #define ORACLE_QUIRK_TCG_LME_NOPAE	(1u << 2)
-#define ORACLE_QUIRK_TCG_PF_KEEPS_TLB	(1u << 3)
 #define ORACLE_QUIRKS_TCG_NPT	(ORACLE_QUIRK_TCG_PDPTE_A | ORACLE_QUIRK_TCG_RSVD_NO_P | \
-				 ORACLE_QUIRK_TCG_LME_NOPAE | ORACLE_QUIRK_TCG_PF_KEEPS_TLB)
+				 ORACLE_QUIRK_TCG_LME_NOPAE)
 
 struct oracle_cpu {
 	enum vendor vendor;

@@ -471,8 +471,6 @@ static void op_invlpg(struct ectx *x, struct op_expect *e, uint64_t addr)
  */
 static int pf_invalidates(const struct oracle_cpu *cpu, uint32_t ec)
 {
-	if (cpu->quirks & ORACLE_QUIRK_TCG_PF_KEEPS_TLB)
-		return 0;
 	if (cpu->mmu == ORACLE_MMU_SHADOW && !(cpu->strict & ORACLE_STRICT_PF))
 		return (ec & PFEC_P) && !(ec & PFEC_RSVD);
 	return 1;
