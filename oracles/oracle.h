@@ -132,7 +132,6 @@ enum oracle_mmu {
  *   KVM passes the guest's EFER to the VMCB under NPT (with shadow
  *   paging it clears LME until LMA).  The model counts the state as a
  *   harness break, so prog_check() keeps it out of generated programs.
-
  */
 #define ORACLE_QUIRK_TCG_PDPTE_A	(1u << 0)
 #define ORACLE_QUIRK_TCG_RSVD_NO_P	(1u << 1)
