@@ -532,32 +532,40 @@ int os_pf_codes(const struct ostate *s, const struct xlate *x, enum access acc, 
 /*
  * ORACLE_QUIRK_TCG_PDPTE_A: TCG sets A in the PAE PDPE an access walks.
  * It is certain when every translation the model allows completed
- * through the PDPE's current value: whichever one TCG used, cached or
- * not, came from a walk of that value.  Where a translation may come
- * from an older value, or the access faulted, it is only possible.
+ * through the current value of one PDPE: whichever one TCG used, cached
+ * or not, came from a walk of that value.  Where a translation may come
+ * from an older value or another root (a global one of an address space
+ * left), or the access faulted, it is only possible, on each PDPE named.
  */
 static void tcg_pdpte_a(struct ostate *s, const struct xlate *xl, int n, enum access acc)
 {
-	uint64_t gpa = 0, v;
-	int seen = 0, certain = 1;
+	uint64_t gpa[XL_MAX];
+	int n_gpa = 0, certain = 1;
 
 	for (int k = 0; k < n; k++) {
 		const struct xlate *x = &xl[k];
+		uint64_t g;
+		int dup = 0;
 
 		if (x->n < 1 || x->step[0].level != 3 || !(x->step[0].entry & PTE_P))
 			continue;
-		gpa = x->step[0].table_gpa + (uint64_t)x->step[0].index * 8;
-		seen = 1;
-		if (!x->cur[0] || x->fault || x->unmodelled || !os_permits(s, x, acc))
+		g = x->step[0].table_gpa + (uint64_t)x->step[0].index * 8;
+		if (!x->cur[0] || x->fault || x->unmodelled || !os_permits(s, x, acc) ||
+		    (n_gpa && g != gpa[0]))
 			certain = 0;
+		for (int i = 0; i < n_gpa; i++)
+			dup |= gpa[i] == g;
+		if (!dup && n_gpa < XL_MAX)
+			gpa[n_gpa++] = g;
 	}
-	if (!seen)
-		return;
-	v = om_read(&s->mem, gpa, 8);
-	if (certain && om_class(gpa) == MEM_TABLE && (v & PTE_P))
-		om_set_ad(&s->mem, gpa, 8, PTE_A);
-	else
-		om_mark_ad(&s->mem, gpa, 8, PTE_A);
+	for (int i = 0; i < n_gpa; i++) {
+		uint64_t v = om_read(&s->mem, gpa[i], 8);
+
+		if (certain && om_class(gpa[i]) == MEM_TABLE && (v & PTE_P))
+			om_set_ad(&s->mem, gpa[i], 8, PTE_A);
+		else
+			om_mark_ad(&s->mem, gpa[i], 8, PTE_A);
+	}
 }
 
 void os_after_access(struct ostate *s, const struct xlate *xl, int n, enum access acc, int over)
