@@ -74,9 +74,19 @@ const char *vendor_name(enum vendor v);
  *   keep its 4 MiB (or its page-table) reading across PSE changes and
  *   even full TLB flushes.  Seen on Debian's 6.1 KVM (a KVM bug the
  *   oracle reports only with this bit set).
+ *
+ * ORACLE_STRICT_PF  A #PF invalidates the TLB entries of the faulting page
+ *   (SDM 4.10.4.1).  KVM invalidates the shadow entry only for a #PF with
+ *   P = 1 and RSVD = 0 (x86.c kvm_inject_emulated_page_fault), so after a
+ *   not-present or reserved-bit #PF a stale shadow entry of the page
+ *   (an unsync page) can still serve a later access (seen on Debian's
+ *   6.1 KVM: tests/test_exec_cases/kvm-deviations/pf-not-present-keeps-
+ *   stale.mmu).  Without the bit only P = 1, RSVD = 0 faults invalidate
+ *   under shadow paging.
  */
 #define ORACLE_STRICT_NX	(1u << 0)
 #define ORACLE_STRICT_PSE	(1u << 1)
+#define ORACLE_STRICT_PF	(1u << 2)
 
 /*
  * Who walks the guest's page tables (struct oracle_cpu.mmu).
@@ -215,9 +225,10 @@ struct outcome {
 	uint64_t cr2;
 	uint64_t gpa;		/* translation used (probes) */
 	uint64_t value;		/* expected 32-bit value for READ/WRITE/FETCH */
-	uint64_t value_mask;	/* bits of value that must match (A/D of
-				 * page-table memory read through an alias are
-				 * masked out) */
+	uint64_t value_mask;	/* bits of value that must match (A/D bits of
+				 * page-table memory read through an alias that
+				 * the CPU may or may not have set are masked
+				 * out; certainly set ones are in value) */
 };
 
 /* One level of the page walk that produced an expectation (for dumps). */
@@ -267,6 +278,15 @@ void oracle_eval(const struct program *p, enum vendor v, struct oracle_result *r
  * cpu means the default AMD profile. */
 void oracle_eval_cpu(const struct program *p, const struct oracle_cpu *cpu,
 		     struct oracle_result *res);
+/*
+ * The same, following what a run was seen to do: after op i the model
+ * applies the invalidation a #PF observed in obs->ops[i] makes (SDM
+ * 4.10.4.1), so later allowed sets can be narrower than the a-priori
+ * ones of oracle_eval_cpu(), which apply it only where every allowed
+ * outcome is that #PF.  Never fails; a NULL obs is oracle_eval_cpu().
+ */
+void oracle_eval_obs(const struct program *p, const struct oracle_cpu *cpu,
+		     const struct run_obs *obs, struct oracle_result *res);
 
 /* One violation: an observation outside the allowed set. */
 struct violation {
@@ -285,7 +305,10 @@ struct verdict {
 
 /*
  * Judge a run.  Returns the number of violations (0 = the run is
- * architecturally allowed).  Fills *out when non-NULL.
+ * architecturally allowed).  Fills *out when non-NULL.  res gives the
+ * profile and the a-priori sets; where the run showed a #PF the verdict
+ * walks ops and observations together (oracle_eval_obs) and judges each
+ * op against the set that follows from what was observed before it.
  */
 int oracle_verdict(const struct program *p, const struct oracle_result *res,
 		   const struct run_obs *obs, struct verdict *out);
@@ -294,6 +317,10 @@ int oracle_verdict(const struct program *p, const struct oracle_result *res,
  * behind op i (printed with a violation). */
 void oracle_print_expect(FILE *f, const struct program *p, const struct oracle_result *res);
 void oracle_print_walk(FILE *f, const struct op_expect *e);
+/* The A/D bits the model expects in the page tables after the whole run
+ * (a-priori, as mmufuzz explain shows them): per entry word, the bits a
+ * walk certainly set and the ones it may have set. */
+void oracle_print_final_ad(FILE *f, const struct program *p, const struct oracle_cpu *cpu);
 /* One violation: description, allowed set, observation, walk. */
 void oracle_print_violation(FILE *f, const struct program *p, const struct violation *v);
 /* One outcome / one observation as text (no newline) into buf. */

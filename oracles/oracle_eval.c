@@ -224,6 +224,7 @@ static void op_cr3(struct ectx *x, struct op_expect *e, uint64_t value)
 	 * reserved (no PCIDs in the profile, so bit 63 too). */
 	if (lma && (v >> s->cpu->maxphyaddr))
 		goto gp;
+	os_leave_root(s, v);
 	/* SDM 4.4.1: MOV to CR3 with PAE paging loads the PDPTEs.  Not
 	 * under nested paging: the MOV is not intercepted and AMD has no
 	 * PDPTE registers (oracle.h ORACLE_MMU_NPT). */
@@ -301,7 +302,7 @@ static void tcg_pdpte0_accessed(struct ectx *x, const struct prog_op *op,
 	if (s->pdpte0_unsure)
 		om_mark_ad(&s->mem, gpa, 8, PTE_A);
 	else
-		om_write(&s->mem, gpa, 8, v | PTE_A);
+		om_set_ad(&s->mem, gpa, 8, PTE_A);
 }
 
 /* The low region stays identity-mapped: the top-level table in use must
@@ -442,7 +443,7 @@ static void op_pte(struct ectx *x, struct op_expect *e, const struct prog_op *op
 		harness_fail(x, "alias store may or may not fault (stale TLB)");
 	if (over)
 		harness_fail(x, "alias store: too many possible translations");
-	os_after_access(s, xl, n, ACC_WRITE);
+	os_after_access(s, xl, n, ACC_WRITE, over);
 	if (n_ok && store_ok(x, gpa, op->width, op->value))
 		os_store(s, gpa, op->width, op->value);
 }
@@ -462,6 +463,46 @@ static void op_invlpg(struct ectx *x, struct op_expect *e, uint64_t addr)
 	if (os_mode(s) != PGM_OFF)
 		os_invlpg(s, va);
 	add_done(e);
+}
+
+/*
+ * Whether a #PF with error code ec, delivered to the guest, invalidates
+ * what the CPU cached for its address (SDM 4.10.4.1) under this profile.
+ */
+static int pf_invalidates(const struct oracle_cpu *cpu, uint32_t ec)
+{
+	if (cpu->mmu == ORACLE_MMU_SHADOW && !(cpu->strict & ORACLE_STRICT_PF))
+		return (ec & PFEC_P) && !(ec & PFEC_RSVD);
+	return 1;
+}
+
+/*
+ * After a probe or an alias store: a #PF invalidates the TLB entries of
+ * the faulting page.  With the run's observation of the op (ob) that is
+ * what the CPU was seen to do; without one, only a #PF that every
+ * allowed outcome raises (the a-priori sets, mmufuzz explain).
+ */
+static void pf_after(struct ectx *x, const struct prog_op *op, const struct op_expect *e,
+		     const struct op_obs *ob)
+{
+	struct ostate *s = x->s;
+	int faults = 1;
+
+	if (op->kind < OP_READ && !(op->kind == OP_PTE && op->via))
+		return;
+	if (ob) {
+		if (ob->status == OPS_EXCEPTION && ob->vector == VEC_PF &&
+		    pf_invalidates(s->cpu, ob->error_code))
+			os_pf_inval(s, ob->cr2);
+		return;
+	}
+	if (e->unbounded || !e->n_out)
+		return;
+	for (unsigned k = 0; k < e->n_out; k++)
+		faults &= e->out[k].kind == OUT_EXCEPTION && e->out[k].vector == VEC_PF &&
+			  e->out[k].cr2 == e->out[0].cr2 && pf_invalidates(s->cpu, e->out[k].error_code);
+	if (faults)
+		os_pf_inval(s, e->out[0].cr2);
 }
 
 static void state_init(struct ostate *s, const struct program *p, const struct oracle_cpu *cpu)
@@ -484,14 +525,14 @@ static void state_init(struct ostate *s, const struct program *p, const struct o
 	s->pse_seq = s->nxe_seq = 0;
 	s->nxe_ever = !!(s->efer & EFER_NXE);
 	s->pse_seen[0] = s->pse_seen[1] = 0;
-	s->n_hist = s->n_inval = 0;
+	s->n_hist = s->n_inval = s->n_wipe = s->n_oldroot = 0;
 	s->hist_lost = 0;
 	s->pdpte0_unsure = 0;
 	om_reset(&s->mem);
 }
 
-void oracle_eval_cpu(const struct program *p, const struct oracle_cpu *cpu,
-		     struct oracle_result *res)
+static void eval_run(const struct program *p, const struct oracle_cpu *cpu,
+		     const struct run_obs *obs, struct oracle_result *res)
 {
 	static const struct oracle_cpu amd = {
 		.vendor = VENDOR_AMD, .maxphyaddr = ORACLE_DEFAULT_MAXPHYADDR,
@@ -562,6 +603,7 @@ void oracle_eval_cpu(const struct program *p, const struct oracle_cpu *cpu,
 			break;
 		}
 		memcpy(e->pdpte, s->pdpte, sizeof(e->pdpte));
+		pf_after(&x, op, e, obs ? &obs->ops[i] : NULL);
 		tcg_pdpte0_accessed(&x, op, e);
 		harness_invariant(&x);
 		res->n_ops = i + 1;
@@ -572,6 +614,18 @@ void oracle_eval_cpu(const struct program *p, const struct oracle_cpu *cpu,
 	res->efer = s->efer;
 }
 
+void oracle_eval_cpu(const struct program *p, const struct oracle_cpu *cpu,
+		     struct oracle_result *res)
+{
+	eval_run(p, cpu, NULL, res);
+}
+
+void oracle_eval_obs(const struct program *p, const struct oracle_cpu *cpu,
+		     const struct run_obs *obs, struct oracle_result *res)
+{
+	eval_run(p, cpu, obs, res);
+}
+
 void oracle_eval(const struct program *p, enum vendor v, struct oracle_result *res)
 {
 	struct oracle_cpu cpu;
@@ -580,10 +634,11 @@ void oracle_eval(const struct program *p, enum vendor v, struct oracle_result *r
 	oracle_eval_cpu(p, &cpu, res);
 }
 
-const struct om_mem *oe_final_memory(const struct program *p, const struct oracle_cpu *cpu)
+const struct om_mem *oe_final_memory(const struct program *p, const struct oracle_cpu *cpu,
+				     const struct run_obs *obs)
 {
 	static __thread struct oracle_result scratch;
 
-	oracle_eval_cpu(p, cpu, &scratch);
+	eval_run(p, cpu, obs, &scratch);
 	return &tls_state.mem;
 }

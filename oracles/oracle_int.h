@@ -80,6 +80,9 @@ struct om_mem {
 	/* A/D bits the CPU may have set, per 8-byte word (bits 5 and 6 of
 	 * either dword: mask bits 5,6 for the low, 37,38 for the high). */
 	uint64_t unc[OM_TABLE_PAGES][512];
+	/* A/D bits the CPU has certainly set (they are in data too): what
+	 * mmufuzz explain lists as required. */
+	uint64_t set[OM_TABLE_PAGES][512];
 };
 
 enum mem_class om_class(uint64_t gpa);
@@ -88,11 +91,15 @@ enum mem_class om_class(uint64_t gpa);
 uint64_t om_read(const struct om_mem *m, uint64_t gpa, int width);
 /* A/D bits of the aligned entry at gpa that may differ from om_read. */
 uint64_t om_unc(const struct om_mem *m, uint64_t gpa, int width);
+/* A/D bits of the entry at gpa that the CPU has certainly set. */
+uint64_t om_cpu_set(const struct om_mem *m, uint64_t gpa, int width);
 /* Store to MEM_TABLE memory (aligned); clears the A/D uncertainty of the
  * bytes written.  Ignored for other classes. */
 void om_write(struct om_mem *m, uint64_t gpa, int width, uint64_t value);
 /* Note that the CPU may set bits (PTE_A/PTE_D) of the entry at gpa. */
 void om_mark_ad(struct om_mem *m, uint64_t gpa, int width, uint64_t bits);
+/* The CPU has certainly set bits (PTE_A/PTE_D) of the entry at gpa. */
+void om_set_ad(struct om_mem *m, uint64_t gpa, int width, uint64_t bits);
 void om_reset(struct om_mem *m);
 /* Whether [gpa, gpa+width) overlaps a harness entry of the fixed tables. */
 int om_protected(uint64_t gpa, int width);
@@ -106,9 +113,10 @@ int om_protected(uint64_t gpa, int width);
  * until an invalidation that covers it.  So a walk may use, at every
  * level, the entry's current value or any value it held that was
  * overwritten after the last invalidation covering the VA: INVLPG of
- * the page or a full flush; MOV CR3 (and SMEP 0->1) only for non-global
- * translations.  Values that were not present or had reserved bits were
- * never cached.
+ * the page, a #PF seen on it or a full flush; MOV CR3 (and SMEP 0->1)
+ * only for non-global translations.  Values that were not present or had
+ * reserved bits were never cached.  Which values can meet in one
+ * translation: struct xlate from_max / tlb_by.
  */
 struct hist {
 	uint64_t gpa;		/* 8-byte aligned word */
@@ -117,12 +125,25 @@ struct hist {
 };
 
 struct inval {
-	uint64_t vpn;		/* va >> 12 of an INVLPG */
+	uint64_t vpn;		/* va >> 12 of an INVLPG or an observed #PF */
 	uint32_t seq;
+};
+
+/*
+ * An address space left by a MOV CR3 while CR4.PGE = 1: its global
+ * translations may survive the MOV (SDM 4.10.2.4, 4.10.4.1), so walks of
+ * the old root stay allowed for global leaves cached before `until`.
+ */
+struct oldroot {
+	uint64_t cr3;
+	uint64_t pdpte[4];
+	uint32_t until;		/* op sequence of the MOV CR3 that left it */
 };
 
 #define HIST_MAX	128
 #define INVAL_MAX	PROG_MAX_OPS
+#define WIPE_MAX	PROG_MAX_OPS
+#define OLDROOT_MAX	PROG_MAX_OPS	/* one per MOV CR3 at most */
 
 #define RT_RW	1
 #define RT_US	2
@@ -142,9 +163,13 @@ struct ostate {
 	uint8_t hist_lost;	/* history overflowed: outcomes unbounded */
 	uint8_t pdpte0_unsure;	/* TCG may not have re-walked PDPTE 0 since a
 				 * program store to it (tcg_pdpte0_accessed) */
-	uint16_t n_hist, n_inval;
+	uint16_t n_hist, n_inval, n_wipe, n_oldroot;
 	struct hist hist[HIST_MAX];
 	struct inval inval[INVAL_MAX];
+	/* Ops that emptied every paging-structure cache but not the TLBs:
+	 * INVLPG of any address, MOV CR3, CR4.SMEP 0 -> 1 (SDM 4.10.4.1). */
+	uint32_t wipe[WIPE_MAX];
+	struct oldroot oldroot[OLDROOT_MAX];
 	struct om_mem mem;
 };
 
@@ -161,6 +186,14 @@ struct xlate {
 	uint8_t n;
 	struct walk_step step[6];
 	uint8_t cur[6];		/* step i read the current memory value */
+	/* When a combination of entry values can exist (op sequences):
+	 * the newest value used became current at op `from_max`; a cached
+	 * translation holding a stale value must have been made before
+	 * `tlb_by` (a stale leaf is overwritten there, a stale non-leaf
+	 * leaves the paging-structure caches, an old root is left).
+	 * emit() keeps the translation only if from_max < tlb_by. */
+	uint32_t from_max;
+	uint32_t tlb_by;
 };
 
 #define XL_MAX	24
@@ -170,9 +203,11 @@ int os_is_canonical(uint64_t va);
 /* All translations of va the model allows (the fresh walk first).
  * Returns the count; sets *overflow when more than max existed. */
 int os_translate(struct ostate *s, uint64_t va, struct xlate *out, int max, int *overflow);
-/* After an access: mark A (and D for a permitted write) on the entries
- * the walks may have read from memory. */
-void os_after_access(struct ostate *s, const struct xlate *xl, int n, enum access acc);
+/* After an access: A (and D for a permitted write) on the entries the
+ * walks may have read from memory.  Certain (SDM 4.8) when the access
+ * completed through its one allowed translation, the fresh walk; only
+ * possible otherwise.  over: os_translate() overflowed. */
+void os_after_access(struct ostate *s, const struct xlate *xl, int n, enum access acc, int over);
 /* Whether translation x permits acc at CPL0 under the current CR0/CR4/EFER. */
 int os_permits(const struct ostate *s, const struct xlate *x, enum access acc);
 /* #PF error codes a fault of x on acc may carry (1 to 4 variants). */
@@ -181,12 +216,19 @@ int os_pf_codes(const struct ostate *s, const struct xlate *x, enum access acc, 
 void os_flush_all(struct ostate *s);
 void os_flush_nonglobal(struct ostate *s);
 void os_invlpg(struct ostate *s, uint64_t va);
+/* A #PF on va: the TLB entries for its page and the paging-structure
+ * cache entries that would be used for va go (SDM 4.10.4.1). */
+void os_pf_inval(struct ostate *s, uint64_t va);
+/* MOV CR3 to new_cr3: remember the root left when globals may outlive it. */
+void os_leave_root(struct ostate *s, uint64_t new_cr3);
 /* A program store to paging memory: remembers the old value. */
 void os_store(struct ostate *s, uint64_t gpa, int width, uint64_t value);
 
-/* The model's memory after evaluating p under cpu (re-evaluates into
- * thread-local scratch; valid until the next evaluation on the thread). */
-const struct om_mem *oe_final_memory(const struct program *p, const struct oracle_cpu *cpu);
+/* The model's memory after evaluating p under cpu, following the
+ * observations obs when non-NULL (re-evaluates into thread-local scratch;
+ * valid until the next evaluation on the thread). */
+const struct om_mem *oe_final_memory(const struct program *p, const struct oracle_cpu *cpu,
+				     const struct run_obs *obs);
 
 /* ---- outcome helpers (oracle_eval.c, oracle_probe.c) ---- */
 /* Add o to e's allowed set unless present; sets e->unbounded when full. */

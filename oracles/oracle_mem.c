@@ -87,12 +87,26 @@ uint64_t om_unc(const struct om_mem *m, uint64_t gpa, int width)
 	return (gpa & 4) ? u >> 32 : u & 0xFFFFFFFFu;
 }
 
+uint64_t om_cpu_set(const struct om_mem *m, uint64_t gpa, int width)
+{
+	int slot = page_slot(gpa);
+	uint64_t u;
+
+	if (slot < 0 || !m->present[slot])
+		return 0;
+	u = m->set[slot][(gpa & 0xFFF) / 8];
+	if (width == 8)
+		return u;
+	return (gpa & 4) ? u >> 32 : u & 0xFFFFFFFFu;
+}
+
 static uint64_t *materialize(struct om_mem *m, int slot)
 {
 	if (!m->present[slot]) {
 		for (unsigned i = 0; i < 512; i++)
 			m->data[slot][i] = initial_word(slot, i);
 		memset(m->unc[slot], 0, sizeof(m->unc[slot]));
+		memset(m->set[slot], 0, sizeof(m->set[slot]));
 		m->present[slot] = 1;
 	}
 	return m->data[slot];
@@ -111,6 +125,7 @@ void om_write(struct om_mem *m, uint64_t gpa, int width, uint64_t value)
 	mask = width == 8 ? ~0ull : 0xFFFFFFFFull << shift;
 	m->data[slot][i] = (m->data[slot][i] & ~mask) | ((value << shift) & mask);
 	m->unc[slot][i] &= ~mask;
+	m->set[slot][i] &= ~mask;
 }
 
 void om_mark_ad(struct om_mem *m, uint64_t gpa, int width, uint64_t bits)
@@ -124,6 +139,20 @@ void om_mark_ad(struct om_mem *m, uint64_t gpa, int width, uint64_t bits)
 	materialize(m, slot);
 	/* Bits already set stay set: only clear ones are uncertain. */
 	m->unc[slot][i] |= (bits << shift) & ~m->data[slot][i];
+}
+
+void om_set_ad(struct om_mem *m, uint64_t gpa, int width, uint64_t bits)
+{
+	int slot = page_slot(gpa);
+	unsigned i = (gpa & 0xFFF) / 8;
+	uint64_t shift = width == 8 ? 0 : (gpa & 4) * 8;
+
+	if (slot < 0)
+		return;
+	materialize(m, slot);
+	m->set[slot][i] |= (bits << shift) & ~m->data[slot][i];
+	m->data[slot][i] |= bits << shift;
+	m->unc[slot][i] &= ~(bits << shift);
 }
 
 void om_reset(struct om_mem *m)

@@ -14,7 +14,7 @@ void oracle_format_outcome(char *buf, size_t len, const struct outcome *o)
 	case OUT_DONE:
 		if (o->value_mask)
 			snprintf(buf, len, "ok val=0x%08" PRIx64 "%s gpa=0x%" PRIx64, o->value,
-				 o->value_mask != 0xFFFFFFFFu ? "(A/D masked)" : "", o->gpa);
+				 o->value_mask != 0xFFFFFFFFu ? "(A/D free)" : "", o->gpa);
 		else
 			snprintf(buf, len, "ok");
 		break;
@@ -124,9 +124,10 @@ void oracle_print_expect(FILE *f, const struct program *p, const struct oracle_r
 {
 	char buf[96];
 
-	fprintf(f, "# oracle: profile %s, MAXPHYADDR %u, features 0x%x, start %s\n",
-		oracle_cpu_name(&res->cpu), res->cpu.maxphyaddr, res->cpu.features,
-		prog_start_name(p->start));
+	fprintf(f, "# oracle: profile %s, MAXPHYADDR %u, features 0x%x, strict 0x%x, quirks 0x%x, "
+		"start %s\n", oracle_cpu_name(&res->cpu), res->cpu.maxphyaddr, res->cpu.features,
+		res->cpu.strict, res->cpu.quirks, prog_start_name(p->start));
+	fprintf(f, "# sets are a-priori: a #PF a run shows may narrow later ones (oracle_eval_obs)\n");
 	if (res->lost_op >= 0)
 		fprintf(f, "# not judged from op %d on: its outcome hangs on an A bit TCG may have set\n",
 			res->lost_op);
@@ -145,6 +146,35 @@ void oracle_print_expect(FILE *f, const struct program *p, const struct oracle_r
 		res->cr0, res->cr3, res->cr4, res->efer);
 	if (!res->harness_ok)
 		fprintf(f, "# harness broken at op %d: %s\n", res->harness_op, res->harness_why);
+}
+
+static void print_ad_words(FILE *f, const struct om_mem *m, uint64_t from, uint64_t to,
+			   unsigned *n)
+{
+	for (uint64_t gpa = from; gpa < to; gpa += 4) {
+		uint32_t must = (uint32_t)om_cpu_set(m, gpa, 4), may = (uint32_t)om_unc(m, gpa, 4);
+
+		if (!must && !may)
+			continue;
+		fprintf(f, "#   gpa 0x%08" PRIx64 " = 0x%08" PRIx64 "  set by the CPU:%s%s%s  may be set:%s%s%s\n",
+			gpa, om_read(m, gpa, 4), (must & PTE_A) ? " A" : "", (must & PTE_D) ? " D" : "",
+			must ? "" : " -", (may & PTE_A) ? " A" : "", (may & PTE_D) ? " D" : "",
+			may ? "" : " -");
+		(*n)++;
+	}
+}
+
+void oracle_print_final_ad(FILE *f, const struct program *p, const struct oracle_cpu *cpu)
+{
+	const struct om_mem *m = oe_final_memory(p, cpu, NULL);
+	unsigned n = 0;
+
+	fprintf(f, "# A/D after the run (SDM 4.8): required where set by the CPU, free where "
+		   "it may be; every other bit as stored\n");
+	print_ad_words(f, m, LAYOUT_ARENA_BASE, LAYOUT_ARENA_END, &n);
+	print_ad_words(f, m, LAYOUT_LOW_PT32, LAYOUT_LOW_TABLES_END, &n);
+	if (!n)
+		fprintf(f, "#   none: no walk reads the modelled tables\n");
 }
 
 void oracle_print_violation(FILE *f, const struct program *p, const struct violation *v)

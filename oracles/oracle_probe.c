@@ -18,8 +18,23 @@ static void add_pf(const struct ostate *s, struct op_expect *e, const struct xla
 			  .has_error_code = 1, .error_code = ec[i], .cr2 = va });
 }
 
-/* What a completed load at gpa returns. */
-static void add_value(const struct ostate *s, struct op_expect *e, uint64_t gpa, int fetch)
+/* Whether the dword at gpa holds the A/D bits of an entry this access's
+ * own walks use (they are set, or not, before the load reads them). */
+static int own_entry(const struct ostate *s, const struct xlate *xl, int n, uint64_t gpa)
+{
+	int esz = os_mode(s) == PGM_32 ? 4 : 8;
+
+	for (int k = 0; k < n; k++)
+		for (unsigned i = 0; i < xl[k].n; i++)
+			if (xl[k].step[i].level &&
+			    xl[k].step[i].table_gpa + (uint64_t)xl[k].step[i].index * esz == (gpa & ~3ull))
+				return 1;
+	return 0;
+}
+
+/* What a completed load at gpa returns; xl/n: the access's translations. */
+static void add_value(const struct ostate *s, struct op_expect *e, uint64_t gpa, int fetch,
+		      const struct xlate *xl, int n)
 {
 	struct outcome o = { .kind = OUT_DONE, .gpa = gpa, .value_mask = 0xFFFFFFFFu };
 
@@ -28,9 +43,14 @@ static void add_value(const struct ostate *s, struct op_expect *e, uint64_t gpa,
 		o.value = fetch ? FETCH_TAG(gpa >> 12) : READ_TAG(gpa >> 12);
 		break;
 	case MEM_TABLE:
-		/* A/D bits may be set at times the model cannot pin down. */
+		/* Page-table memory read back through an alias: A/D bits
+		 * the CPU has certainly set (SDM 4.8) are in the value and
+		 * must be seen; ones it may have set are masked, and so
+		 * are those of the entries this very access walks. */
 		o.value = om_read(&s->mem, gpa, 4);
-		o.value_mask = ~(uint32_t)(PTE_A | PTE_D);
+		o.value_mask = ~(uint32_t)om_unc(&s->mem, gpa, 4);
+		if (own_entry(s, xl, n, gpa))
+			o.value_mask &= ~(uint32_t)(PTE_A | PTE_D);
 		o.value &= o.value_mask;
 		break;
 	case MEM_HARNESS:
@@ -82,7 +102,7 @@ void oe_probe(struct ostate *s, enum prog_op_kind kind, uint64_t addr,
 			}
 			if (om_class(x->gpa) != MEM_DATA)
 				*harness_why = "fetch may land outside the data frames";
-			add_value(s, e, x->gpa, 1);
+			add_value(s, e, x->gpa, 1, xl, n);
 			continue;
 		}
 		if (!os_permits(s, x, ACC_READ)) {
@@ -90,7 +110,7 @@ void oe_probe(struct ostate *s, enum prog_op_kind kind, uint64_t addr,
 			continue;
 		}
 		if (acc == ACC_READ) {
-			add_value(s, e, x->gpa, 0);
+			add_value(s, e, x->gpa, 0, xl, n);
 			continue;
 		}
 		/* WRITE: the load used x; the store may use any translation
@@ -106,7 +126,7 @@ void oe_probe(struct ostate *s, enum prog_op_kind kind, uint64_t addr,
 				if (xl[j].unmodelled)
 					continue;
 				if (os_permits(s, &xl[j], ACC_WRITE))
-					add_value(s, e, x->gpa, 0);
+					add_value(s, e, x->gpa, 0, xl, n);
 				else
 					add_pf(s, e, &xl[j], ACC_WRITE, va);
 			}
@@ -123,10 +143,10 @@ void oe_probe(struct ostate *s, enum prog_op_kind kind, uint64_t addr,
 			}
 			if ((y->gpa & ~0xFFFull) != (x->gpa & ~0xFFFull))
 				*harness_why = "write probe may load and store different frames";
-			add_value(s, e, x->gpa, 0);
+			add_value(s, e, x->gpa, 0, xl, n);
 		}
 	}
 	if (over && (acc == ACC_FETCH || acc == ACC_WRITE))
 		*harness_why = "probe has too many possible translations to check";
-	os_after_access(s, xl, n, acc);
+	os_after_access(s, xl, n, acc, over);
 }

@@ -57,9 +57,24 @@ static void add(struct verdict *out, int *count, int op, enum vendor v,
 	va_end(ap);
 }
 
+/* Whether the run showed a #PF of a probe or an alias store: then later
+ * allowed sets depend on it (oracle_eval_obs). */
+static int saw_pf(const struct program *p, const struct run_obs *obs)
+{
+	for (unsigned i = 0; i < p->n_ops && i < PROG_MAX_OPS; i++) {
+		const struct prog_op *op = &p->ops[i];
+
+		if ((op->kind >= OP_READ || (op->kind == OP_PTE && op->via)) &&
+		    obs->ops[i].status == OPS_EXCEPTION && obs->ops[i].vector == VEC_PF)
+			return 1;
+	}
+	return 0;
+}
+
 int oracle_verdict(const struct program *p, const struct oracle_result *res,
 		   const struct run_obs *obs, struct verdict *out)
 {
+	static __thread struct oracle_result followed;
 	enum vendor v = res->vendor;
 	const char *vn = oracle_cpu_name(&res->cpu);
 	int lost = res->lost_op;	/* judge nothing from here on */
@@ -68,6 +83,11 @@ int oracle_verdict(const struct program *p, const struct oracle_result *res,
 
 	if (out)
 		out->n = 0;
+	if (obs->exit != RUN_REFUSED && saw_pf(p, obs)) {
+		oracle_eval_obs(p, &res->cpu, obs, &followed);
+		res = &followed;
+		lost = res->lost_op;
+	}
 	switch (obs->exit) {
 	case RUN_COMPLETED:
 		break;
@@ -125,7 +145,7 @@ int oracle_verdict(const struct program *p, const struct oracle_result *res,
 	 * used, D on the leaf of a write, nothing in PAE PDPTEs). */
 	if (obs->exit == RUN_COMPLETED && obs->has_arena && res->harness_ok &&
 	    res->n_ops == p->n_ops && lost < 0) {
-		const struct om_mem *m = oe_final_memory(p, &res->cpu);
+		const struct om_mem *m = oe_final_memory(p, &res->cpu, obs);
 		int shown = 0;
 
 		for (uint32_t off = 0; off < sizeof(obs->arena); off += 4) {

@@ -148,6 +148,8 @@ struct wctx {
 	enum paging_mode m;
 	uint64_t va;
 	uint32_t cut_g, cut_ng;	/* history values newer than these may be used */
+	int old_root;		/* walking a root a MOV CR3 left: only cached
+				 * global translations, nothing read now */
 	struct xlate *out;
 	int n, max, overflow;
 };
@@ -156,6 +158,8 @@ static void emit(struct wctx *w, const struct xlate *x)
 {
 	if (x->need_global && (x->fault || !x->global))
 		return;		/* only a global TLB entry could have kept it */
+	if (x->from_max >= x->tlb_by)
+		return;		/* its values were never current together */
 	if (w->n < w->max)
 		w->out[w->n++] = *x;
 	else
@@ -175,20 +179,69 @@ static void push_step(struct xlate *x, unsigned level, uint64_t table, unsigned 
 
 static void walk_down(struct wctx *w, struct xlate cur, unsigned level, uint64_t table);
 
+/* The first op at or after seq h that emptied the paging-structure
+ * caches (~0u: none yet, a cached entry may still be there). */
+static uint32_t wipe_after(const struct ostate *s, uint32_t h)
+{
+	for (unsigned i = 0; i < s->n_wipe; i++)
+		if (s->wipe[i] >= h)
+			return s->wipe[i];
+	return ~0u;
+}
+
+static uint64_t hist_value(const struct hist *h, uint64_t egpa, int esz)
+{
+	if (esz == 8)
+		return h->old;
+	return (egpa & 4) ? h->old >> 32 : h->old & 0xFFFFFFFFu;
+}
+
+/*
+ * The earliest op from which the entry at egpa held value v in a span
+ * that ended after op `cut` (a superset when v recurs: the spans are
+ * merged).  Spans: the initial value up to the first recorded store,
+ * then one per store; the current value from the last store on.
+ */
+static uint32_t value_from(const struct ostate *s, uint64_t egpa, int esz, uint64_t v,
+			   uint64_t cur, uint32_t cut)
+{
+	uint32_t start = 0, best = ~0u;
+
+	for (unsigned i = 0; i < s->n_hist; i++) {
+		const struct hist *h = &s->hist[i];
+
+		if (h->gpa != (egpa & ~7ull))
+			continue;
+		if (hist_value(h, egpa, esz) == v && h->seq > cut && start < best)
+			best = start;
+		start = h->seq;
+	}
+	if (cur == v && start < best)
+		best = start;
+	return best == ~0u ? 0 : best;
+}
+
 /*
  * Use entry value e (current memory if cur, else an older value) at this
- * level and continue.  pse/nx: the interpretation to apply.
+ * level and continue.  pse/nx: the interpretation to apply.  from: the
+ * op the value became current; h: the op that overwrote it (~0u: it is
+ * the current value), or 0 where only the interpretation is old.
  */
 static void walk_entry(struct wctx *w, struct xlate x, unsigned level, uint64_t table,
-		       unsigned idx, uint64_t e, int cur, int pse, int nxe)
+		       unsigned idx, uint64_t e, int cur, int pse, int nxe, uint32_t from,
+		       uint32_t h)
 {
 	const struct ostate *s = w->s;
 	uint64_t def, amb;
 	int leaf;
 
+	if (w->old_root)
+		cur = 0;
 	push_step(&x, level, table, idx, e, cur);
 	if (!cur)
 		x.fresh = 0;
+	if (from > x.from_max)
+		x.from_max = from;
 	if (!(e & PTE_P)) {
 		if (!cur)
 			return;		/* not-present entries are never cached */
@@ -209,6 +262,16 @@ static void walk_entry(struct wctx *w, struct xlate x, unsigned level, uint64_t 
 
 		f.fault = 2;
 		emit(w, &f);
+	}
+	/* SDM 4.10.2-4.10.3: a stale leaf exists only in a TLB entry made
+	 * before it was overwritten; a stale non-leaf only in one made
+	 * before the paging-structure caches last emptied (INVLPG of any
+	 * address, MOV CR3), or in those caches if they have not. */
+	if (h && h != ~0u) {
+		uint32_t by = leaf ? h : wipe_after(s, h);
+
+		if (by < x.tlb_by)
+			x.tlb_by = by;
 	}
 	/* A PAE PDPE grants every right (R/W and U/S do not exist there). */
 	if (!(w->m == PGM_PAE && level == 3)) {
@@ -245,7 +308,7 @@ static void walk_other(struct wctx *w, const struct xlate *x, unsigned level, ui
 			return;
 		y.need_global |= l <= w->cut_ng;
 	}
-	walk_entry(w, y, level, table, idx, v, 0, pse, nxe);
+	walk_entry(w, y, level, table, idx, v, 0, pse, nxe, 0, 0);
 }
 
 /*
@@ -257,7 +320,7 @@ static void walk_other(struct wctx *w, const struct xlate *x, unsigned level, ui
  * newer than the last non-global flush.
  */
 static void walk_value(struct wctx *w, const struct xlate *x, unsigned level, uint64_t table,
-		       unsigned idx, uint64_t v, uint32_t limit)
+		       unsigned idx, uint64_t v, uint32_t limit, uint32_t from)
 {
 	const struct ostate *s = w->s;
 	int pse = !!(s->cr4 & CR4_PSE), nxe = !!(s->efer & EFER_NXE), cur = limit == ~0u;
@@ -267,7 +330,7 @@ static void walk_value(struct wctx *w, const struct xlate *x, unsigned level, ui
 		return;
 	y = *x;
 	y.need_global |= limit <= w->cut_ng;
-	walk_entry(w, y, level, table, idx, v, cur, pse, nxe);
+	walk_entry(w, y, level, table, idx, v, cur, pse, nxe, from, limit);
 	/* SDM 4.10.2.3: a translation cached under the other CR4.PSE may be
 	 * used until a flush after the change.  KVM keeps it across flushes
 	 * (no PSE in the shadow page role): unless ORACLE_STRICT_PSE, only
@@ -309,7 +372,7 @@ static void walk_down(struct wctx *w, struct xlate x, unsigned level, uint64_t t
 		return;
 	}
 	e = om_read(&s->mem, egpa, esz);
-	walk_value(w, &x, level, table, idx, e, ~0u);
+	walk_value(w, &x, level, table, idx, e, ~0u, value_from(s, egpa, esz, e, e, w->cut_g));
 	seen[n_seen++] = e;
 	/* Newest first: a value that recurs counts from its last overwrite. */
 	for (int i = (int)s->n_hist - 1; i >= 0; i--) {
@@ -319,28 +382,26 @@ static void walk_down(struct wctx *w, struct xlate x, unsigned level, uint64_t t
 
 		if (h->gpa != (egpa & ~7ull) || h->seq <= w->cut_g)
 			continue;
-		v = esz == 8 ? h->old : ((egpa & 4) ? h->old >> 32 : h->old & 0xFFFFFFFFu);
+		v = hist_value(h, egpa, esz);
 		for (int k = 0; k < n_seen; k++)
 			dup |= seen[k] == v;
 		if (dup)
 			continue;
 		if (n_seen <= HIST_MAX)
 			seen[n_seen++] = v;
-		walk_value(w, &x, level, table, idx, v, h->seq);
+		walk_value(w, &x, level, table, idx, v, h->seq,
+			   value_from(s, egpa, esz, v, e, w->cut_g));
 	}
 }
 
-static void walk_fresh(struct wctx *w)
+/* Walk from CR3 = cr3 with PDPTE registers pd (PAE); x starts the walk. */
+static void walk_root(struct wctx *w, struct xlate x, uint64_t cr3, const uint64_t pd[4])
 {
 	struct ostate *s = w->s;
-	struct xlate x;
 
-	memset(&x, 0, sizeof(x));
-	x.fresh = 1;
-	x.rights = RT_RW | RT_US;
 	switch (w->m) {
 	case PGM_32:
-		walk_down(w, x, 2, s->cr3 & 0xFFFFF000ull);
+		walk_down(w, x, 2, cr3 & 0xFFFFF000ull);
 		break;
 	case PGM_PAE: {
 		/* SDM 4.4.2: bits 31:30 select a PDPTE register; no rights
@@ -351,20 +412,20 @@ static void walk_fresh(struct wctx *w)
 		 * one more level read from memory at CR3[31:5], cached like
 		 * the others until a flush. */
 		if (s->cpu->mmu == ORACLE_MMU_NPT) {
-			walk_down(w, x, 3, s->cr3 & 0xFFFFFFE0ull);
+			walk_down(w, x, 3, cr3 & 0xFFFFFFE0ull);
 			break;
 		}
-		push_step(&x, 0, s->cr3 & 0xFFFFFFE0ull, i, s->pdpte[i], 0);
-		if (!(s->pdpte[i] & PTE_P)) {
+		push_step(&x, 0, cr3 & 0xFFFFFFE0ull, i, pd[i], 0);
+		if (!(pd[i] & PTE_P)) {
 			x.fault = 1;
 			emit(w, &x);
 			return;
 		}
-		walk_down(w, x, 2, s->pdpte[i] & addr_mask(s));
+		walk_down(w, x, 2, pd[i] & addr_mask(s));
 		break;
 	}
 	case PGM_LM4:
-		walk_down(w, x, 4, s->cr3 & addr_mask(s));
+		walk_down(w, x, 4, cr3 & addr_mask(s));
 		break;
 	default:
 		break;
@@ -382,6 +443,7 @@ int os_translate(struct ostate *s, uint64_t va, struct xlate *out, int max, int 
 		x.fresh = 1;
 		x.rights = RT_RW | RT_US;
 		x.gpa = va & 0xFFFFFFFFull;
+		x.tlb_by = ~0u;
 		emit(&w, &x);
 		*overflow = 0;
 		return w.n;
@@ -391,7 +453,29 @@ int os_translate(struct ostate *s, uint64_t va, struct xlate *out, int max, int 
 		if (s->inval[i].vpn == va >> 12 && s->inval[i].seq > w.cut_g)
 			w.cut_g = s->inval[i].seq;
 	w.cut_ng = s->cut_ng > w.cut_g ? s->cut_ng : w.cut_g;
-	walk_fresh(&w);
+	{
+		struct xlate x;
+
+		memset(&x, 0, sizeof(x));
+		x.fresh = 1;
+		x.rights = RT_RW | RT_US;
+		x.tlb_by = ~0u;
+		walk_root(&w, x, s->cr3, s->pdpte);
+		/* SDM 4.10.4.1: MOV CR3 keeps global TLB entries, so a
+		 * global translation of a root left since the last
+		 * invalidation covering va may still be used. */
+		w.old_root = 1;
+		for (unsigned i = 0; i < s->n_oldroot; i++) {
+			const struct oldroot *r = &s->oldroot[i];
+
+			if (r->until <= w.cut_g)
+				continue;
+			x.fresh = 0;
+			x.need_global = 1;
+			x.tlb_by = r->until;
+			walk_root(&w, x, r->cr3, r->pdpte);
+		}
+	}
 	if (w.m == PGM_32)
 		s->pse_seen[!!(s->cr4 & CR4_PSE)] = 1;
 	*overflow = w.overflow || s->hist_lost;
@@ -448,38 +532,58 @@ int os_pf_codes(const struct ostate *s, const struct xlate *x, enum access acc, 
 /*
  * ORACLE_QUIRK_TCG_PDPTE_A: TCG sets A in the PAE PDPE an access walks.
  * It is certain when every translation the model allows completed
- * through the PDPE's current value: whichever one TCG used, cached or
- * not, came from a walk of that value.  Where a translation may come
- * from an older value, or the access faulted, it is only possible.
+ * through the current value of one PDPE: whichever one TCG used, cached
+ * or not, came from a walk of that value.  Where a translation may come
+ * from an older value or another root (a global one of an address space
+ * left), or the access faulted, it is only possible, on each PDPE named.
  */
 static void tcg_pdpte_a(struct ostate *s, const struct xlate *xl, int n, enum access acc)
 {
-	uint64_t gpa = 0, v;
-	int seen = 0, certain = 1;
+	uint64_t gpa[XL_MAX];
+	int n_gpa = 0, certain = 1;
 
 	for (int k = 0; k < n; k++) {
 		const struct xlate *x = &xl[k];
+		uint64_t g;
+		int dup = 0;
 
 		if (x->n < 1 || x->step[0].level != 3 || !(x->step[0].entry & PTE_P))
 			continue;
-		gpa = x->step[0].table_gpa + (uint64_t)x->step[0].index * 8;
-		seen = 1;
-		if (!x->cur[0] || x->fault || x->unmodelled || !os_permits(s, x, acc))
+		g = x->step[0].table_gpa + (uint64_t)x->step[0].index * 8;
+		if (!x->cur[0] || x->fault || x->unmodelled || !os_permits(s, x, acc) ||
+		    (n_gpa && g != gpa[0]))
 			certain = 0;
+		for (int i = 0; i < n_gpa; i++)
+			dup |= gpa[i] == g;
+		if (!dup && n_gpa < XL_MAX)
+			gpa[n_gpa++] = g;
 	}
-	if (!seen)
-		return;
-	v = om_read(&s->mem, gpa, 8);
-	if (certain && om_class(gpa) == MEM_TABLE && (v & PTE_P))
-		om_write(&s->mem, gpa, 8, v | PTE_A);
-	else
-		om_mark_ad(&s->mem, gpa, 8, PTE_A);
+	for (int i = 0; i < n_gpa; i++) {
+		uint64_t v = om_read(&s->mem, gpa[i], 8);
+
+		if (certain && om_class(gpa[i]) == MEM_TABLE && (v & PTE_P))
+			om_set_ad(&s->mem, gpa[i], 8, PTE_A);
+		else
+			om_mark_ad(&s->mem, gpa[i], 8, PTE_A);
+	}
 }
 
-void os_after_access(struct ostate *s, const struct xlate *xl, int n, enum access acc)
+void os_after_access(struct ostate *s, const struct xlate *xl, int n, enum access acc, int over)
 {
 	enum paging_mode m = os_mode(s);
 	int esz = m == PGM_32 ? 4 : 8;
+	/* SDM 4.8 requires A on every entry a completed walk used and D on
+	 * the leaf of a write.  When the fresh walk is the one translation
+	 * allowed, either the access walked the current entries now or it
+	 * used a cached translation made by a walk of these same values
+	 * (an entry rewritten since would be history, another translation),
+	 * which set the bits then; a store clearing them would be history
+	 * too.  So the bits are certainly set.  Otherwise they may be: A on
+	 * what a walk read (also on the way to a fault, as TCG does; KVM's
+	 * walker sets none then), which keeps the freedom of speculative
+	 * walks of SDM 4.10.2.3 for the entries the program's accesses use. */
+	int certain = n == 1 && !over && xl[0].fresh && !xl[0].fault && !xl[0].unmodelled &&
+		      os_permits(s, &xl[0], acc);
 
 	if (m == PGM_OFF)
 		return;
@@ -504,7 +608,10 @@ void os_after_access(struct ostate *s, const struct xlate *xl, int n, enum acces
 				continue;	/* tcg_pdpte_a() */
 			if (ok && i == x->n - 1 && acc == ACC_WRITE && os_permits(s, x, ACC_WRITE))
 				ad |= PTE_D;
-			om_mark_ad(&s->mem, st->table_gpa + (uint64_t)st->index * esz, esz, ad);
+			if (certain)
+				om_set_ad(&s->mem, st->table_gpa + (uint64_t)st->index * esz, esz, ad);
+			else
+				om_mark_ad(&s->mem, st->table_gpa + (uint64_t)st->index * esz, esz, ad);
 		}
 	}
 }
@@ -515,20 +622,45 @@ void os_flush_all(struct ostate *s)
 	/* Nothing older than a full flush can be used again. */
 	s->n_hist = 0;
 	s->n_inval = 0;
+	s->n_wipe = 0;
+	s->n_oldroot = 0;
 	s->hist_lost = 0;
+}
+
+/* Every paging-structure cache entry goes at this op (SDM 4.10.4.1). */
+static void wipe_caches(struct ostate *s)
+{
+	if (s->n_wipe && s->wipe[s->n_wipe - 1] == s->seq)
+		return;
+	if (s->n_wipe < WIPE_MAX)
+		s->wipe[s->n_wipe++] = s->seq;
 }
 
 void os_flush_nonglobal(struct ostate *s)
 {
 	s->cut_ng = s->seq;
+	wipe_caches(s);
 }
 
-void os_invlpg(struct ostate *s, uint64_t va)
+void os_leave_root(struct ostate *s, uint64_t new_cr3)
 {
-	/* SDM 4.10.4.1: INVLPG invalidates the translations of the page
-	 * (global ones too) and the paging-structure caches for it.  Large
-	 * pages are only taken as invalidated for the 4 KiB page named (a
-	 * superset of what may remain). */
+	struct oldroot *r;
+
+	if (!(s->cr4 & CR4_PGE) || os_mode(s) == PGM_OFF || new_cr3 == s->cr3)
+		return;
+	if (s->n_oldroot >= OLDROOT_MAX) {
+		s->hist_lost = 1;	/* cannot happen: one per op */
+		return;
+	}
+	r = &s->oldroot[s->n_oldroot++];
+	r->cr3 = s->cr3;
+	memcpy(r->pdpte, s->pdpte, sizeof(r->pdpte));
+	r->until = s->seq;
+}
+
+/* TLB entries of va's page and paging-structure entries for va. */
+static void inval_va(struct ostate *s, uint64_t va)
+{
 	for (unsigned i = 0; i < s->n_inval; i++)
 		if (s->inval[i].vpn == va >> 12) {
 			s->inval[i].seq = s->seq;
@@ -538,9 +670,31 @@ void os_invlpg(struct ostate *s, uint64_t va)
 		s->inval[s->n_inval++] = (struct inval){ .vpn = va >> 12, .seq = s->seq };
 }
 
+void os_pf_inval(struct ostate *s, uint64_t va)
+{
+	/* SDM 4.10.4.1: "page faults invalidate entries in the TLBs and
+	 * paging-structure caches": the TLB entries for the faulting page
+	 * and the paging-structure entries that would be used for it. */
+	inval_va(s, va);
+}
+
+void os_invlpg(struct ostate *s, uint64_t va)
+{
+	/* SDM 4.10.4.1: INVLPG invalidates the translations of the page
+	 * (global ones too) and ALL paging-structure cache entries, for
+	 * every address.  Large pages are only taken as invalidated for the
+	 * 4 KiB page named (a superset of what may remain). */
+	inval_va(s, va);
+	wipe_caches(s);
+}
+
 void os_store(struct ostate *s, uint64_t gpa, int width, uint64_t value)
 {
-	uint64_t old = om_read(&s->mem, gpa & ~7ull, 8);
+	/* A/D bits the CPU may have set count as set in the old value: a
+	 * translation cached from the entry was made by a walk that set A
+	 * (SDM 4.10.4.3: none is made from an entry with A = 0), so a store
+	 * that clears them is a change a TLB may not have seen. */
+	uint64_t old = om_read(&s->mem, gpa & ~7ull, 8) | om_unc(&s->mem, gpa & ~7ull, 8);
 
 	om_write(&s->mem, gpa, width, value);
 	if (om_read(&s->mem, gpa & ~7ull, 8) == old)

@@ -74,7 +74,9 @@ static int load_bin(const char *path, struct program *p, char *err, size_t errle
 }
 
 /* A .mmu file: read whole (at most PROG_TEXT_MAX), then parsed. */
-int prog_parse_file(const char *path, struct program *out, char *err, size_t errlen)
+static int parse_file(const char *path, struct program *out, char *err, size_t errlen,
+		      int (*parse)(const char *, size_t, const char *, struct program *,
+				   char *, size_t))
 {
 	char *buf;
 	size_t n;
@@ -82,9 +84,19 @@ int prog_parse_file(const char *path, struct program *out, char *err, size_t err
 
 	if (ret)
 		return ret;
-	ret = prog_parse(buf, n, path, out, err, errlen);
+	ret = parse(buf, n, path, out, err, errlen);
 	free(buf);
 	return ret;
+}
+
+int prog_parse_file(const char *path, struct program *out, char *err, size_t errlen)
+{
+	return parse_file(path, out, err, errlen, prog_parse);
+}
+
+int prog_parse_file_lax(const char *path, struct program *out, char *err, size_t errlen)
+{
+	return parse_file(path, out, err, errlen, prog_parse_lax);
 }
 
 int prog_load(const char *path, struct program *p, char *err, size_t errlen)

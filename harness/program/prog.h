@@ -48,6 +48,12 @@ int prog_parse(const char *text, size_t len, const char *filename,
 size_t prog_format(const struct program *p, char *buf, size_t cap);
 int prog_print(FILE *f, const struct program *p);
 int prog_parse_file(const char *path, struct program *out, char *err, size_t errlen);
+/* The same without the well-formedness check (prog_check): for mmufuzz
+ * explain, which shows why the model refuses a program.  Syntax errors
+ * still fail with file:line:col. */
+int prog_parse_lax(const char *text, size_t len, const char *filename,
+		   struct program *out, char *err, size_t errlen);
+int prog_parse_file_lax(const char *path, struct program *out, char *err, size_t errlen);
 /* A whole file of at most max bytes, malloc'ed; 0 or -errno, "path: why" in err. */
 int prog_read_file(const char *path, size_t max, char **buf, size_t *len, char *err, size_t errlen);
 

@@ -393,8 +393,8 @@ static int check_at_lines(struct parser *ps, const struct program *p)
 	return perr(ps, 1, "%s", why);
 }
 
-int prog_parse(const char *text, size_t len, const char *filename,
-	       struct program *out, char *err, size_t errlen)
+static int parse_text(const char *text, size_t len, const char *filename,
+		      struct program *out, char *err, size_t errlen, int check)
 {
 	struct parser *ps;
 	const char *s = text, *end = text + len;
@@ -424,8 +424,20 @@ int prog_parse(const char *text, size_t len, const char *filename,
 			ret = parse_line(ps, out, tok, ntok);
 		s = nl ? nl + 1 : end;
 	}
-	if (!ret)
+	if (!ret && check)
 		ret = check_at_lines(ps, out);
 	free(ps);
 	return ret;
+}
+
+int prog_parse(const char *text, size_t len, const char *filename,
+	       struct program *out, char *err, size_t errlen)
+{
+	return parse_text(text, len, filename, out, err, errlen, 1);
+}
+
+int prog_parse_lax(const char *text, size_t len, const char *filename,
+		   struct program *out, char *err, size_t errlen)
+{
+	return parse_text(text, len, filename, out, err, errlen, 0);
 }

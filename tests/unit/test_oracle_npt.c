@@ -157,6 +157,8 @@ static void tcg_pdpte_a_arena(int quirk)
 	use_npt(quirk);
 	t_run();
 	obs_first();
+	OBS.arena[0x3000] |= PTE_A;		/* SDM 4.8: PD[0] and PT[0], the */
+	OBS.arena[0x4000] |= PTE_A;		/* probe's walk, need A */
 	if (quirk)
 		OBS.arena[0x2000] |= PTE_A;	/* PDPTE 0: the stub's walks */
 	OBS.arena[0x2008] |= PTE_A;		/* PDPTE 1: the probe's walk */
@@ -166,6 +168,41 @@ static void tcg_pdpte_a_arena(int quirk)
 		CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "NPT: A in a PDPTE flagged");
 	OBS.arena[0x2010] |= PTE_A;		/* PDPTE 2: never walked */
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) >= 1, "A in a never-walked PDPTE flagged");
+}
+
+/* Seen on the baseline (npt=1, seed 7, #8537): with a global translation
+ * of the address space a MOV CR3 left (SDM 4.10.4.1) also allowed, TCG's
+ * A on the NEW space's PDPE is possible (it walked it or used the old
+ * entry), not absent; the old space's PDPE gets none from a TLB hit. */
+static void tcg_pdpte_a_two_roots(void)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW | PTE_G);
+	t_init(0x208000, 8, HARNESS_PDPTE_PAE);	/* second space, PDPTE 1 -> PD 0x209000 */
+	t_init(0x208008, 8, 0x209000 | PTE_P);
+	t_init(0x209000, 8, 0x20a000 | RW);
+	t_init(0x20a000, 8, FRAME2 | RW);
+	t_pae_on(0x80, CR0_PGON);			/* PGE */
+	t_op(OP_READ, 0, VAPAE);
+	t_op(OP_CR3, 0x208000, 0);
+	int i = t_op(OP_READ, 0, VAPAE);
+	use_npt(1);
+	t_run();
+	CHECK(nout(i) == 2 && has_tag(i, FRAME) && has_tag(i, FRAME2),
+	      "NPT/TCG: the old space's global translation or the new one");
+	obs_first();
+	OBS.arena[0x2000] |= PTE_A;			/* PDPTE 0s: the stub's walks */
+	OBS.arena[0x8000] |= PTE_A;
+	OBS.arena[0x2008] |= PTE_A;			/* the first read's walk */
+	OBS.arena[0x3000] |= PTE_A;
+	OBS.arena[0x4000] |= PTE_A;
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "NPT/TCG: second read used the global entry");
+	OBS.arena[0x8008] |= PTE_A;			/* it walked the new space */
+	OBS.arena[0x9000] |= PTE_A;
+	OBS.arena[0xa000] |= PTE_A;
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "NPT/TCG: second read walked: A accepted");
+	OBS.arena[0x8010] |= PTE_A;			/* PDPTE 2: never walked */
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "NPT/TCG: A on a PDPTE never walked flagged");
 }
 
 /* ORACLE_QUIRK_TCG_RSVD_NO_P: RSVD #PF without P, only under the quirk. */
@@ -305,6 +342,7 @@ int main(void)
 		tcg_lme_nopae(on);
 		pdpte_outside_memory(on);
 	}
+	tcg_pdpte_a_two_roots();
 	printf("oracle NPT cases: %u\n", n_cases);
 	return check_summary("test_oracle_npt");
 }

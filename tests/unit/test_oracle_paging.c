@@ -494,9 +494,10 @@ static void lm_noncanonical(void)
 	CHECK(nout(j) == 1 && !has_gp(j), "canonical high VA: a #PF, not #GP");
 }
 
-/* SDM 4.8: the CPU may set A/D in paging entries; reading a page table
- * through an alias compares with A/D masked. */
-static void ad_alias_read_masked(void)
+/* SDM 4.8: a write that completed through its one translation has set A
+ * on every entry of the walk and D in the leaf; a page table read back
+ * through an alias shows them, so a missing bit shows mid-run. */
+static void ad_alias_read_required(void)
 {
 	t_begin(START_PM32);
 	t_layoutpae(RW, RW);
@@ -505,10 +506,58 @@ static void ad_alias_read_masked(void)
 	t_op(OP_WRITE, 0, VAPAE);
 	int i = t_op(OP_READ, 0, VAPAE + 0x1000);
 	t_run();
-	CHECK(nout(i) == 1 && E(i)->out[0].value == (FRAME | RW) &&
-	      E(i)->out[0].value_mask == ~(uint32_t)(PTE_A | PTE_D), "alias read of PTE, A/D masked");
-	CHECK(has_out(i, &(struct outcome){ .kind = OUT_DONE, .value = FRAME | RW | PTE_A | PTE_D,
-					    .value_mask = ~0u }), "value with A|D set matches");
+	CHECK(nout(i) == 1 && E(i)->out[0].value == (FRAME | RW | PTE_A | PTE_D) &&
+	      E(i)->out[0].value_mask == ~0u, "alias read of the written PTE: A and D required");
+	CHECK(!has_out(i, &(struct outcome){ .kind = OUT_DONE, .value = FRAME | RW | PTE_A,
+					     .value_mask = ~0u }), "PTE without D is not allowed");
+}
+
+/* ... while where the access may have used a stale translation (SDM
+ * 4.10.2.3) the bits only may be set: masked in the read-back. */
+static void ad_alias_read_may(void)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW);
+	t_init(0x204008, 8, 0x204000 | RW);
+	t_pae_on(0, CR0_PGON);
+	t_op(OP_READ, 0, VAPAE);
+	t_pte(0x204000, 8, FRAME2 | RW, 0);		/* no INVLPG */
+	t_op(OP_READ, 0, VAPAE);			/* old or new translation */
+	int i = t_op(OP_READ, 0, VAPAE + 0x1000);
+	t_run();
+	CHECK(nout(i) == 1 && E(i)->out[0].value == (FRAME2 | RW) &&
+	      E(i)->out[0].value_mask == ~(uint32_t)PTE_A, "alias read after a stale-capable read: A free");
+	CHECK(has_out(i, &(struct outcome){ .kind = OUT_DONE, .value = FRAME2 | RW | PTE_A,
+					    .value_mask = ~0u }) &&
+	      has_out(i, &(struct outcome){ .kind = OUT_DONE, .value = FRAME2 | RW,
+					    .value_mask = ~0u }), "with or without A");
+}
+
+/* Seen on KVM (random #972, seed 1): after a read that may have set A,
+ * a flush, then a store of the same value without A, a translation the
+ * CPU cached in between (from the entry WITH A) may serve the next read
+ * without a walk: A stays free.  Without that store the read after the
+ * flush is the fresh walk's and A is required (SDM 4.8, 4.10.4.3). */
+static void ad_store_clears_may_bit(int restore)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW | PTE_A);
+	t_init(0x204008, 8, 0x204000 | RW | PTE_A);	/* VAPAE+0x1000 -> the PT */
+	t_pae_on(0, CR0_PGON);
+	t_pte(0x204000, 8, FRAME | RW, 0);		/* A cleared, same frame */
+	t_op(OP_READ, 0, VAPAE);			/* stale or fresh: A may */
+	t_op(OP_CR4, 0x100020, 0);			/* SMEP 0 -> 1: non-global flush */
+	if (restore)
+		t_pte(0x204000, 8, FRAME | RW, 0);	/* clears the A the read may have set */
+	t_op(OP_READ, 0, VAPAE);
+	int i = t_op(OP_READ, 0, VAPAE + 0x1000);
+	t_run();
+	if (restore)
+		CHECK(nout(i) == 1 && E(i)->out[0].value_mask == ~(uint32_t)PTE_A,
+		      "store clearing a may-be-set A: a TLB entry made before it may serve the read");
+	else
+		CHECK(nout(i) == 1 && E(i)->out[0].value == (FRAME | RW | PTE_A) &&
+		      E(i)->out[0].value_mask == ~0u, "after the flush only the fresh walk: A required");
 }
 
 /* SDM 4.4.1 / 4.8, APM 5.4.1: the CPU never sets A/D in PAE PDPTEs, so a
@@ -525,8 +574,10 @@ static void ad_pdpte_none(void)
 	      "PDPTE reload after walks: no A bit, no #GP");
 }
 
-/* ... while a PD entry the walk may have marked accessed (bit 5 is
- * reserved in a PDPTE) makes a later PDPTE load unpredictable. */
+/* ... while a PD entry a completed walk has marked accessed (SDM 4.8;
+ * bit 5 is reserved in a PDPTE, Table 4-8) makes a later load of it as
+ * PDPTE #GP (where the bit only may be set the load is unpredictable:
+ * oracles/README.md, harness breakage). */
 static void ad_pde_reused_as_pdpte(void)
 {
 	t_begin(START_PM32);
@@ -536,7 +587,8 @@ static void ad_pde_reused_as_pdpte(void)
 	t_op(OP_READ, 0, VAPAE + 0x800000);		/* walks PD[4] */
 	int i = t_op(OP_CR3, 0x203020, 0);
 	t_run();
-	CHECK(!R.harness_ok && R.harness_op == i, "PDPTE load after its bits were walked as PDE");
+	CHECK(ONLY_GP(i) && R.harness_ok,
+	      "PDPTE load after its bits were certainly walked as PDE: A is reserved there, #GP");
 
 	t_begin(START_PM32);
 	t_layoutpae(RW, RW);
@@ -588,7 +640,10 @@ int main(void)
 	lm_pte_bits();
 	lm_2m_rsvd();
 	lm_noncanonical();
-	ad_alias_read_masked();
+	ad_alias_read_required();
+	ad_alias_read_may();
+	ad_store_clears_may_bit(0);
+	ad_store_clears_may_bit(1);
 	ad_pdpte_none();
 	ad_pde_reused_as_pdpte();
 	printf("oracle paging cases: %u\n", n_cases);

@@ -166,7 +166,8 @@ static void verdict_unbounded(void)
 	      "EFER.LMSLE: unbounded, not judged, program rejected");
 }
 
-/* Final arena: the model's stores exactly, A/D bits free. */
+/* Final arena: the model's stores exactly; A/D bits required where a
+ * walk certainly set them (SDM 4.8), free where one may have. */
 static void verdict_arena(void)
 {
 	t_begin(START_PM32);
@@ -185,7 +186,16 @@ static void verdict_arena(void)
 	uint64_t pte = FRAME2 | RW;
 	memcpy(OBS.arena + 0x4008, &pte, 8);
 	OBS.arena[0x4000] |= PTE_A | PTE_D;		/* CPU set A/D on PT[0] */
+	OBS.arena[0x3000] |= PTE_A;			/* and A on PD[0] */
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "arena as modelled (A/D set): accepted");
+	/* SDM 4.8: the write completed through its only translation, so A
+	 * on every entry of the walk and D on the leaf are required. */
+	OBS.arena[0x4000] &= ~PTE_D;
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "D missing on the written PTE flagged");
+	OBS.arena[0x4000] |= PTE_D;
+	OBS.arena[0x3000] &= ~PTE_A;
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "A missing on the walked PDE flagged");
+	OBS.arena[0x3000] |= PTE_A;
 	OBS.arena[0x4009] ^= 0x10;			/* PT[1] frame bit 12 flipped */
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "arena word differing outside A/D: flagged");
 	OBS.arena[0x4009] ^= 0x10;
@@ -200,8 +210,64 @@ static void verdict_arena(void)
 	OBS.arena[0x2008] |= PTE_A;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "A set in a PDPTE flagged");
 	OBS.arena[0x2008] &= ~PTE_A;
-	OBS.arena[0x3000] |= PTE_A;			/* PDE walked: A allowed */
-	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "A set on the walked PDE accepted");
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "A/D back as modelled: accepted");
+}
+
+/* SDM 4.8 / 4.10.2.3: where the access may have used a cached
+ * translation of an older entry value, the walk's A/D bits stay free. */
+static void verdict_arena_ad_free(void)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW);
+	t_pae_on(0, CR0_PGON);
+	t_op(OP_READ, 0, VAPAE);
+	t_pte(0x204000, 8, FRAME2 | RW, 0);		/* no INVLPG: stale allowed */
+	int i = t_op(OP_READ, 0, VAPAE);
+	t_run();
+	CHECK(nout(i) == 2 && R.harness_ok, "read after a PTE change: old or new frame");
+	obs_from_expect(0);
+	OBS.has_arena = 1;
+	memset(OBS.arena, 0, sizeof(OBS.arena));
+	for (unsigned k = 0; k < P.n_init; k++)
+		if (P.init[k].gpa >= LAYOUT_ARENA_BASE && P.init[k].gpa < LAYOUT_ARENA_END)
+			memcpy(OBS.arena + (P.init[k].gpa - LAYOUT_ARENA_BASE), &P.init[k].value,
+			       P.init[k].width);
+	uint64_t pte = FRAME2 | RW;
+	memcpy(OBS.arena + 0x4000, &pte, 8);
+	OBS.arena[0x3000] |= PTE_A;			/* the first read set it */
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "stale-capable read: no A required");
+	OBS.arena[0x4000] |= PTE_A;
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "stale-capable read: A allowed");
+	OBS.arena[0x4000] |= PTE_D;
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "D without a write flagged");
+	OBS.arena[0x4000] &= ~PTE_D;
+	OBS.arena[0x3000] &= ~PTE_A;
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "A of the first, certain walk still required");
+}
+
+/* SDM 4.8 sets A for entries a translation uses; for a walk that faults
+ * the manuals do not require it (TCG sets A on the way down, KVM's
+ * walker sets none): free on the PDE, never on the not-present PTE. */
+static void verdict_arena_fault_walk(void)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, 0);				/* PT[0] not present */
+	t_pae_on(0, CR0_PGON);
+	int i = t_op(OP_READ, 0, VAPAE);
+	t_run();
+	CHECK(ONLY_PF(i, 0, VAPAE), "read of a not-present page: #PF");
+	obs_from_expect(0);
+	OBS.has_arena = 1;
+	memset(OBS.arena, 0, sizeof(OBS.arena));
+	for (unsigned k = 0; k < P.n_init; k++)
+		if (P.init[k].gpa >= LAYOUT_ARENA_BASE && P.init[k].gpa < LAYOUT_ARENA_END)
+			memcpy(OBS.arena + (P.init[k].gpa - LAYOUT_ARENA_BASE), &P.init[k].value,
+			       P.init[k].width);
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "faulting walk: no A required (KVM)");
+	OBS.arena[0x3000] |= PTE_A;
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "faulting walk: A on the PDE allowed (TCG)");
+	OBS.arena[0x4000] |= PTE_A;
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "A on the not-present PTE flagged");
 }
 
 static char *capture(void (*fn)(FILE *))
@@ -257,6 +323,8 @@ int main(void)
 	verdict_run_exits();
 	verdict_unbounded();
 	verdict_arena();
+	verdict_arena_ad_free();
+	verdict_arena_fault_walk();
 	print_output();
 	printf("oracle verdict cases: %u\n", n_cases);
 	return check_summary("test_oracle_verdict");
