@@ -208,16 +208,27 @@ static void test_alias_fires(void)
 }
 
 /*
+ * Slot 0 (CR3 0x20000, PDPTEs a0 a1) entered on a correct root page at
+ * 0x6000000, then slot 1 (b0 b1) on root page hpa_b whose entries shadow
+ * gfns g0, g1 (0: not present).
+ */
+static void t_two_slots(uint64_t a0, uint64_t a1, uint64_t b0, uint64_t b1, uint64_t hpa_b,
+			uint64_t g0, uint64_t g1)
+{
+	t_reset();
+	t_pae(0x20000, a0, a1);
+	t_snap_sp(0x20000, a0, a1, 0x6000000, a0 >> 12, (a1 & 1) ? a1 >> 12 : 0);
+	t_pae(0x20020, b0, b1);
+	t_snap_sp(0x20020, b0, b1, hpa_b, g0, g1);
+}
+
+/*
  * The latent form: the two PDPTs differ only in PDPTE1, which no probe
  * reads.  The root's entry 1 already shows the other slot's table.
  */
 static void test_alias_latent(void)
 {
-	t_reset();
-	t_pae(0x20000, 0x21001, 0x23001);
-	t_snap_sp(0x20000, 0x21001, 0x23001, 0x6000000, 0x21, 0x23);
-	t_pae(0x20020, 0x21001, 0x24001);
-	t_snap_sp(0x20020, 0x21001, 0x24001, 0x6000000, 0x21, 0x23);
+	t_two_slots(0x21001, 0x23001, 0x21001, 0x24001, 0x6000000, 0x21, 0x23);
 	roots_eval(tr, n, NULL, &res);
 	CHECK(count_rule(&res, ROOTS_ALIAS) == 1 && res.n_findings == 1 && res.f[0].entry == 1,
 	      "latent: alias %u of %u, entry %d", count_rule(&res, ROOTS_ALIAS), res.n_findings,
@@ -232,11 +243,7 @@ static void test_alias_latent(void)
  */
 static void test_shared_and_same_key_quiet(void)
 {
-	t_reset();
-	t_pae(0x20000, 0x21001, 0);
-	t_snap_sp(0x20000, 0x21001, 0, 0x6000000, 0x21, 0);
-	t_pae(0x20020, 0x21001, 0);
-	t_snap_sp(0x20020, 0x21001, 0, 0x6000000, 0x21, 0);
+	t_two_slots(0x21001, 0, 0x21001, 0, 0x6000000, 0x21, 0);
 	roots_eval(tr, n, NULL, &res);
 	CHECK(res.n_findings == 0, "shared root, same PDPTEs: %u findings: %s", res.n_findings,
 	      res.f[0].what);
@@ -255,11 +262,7 @@ static void test_shared_and_same_key_quiet(void)
 	      res.f[0].what);
 	CHECK(res.snaps == 3, "snapshots %u", res.snaps);
 	/* The same with the second slot entered on the first page: flagged. */
-	t_reset();
-	t_pae(0x20000, 0x21001, 0);
-	t_snap_sp(0x20000, 0x21001, 0, 0x6000000, 0x21, 0);
-	t_pae(0x20020, 0x22001, 0);
-	t_snap_sp(0x20020, 0x22001, 0, 0x6000000, 0x21, 0);
+	t_two_slots(0x21001, 0, 0x22001, 0, 0x6000000, 0x21, 0);
 	roots_eval(tr, n, NULL, &res);
 	CHECK(count_rule(&res, ROOTS_ALIAS) == 1, "wrong page entered: alias %u",
 	      count_rule(&res, ROOTS_ALIAS));

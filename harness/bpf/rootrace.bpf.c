@@ -395,8 +395,9 @@ struct snap_state {
 	__u32 gen;		/* run_gen then */
 	__u32 pad;
 };
+/* LRU: vCPU threads come and go with the executor's VMs. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 64);
 	__type(key, __u32);		/* vCPU thread */
 	__type(value, struct snap_state);
