@@ -1,34 +1,41 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The root oracle: judges KVM's own view of its shadow roots, from the
- * root tracer's event sequence (harness/bpf/rootrace.h) of one run.
+ * The root oracle: judges the shadow roots KVM actually enters the guest
+ * with, from the root tracer's events of one run (harness/bpf/rootrace.h).
  * Pure C over the events; no KVM or BPF headers.
  *
- * Vocabulary.  A "load" is one RT_MMU_LOAD: KVM (re)building the roots of
- * the vCPU's current paging context (CR0/CR3/CR4/EFER and, for PAE, the
- * PDPTEs it loaded).  A root event is an RT_GET_PAGE that is a root: inside
- * the mmu_alloc_root window (RT_F_ROOT), or a non-direct page at the top
- * level of the context (level 3 under PAE or 32-bit paging -- a PAE root
- * that is itself a shadow page, as in the RFC design; level 4/5 in long
- * mode).  "Built from" is the context of the load that created a root.
+ * Ground truth.  The rules read RT_ROOT_SNAP records (and the
+ * RT_ROOT_ENTRY records after them): at a VM entry after a root change,
+ * the root KVM will run the guest on -- its page and, for a PAE root, its
+ * four entries and the shadow page each present one points at -- next to
+ * the guest's architectural state at that moment (CR0/CR3/CR4/EFER and
+ * the PDPTEs KVM loaded).  Shadow pages are told apart by address, never
+ * by (gfn, role): a design may key a root by something outside the role,
+ * and share one root between slots whose PDPTs are the same.  Nothing is
+ * inferred from the order of events; what a root was "built for" matters
+ * only for the wording of a finding.
  *
  * Rules (each has a firing and a non-firing unit test in tests/test_roots.c):
- *   ROOTS_ALIAS  a PAE root built for the PDPT at one 32-byte slot of a page
- *                is reused for a CR3 naming another slot of that page whose
- *                PDPTEs differ -- flagged whether or not any probe of the
- *                run read an address that shows it.
- *   ROOTS_STALE  a root reused for a load whose guest PDPTEs differ from the
- *                ones it was built from (same slot: KVM missed a change).
- *   For both, PDPTEs "differ" in P or the page directory's address: that is
- *   all a shadow PAE root carries (a PWT/PCD-only change reuses rightly).
- *   ROOTS_GFN    a root reused for a load that does not name its gfn (PAE
- *                level-2 root: no present PDPTE points at it; long mode or
- *                PAE root page: not CR3's frame; 32-bit: not CR3's frame).
- *   ROOTS_ROLE   a root whose role bits contradict the context it serves
- *                (cr0_wp, smep/smap_andnot_wp, has_4_byte_gpte, direct).
- * A root lookup zapped by the very next event was checked and discarded
- * by KVM (as pae-root-slot does when the PDPTEs changed): not a reuse, no
- * finding.
+ *   ROOTS_ALIAS  a PAE root entry shadows a table other than the one the
+ *                guest's PDPTE names, and that table is what another PDPT
+ *                on the same 4 KiB page named (an earlier snapshot shows
+ *                it): the root serves the wrong PDPT.  Caught from the
+ *                root's content, whether or not a probe reads through it.
+ *   ROOTS_STALE  the same, where the table is what the same CR3's PDPTE
+ *                named before: KVM kept a root across a PDPTE change.
+ *   ROOTS_GFN    any other root that does not shadow the guest's tables:
+ *                a PAE root entry whose page is not the guest's table
+ *                (PAE: PDPTE i's page directory; 2-level guest: quarter i
+ *                of CR3's directory, quadrant i; paging off: the direct
+ *                map of GiB i), a present entry for a not-present PDPTE
+ *                or the reverse, a long-mode root that is not CR3's frame.
+ *   For PDPTEs, only P and the page directory's address count: that is
+ *   all a shadow PAE root carries (a PWT/PCD-only change is no finding).
+ *   ROOTS_ROLE   a page of the entered root (the root, each PAE child)
+ *                whose role contradicts the guest's state: level, direct,
+ *                cr0_wp, smep/smap_andnot_wp, has_4_byte_gpte.
+ *   ROOTS_PDPTE  roots_check_model(): see there.
+ * A root that stays wrong is reported once per (entry, shown table, CR3).
  */
 #ifndef MMUFUZZ_ROOTS_H
 #define MMUFUZZ_ROOTS_H
@@ -40,7 +47,7 @@
 
 #define ROOTS_MAX_LOADS		64
 #define ROOTS_MAX_FINDINGS	16
-#define ROOTS_MAX_TRACKED	256
+#define ROOTS_MAX_SNAPS		64	/* kept for naming a finding's origin */
 
 enum roots_rule {
 	ROOTS_ALIAS = 1,
@@ -67,15 +74,33 @@ struct roots_load {
 	uint16_t freed;		/* roots freed since the previous load */
 };
 
+/* One RT_ROOT_SNAP with its RT_ROOT_ENTRY records. */
+struct roots_snap_page {
+	uint64_t hpa;		/* root: root.hpa; entry: the entry's value */
+	uint64_t gfn;		/* when sp */
+	uint32_t role;		/* when sp (root: else KVM's root_role) */
+	uint8_t sp;		/* a shadow page (struct kvm_mmu_page) */
+};
+
+struct roots_snap {
+	struct roots_ctx ctx;	/* the guest's state at the entry */
+	int event;		/* index of the RT_ROOT_SNAP */
+	uint8_t level;		/* root_role level */
+	uint8_t present;	/* bit i: PAE root entry i present */
+	uint8_t missing;	/* bit i: present, but its record was lost */
+	struct roots_snap_page root, ent[4];
+};
+
 struct roots_finding {
 	uint8_t rule;		/* enum roots_rule */
-	int event;		/* index of the offending RT_GET_PAGE */
+	int8_t entry;		/* PAE root entry, -1: the root itself */
+	int event;		/* index of the RT_ROOT_SNAP (or RT_MMU_LOAD) */
 	int load;		/* index into loads[], -1 if none */
-	uint64_t gfn;
+	uint64_t gfn;		/* the table the root (entry) shadows */
 	uint32_t role;
-	uint64_t cr3_built;	/* ALIAS/STALE: CR3 the root was built for */
+	uint64_t cr3_built;	/* ALIAS/STALE: CR3 whose PDPTE named that table */
 	uint64_t cr3_now;
-	char what[200];
+	char what[240];
 };
 
 /*
@@ -97,7 +122,8 @@ struct roots_result {
 	struct roots_load loads[ROOTS_MAX_LOADS];	/* first ones kept */
 	unsigned n_findings;			/* may exceed ROOTS_MAX_FINDINGS */
 	struct roots_finding f[ROOTS_MAX_FINDINGS];
-	unsigned untracked;	/* roots past ROOTS_MAX_TRACKED: not judged */
+	unsigned snaps;		/* RT_ROOT_SNAP records judged */
+	unsigned snaps_partial;	/* of them, with entry records lost */
 	uint8_t feat[ROOTS_FEAT_N];
 };
 
@@ -105,8 +131,10 @@ struct roots_result {
  * Judge one run's events (in trace order).  exit_hist (RT_EXIT_BUCKETS
  * counts) only feeds the feature vector; when NULL, the trace's RT_EXITS
  * records (rootrace_collect appends them) are used.  Never fails: events
- * of unknown kind are ignored, root events before the first load are
- * counted but not judged (no context).
+ * of unknown kind are ignored; a trace without RT_ROOT_SNAP records (a
+ * kernel without the snapshot probe) gets counts but no ALIAS, STALE, GFN
+ * or ROLE verdict (res->snaps says so); entries whose records were lost
+ * are not judged (res->snaps_partial).
  */
 void roots_eval(const struct rootrace_event *ev, size_t n, const uint64_t *exit_hist,
 		struct roots_result *res);

@@ -23,6 +23,8 @@ static const char *const rt_kind_names[RT_KIND_COUNT] = {
 	[RT_FREE_OBSOLETE] = "free_obsolete",
 	[RT_FAST_SWITCH] = "fast_switch",
 	[RT_EXITS] = "exits",
+	[RT_ROOT_SNAP] = "root_snap",
+	[RT_ROOT_ENTRY] = " root_entry",
 };
 
 char *roots_role_str(uint32_t role, char *buf, size_t len)
@@ -83,6 +85,28 @@ void rootrace_print(FILE *f, const struct rootrace_event *ev, size_t n)
 				(unsigned long long)e->pdpte[2], (unsigned long long)e->pdpte[3],
 				roots_role_str(e->role, role, sizeof(role)));
 			break;
+		case RT_ROOT_SNAP:
+			fprintf(f, " hpa=%#llx level=%u entries=%#x", (unsigned long long)e->val, e->level,
+				e->quadrant);
+			if (e->flags & RT_F_SP)
+				fprintf(f, " sp gfn=%#llx [%s]", (unsigned long long)e->gfn,
+					roots_role_str(e->role, role, sizeof(role)));
+			else
+				fprintf(f, " no-sp root_role=[%s]", roots_role_str(e->role, role, sizeof(role)));
+			fprintf(f, " cr0=%#llx cr4=%#llx efer=%#llx pdpte=%#llx,%#llx,%#llx,%#llx",
+				(unsigned long long)e->cr0, (unsigned long long)e->cr4,
+				(unsigned long long)e->efer,
+				(unsigned long long)e->pdpte[0], (unsigned long long)e->pdpte[1],
+				(unsigned long long)e->pdpte[2], (unsigned long long)e->pdpte[3]);
+			break;
+		case RT_ROOT_ENTRY:
+			fprintf(f, " [%u]=%#llx", e->quadrant, (unsigned long long)e->val);
+			if (e->flags & RT_F_SP)
+				fprintf(f, " sp gfn=%#llx [%s]", (unsigned long long)e->gfn,
+					roots_role_str(e->role, role, sizeof(role)));
+			else
+				fprintf(f, " no shadow page");
+			break;
 		case RT_EXITS:
 			fprintf(f, " reason=%#llx%s count=%llu", (unsigned long long)e->gfn,
 				e->gfn == RT_EXIT_BUCKETS - 1 ? "+" : "", (unsigned long long)e->val);
@@ -102,8 +126,12 @@ void roots_print(FILE *f, const struct roots_result *r)
 {
 	unsigned i;
 
-	fprintf(f, "roots: %u created, %u reused, %u freed, %u pages zapped, %u loads, %u CR3 writes\n",
-		r->created, r->reused, r->freed, r->zapped, r->n_loads, r->cr3_writes);
+	fprintf(f, "roots: %u created, %u reused, %u freed, %u pages zapped, %u loads, %u CR3 writes, "
+		"%u snapshots%s\n", r->created, r->reused, r->freed, r->zapped, r->n_loads, r->cr3_writes,
+		r->snaps, r->snaps ? "" : " (entered roots not judged)");
+	if (r->snaps_partial)
+		fprintf(f, "  %u snapshots with lost entry records (those entries not judged)\n",
+			r->snaps_partial);
 	for (i = 0; i < r->n_loads && i < ROOTS_MAX_LOADS; i++)
 		fprintf(f, "  load %2u (event %3d) cr3=%#010llx: %u new, %u reused, %u freed before\n",
 			i, r->loads[i].event, (unsigned long long)r->loads[i].ctx.cr3,

@@ -7,17 +7,19 @@
  * kind only.
  */
 /*
- * No CO-RE: kvm.ko variants rebuilt out of tree carry no module BTF, so
- * field offsets are fixed at build time from the BTF of the Debian kernel
- * and kvm.ko the test VM boots (gen-vmlinux-h.sh).  Variants are built
- * from the same source and headers; a patch that changed struct kvm_vcpu,
- * kvm_mmu or the kvmmmu trace records would need a rebuild of this object
- * against its own BTF.
+ * Two kinds of field access.  The event probes read fixed offsets from the
+ * BTF of the Debian kernel and kvm.ko the test VM boots (gen-vmlinux-h.sh):
+ * the fields they read sit before anything the pae-root-* patches add.
+ * The root snapshot (tp_entry) reads struct kvm_mmu_page, which a patch
+ * may well change, so it goes through CO-RE (BPF_CORE_READ): libbpf
+ * relocates it against the loaded kvm.ko's own BTF (every variant keeps
+ * its module BTF, kernels/README).
  */
 #define BPF_NO_PRESERVE_ACCESS_INDEX
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
 #include "rootrace.h"
 
 /* Read a kernel field by its build-time offset. */
@@ -30,6 +32,9 @@ __u32 target_tgid;		/* 0: every process */
 __u32 enabled;
 __u64 dropped;			/* events the ring buffer had no room for */
 __u64 exit_hist[RT_EXIT_BUCKETS];
+__u32 run_gen;			/* the loader bumps it per run: fresh snapshots */
+__u64 root_epoch;		/* bumped by every event that may change a root */
+__u64 snap_same;		/* snapshots not emitted: same as the vCPU's last */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -63,6 +68,26 @@ static __always_inline int wanted(void)
 	return enabled && (!target_tgid || tgid == target_tgid);
 }
 
+/*
+ * Something that may change what the vCPU enters with happened: the next
+ * VM entry of every vCPU reads its root again.  One global counter, not a
+ * per-vCPU flag, since a zap or a load on one vCPU can change a root
+ * another one shares.
+ */
+static __always_inline void root_touched(void)
+{
+	__sync_fetch_and_add(&root_epoch, 1);
+}
+
+/* wanted(), and the event may change a root. */
+static __always_inline int wanted_root(void)
+{
+	if (!wanted())
+		return 0;
+	root_touched();
+	return 1;
+}
+
 static __always_inline struct rootrace_event *ev_new(__u8 kind)
 {
 	struct rootrace_event *e;
@@ -87,17 +112,35 @@ static __always_inline struct rootrace_event *ev_new(__u8 kind)
 #define ARCH_OFF(f)	__builtin_offsetof(struct kvm_vcpu_arch, f)
 #define CRS_WORDS	((ARCH_OFF(efer) - ARCH_OFF(cr0)) / 8 + 1)
 
-static __always_inline void ev_vcpu(struct rootrace_event *e, struct kvm_vcpu *vcpu)
+/* crs[] = cr0, cr3, cr4, efer.  0, or -1 when the read failed. */
+static __always_inline int vcpu_crs(struct kvm_vcpu *vcpu, __u64 *crs)
 {
 	__u64 w[CRS_WORDS];
 
 	if (bpf_probe_read_kernel(w, sizeof(w), &vcpu->arch.cr0))
-		return;
-	e->cr0 = w[0];
-	e->cr3 = w[(ARCH_OFF(cr3) - ARCH_OFF(cr0)) / 8];
-	e->cr4 = w[(ARCH_OFF(cr4) - ARCH_OFF(cr0)) / 8];
-	e->efer = w[CRS_WORDS - 1];
+		return -1;
+	crs[0] = w[0];
+	crs[1] = w[(ARCH_OFF(cr3) - ARCH_OFF(cr0)) / 8];
+	crs[2] = w[(ARCH_OFF(cr4) - ARCH_OFF(cr0)) / 8];
+	crs[3] = w[CRS_WORDS - 1];
+	return 0;
+}
+
+static __always_inline void ev_crs(struct rootrace_event *e, const __u64 *crs)
+{
+	e->cr0 = crs[0];
+	e->cr3 = crs[1];
+	e->cr4 = crs[2];
+	e->efer = crs[3];
 	e->flags |= RT_F_VCPU;
+}
+
+static __always_inline void ev_vcpu(struct rootrace_event *e, struct kvm_vcpu *vcpu)
+{
+	__u64 crs[4];
+
+	if (!vcpu_crs(vcpu, crs))
+		ev_crs(e, crs);
 }
 
 /* Is this get_page the one the armed mmu_alloc_root asked for? */
@@ -117,7 +160,7 @@ int tp_get_page(struct trace_event_raw_kvm_mmu_get_page *ctx)
 {
 	struct rootrace_event *e;
 
-	if (!wanted() || !(e = ev_new(RT_GET_PAGE)))
+	if (!wanted_root() || !(e = ev_new(RT_GET_PAGE)))
 		return 0;
 	e->gfn = ctx->gfn;
 	e->role = ctx->role;
@@ -138,7 +181,7 @@ int tp_zap_page(struct trace_event_raw_kvm_mmu_page_class *ctx)
 {
 	struct rootrace_event *e;
 
-	if (!wanted() || !(e = ev_new(RT_ZAP_PAGE)))
+	if (!wanted_root() || !(e = ev_new(RT_ZAP_PAGE)))
 		return 0;
 	e->gfn = ctx->gfn;
 	e->role = ctx->role;
@@ -155,12 +198,25 @@ int tp_cr(struct trace_event_raw_kvm_cr *ctx)
 {
 	struct rootrace_event *e;
 
-	if (!ctx->rw || !wanted() || !(e = ev_new(RT_CR_WRITE)))
+	if (!ctx->rw || !wanted_root() || !(e = ev_new(RT_CR_WRITE)))
 		return 0;
 	e->quadrant = ctx->cr;
 	e->val = ctx->val;
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 	return 0;
+}
+
+/*
+ * Exits whose handling may change the paging context without any root
+ * event of ours (a KVM that fails to reload must still be caught): CR
+ * writes, MSR writes (EFER), task switches.  isa: KVM_ISA_VMX 1, SVM 2.
+ */
+static __always_inline int exit_may_change_root(__u32 isa, __u32 r)
+{
+	if (isa == 1)
+		return r == 28 || r == 32 || r == 9;	/* CR_ACCESS, MSR_WRITE, TASK_SWITCH */
+	return (r >= 0x10 && r <= 0x1f) ||		/* SVM_EXIT_WRITE_CR0..15 */
+	       r == 0x65 || r == 0x7c || r == 0x7d;	/* CR0_SEL_WRITE, MSR, TASK_SWITCH */
 }
 
 SEC("tracepoint/kvm/kvm_exit")
@@ -171,6 +227,8 @@ int tp_exit(struct trace_event_raw_kvm_exit *ctx)
 	if (!wanted())
 		return 0;
 	r = ctx->exit_reason;
+	if (exit_may_change_root(ctx->isa, r))
+		root_touched();
 	if (r >= RT_EXIT_BUCKETS)
 		r = RT_EXIT_BUCKETS - 1;
 	__sync_fetch_and_add(&exit_hist[r], 1);
@@ -197,7 +255,7 @@ int BPF_KPROBE(kp_free_roots, void *kvm, void *mmu, unsigned long roots_to_free)
 {
 	struct rootrace_event *e;
 
-	if (!wanted() || !(e = ev_new(RT_FREE_ROOTS)))
+	if (!wanted_root() || !(e = ev_new(RT_FREE_ROOTS)))
 		return 0;
 	e->val = roots_to_free;
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
@@ -212,7 +270,7 @@ int BPF_KPROBE(kp_free_root_page, void *kvm, __u64 *root_hpa)
 	__u64 hpa;
 
 	/* mmu_free_root_page returns at once for INVALID_PAGE (~0). */
-	if (!wanted() || bpf_probe_read_kernel(&hpa, sizeof(hpa), root_hpa) || hpa == ~0ull)
+	if (!wanted_root() || bpf_probe_read_kernel(&hpa, sizeof(hpa), root_hpa) || hpa == ~0ull)
 		return 0;
 	if (!(e = ev_new(RT_FREE_ROOT_PAGE)))
 		return 0;
@@ -236,7 +294,7 @@ int BPF_KPROBE(kp_mmu_load, struct kvm_vcpu *vcpu)
 		__u32 root_role;
 	} roles;
 
-	if (!wanted() || !(e = ev_new(RT_MMU_LOAD)))
+	if (!wanted_root() || !(e = ev_new(RT_MMU_LOAD)))
 		return 0;
 	ev_vcpu(e, vcpu);
 	KREAD(mmu, vcpu->arch.mmu);
@@ -257,7 +315,7 @@ int BPF_KPROBE(kp_new_pgd, struct kvm_vcpu *vcpu, __u64 new_pgd)
 {
 	struct rootrace_event *e;
 
-	if (!wanted() || !(e = ev_new(RT_NEW_PGD)))
+	if (!wanted_root() || !(e = ev_new(RT_NEW_PGD)))
 		return 0;
 	e->val = new_pgd;
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
@@ -269,7 +327,7 @@ int BPF_KPROBE(kp_set_cr3, struct kvm_vcpu *vcpu, unsigned long cr3)
 {
 	struct rootrace_event *e;
 
-	if (!wanted() || !(e = ev_new(RT_SET_CR3)))
+	if (!wanted_root() || !(e = ev_new(RT_SET_CR3)))
 		return 0;
 	e->val = cr3;
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
@@ -281,7 +339,7 @@ int BPF_KPROBE(kp_load_pdptrs, struct kvm_vcpu *vcpu, unsigned long cr3)
 {
 	struct rootrace_event *e;
 
-	if (!wanted() || !(e = ev_new(RT_LOAD_PDPTRS)))
+	if (!wanted_root() || !(e = ev_new(RT_LOAD_PDPTRS)))
 		return 0;
 	e->val = cr3;
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
@@ -293,7 +351,7 @@ int BPF_KPROBE(kp_free_obsolete, struct kvm_vcpu *vcpu)
 {
 	struct rootrace_event *e;
 
-	if (!wanted() || !(e = ev_new(RT_FREE_OBSOLETE)))
+	if (!wanted_root() || !(e = ev_new(RT_FREE_OBSOLETE)))
 		return 0;
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 	return 0;
@@ -306,9 +364,185 @@ int BPF_KPROBE(kp_fast_switch, void *kvm, void *mmu, __u64 new_pgd)
 {
 	struct rootrace_event *e;
 
-	if (!wanted() || !(e = ev_new(RT_FAST_SWITCH)))
+	if (!wanted_root() || !(e = ev_new(RT_FAST_SWITCH)))
 		return 0;
 	e->val = new_pgd;
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	return 0;
+}
+
+/*
+ * The root the vCPU enters with, read at kvm:kvm_entry (after
+ * kvm_mmu_reload(): the root is what the guest will run on).
+ *
+ * Physical addresses go back to kernel memory the way KVM does it:
+ * __va(pa) = pa + page_offset_base, and to_shadow_page(pa) = the private
+ * word of pfn_to_page(pa >> 12) (vmemmap_base + pfn * sizeof(struct
+ * page)).  Both bases are variables under KASLR (RANDOMIZE_MEMORY); the
+ * defaults are the fixed 4-level ones for a kernel without it.
+ */
+extern const void page_offset_base __ksym __weak;
+extern const void vmemmap_base __ksym __weak;
+__u64 direct_map_base;		/* read once, then kept */
+__u64 vmemmap_start;
+
+#define SPTE_ADDR_MASK	0x000ffffffffff000ull
+#define PAE_ROOT_LEVEL	3
+
+struct snap_state {
+	__u64 epoch;		/* root_epoch when last read */
+	__u64 sig;		/* what was read then */
+	__u32 gen;		/* run_gen then */
+	__u32 pad;
+};
+/* LRU: vCPU threads come and go with the executor's VMs. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 64);
+	__type(key, __u32);		/* vCPU thread */
+	__type(value, struct snap_state);
+} snap_state SEC(".maps");
+
+struct snap_page {
+	__u64 hpa;		/* ROOT: root.hpa; ENTRY: the entry */
+	__u64 sp;		/* struct kvm_mmu_page *, 0 if none */
+	__u64 gfn;
+	__u32 role;
+};
+
+static __always_inline int kbases(void)
+{
+	__u64 v;
+
+	if (direct_map_base)
+		return 0;
+	v = 0xffff888000000000ull;
+	if (&page_offset_base && bpf_probe_read_kernel(&v, sizeof(v), &page_offset_base))
+		return -1;
+	direct_map_base = v;
+	v = 0xffffea0000000000ull;
+	if (&vmemmap_base && bpf_probe_read_kernel(&v, sizeof(v), &vmemmap_base))
+		return -1;
+	vmemmap_start = v;
+	return 0;
+}
+
+/* KVM's to_shadow_page(): 0 for a page that is no shadow page. */
+static __always_inline __u64 shadow_page_of(__u64 hpa)
+{
+	__u64 page = vmemmap_start + ((hpa & SPTE_ADDR_MASK) >> 12) * bpf_core_type_size(struct page);
+	__u64 priv = 0;
+
+	bpf_probe_read_kernel(&priv, sizeof(priv),
+			      (void *)(page + bpf_core_field_offset(struct page, private)));
+	return priv;
+}
+
+static __always_inline void snap_page_read(struct snap_page *p)
+{
+	struct kvm_mmu_page *sp;
+
+	p->sp = shadow_page_of(p->hpa);
+	sp = (void *)p->sp;
+	if (!sp)
+		return;
+	if (bpf_core_read(&p->gfn, sizeof(p->gfn), &sp->gfn) ||
+	    bpf_core_read(&p->role, sizeof(p->role), &sp->role.word))
+		p->sp = 0;
+}
+
+static __always_inline __u64 mix(__u64 h, __u64 v)
+{
+	h ^= v;
+	h *= 0x100000001b3ull;	/* FNV-1a prime, one round per word */
+	return h ^ (h >> 29);
+}
+
+static __always_inline void ev_page(struct rootrace_event *e, const struct snap_page *p)
+{
+	e->val = p->hpa;
+	if (p->sp) {
+		e->flags |= RT_F_SP;
+		e->gfn = p->gfn;
+		e->role = p->role;
+	}
+}
+
+SEC("tp_btf/kvm_entry")
+int BPF_PROG(tp_entry, struct kvm_vcpu *vcpu)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid(), i, mask = 0;
+	struct snap_page root = {}, ent[4] = {};
+	struct snap_state *st, fresh = {};
+	struct rootrace_event *e;
+	__u64 entries[4] = {}, pdptrs[4], crs[4], sig;
+	__u32 root_role;
+	struct kvm_mmu *mmu;
+	__u8 level;
+
+	if (!wanted())
+		return 0;
+	st = bpf_map_lookup_elem(&snap_state, &tid);
+	if (st && st->gen == run_gen && st->epoch == root_epoch)
+		return 0;	/* nothing happened since the last look */
+	if (kbases())
+		return 0;
+	fresh.gen = run_gen;
+	fresh.epoch = root_epoch;
+	mmu = BPF_CORE_READ(vcpu, arch.mmu);
+	if (!mmu || bpf_core_read(&root.hpa, sizeof(root.hpa), &mmu->root.hpa) ||
+	    bpf_core_read(&root_role, sizeof(root_role), &mmu->root_role.word) ||
+	    bpf_core_read(pdptrs, sizeof(pdptrs), &mmu->pdptrs) ||
+	    root.hpa == ~0ull)
+		return 0;
+	if (vcpu_crs(vcpu, crs))
+		return 0;
+	level = root_role & 0xf;
+	snap_page_read(&root);
+	if (level == PAE_ROOT_LEVEL &&
+	    bpf_probe_read_kernel(entries, sizeof(entries),
+				  (void *)(direct_map_base + (root.hpa & SPTE_ADDR_MASK))))
+		return 0;
+	sig = mix(mix(mix(0xcbf29ce484222325ull, root.hpa), root.sp), root_role);
+	/* Unrolled: 6.1's verifier takes no loop closed by a fall-through. */
+#pragma unroll
+	for (i = 0; i < 4; i++) {
+		/* The CPU sets A in the entries: not a change of root. */
+		sig = mix(mix(mix(sig, crs[i]), pdptrs[i]), entries[i] & (SPTE_ADDR_MASK | 1));
+		if (!(entries[i] & 1))
+			continue;
+		mask |= 1u << i;
+		ent[i].hpa = entries[i];
+		snap_page_read(&ent[i]);
+		sig = mix(mix(mix(sig, ent[i].sp), ent[i].gfn), ent[i].role);
+	}
+	sig = mix(mix(sig, root.gfn), root.role);
+	fresh.sig = sig;
+	if (st && st->gen == run_gen && st->sig == sig) {
+		st->epoch = fresh.epoch;
+		__sync_fetch_and_add(&snap_same, 1);
+		return 0;
+	}
+	bpf_map_update_elem(&snap_state, &tid, &fresh, BPF_ANY);
+
+	if (!(e = ev_new(RT_ROOT_SNAP)))
+		return 0;
+	ev_crs(e, crs);
+	ev_page(e, &root);
+	if (!root.sp)
+		e->role = root_role;
+	e->level = level;
+	e->quadrant = mask;
+	__builtin_memcpy(e->pdpte, pdptrs, sizeof(pdptrs));
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+#pragma unroll
+	for (i = 0; i < 4; i++) {
+		if (!(mask & (1u << i)) || !(e = ev_new(RT_ROOT_ENTRY)))
+			continue;
+		e->quadrant = i;
+		ev_page(e, &ent[i]);
+		e->level = e->role & 0xf;
+		bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	}
 	return 0;
 }

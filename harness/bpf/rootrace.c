@@ -57,7 +57,8 @@ static void rootrace__note_missing(struct rootrace *rt, const struct bpf_program
 	const char *sec = bpf_program__section_name(p);
 	const char *name = strchr(sec, '/');
 	const char *kind = !strncmp(sec, "kretprobe", 9) ? "kretprobe" :
-			   !strncmp(sec, "kprobe", 6) ? "kprobe" : "tracepoint";
+			   !strncmp(sec, "kprobe", 6) ? "kprobe" :
+			   !strncmp(sec, "tp_btf", 6) ? "tp_btf" : "tracepoint";
 	size_t used = strlen(rt->missing);
 
 	snprintf(rt->missing + used, sizeof(rt->missing) - used, "%s%s:%s",
@@ -99,6 +100,23 @@ int rootrace_open(struct rootrace **out, pid_t tgid, char *err, size_t len)
 	}
 	r = rootrace_bpf__load(rt->skel);
 	if (r) {
+		/*
+		 * The root snapshot is the one program whose load needs the
+		 * kvm module's BTF (tp_btf, CO-RE): a kvm.ko without it loses
+		 * the snapshots only, and says so in rootrace_missing().
+		 */
+		rootrace_bpf__destroy(rt->skel);
+		rt->skel = rootrace_bpf__open();
+		if (!rt->skel) {
+			r = -errno;
+			snprintf(err, len, "rootrace: BPF object open failed: %s", strerror(errno));
+			goto fail;
+		}
+		bpf_program__set_autoload(rt->skel->progs.tp_entry, false);
+		rootrace__note_missing(rt, rt->skel->progs.tp_entry);
+		r = rootrace_bpf__load(rt->skel);
+	}
+	if (r) {
 		snprintf(err, len, "rootrace: BPF load failed: %s (ROOTRACE_VERBOSE=1 shows the verifier log)",
 			 strerror(-r));
 		goto fail;
@@ -109,7 +127,7 @@ int rootrace_open(struct rootrace **out, pid_t tgid, char *err, size_t len)
 
 		/* ROOTRACE_SKIP=prog,prog: leave programs detached (cost
 		 * measurements); they are not reported as missing. */
-		if (skip && strstr(skip, bpf_program__name(p)))
+		if ((skip && strstr(skip, bpf_program__name(p))) || !bpf_program__autoload(p))
 			continue;
 		if (rt->n_links < sizeof(rt->links) / sizeof(rt->links[0]))
 			l = bpf_program__attach(p);
@@ -165,6 +183,8 @@ int rootrace_begin(struct rootrace *rt)
 		return r;
 	memset(rt->skel->bss->exit_hist, 0, sizeof(rt->skel->bss->exit_hist));
 	rt->skel->bss->dropped = 0;
+	/* Every vCPU's first entry of the run is snapshotted afresh. */
+	rt->skel->bss->run_gen++;
 	__atomic_store_n(&rt->skel->bss->enabled, 1, __ATOMIC_SEQ_CST);
 	return 0;
 }

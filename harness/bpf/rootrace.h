@@ -50,6 +50,11 @@ enum rootrace_kind {
 	RT_EXITS,		/* appended by rootrace_collect, one per exit
 				 * reason seen in the run (kvm:kvm_exit):
 				 * gfn = reason bucket, val = count */
+	RT_ROOT_SNAP,		/* tp_btf kvm:kvm_entry, after a root change: the
+				 * root the vCPU enters the guest with, read from
+				 * KVM's own structures (ground truth, see below) */
+	RT_ROOT_ENTRY,		/* follows its RT_ROOT_SNAP, one per present
+				 * entry of a PAE root */
 	RT_KIND_COUNT
 };
 
@@ -58,6 +63,31 @@ enum rootrace_kind {
 #define RT_F_UNSYNC	0x02	/* GET_PAGE/ZAP_PAGE: sp->unsync */
 #define RT_F_ROOT	0x04	/* GET_PAGE of mmu_alloc_root(gfn, level) */
 #define RT_F_VCPU	0x08	/* cr0/cr3/cr4/efer were read from the vCPU */
+#define RT_F_SP		0x10	/* ROOT_SNAP/ROOT_ENTRY: the page is a shadow
+				 * page (struct kvm_mmu_page): gfn, role are its */
+
+/*
+ * Root snapshots.  At the first VM entry after anything that may change
+ * the vCPU's root (a root event of this tracer, a CR or EFER write exit),
+ * the kernel side reads the root KVM will enter with: mmu->root.hpa, the
+ * struct kvm_mmu_page behind it (KVM's own to_shadow_page(): page_private
+ * of the root's struct page), and for a PAE root (level 3) its four
+ * entries and the shadow page each present one points at.  A snapshot is
+ * emitted only when it differs from the vCPU's previous one.  Shadow pages
+ * are identified by address (hpa), never by (gfn, role): a design may key
+ * pages by more than the role.
+ *
+ *   RT_ROOT_SNAP   flags RT_F_VCPU, RT_F_SP if the root is a shadow page;
+ *                  val = root hpa; level = root_role level; role = the
+ *                  root page's role word (RT_F_SP) else mmu->root_role;
+ *                  gfn = the root page's gfn (RT_F_SP); quadrant = bit i
+ *                  set for each present entry i of a PAE root (that many
+ *                  RT_ROOT_ENTRY records follow); cr0..efer = the vCPU's;
+ *                  pdpte[] = the PDPTEs KVM loaded (mmu->pdptrs).
+ *   RT_ROOT_ENTRY  quadrant = entry index; val = the entry (hpa | flags);
+ *                  flags RT_F_SP if it points at a shadow page, then gfn,
+ *                  role, level = that page's.
+ */
 
 /*
  * Bits of union kvm_mmu_page_role (arch/x86/include/asm/kvm_host.h, 6.1).

@@ -34,8 +34,9 @@ struct rootrace;
  */
 int rootrace_open(struct rootrace **rt, pid_t tgid, char *err, size_t len);
 
-/* Space-separated "kprobe:name"/"tracepoint:cat/name" entries that did not
- * attach on this kernel; "" when all did.  Valid until rootrace_close(). */
+/* Space-separated "kprobe:name"/"tracepoint:cat/name"/"tp_btf:name"
+ * entries that did not attach (tp_btf: or load, for a kvm.ko without BTF)
+ * on this kernel; "" when all did.  Valid until rootrace_close(). */
 const char *rootrace_missing(const struct rootrace *rt);
 
 /* Change the traced process (0: every process). */

@@ -7,11 +7,15 @@
 # Boots the test VM (harness/vm/vm-exec.sh) once per kernel variant and
 # runs each test twice: with the tracer's own tiny guest (rt-vmtest) and
 # with real mmufuzz programs through the executor (rt-exectest):
-#   baseline      hand-counted roots, two PDPTs on one page (visible and
-#                 latent) with no finding, the corpus and random programs
-#                 with no finding
+#   baseline      hand-counted roots and entered root entries, two PDPTs
+#                 on one page (visible and latent) with no finding, the
+#                 corpus and random programs with no finding
 #   pae-root-rfc  the two-PDPT programs: an alias finding, visible and latent
 #   pae-root-slot two PDPTs on one page, corpus, random: no finding
+#   test-pae-root-outside  the same as pae-root-slot (roots keyed outside
+#                 role.word: two root pages share gfn and role, rightly)
+#   test-pae-root-outside-nocmp  two PDPTs on one page: no finding; a PDPTE
+#                 rewrite and CR3 reload, visible and latent: a stale finding
 # Prints each VM's output indented, then "bpf: N passed, N failed".  A
 # variant that cannot be built or booted counts as a failure, with the
 # reason, never as a skip.
@@ -59,7 +63,10 @@ ex=
 run_vm baseline "rt-vmtest attach; rt-vmtest alias none; rt-vmtest random 1 40 expect-none${ex:+$ex count$ex pair none$ex files none *.mmu$ex stable *.mmu$ex random 7 60 none}"
 # Not executor random programs on pae-root-rfc: some trip the RFC's
 # WARN in FNAME(fetch) (paging_tmpl.h:721), which panics the test VM.
-run_vm pae-root-rfc "rt-vmtest alias alias; rt-vmtest random 1 40${ex:+$ex pair alias}"
-run_vm pae-root-slot "rt-vmtest alias none; rt-vmtest random 1 40 expect-none${ex:+$ex pair none$ex files none *.mmu$ex stable *.mmu$ex random 7 60 none}"
+run_vm pae-root-rfc "rt-vmtest alias alias; rt-vmtest random 1 40${ex:+$ex pair alias$ex files alias pae-two-pdpts-*.mmu}"
+clean="rt-vmtest alias none; rt-vmtest random 1 40 expect-none${ex:+$ex pair none$ex files none *.mmu$ex stable *.mmu$ex random 7 60 none}"
+run_vm pae-root-slot "$clean"
+run_vm test-pae-root-outside "$clean"
+run_vm test-pae-root-outside-nocmp "rt-vmtest alias none${ex:+$ex pair none$ex files none pae-two-pdpts-*.mmu$ex files stale pdpte-write-*.mmu}"
 echo "bpf: $pass passed, $fail failed"
 [ "$fail" = 0 ]

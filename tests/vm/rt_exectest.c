@@ -8,6 +8,8 @@
  *   rt-exectest [-v] pair none|alias        two PDPTs on one page, visible
  *                                           and latent
  *   rt-exectest [-v] files none F.mmu...    no root finding on any file
+ *   rt-exectest [-v] files RULE F.mmu...    a RULE finding (alias, stale...)
+ *                                           on every file
  *   rt-exectest [-v] stable [F.mmu...]      same counts and features each run
  *   rt-exectest [-v] random SEED N [none]   prog_random() programs
  *   rt-exectest bench N [F.mmu]             per-run cost, traced or not
@@ -167,6 +169,9 @@ static void test_pair(const char *expect)
 		       good ? "architectural" : "WRONG", res.created, res.reused, res.n_findings, alias);
 		for (i = 0; i < res.n_findings && i < ROOTS_MAX_FINDINGS; i++)
 			printf("  finding %s: %s\n", roots_rule_name(res.f[i].rule), res.f[i].what);
+		/* The verdicts rest on the entered roots: they must be there. */
+		CHECK(res.snaps >= 3 && !res.snaps_partial, "%s: %u root snapshots (%u partial)",
+		      name[latent], res.snaps, res.snaps_partial);
 		if (want_alias) {
 			CHECK(alias >= 1, "%s: no alias finding", name[latent]);
 		} else {
@@ -215,9 +220,18 @@ static void test_stable(int argc, char **argv)
 	}
 }
 
-static void test_files(int argc, char **argv)
+static unsigned count_rule(const char *rule)
 {
-	int i;
+	unsigned i, c = 0;
+
+	for (i = 0; i < res.n_findings && i < ROOTS_MAX_FINDINGS; i++)
+		c += !strcmp(roots_rule_name(res.f[i].rule), rule);
+	return c;
+}
+
+static void test_files(const char *expect, int argc, char **argv)
+{
+	int i, none = !strcmp(expect, "none");
 
 	for (i = 0; i < argc; i++) {
 		struct program p;
@@ -231,7 +245,12 @@ static void test_files(int argc, char **argv)
 		printf("%-40s exit %-10s roots %2u new %2u reused %2u freed, %u findings%s%s\n", base,
 		       run_exit_name(obs.exit), res.created, res.reused, res.freed, res.n_findings,
 		       res.n_findings ? ": " : "", res.n_findings ? res.f[0].what : "");
-		CHECK(res.n_findings == 0, "%s: %u root findings", base, res.n_findings);
+		CHECK(!res.n_loads || res.snaps > 0, "%s: %u loads but no root snapshot", base, res.n_loads);
+		if (none)
+			CHECK(res.n_findings == 0, "%s: %u root findings", base, res.n_findings);
+		else
+			CHECK(count_rule(expect) > 0, "%s: no %s finding (%u others)", base, expect,
+			      res.n_findings);
 	}
 }
 
@@ -315,7 +334,7 @@ int main(int argc, char **argv)
 		a++;
 	}
 	if (a >= argc) {
-		fprintf(stderr, "usage: rt-exectest [-v] count | pair none|alias | files none F... | random SEED N [none]\n");
+		fprintf(stderr, "usage: rt-exectest [-v] count | pair none|alias | files none|RULE F... | random SEED N [none]\n");
 		return 2;
 	}
 	snprintf(name, sizeof(name), "rootrace-exec-%s", argv[a]);
@@ -340,7 +359,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(argv[a], "stable"))
 		test_stable(argc - a - 1, argv + a + 1);
 	else if (!strcmp(argv[a], "files") && a + 1 < argc)
-		test_files(argc - a - 2, argv + a + 2);
+		test_files(argv[a + 1], argc - a - 2, argv + a + 2);
 	else if (!strcmp(argv[a], "random") && a + 2 < argc)
 		test_random(strtoull(argv[a + 1], NULL, 0), atoi(argv[a + 2]),
 			    a + 3 < argc && !strcmp(argv[a + 3], "none"));

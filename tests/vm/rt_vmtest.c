@@ -177,7 +177,7 @@ static void test_attach(void)
 	struct rtg g;
 
 	for (npresent = 1; npresent <= 4; npresent++) {
-		unsigned roots = 0, gfn_ok = 0;
+		unsigned roots = 0, gfn_ok = 0, snap_ok;
 
 		if (rtg_create(&g, err, sizeof(err)) < 0) {
 			CHECK(0, "%s", err);
@@ -207,6 +207,22 @@ static void test_attach(void)
 				  (e->flags & RT_F_CREATED);
 		}
 		CHECK(roots == npresent, "N=%u present PDPTEs: %u shadow roots", npresent, roots);
+		/* The entered root, read from KVM: stock 6.1's per-vCPU pae_root
+		 * (no shadow page) with one entry per present PDPTE, each a
+		 * level-2 shadow page of that PDPTE's directory. */
+		for (i = snap_ok = 0; i < n_ev; i++) {
+			const struct rootrace_event *e = &ev[i];
+			unsigned j, ents = 0;
+
+			if (e->kind != RT_ROOT_SNAP || !(e->cr0 & 0x80000000u) || e->level != 3 ||
+			    (e->flags & RT_F_SP) || e->quadrant != (1u << npresent) - 1)
+				continue;
+			for (j = 1; j <= npresent && i + j < n_ev; j++)
+				ents += ev[i + j].kind == RT_ROOT_ENTRY && (ev[i + j].flags & RT_F_SP) &&
+					ev[i + j].gfn == PD(j - 1) >> 12 && ev[i + j].level == 2;
+			snap_ok += ents == npresent;
+		}
+		CHECK(snap_ok >= 1, "N=%u: no root snapshot with %u entries at the PDs", npresent, npresent);
 		CHECK(gfn_ok == npresent, "N=%u: %u new level-2 roots at the PDs' gfns", npresent, gfn_ok);
 		CHECK(count_kind(RT_SET_CR3, PDPT_PAGE) == 1, "N=%u: %u set_cr3 events for %#x",
 		      npresent, count_kind(RT_SET_CR3, PDPT_PAGE), PDPT_PAGE);
@@ -254,6 +270,9 @@ static void test_alias(const char *expect)
 		for (i = 0; i < res.n_findings && i < ROOTS_MAX_FINDINGS; i++)
 			printf("  finding %s: %s\n", roots_rule_name(res.f[i].rule), res.f[i].what);
 		CHECK(count_kind(RT_SET_CR3, PDPT_PAGE + 0x20) == 1, "%s: no set_cr3(0x20020)", name[latent]);
+		/* The verdicts rest on the entered roots: they must be there. */
+		CHECK(res.snaps >= 3 && !res.snaps_partial, "%s: %u root snapshots (%u partial)",
+		      name[latent], res.snaps, res.snaps_partial);
 		if (want_alias) {
 			CHECK(alias >= 1, "%s: no alias finding", name[latent]);
 		} else {
