@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Root oracle: per-run root counts, aliasing and stale-root findings, and
- * a feature vector, from the root tracer's events (see roots.h).
+ * Root oracle: per-run root counts and a feature vector from the root
+ * tracer's events, and findings on the roots KVM entered the guest with
+ * (the RT_ROOT_SNAP records), against the guest's state then (roots.h).
  */
 #include <string.h>
 #include <stdio.h>
