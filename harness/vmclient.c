@@ -207,9 +207,13 @@ static int prepare_image(struct vmc *vm)
 	{
 		/* kenv.sh prints VMLINUX= (PVH-bootable, uncompressed) last. */
 		FILE *f;
-		char cmd[PATH_MAX + 16];
+		char cmd[2 * PATH_MAX + 32];
 
-		vmc__fmt(cmd, sizeof(cmd), "'%s'", path);
+		/* The variant's info names its base's kernel image. */
+		if (vm->variant_dir[0])
+			vmc__fmt(cmd, sizeof(cmd), "'%s' --variant '%s'", path, vm->variant_dir);
+		else
+			vmc__fmt(cmd, sizeof(cmd), "'%s'", path);
 		f = popen(cmd, "r");
 		if (!f)
 			return -errno;
@@ -510,11 +514,27 @@ int vmc__wait_ready(struct vmc **vms, int n)
 	}
 }
 
+/* The last path component of s[0..n), without a trailing '/' or ".patch". */
+static void tag_part(char *out, size_t cap, const char *s, size_t n)
+{
+	const char *p;
+	size_t l;
+
+	while (n > 1 && s[n - 1] == '/')
+		n--;
+	for (p = s + n; p > s && p[-1] != '/'; p--)
+		;
+	l = n - (size_t)(p - s);
+	if (l > 6 && !strncmp(p + l - 6, ".patch", 6))
+		l -= 6;
+	snprintf(out, cap, "%.*s", (int)l, p);
+}
+
 static struct vmc *vmc_new(const struct vmc_config *cfg)
 {
 	struct vmc *vm = calloc(1, sizeof(*vm));
 	const char *v = cfg->variant && *cfg->variant ? cfg->variant : "stock";
-	size_t i, l;
+	size_t i;
 
 	if (!vm)
 		return NULL;
@@ -527,12 +547,19 @@ static struct vmc *vmc_new(const struct vmc_config *cfg)
 	}
 	snprintf(vm->findings, sizeof(vm->findings), "%s",
 		 cfg->findings_dir ? cfg->findings_dir : "findings");
-	/* A filesystem-safe tag for run directories and findings: the last
-	 * path component without ".patch". */
-	snprintf(vm->tag, sizeof(vm->tag), "%s", strrchr(v, '/') ? strrchr(v, '/') + 1 : v);
-	l = strlen(vm->tag);
-	if (l > 6 && !strcmp(vm->tag + l - 6, ".patch"))
-		vm->tag[l - 6] = 0;
+	/* A filesystem-safe tag for run directories and findings: for
+	 * "[BASE:]VARIANT" (kernels/base.sh) the last path component of each
+	 * part, without ".patch", joined by '-' -- so findings name the base
+	 * ("6.12-pae-root-rfc"); a 6.1 name without BASE stays as it was. */
+	{
+		const char *colon = strchr(v, ':');
+		char b[64] = "", w[64];
+
+		if (colon)
+			tag_part(b, sizeof(b), v, colon - v);
+		tag_part(w, sizeof(w), colon ? colon + 1 : v, strlen(colon ? colon + 1 : v));
+		snprintf(vm->tag, sizeof(vm->tag), "%s%s%s", b, *b ? "-" : "", w);
+	}
 	for (i = 0; vm->tag[i]; i++)
 		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.", vm->tag[i]))
 			vm->tag[i] = '_';

@@ -8,6 +8,8 @@
  *   <findings>/<UTC time>-<variant>-<kind>-<pid>-<n>/
  *       reason        "<kind>: <detail>"
  *       variant       variant, module directory, kernel, kvm params, image
+ *       kernel-info   the variant's kernels/ info: base, its Debian package
+ *                     version (or own tree), patch file(s), sha256, subjects
  *       console.log   the VM's whole console
  *       program.bin   RUN: the raw struct program (same build's layout)
  *       program.mmu   RUN: the program as text (prog_print)
@@ -201,6 +203,14 @@ int vmc__save_finding(struct vmc *vm, enum vmc_death d, const char *detail,
 			 vm->vmlinuz, vm->hello.release, vm->hello.kvm_params,
 			 vm->cfg.npt ? 1 : 0, vm->image);
 		ret = write_file(tmp, "variant", text, strlen(text));
+	}
+	if (!ret && vm->variant_dir[0]) {
+		char info[PATH_MAX + 8];
+
+		/* Best effort: a stock VM, or a directory without info, has none. */
+		vmc__fmt(info, sizeof(info), "%s/info", vm->variant_dir);
+		if (!access(info, R_OK))
+			ret = copy_file(info, tmp, "kernel-info");
 	}
 	if (!ret && copy_file(vm->console, tmp, "console.log")) {
 		/* Keep the finding without its console rather than lose it. */
