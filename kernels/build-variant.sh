@@ -10,7 +10,8 @@
 # a kernel the user built.  VARIANT is one of
 #   baseline                 the base's kvm sources, unmodified, rebuilt
 #   stock                    the base's own modules as shipped (no build:
-#                            the directory holds only info)
+#                            the directory holds only info); for an own
+#                            kernel, baseline means the same
 #   <name>                   kernels/patches/<name>.patch or the series
 #                            folder kernels/patches/<name>/ (6.1), and
 #                            kernels/patches/<series>/<name>.patch or
@@ -33,6 +34,9 @@
 # build or does not apply), 4 build failed, 5 base refused (package
 # versions differ, not a kernel tree), 1 anything else.
 set -euo pipefail
+# One compound command: bash reads it whole before running it, so editing
+# this file while a build runs cannot change what that build executes.
+{
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/base.sh"
 JOBS=${JOBS:-2}
@@ -239,12 +243,15 @@ base_info() {
 	echo "vmlinuz=$VMLINUZ"; echo "modules=$MODULES"
 }
 out=$KCACHE/variants/$name
-if [ "$name" = stock ]; then
-	[ -z "$check_only" ] || { note "stock: nothing to apply"; exit 0; }
+# An own kernel's baseline is its own KVM modules (the user built them from
+# that very tree); only Debian's bases rebuild theirs, to share the
+# compiler and flags with the patched variants.
+if [ "$name" = stock ] || { [ "$kind" = own ] && [ "$name" = baseline ]; }; then
+	[ -z "$check_only" ] || { note "$name: nothing to apply"; exit 0; }
 	ls "$stock_dir"/kvm.ko* >/dev/null 2>&1 || RC=5 die "base $bid: no kvm.ko under $stock_dir"
-	tmp=$KCACHE/variants/.stock.tmp.$$
+	tmp=$KCACHE/variants/.$name.tmp.$$
 	rm -rf "$tmp"; mkdir -p "$tmp"
-	{ echo "name=stock"; base_info; echo "patch=none"; echo "patch_sha256=none"; echo "patches=0"
+	{ echo "name=$name"; base_info; echo "patch=none"; echo "patch_sha256=none"; echo "patches=0"
 	  echo "vermagic=$(modinfo -F vermagic "$(ls "$stock_dir"/kvm.ko* | head -n1)")"; } > "$tmp/info"
 	if [ -f "$out/info" ] && cmp -s "$tmp/info" "$out/info"; then rm -rf "$tmp"
 	else rm -rf "$out"; mv "$tmp" "$out"; fi
@@ -369,3 +376,5 @@ mv "$tmp" "$out"
 rm -rf "$out.old.$$"
 note "$bid:$name: built in $(( $(date +%s) - start ))s ($out)"
 echo "$out"
+exit
+}

@@ -23,6 +23,9 @@
 #
 # Exit: 0 done, 2 usage, 5 version mismatch, 1 anything else.
 set -euo pipefail
+# One compound command: bash reads it whole before running it, so editing
+# this file while a build runs cannot change what that build executes.
+{
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/base.sh"
 
@@ -140,3 +143,5 @@ if [ -n "$print" ]; then
 else
 	echo "$abi"
 fi
+exit
+}
