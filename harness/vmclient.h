@@ -2,8 +2,9 @@
 /*
  * vmclient: the host side of the mmufuzz test VMs.
  *
- * A struct vmc is one QEMU process (TCG, AMD CPU with SVM) booting
- * Debian's 6.1 kernel with one KVM module variant, its console captured to
+ * A struct vmc is one QEMU process (TCG, AMD CPU with SVM) booting a base
+ * kernel (Debian's 6.1 or 6.12, or an own build: kernels/base.sh) with one
+ * of its KVM module variants, its console captured to
  * a log file, and the agent (harness/vm/agent.c) answering on a
  * virtio-serial port (protocol: harness/vmclient_proto.h).  Several VMs
  * run at once (one QEMU each); requests to several VMs proceed side by
@@ -42,10 +43,12 @@
 struct vmc;
 
 struct vmc_config {
-	const char *variant;	/* "stock" (Debian's modules; also NULL), a
-				 * kernels/ variant name ("baseline",
-				 * "pae-root-rfc", "test-warn-on-magic-cr3"),
-				 * or a directory holding kvm.ko & co */
+	const char *variant;	/* "stock" (Debian's 6.1 modules; also NULL),
+				 * a kernels/ variant name "[BASE:]NAME"
+				 * ("baseline", "6.12:pae-root-rfc",
+				 * "test-warn-on-magic-cr3"), or a directory
+				 * holding kvm.ko & co (its info names the
+				 * base's kernel image) */
 	int npt;		/* kvm_amd npt=: 0 shadow MMU (default), 1 NPT */
 	unsigned mem_mib;	/* guest RAM, 0: 1024 */
 	unsigned boot_timeout_ms; /* boot to HELLO, 0: 120000 */

@@ -32,8 +32,10 @@ if [ ! -e "$stamp" ]; then
 	# kernel's own) and its symlinks into the kbuild package.
 	(cd "$hdr" && tar -cf - --exclude=./Makefile --exclude=./scripts --exclude=./tools --exclude=./vmlinux .) |
 		tar -xf - -C "$t"
-	cp -a "$kbuild/scripts/." "$t/scripts/"
-	cp -a "$kbuild/tools/." "$t/tools/" 2>/dev/null || true
+	# Both halves point scripts/ and tools/ into the kbuild package; in a
+	# build tree they are real directories.
+	rm -f "$t/scripts" "$t/tools"
+	cp -a "$kbuild/scripts" "$kbuild/tools" "$t/"
 	src=$KCACHE/src/$VERSION
 	[ -d "$src/arch/x86/kvm" ] || { echo "own-layout: no kvm sources at $src (build 6.12:baseline first)" >&2; exit 1; }
 	rm -rf "$t/arch/x86/kvm" "$t/virt/kvm"
