@@ -471,8 +471,12 @@ static int boot_failed(struct vmc *vm, const char *why)
 
 int vmc__wait_ready(struct vmc **vms, int n)
 {
-	double end = vmc__now() + (vms[0]->cfg.boot_timeout_ms ?
-				   vms[0]->cfg.boot_timeout_ms : 120000) / 1000.0;
+	/* A loaded host (every emulated CPU shares its cores) may need longer:
+	 * $MMUFUZZ_VM_BOOT_TIMEOUT seconds, when set, overrides the default. */
+	const char *env = getenv("MMUFUZZ_VM_BOOT_TIMEOUT");
+	double secs = vms[0]->cfg.boot_timeout_ms ? vms[0]->cfg.boot_timeout_ms / 1000.0 :
+		      env && atoi(env) > 0 ? atoi(env) : 120;
+	double end = vmc__now() + secs;
 	int i, ret = 0;
 
 	for (;;) {

@@ -51,7 +51,8 @@ struct vmc_config {
 				 * base's kernel image) */
 	int npt;		/* kvm_amd npt=: 0 shadow MMU (default), 1 NPT */
 	unsigned mem_mib;	/* guest RAM, 0: 1024 */
-	unsigned boot_timeout_ms; /* boot to HELLO, 0: 120000 */
+	unsigned boot_timeout_ms; /* boot to HELLO, 0: $MMUFUZZ_VM_BOOT_TIMEOUT
+				 * seconds if set, else 120000 */
 	const char *findings_dir; /* NULL: "findings" */
 	const char *const *extra_files; /* NULL-terminated list copied into the
 				 * VM's /opt (e.g. the BPF tracer); may be NULL */
