@@ -278,9 +278,16 @@ static void exec_qemu(struct vmc *vm)
 	int fd;
 
 	snprintf(mem, sizeof(mem), "%u", vm->cfg.mem_mib ? vm->cfg.mem_mib : 1024);
+	/* no_timer_check: under a loaded host the emulated CPU is too slow
+	 * for the kernel's IO-APIC timer check, and 6.12 then panics
+	 * ("IO-APIC + timer doesn't work!") before it has a console.
+	 * cryptomgr.notests: 6.12 runs crypto self-tests at boot; emulated
+	 * on a starved host one tripped the soft-lockup watchdog (in
+	 * crypto_sha3_final), a false finding.  KVM needs none of them. */
 	snprintf(append, sizeof(append),
 		 "console=ttyS0 loglevel=5 panic=-1 panic_on_warn=%d oops=panic "
-		 "nokaslr mitigations=off unknown_nmi_panic=1 kvm_amd.npt=%d "
+		 "nokaslr mitigations=off no_timer_check cryptomgr.notests unknown_nmi_panic=1 "
+		 "kvm_amd.npt=%d "
 		 "mmufuzz.mode=agent",
 		 !vm->warn_no_panic, vm->cfg.npt ? 1 : 0);
 	snprintf(serial, sizeof(serial), "file:%s", vm->console);

@@ -78,7 +78,7 @@ start=$(date +%s.%N)
 qemu-system-x86_64 -accel "$accel" -cpu "$cpu" -m "$mem" -smp 1 \
 	-nodefaults -no-user-config -display none -no-reboot \
 	-kernel "${MMUFUZZ_VM_KERNEL:-$VMLINUX}" -initrd "$run/initrd" \
-	-append "console=ttyS0 loglevel=5 panic=-1 panic_on_warn=1 oops=panic nokaslr mitigations=off kvm_amd.npt=$npt mmufuzz.mode=exec" \
+	-append "console=ttyS0 loglevel=5 panic=-1 panic_on_warn=1 oops=panic nokaslr mitigations=off no_timer_check cryptomgr.notests kvm_amd.npt=$npt mmufuzz.mode=exec" \
 	-serial "file:$log" -serial "file:$run/stdout" -serial "file:$run/stderr" -serial "file:$run/status" \
 	</dev/null >"$run/qemu.out" 2>&1 &
 qpid=$!
