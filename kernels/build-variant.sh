@@ -74,6 +74,9 @@ test-*)		name=$arg src_arg=$here/test-patches/${arg#test-}.patch ;;
 		[ -f "$src_arg" ] || [ ! -d "$patch_home/$arg" ] || src_arg=$patch_home/$arg ;;
 esac
 [[ "$name" =~ ^[A-Za-z0-9][A-Za-z0-9._+-]*$ ]] || RC=2 die "bad variant name '$name'"
+# kernels/patches/<major.minor>/ holds another base's patches, not a series.
+[[ -n "$src_arg" && "$src_arg" == "$patch_home/$arg" && "$arg" =~ ^[0-9]+\.[0-9]+$ ]] &&
+	RC=2 die "'$arg' is a base, not a variant: name it as $arg:VARIANT"
 if [ -n "$src_arg" ]; then
 	[ -e "$src_arg" ] || RC=2 die "$src_arg: no such patch (variants of base $bid: baseline, stock, $patch_home/*.patch or series folders, test-<name> for kernels/test-patches/)"
 	src_arg=$(cd "$(dirname "$src_arg")" && pwd)/$(basename "$src_arg")
@@ -91,8 +94,8 @@ if [ -n "$lookup" ]; then
 	[ -f "$KCACHE/variants/$name/info" ] || die "$1: not built (no $KCACHE/variants/$name/info)"
 	echo "$KCACHE/variants/$name"; exit 0
 fi
-if [ "$kind" = own ] && [ "$layout" = install ] && [ "$name" != stock ]; then
-	RC=2 die "$base: an install layout (vmlinuz + lib/modules/$release) has no build tree to rebuild KVM in; only '$base:stock' runs on it (point at the build tree to test a patch)"
+if [ "$kind" = own ] && [ "$layout" = install ] && [ "$name" != stock ] && [ "$name" != baseline ]; then
+	RC=2 die "$base: an install layout (vmlinuz + lib/modules/$release) has no build tree to rebuild KVM in; only '$base:baseline' (its own modules) runs on it (point at the build tree to test a patch)"
 fi
 
 # --- the patch list: one file, an mbox series, or a folder ---------------

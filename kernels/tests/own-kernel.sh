@@ -72,13 +72,15 @@ prog=corpus/pae-two-pdpts-one-page.mmu
 if [ ! -x build/mmufuzz ]; then
 	bad "build/mmufuzz missing (make build/mmufuzz)"
 else
-	build/mmufuzz run --kernel "$tree:baseline,$tree:pae-root-rfc" "$prog" > "$out" 2>&1; rc=$?
+	# MMUFUZZ_RUN_TIMEOUT_MS: a longer request timeout for a loaded host.
+	to=${MMUFUZZ_RUN_TIMEOUT_MS:+--timeout $MMUFUZZ_RUN_TIMEOUT_MS}
+	build/mmufuzz run $to --kernel "$tree:baseline,$tree:pae-root-rfc" "$prog" > "$out" 2>&1; rc=$?
 	if [ "$rc" = 1 ] && grep -q '^differential verdict: regression' "$out"; then
 		ok "run --kernel $tree:baseline,$tree:pae-root-rfc $prog: $(grep -m1 '^differential verdict' "$out" | cut -c1-100)"
 	else
 		bad "run on the own tree: exit $rc, want 1 with a regression verdict"; tail -n 30 "$out" | sed 's/^/     /'
 	fi
-	build/mmufuzz run --kernel "$inst:baseline" "$prog" > "$out" 2>&1; rc=$?
+	build/mmufuzz run $to --kernel "$inst:baseline" "$prog" > "$out" 2>&1; rc=$?
 	[ "$rc" = 0 ] && ok "run --kernel $inst:baseline $prog: clean (exit 0)" ||
 		{ bad "run on the install: exit $rc, want 0"; tail -n 30 "$out" | sed 's/^/     /'; }
 fi

@@ -42,6 +42,7 @@ expect_refusal kernels/tests/not-a-diff.patch 3 'no file changes found'
 expect_refusal kernels/tests/no-such.patch 2 'no such patch'
 expect_refusal 'bad/name' 2 'no such patch|bad variant name'
 expect_refusal 7.0:baseline 2 "unknown base '7.0'"
+expect_refusal 6.12 2 "'6.12' is a base, not a variant"
 expect_refusal /nonexistent/linux:baseline 2 "unknown base"
 # A patch given by path may not take over a kernels/patches/ variant's name.
 clash=$(mktemp -d); cp kernels/patches/pae-root-rfc.patch "$clash/pae-root-slot.patch"
