@@ -36,17 +36,21 @@ $(BUILD)/tests/%.static: $(BUILD)/tests/%.o $(MMUFUZZ_LIBS)
 # judged by the oracle (zero violations expected on the stock KVM).  Then
 # the same corpus and EXEC_VM_RANDOM_NPT random programs with npt=1,
 # judged by the AMD NPT/TCG profile (oracles/README.md).
+# EXEC_VM_KERNEL=6.12:baseline (any [BASE:]VARIANT, kernels/README) runs
+# it on that kernel instead of Debian's stock 6.1.
 EXEC_VM_RANDOM_NPT ?= 2000
+EXEC_VM_KERNEL ?=
+EXEC_VM_VARIANT := $(if $(EXEC_VM_KERNEL),--variant $(EXEC_VM_KERNEL))
 .PHONY: check-exec-vm bench-exec
 check-exec-vm: $(EXEC_VM_BINS)
-	$(Q)harness/vm/vm-exec.sh --timeout 3000 $(foreach b,$(EXEC_VM_BINS),--file $(b)) \
+	$(Q)harness/vm/vm-exec.sh $(EXEC_VM_VARIANT) --timeout 3000 $(foreach b,$(EXEC_VM_BINS),--file $(b)) \
 		--file corpus --file tests/kvm/test_exec_cases -- sh -c '\
 		rc=0; test_exec.static --repeat $(EXEC_VM_REPEAT) || rc=1; \
 		test_exec_oracle.static --corpus corpus --random 0 || rc=1; \
 		test_exec_oracle.static --corpus test_exec_cases --random 0 || rc=1; \
 		test_exec_oracle.static --corpus none --random $(EXEC_VM_RANDOM) || rc=1; exit $$rc'
 	$(Q)echo "check-exec-vm: the same with kvm_amd npt=1 (nested paging)"
-	$(Q)harness/vm/vm-exec.sh --npt 1 --timeout 1500 --file $(BUILD)/tests/kvm/test_exec_oracle.static \
+	$(Q)harness/vm/vm-exec.sh $(EXEC_VM_VARIANT) --npt 1 --timeout 1500 --file $(BUILD)/tests/kvm/test_exec_oracle.static \
 		--file corpus --file tests/kvm/test_exec_cases -- sh -c '\
 		rc=0; test_exec_oracle.static --corpus corpus --random 0 || rc=1; \
 		test_exec_oracle.static --corpus test_exec_cases --random 0 || rc=1; \

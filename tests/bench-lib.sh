@@ -11,10 +11,11 @@ bench_median() {
 # ENGINE, recording findings and going on; logs to DIR/baseline-ENGINE.log.
 # Prints "N finding(s); fuzz: engine ... programs/s" and leaves N in
 # DIR/ENGINE.baseline.  Extra arguments go to mmufuzz fuzz (e.g. --corpus).
+# The caller's $pre ("6.12:", or empty for 6.1) names the base.
 bench_baseline_only() {
 	local eng=$1 budget=$2 dir=$3 n
 	shift 3
-	build/mmufuzz fuzz --engine "$eng" --kernel baseline --keep-going --time "$budget" \
+	build/mmufuzz fuzz --engine "$eng" --kernel "${pre:-}baseline" --keep-going --time "$budget" \
 		--findings "$dir/findings-baseline-$eng" --work "$dir/work-baseline-$eng" "$@" \
 		> "$dir/baseline-$eng.log" 2>&1
 	n=$(sed -n 's/^fuzz: \([0-9]*\) finding(s).*/\1/p' "$dir/baseline-$eng.log")

@@ -31,13 +31,40 @@ static void wrap(FILE *f, int indent, int hang, const char *text)
 	}
 }
 
+/*
+ * The variant's info file: kernels/ knows where a "[BASE:]NAME" lives
+ * (kernels/variant-dir.sh --lookup never builds).  NULL if not built.
+ */
+static FILE *open_variant_info(const char *name)
+{
+	char cmd[1024], dir[768];
+	FILE *p;
+
+	if (strchr(name, '\''))
+		return NULL;
+	snprintf(cmd, sizeof(cmd), "kernels/variant-dir.sh --lookup '%s' 2>/dev/null", name);
+	p = popen(cmd, "r");
+	if (!p)
+		return NULL;
+	if (!fgets(dir, sizeof(dir), p))
+		dir[0] = 0;
+	pclose(p);
+	dir[strcspn(dir, "\n")] = 0;
+	if (!dir[0])
+		return NULL;
+	snprintf(cmd, sizeof(cmd), "%s/info", dir);
+	return fopen(cmd, "r");
+}
+
 void report_kernel_line(const char *name, char *buf, size_t cap)
 {
-	char path[512], line[512], abi[64] = "?", src[64] = "?", patch[256] = "none", sha[80] = "";
+	char line[512], abi[64] = "?", src[64] = "?", patch[256] = "none", sha[80] = "";
+	char base[64] = "6.1", bver[128] = "", kind[16] = "debian", subjects[1024] = "";
+	int npatch = -1;
+	size_t n;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "kernels/cache/variants/%s/info", name);
-	f = fopen(path, "r");
+	f = open_variant_info(name);
 	if (f) {
 		while (fgets(line, sizeof(line), f)) {
 			line[strcspn(line, "\n")] = 0;
@@ -45,7 +72,20 @@ void report_kernel_line(const char *name, char *buf, size_t cap)
 				snprintf(abi, sizeof(abi), "%s", line + 4);
 			else if (!strncmp(line, "source=", 7))
 				snprintf(src, sizeof(src), "%s", line + 7);
-			else if (!strncmp(line, "patch=", 6)) {
+			else if (!strncmp(line, "base=", 5))
+				snprintf(base, sizeof(base), "%s", line + 5);
+			else if (!strncmp(line, "base_kind=", 10))
+				snprintf(kind, sizeof(kind), "%s", line + 10);
+			else if (!strncmp(line, "base_version=", 13))
+				snprintf(bver, sizeof(bver), "%s", line + 13);
+			else if (!strncmp(line, "patches=", 8))
+				npatch = atoi(line + 8);
+			else if (!strncmp(line, "subject.", 8) && strchr(line, '=')) {
+				n = strlen(subjects);
+				snprintf(subjects + n, sizeof(subjects) - n, "; [%.*s] %s",
+					 (int)(strchr(line, '=') - line - 8), line + 8,
+					 strchr(line, '=') + 1);
+			} else if (!strncmp(line, "patch=", 6)) {
 				const char *b = strrchr(line + 6, '/');
 				snprintf(patch, sizeof(patch), "%s", b ? b + 1 : line + 6);
 			} else if (!strncmp(line, "patch_sha256=", 13))
@@ -53,12 +93,23 @@ void report_kernel_line(const char *name, char *buf, size_t cap)
 		}
 		fclose(f);
 	}
-	if (!strcmp(patch, "none"))
-		snprintf(buf, cap, "Debian %s KVM modules from linux-source %s, unmodified",
-			 abi, src);
+	/* A series names each patch's subject; one patch's file name says it. */
+	if (npatch < 2)
+		subjects[0] = 0;
+	if (!strcmp(kind, "own"))
+		n = snprintf(buf, cap, "own kernel %s (base %s), KVM modules", abi, base);
 	else
-		snprintf(buf, cap, "Debian %s KVM modules from linux-source %s + %s (sha256 %s)",
-			 abi, src, patch, sha);
+		n = snprintf(buf, cap, "Debian %s (base %s, packages %s), KVM modules from "
+			     "linux-source %s", abi, base, bver[0] ? bver : src, src);
+	if (n >= cap)
+		return;
+	if (!strcmp(patch, "none"))
+		snprintf(buf + n, cap - n, ", unmodified");
+	else if (npatch > 1)
+		snprintf(buf + n, cap - n, " + series %s, %d patches (sha256 %s)%s", patch,
+			 npatch, sha, subjects);
+	else
+		snprintf(buf + n, cap - n, " + %s (sha256 %s)", patch, sha);
 }
 
 static void print_program(FILE *f, const struct program *p)
@@ -94,7 +145,7 @@ static void rule(FILE *f, char c)
 void report_mail(FILE *f, const struct program *p, const struct diffrun_result *r,
 		 const char *kernels, const char *mmu_name)
 {
-	char line[512], buf[256], names[2][64] = { "", "" };
+	char line[2048], buf[1536], names[2][64] = { "", "" };
 	int nk = 0;
 
 	/* Kernel names from the comma list. */

@@ -6,8 +6,13 @@
 # The archive holds busybox-static, /init (harness/vm/init) and the KVM
 # modules with their dependencies: from DIR (kvm.ko, kvm-amd.ko,
 # kvm-intel.ko built by kernels/) when --variant is given, otherwise from
-# Debian's image package.  Dependencies (irqbypass, ccp, virtio_*) always
-# come from the stock module tree.  Each --add FILE goes to /opt (the
+# the base's stock module tree (a variant directory without modules, as
+# kernels/ writes for [BASE:]stock, means the stock ones of its base).
+# The base -- Debian's 6.1 or 6.12, or a kernel the user built -- comes
+# from DIR/info (harness/vm/kenv.sh); without --variant it is Debian's
+# 6.1.  Dependencies (irqbypass, ccp, virtio_*) always come from the
+# base's stock tree; modules its kernel has built in (modules.builtin:
+# 6.12 has virtio_pci and virtio_console built in) are left out.  Each --add FILE goes to /opt (the
 # agent, the BPF tracer).  The load order is written to
 # /lib/modules/kvm.list and /lib/modules/virtio.list, one file name a line.
 #
@@ -35,13 +40,18 @@ while [ $# -gt 0 ]; do
 	shift
 done
 
-eval "$("$top/harness/vm/kenv.sh")"
-[ -d "$MODULES/kernel" ] || die "no module tree at $MODULES (kernels/fetch-debian.sh failed?)"
 if [ -n "$variant" ]; then
 	[ -d "$variant" ] || die "variant directory '$variant' does not exist"
 	variant=$(cd "$variant" && pwd)
-	[ -e "$variant/kvm.ko" ] || die "variant directory '$variant' has no kvm.ko"
+	[ -e "$variant/kvm.ko" ] || [ -f "$variant/info" ] ||
+		die "variant directory '$variant' has neither kvm.ko nor an info file"
 fi
+eval "$("$top/harness/vm/kenv.sh" ${variant:+--variant "$variant"})"
+# A Debian or installed tree keeps its modules under kernel/; a build tree
+# has them next to their sources.
+modroot=$MODULES/kernel
+[ -d "$modroot" ] || modroot=$MODULES
+[ -d "$modroot" ] || die "no module tree at $MODULES (kernels/fetch-debian.sh failed?)"
 busybox=$(command -v busybox) || die "busybox not found (apt-get install busybox-static)"
 
 # Cache key, cheap enough for every boot: the content of our own inputs,
@@ -50,7 +60,7 @@ busybox=$(command -v busybox) || die "busybox not found (apt-get install busybox
 key=$( {
 	sha256sum "$here/init" "$0"
 	stat -L -c '%n %s %Y' "$busybox" "$MODULES"
-	if [ -n "$variant" ]; then stat -c '%n %s %Y' "$variant"/*.ko; fi
+	if [ -n "$variant" ]; then stat -c '%n %s %Y' "$variant"/*.ko "$variant/info" 2>/dev/null || true; fi
 	for f in "${adds[@]}"; do echo "${f##*/}"; sha256sum < "$f"; done
 } | sha256sum | cut -c1-16)
 img=$out/base-$key.cpio.gz
@@ -63,7 +73,13 @@ file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
 declare -A modpath
 while IFS= read -r f; do
 	b=${f##*/}; b=${b%%.ko*}; modpath[${b//-/_}]=$f
-done < <(find "$MODULES/kernel" -name '*.ko*')
+done < <(find "$modroot" -name '*.ko*' -not -path '*/.tmp_versions/*')
+declare -A builtin
+if [ -f "$MODULES/modules.builtin" ]; then
+	while IFS= read -r f; do
+		b=${f##*/}; b=${b%%.ko*}; builtin[${b//-/_}]=1
+	done < "$MODULES/modules.builtin"
+fi
 if [ -n "$variant" ]; then
 	for f in "$variant"/*.ko; do
 		[ -e "$f" ] || continue
@@ -77,6 +93,7 @@ add_mod() {	# depth-first: dependencies before the module
 	local n=${1//-/_} d
 	[ -n "${seen[$n]:-}" ] && return 0
 	seen[$n]=1
+	[ -n "${builtin[$n]:-}" ] && [ -z "${modpath[$n]:-}" ] && return 0
 	[ -n "${modpath[$n]:-}" ] || die "module '$n' not found in $MODULES${variant:+ or $variant}"
 	for d in $(modinfo -F depends "${modpath[$n]}" | tr ',' ' '); do add_mod "$d"; done
 	order+=("$n")
@@ -117,7 +134,8 @@ for n in "${order[@]}"; do
 	echo "$n.ko" >> "$stage/lib/modules/$list"
 	i=$((i + 1))
 done
-echo "${variant:-stock}" > "$stage/lib/modules/variant"
+{ echo "${variant:-stock}"; [ -f "${variant:-/nonexistent}/info" ] && sed -n 's/^base=/base /p' "$variant/info"; } \
+	> "$stage/lib/modules/variant"
 (cd "$stage" && find . -print0 | sort -z | cpio --null -o -H newc --owner=0:0 --quiet) |
 	gzip -1 > "$img.tmp.$$"
 # Several VMs may boot at once: each builder writes its own file, the

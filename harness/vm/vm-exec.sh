@@ -1,13 +1,16 @@
 #!/bin/bash
 # Run one command inside the mmufuzz test VM and return its result.
 #
-#   harness/vm/vm-exec.sh [--stock | --variant DIR|NAME] [--npt 0|1]
+#   harness/vm/vm-exec.sh [--stock | --variant DIR|[BASE:]NAME] [--npt 0|1]
 #       [--timeout S] [--mem MiB] [--file PATH]... [--keep-log] -- CMD [ARGS]
 #
-# Boots Debian's 6.1 kernel under QEMU TCG (CPU $MMUFUZZ_VM_CPU, default
+# Boots the variant's base kernel (kernels/base.sh: Debian's 6.1 -- also
+# for --stock --, Debian's 6.12 for 6.12:NAME, or a kernel the user built)
+# under QEMU TCG (CPU $MMUFUZZ_VM_CPU, default
 # qemu64 + svm/npt/nx/pse36/pge/smep/smap; MMUFUZZ_VM_ACCEL=kvm for a host
 # with nested virtualization) with an initramfs holding busybox,
-# the KVM modules (stock, or a variant directory with kvm.ko/kvm-amd.ko/...)
+# the KVM modules (stock, or a variant directory with kvm.ko/kvm-amd.ko/...;
+# BASE:stock is a base's own modules)
 # and every --file copied into /opt.  Loads kvm + kvm_amd npt=N, runs CMD in
 # /opt with /opt first in PATH, and prints CMD's stdout and stderr.
 #
@@ -50,7 +53,7 @@ if [ -n "$variant" ] && [ ! -d "$variant" ]; then
 	variant=$("$top/kernels/variant-dir.sh" "$variant") || die "kernels/variant-dir.sh $variant failed"
 fi
 base=$("$here/mkinitramfs.sh" ${variant:+--variant "$variant"}) || die "initramfs build failed"
-eval "$("$top/harness/vm/kenv.sh")"
+eval "$("$top/harness/vm/kenv.sh" ${variant:+--variant "$variant"})"
 
 # Keep the newest logs of earlier runs, not all of them.
 { ls -dt "$top"/build/vm/exec.* 2>/dev/null || true; } | tail -n +40 | xargs -r rm -rf
@@ -75,7 +78,7 @@ start=$(date +%s.%N)
 qemu-system-x86_64 -accel "$accel" -cpu "$cpu" -m "$mem" -smp 1 \
 	-nodefaults -no-user-config -display none -no-reboot \
 	-kernel "${MMUFUZZ_VM_KERNEL:-$VMLINUX}" -initrd "$run/initrd" \
-	-append "console=ttyS0 loglevel=5 panic=-1 panic_on_warn=1 oops=panic nokaslr mitigations=off no_timer_check kvm_amd.npt=$npt mmufuzz.mode=exec" \
+	-append "console=ttyS0 loglevel=5 panic=-1 panic_on_warn=1 oops=panic nokaslr mitigations=off no_timer_check cryptomgr.notests kvm_amd.npt=$npt mmufuzz.mode=exec" \
 	-serial "file:$log" -serial "file:$run/stdout" -serial "file:$run/stderr" -serial "file:$run/status" \
 	</dev/null >"$run/qemu.out" 2>&1 &
 qpid=$!

@@ -2,8 +2,9 @@
 /*
  * vmclient: the host side of the mmufuzz test VMs.
  *
- * A struct vmc is one QEMU process (TCG, AMD CPU with SVM) booting
- * Debian's 6.1 kernel with one KVM module variant, its console captured to
+ * A struct vmc is one QEMU process (TCG, AMD CPU with SVM) booting a base
+ * kernel (Debian's 6.1 or 6.12, or an own build: kernels/base.sh) with one
+ * of its KVM module variants, its console captured to
  * a log file, and the agent (harness/vm/agent.c) answering on a
  * virtio-serial port (protocol: harness/vm/vmclient_proto.h).  Several VMs
  * run at once (one QEMU each); requests to several VMs proceed side by
@@ -42,13 +43,16 @@
 struct vmc;
 
 struct vmc_config {
-	const char *variant;	/* "stock" (Debian's modules; also NULL), a
-				 * kernels/ variant name ("baseline",
-				 * "pae-root-rfc", "test-warn-on-magic-cr3"),
-				 * or a directory holding kvm.ko & co */
+	const char *variant;	/* "stock" (Debian's 6.1 modules; also NULL),
+				 * a kernels/ variant name "[BASE:]NAME"
+				 * ("baseline", "6.12:pae-root-rfc",
+				 * "test-warn-on-magic-cr3"), or a directory
+				 * holding kvm.ko & co (its info names the
+				 * base's kernel image) */
 	int npt;		/* kvm_amd npt=: 0 shadow MMU (default), 1 NPT */
 	unsigned mem_mib;	/* guest RAM, 0: 1024 */
-	unsigned boot_timeout_ms; /* boot to HELLO, 0: 120000 */
+	unsigned boot_timeout_ms; /* boot to HELLO, 0: $MMUFUZZ_VM_BOOT_TIMEOUT
+				 * seconds if set, else 120000 */
 	const char *findings_dir; /* NULL: "findings" */
 	const char *const *extra_files; /* NULL-terminated list copied into the
 				 * VM's /opt (e.g. the BPF tracer); may be NULL */
@@ -96,7 +100,8 @@ const char *vmc_death_name(enum vmc_death d);
  * The name of a variant as given to cfg->variant (a kernels/ name, a
  * .patch path or a module directory): its last path component without
  * ".patch" (kernels/README), e.g. "/x/pae-root-rfc.patch" ->
- * "pae-root-rfc"; NULL or "" is "stock".  Every file named after a
+ * "pae-root-rfc"; NULL or "" is "stock"; "BASE:VARIANT" is "BASE-VARIANT"
+ * ("6.12:pae-root-rfc" -> "6.12-pae-root-rfc").  Every file named after a
  * variant (run folders, findings, trace-<name>.txt) uses this name and
  * nothing else.  Returns 0, or -EINVAL / -ENAMETOOLONG with the reason in
  * err when the name could not be a file name (empty, starting with '.',

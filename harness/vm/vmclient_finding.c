@@ -10,6 +10,8 @@
  *   <findings>/vm-<kind>-<variant>-<request>-<site hash>/
  *       reason        "<kind>: <detail>"
  *       variant       variant, module directory, kernel, kvm params, image
+ *       kernel-info   the variant's kernels/ info: base, its Debian package
+ *                     version (or own tree), patch file(s), sha256, subjects
  *       console.log   the VM's whole console
  *       program.bin   RUN: the raw struct program (same build's layout)
  *       program.mmu   RUN: the program as text (prog_format)
@@ -136,8 +138,8 @@ int vmc__save_finding(struct vmc *vm, enum vmc_death d, const char *detail,
 {
 	const size_t run_len = sizeof(struct vmp_run_req) + sizeof(struct program);
 	char reason[1024], variant[5 * PATH_MAX + 512], sig[256], note[1200], stamp[32];
-	char nocon[PATH_MAX + 64], *console, *text = NULL, *argv = NULL;
-	struct finding_file files[5];
+	char nocon[PATH_MAX + 64], *console, *text = NULL, *argv = NULL, *kinfo = NULL;
+	struct finding_file files[6];
 	size_t n = 0, clen = 0;
 	time_t now = time(NULL);
 	struct tm tm;
@@ -151,6 +153,16 @@ int vmc__save_finding(struct vmc *vm, enum vmc_death d, const char *detail,
 		 vm->vmlinuz, vm->hello.release, vm->hello.kvm_params, vm->cfg.npt ? 1 : 0,
 		 vm->image);
 	files[n++] = (struct finding_file){ "variant", variant, strlen(variant) };
+	if (vm->variant_dir[0]) {
+		/* The variant's kernels/ info (base, package version, patches,
+		 * sha256, subjects); best effort: a module folder may have none. */
+		char info[PATH_MAX + 8];
+		size_t ilen;
+
+		vmc__fmt(info, sizeof(info), "%s/info", vm->variant_dir);
+		if (!prog_read_file(info, 1u << 20, &kinfo, &ilen, NULL, 0))
+			files[n++] = (struct finding_file){ "kernel-info", kinfo, ilen };
+	}
 	console = read_console(vm->console, &clen);
 	if (!console) {
 		/* Keep the finding without its console rather than lose it. */
@@ -200,6 +212,7 @@ out:
 		fprintf(stderr, "vmclient: saving finding %s/%s failed: %s\n", vm->findings, sig,
 			strerror(-ret));
 	free(console);
+	free(kinfo);
 	free(text);
 	free(argv);
 	return ret;

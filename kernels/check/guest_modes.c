@@ -156,6 +156,7 @@ static int run_guest(int kvm, int bits)
 	if (run == MAP_FAILED)
 		die("mmap kvm_run");
 
+	kvm_set_supported_cpuid(kvm, vcpu);
 	if (ioctl(vcpu, KVM_GET_SREGS, &sregs) < 0)
 		die("KVM_GET_SREGS");
 	seg(&sregs.cs, 0x08, 11, bits == 64);

@@ -40,6 +40,26 @@ static inline int kvm_create_vm(int kvm)
 	return vm;
 }
 
+/*
+ * Give the vCPU the CPUID KVM supports, as a VMM does.  Needed for long
+ * mode set from the host: since 6.x KVM_SET_SREGS checks EFER.LME against
+ * the guest's CPUID (no LM bit, no LME: EINVAL).  Dies on failure.
+ */
+static inline void kvm_set_supported_cpuid(int kvm, int vcpu)
+{
+	int n = 256;
+	struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + n * sizeof(c->entries[0]));
+
+	if (!c)
+		die("calloc");
+	c->nent = n;
+	if (ioctl(kvm, KVM_GET_SUPPORTED_CPUID, c) < 0)
+		die("KVM_GET_SUPPORTED_CPUID");
+	if (ioctl(vcpu, KVM_SET_CPUID2, c) < 0)
+		die("KVM_SET_CPUID2");
+	free(c);
+}
+
 /* Flat 4 GiB 32-bit protected mode, paging off (CS 0x8, data 0x10). */
 static inline void flat32_sregs(struct kvm_sregs *s)
 {

@@ -7,9 +7,14 @@
 # same length and counts findings there (the false-positive bar: 0).
 #
 #   tests/bench/bench-time-to-bug.sh [RUNS=5] [BUDGET_S=300] [ENGINES="libfuzzer afl"]
+#
+# BASE=6.12 (environment; make bench-time-to-bug BASE=6.12) runs it on a
+# base's variants (6.12:baseline, 6.12:pae-root-rfc); default 6.1.
 set -u
 cd "$(dirname "$0")/../.."
 runs=${1:-5} budget=${2:-300} engines=${3:-libfuzzer afl}
+pre=; [ "${BASE:-6.1}" = 6.1 ] || pre=$BASE:
+echo "time-to-bug on base ${BASE:-6.1}: ${pre}baseline vs ${pre}pae-root-rfc"
 mm=build/mmufuzz
 out=build/bench-ttb; rm -rf "$out"; mkdir -p "$out"
 . tests/bench-lib.sh
@@ -27,7 +32,7 @@ for eng in $engines; do
 	total_s=0 progs=0
 	for i in $(seq 1 "$runs"); do
 		log="$out/$eng-$i.log"
-		$mm fuzz --engine "$eng" --kernel baseline,pae-root-rfc --exclude-shared-pdpt \
+		$mm fuzz --engine "$eng" --kernel "${pre}baseline,${pre}pae-root-rfc" --exclude-shared-pdpt \
 			--stop-on-shared-pdpt --time "$budget" --seed "$i" \
 			--findings "$out/findings-$eng-$i" --work "$out/work-$eng-$i" > "$log" 2>&1
 		t=$(sed -n 's/^fuzz: first regression with two PDPTs on one page after \([0-9.]*\) s.*/\1/p' "$log")

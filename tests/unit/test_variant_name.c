@@ -56,7 +56,13 @@ int main(void)
 	refused("/", -EINVAL, "no usable name");
 	refused("..", -EINVAL, "no usable name");
 	refused("/tmp/my fix.patch", -EINVAL, "' ' at byte 2");
-	refused("/tmp/a:b.patch", -EINVAL, "':' at byte 1");
+	/* "[BASE:]VARIANT" (kernels/README): the base is part of the name. */
+	name_is("6.12:pae-root-rfc", "6.12-pae-root-rfc");
+	name_is("6.12:/work/x/fix.patch", "6.12-fix");
+	name_is("/src/linux:baseline", "linux-baseline");
+	name_is("/tmp/a:b.patch", "a-b");
+	refused("6.12:", -EINVAL, "no usable name");
+	refused("6.12:my fix.patch", -EINVAL, "' ' at byte 2");
 	memset(long_name, 'a', 100);
 	strcpy(long_name + 100, ".patch");
 	refused(long_name, -ENAMETOOLONG, "at most 63");
