@@ -9,6 +9,7 @@
 #   <name>                   kernels/patches/<name>.patch
 #   test-<name>              kernels/test-patches/<name>.patch (test-only)
 #   path/to/<name>.patch     any patch file; the variant is called <name>
+#   any of these + "+cov"    built for KVM code coverage (kernels/cov/variant.sh)
 #
 # Result: $KCACHE/variants/<name>/{kvm.ko,kvm-amd.ko,kvm-intel.ko,info}
 # (debug info stripped).  The build is skipped when info's input_hash
@@ -30,6 +31,8 @@ check_only=
 if [ "${1:-}" = --check ]; then check_only=1; shift; fi
 [ $# -ge 1 ] && [ $# -le 2 ] || RC=2 die "usage: build-variant.sh [--check] <variant> [--force]"
 arg=$1 force=${2:-}
+. "$here/cov/variant.sh"
+cov=; case $arg in *+cov) cov=1 arg=${arg%+cov} ;; esac
 case "$arg" in
 baseline)	name=baseline patch= ;;
 *.patch)	name=$(basename "$arg" .patch) patch=$arg ;;
@@ -82,6 +85,7 @@ check_patch_paths() {
 		if (!nfiles) { printf "kernels: %s: refused: no file changes found (not a diff?)\n", P > "/dev/stderr"; exit 3 }
 	}' "$1"
 }
+[ -z "$cov" ] || name=$name+cov
 if [ -n "$patch" ]; then
 	check_patch_paths "$patch" || RC=3 die "$patch: refused"
 fi
@@ -125,7 +129,7 @@ flock -u 8
 
 hash=$( { echo "abi=$ABI"; echo "source=$srcver"
 	  if [ -n "$patch" ]; then cat "$patch"; else echo nopatch; fi
-	  cat "$here/build-variant.sh" "$here/fetch-debian.sh"; } | sha256sum | cut -d' ' -f1)
+	  cat "$here/build-variant.sh" "$here/fetch-debian.sh"; cov_hash_inputs; } | sha256sum | cut -d' ' -f1)
 psha=none; [ -n "$patch" ] && psha=$(sha256sum < "$patch" | cut -d' ' -f1)
 out=$KCACHE/variants/$name
 
@@ -133,7 +137,7 @@ out=$KCACHE/variants/$name
 exec 9>"$KCACHE/build/$name.lock"
 flock 9
 if [ -z "$check_only" ] && [ "$force" != --force ] && [ -f "$out/info" ] && grep -qx "input_hash=$hash" "$out/info" &&
-   [ -f "$out/kvm.ko" ] && [ -f "$out/kvm-amd.ko" ] && [ -f "$out/kvm-intel.ko" ]; then
+   [ -f "$out/kvm.ko" ] && [ -f "$out/kvm-amd.ko" ] && [ -f "$out/kvm-intel.ko" ] && cov_cached "$out"; then
 	note "$name: cached ($out)"
 	echo "$out"; exit 0
 fi
@@ -171,6 +175,7 @@ sed -i "s|\$(srctree)/arch/x86/kvm|$tree/arch/x86/kvm|; s|\$(srctree)/virt/kvm/|
   echo "ccflags-y += -I $tree/include/trace"
   echo "LINUXINCLUDE := -I $tree/arch/x86/include \$(LINUXINCLUDE)"
   cat "$mk"; } > "$mk.new" && mv "$mk.new" "$mk"
+cov_prepare "$mk"
 mkdir -p "$stage/include/trace"
 # Copy by checksum so unchanged sources keep their mtimes: kbuild then
 # recompiles only what the patch touched.
@@ -188,7 +193,7 @@ fi
 # The headers package has no resolve_btfids; kvm defines no BTF_ID sets
 # (no .BTF_ids section in Debian's own kvm.ko), so there is nothing for it
 # to resolve.
-if ! make -C "$KDIR" M="$tree/arch/x86/kvm" -j"$JOBS" RESOLVE_BTFIDS=true modules \
+if ! make -C "$KDIR" M="$tree/arch/x86/kvm" -j"$JOBS" RESOLVE_BTFIDS=true "${cov_make_args[@]}" modules \
 		> "$work/build.log" 2>&1; then
 	grep -E 'error|Error' "$work/build.log" | head -n 20 >&2 || true
 	RC=4 die "$name: module build failed (log: $work/build.log)"
@@ -208,6 +213,7 @@ done
 { echo "name=$name"; echo "abi=$ABI"; echo "source=$srcver"
   echo "patch=${patch:-none}"; echo "patch_sha256=$psha"; echo "input_hash=$hash"
   echo "vermagic=$vm"; echo "built=$(date -u +%FT%TZ)"; echo "build_seconds=$(( $(date +%s) - start ))"; } > "$tmp/info"
+cov_publish "$tree" "$tmp"
 rm -rf "$out.old.$$"
 [ -e "$out" ] && mv "$out" "$out.old.$$"
 mv "$tmp" "$out"

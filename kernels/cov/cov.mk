@@ -1,0 +1,17 @@
+# kernels/cov/: coverage of KVM's own code on Debian's stock kernel.
+#   make kernel-baseline+cov   a variant built with -fsanitize-coverage=trace-pc
+#                              (any variant name + "+cov"; kernels/cov/README)
+#   make check-cov-vm          the module loads, the hand-counted guests reach
+#                              what they must, PCs resolve to the variant's lines
+COV_CHECK_BINS := $(BUILD)/kernels/cov/check/cov_cr3
+$(BUILD)/kernels/cov/check/%: kernels/cov/check/%.c kernels/cov/mmucov.h kernels/check/kvm_check.h
+	$(call msg,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -static -O2 -pthread $(WARN) -o $@ $<
+BINS += $(COV_CHECK_BINS)
+
+.PHONY: check-cov-vm
+check-cov-vm: $(COV_CHECK_BINS)
+	$(Q)kernels/cov/tests/vm-check.sh $(BUILD)/kernels/cov/check/cov_cr3
+
+CHECKS += check-cov-vm
