@@ -1,6 +1,7 @@
 # kernels/cov/: coverage of KVM's own code on Debian's stock kernel.
 #   make kernel-baseline+cov   a variant built with -fsanitize-coverage=trace-pc
 #                              (any variant name + "+cov"; kernels/cov/README)
+#   make check-cov             the host-side tools on hand-made inputs
 #   make check-cov-vm          the module loads, the hand-counted guests reach
 #                              what they must, PCs resolve to the variant's lines
 COV_CHECK_BINS := $(BUILD)/kernels/cov/check/cov_cr3
@@ -15,3 +16,10 @@ check-cov-vm: $(COV_CHECK_BINS)
 	$(Q)kernels/cov/tests/vm-check.sh $(BUILD)/kernels/cov/check/cov_cr3
 
 CHECKS += check-cov-vm
+
+# Host-side tools on hand-made inputs (no VM, no kernel build).
+.PHONY: check-cov
+check-cov:
+	$(Q)kernels/cov/tests/unit.sh
+
+CHECKS += check-cov

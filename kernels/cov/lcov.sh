@@ -32,41 +32,39 @@ grep '^section ' "$rec" > "$tmp/rec"
 for mod in $(awk '{ print $2 }' "$tmp/rec" | sort -u); do
 	ko=$vdir/debug/${mod//_/-}.ko
 	[ -f "$ko" ] || continue
-	readelf -rW "$ko" | awk -v m="$mod" -v secs="$tmp/rec" '
-	BEGIN { while ((getline l < secs) > 0) { split(l, f, " "); if (f[2] == m) base[f[3]] = strtonum(f[4]) } }
-	/^Relocation section / { s = $3; gsub(/\047/, "", s); sub(/^\.rela/, "", s); next }
-	$5 == "__sanitizer_cov_trace_pc" && (s in base) { printf "site %s 0x%x\n", m, base[s] + strtonum("0x" $1) + 4 }'
+	readelf -rW "$ko" | awk -f "$here/hex.awk" -v m="$mod" -v secs="$tmp/rec" -f <(cat <<'AWK'
+BEGIN { while ((getline l < secs) > 0) { split(l, f, " "); if (f[2] == m) base[f[3]] = f[4] } }
+/^Relocation section / { s = $3; gsub(/\047/, "", s); sub(/^\.rela/, "", s); next }
+$5 == "__sanitizer_cov_trace_pc" && (s in base) { print "site", m, hx_add(base[s], hx_num($1) + 4) }
+AWK
+)
 done >> "$tmp/rec"
 grep -E '^pc ' "$rec" >> "$tmp/rec" || true
 grep -q '^site ' "$tmp/rec" || die "$rec: no call sites found in the loaded modules of $vdir"
 "$here/resolve.sh" "$vdir" < "$tmp/rec" > "$tmp/res"
 
-# file:line -> instrumented, hit PCs; only files found in the trees.
-awk -F'\t' -v tn="$tn" -v roots="$(printf '%s\n' "${roots[@]}")" '
-BEGIN { nr = split(roots, R, "\n") }
+# file:line -> instrumented, hit PCs ("FILE LINE HITS", sorted), then the
+# records of the files found in the trees.
+awk -F'\t' '
 $7 ~ /:[0-9]+$/ {
-	loc = $7; file = loc; sub(/:[0-9]+$/, "", file); line = loc; sub(/^.*:/, "", line)
-	if ($1 == "site") { site[file, line] = 1; files[file] = 1 }
-	else if ($1 == "pc") { if (!(($3, file, line) in seenpc)) { seenpc[$3, file, line] = 1; hit[file, line]++ } }
+	file = $7; sub(/:[0-9]+$/, "", file); line = $7; sub(/^.*:/, "", line)
+	if ($1 == "site") site[file "\t" line] = 1
+	else if ($1 == "pc" && !(($3, file, line) in seen)) { seen[$3, file, line] = 1; hit[file "\t" line]++ }
 }
-END {
-	print "TN:" tn
-	for (f in files) {
-		path = ""
-		for (i = 1; i <= nr; i++) if (R[i] != "" && (getline x < (R[i] "/" f)) >= 0) { close(R[i] "/" f); path = R[i] "/" f; break }
-		if (path == "") continue
-		print "SF:" path
-		lf = lh = 0
-		for (k in site) {
-			split(k, p, SUBSEP)
-			if (p[1] != f) continue
-			n = (k in hit) ? hit[k] : 0
-			lines[p[2] + 0] = n
-		}
-		m = asorti(lines, idx, "@ind_num_asc")
-		for (i = 1; i <= m; i++) { print "DA:" idx[i] "," lines[idx[i]]; lf++; lh += lines[idx[i]] > 0 }
-		delete lines
-		print "LF:" lf; print "LH:" lh; print "end_of_record"
-	}
-}' "$tmp/res" > "$out.tmp.$$"
+END { for (k in site) print k "\t" ((k in hit) ? hit[k] : 0) }' "$tmp/res" | sort -t$'\t' -k1,1 -k2,2n > "$tmp/da"
+{
+	echo "TN:$tn"
+	cur= path=
+	while IFS=$'\t' read -r file line n; do
+		if [ "$file" != "$cur" ]; then
+			[ -z "$path" ] || printf 'LF:%d\nLH:%d\nend_of_record\n' "$lf" "$lh"
+			cur=$file path= lf=0 lh=0
+			for r in "${roots[@]}"; do [ -f "$r/$file" ] && { path=$(cd "$(dirname "$r/$file")" && pwd)/${file##*/}; break; }; done
+			[ -z "$path" ] || echo "SF:$path"
+		fi
+		[ -n "$path" ] || continue
+		echo "DA:$line,$n"; lf=$((lf + 1)); [ "$n" -eq 0 ] || lh=$((lh + 1))
+	done < "$tmp/da"
+	[ -z "$path" ] || printf 'LF:%d\nLH:%d\nend_of_record\n' "$lf" "$lh"
+} > "$out.tmp.$$"
 mv "$out.tmp.$$" "$out"
