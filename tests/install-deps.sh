@@ -9,6 +9,7 @@ PKGS=(
 	libbpf-dev libelf-dev zlib1g-dev bpftool                    # BPF root tracer
 	qemu-system-x86 busybox-static cpio kmod zstd xz-utils      # test VM
 	bc flex bison libssl-dev dwarves rsync                      # KVM module builds
+	lcov chromium netpbm                                        # KVM coverage reports (kernels/cov)
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -4,6 +4,8 @@
 #   make check-cov             the host-side tools on hand-made inputs
 #   make check-cov-vm          the module loads, the hand-counted guests reach
 #                              what they must, PCs resolve to the variant's lines
+#   make check-cov-report      pae-root-rfc+cov: patch coverage line, HTML
+#                              report, Chromium screenshot of the marked lines
 COV_CHECK_BINS := $(BUILD)/kernels/cov/check/cov_cr3
 $(BUILD)/kernels/cov/check/%: kernels/cov/check/%.c kernels/cov/mmucov.h kernels/check/kvm_check.h
 	$(call msg,CC,$@)
@@ -15,7 +17,13 @@ BINS += $(COV_CHECK_BINS)
 check-cov-vm: $(COV_CHECK_BINS)
 	$(Q)kernels/cov/tests/vm-check.sh $(BUILD)/kernels/cov/check/cov_cr3
 
-CHECKS += check-cov-vm
+# The patched +cov variant, its patch coverage line and genhtml report,
+# screenshotted by headless Chromium.
+.PHONY: check-cov-report
+check-cov-report: $(COV_CHECK_BINS)
+	$(Q)kernels/cov/tests/report-check.sh $(BUILD)/kernels/cov/check/cov_cr3
+
+CHECKS += check-cov-vm check-cov-report
 
 # Host-side tools on hand-made inputs (no VM, no kernel build).
 .PHONY: check-cov

@@ -26,7 +26,7 @@ FNR == 1 { fileno++ }
 fileno == 1 && /^\+\+\+ / { f = $2; sub(/^b\//, "", f); sub(/\t.*$/, "", f); inh = 0; next }
 fileno == 1 && /^@@ / {
 	split($3, a, ","); nl = substr(a[1], 2) + 0; inh = 1; dels = 0; next }
-fileno == 1 && inh && /^\+/ { ch[f, nl] = 1; order[++n] = f SUBSEP nl; nl++; next }
+fileno == 1 && inh && /^\+/ { if (!((f, nl) in ch)) { ch[f, nl] = 1; order[++n] = f SUBSEP nl }; nl++; next }
 fileno == 1 && inh && /^-/ { if (!((f, nl) in ch)) { ch[f, nl] = 1; order[++n] = f SUBSEP nl }; next }
 fileno == 1 && inh && /^ / { nl++; next }
 fileno == 1 && inh && !/^\\/ { inh = 0; next }

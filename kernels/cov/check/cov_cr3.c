@@ -13,6 +13,9 @@
  *
  *   cov_cr3 [RUNS]     each guest RUNS times (default 2), a fresh KVM VM
  *                      each time, coverage on around KVM_RUN only
+ *   cov_cr3 cost [N]   median KVM_RUN time of N PAE runs with coverage
+ *                      on and off, and of collecting one run (rough:
+ *                      run on an idle host for figures)
  *   cov_cr3 abi        mmucov.h's error paths, overflow of a one-page
  *                      area, unregistering from another thread; prints
  *                      "ok WHAT" / "FAIL WHAT" lines
@@ -44,6 +47,7 @@
 #include <dirent.h>
 #include <pthread.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #define CHECK_NAME "cov_cr3"
 #include "../../check/kvm_check.h"
@@ -72,6 +76,7 @@ struct run_cov {
 	unsigned long hits, overflow;
 	long switches;			/* times the thread was switched out in KVM_RUN */
 	long vswitches;			/* of which voluntary (it slept) */
+	long run_ns, collect_ns;	/* KVM_RUN; turning the area into PCs + map */
 	unsigned long *pcs;		/* distinct, sorted */
 	size_t npcs;
 	uint8_t map[MAP_SIZE];		/* edge hit counts, saturating */
@@ -145,6 +150,14 @@ static void cov_collect(struct run_cov *rc)
 	rc->npcs = j;
 }
 
+static long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
 static void seg(struct kvm_segment *s, uint16_t sel, uint8_t type, int l)
 {
 	memset(s, 0, sizeof(*s));
@@ -158,6 +171,7 @@ static void run_guest(int kvm, int pae, struct run_cov *rc)
 	struct kvm_userspace_memory_region region;
 	struct rusage ru0, ru1;
 	struct kvm_sregs sregs;
+	long t0, t1;
 	struct kvm_regs regs;
 	struct kvm_run *run;
 	int vm, vcpu;
@@ -223,11 +237,19 @@ static void run_guest(int kvm, int pae, struct run_cov *rc)
 	 * that such a run can be told apart.
 	 */
 	getrusage(RUSAGE_THREAD, &ru0);
-	__atomic_store_n(&cov_area[0], 0, __ATOMIC_RELAXED);
+	if (cov_area)
+		__atomic_store_n(&cov_area[0], 0, __ATOMIC_RELAXED);
+	t0 = now_ns();
 	if (ioctl(vcpu, KVM_RUN, 0) < 0)
 		die("KVM_RUN");
+	t1 = now_ns();
 	getrusage(RUSAGE_THREAD, &ru1);
-	cov_collect(rc);
+	if (cov_area)
+		cov_collect(rc);
+	else
+		memset(rc, 0, sizeof(*rc));
+	rc->run_ns = t1 - t0;
+	rc->collect_ns = now_ns() - t1;
 	rc->switches = ru1.ru_nvcsw + ru1.ru_nivcsw - ru0.ru_nvcsw - ru0.ru_nivcsw;
 	rc->vswitches = ru1.ru_nvcsw - ru0.ru_nvcsw;
 	if (run->exit_reason != KVM_EXIT_HLT) {
@@ -404,6 +426,52 @@ static int abi_checks(int kvm)
 	return abi_fails ? 1 : 0;
 }
 
+static int cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Rough cost: median KVM_RUN time of N PAE runs with the area enabled,
+ * then N with coverage off (or only those when /dev/mmucov is absent:
+ * a plain variant), and the median time to collect one run's PCs.
+ */
+static int cost(int kvm, int n)
+{
+	static long on[1000], off[1000], coll[1000];
+	struct run_cov rc;
+	int have = access(MMUCOV_DEV, F_OK) == 0;
+
+	if (n < 1 || n > 1000)
+		n = 200;
+	if (have) {
+		cov_open(AREA_WORDS);
+		for (int i = 0; i < n; i++) {
+			run_guest(kvm, 1, &rc);
+			on[i] = rc.run_ns, coll[i] = rc.collect_ns;
+			free(rc.pcs);
+		}
+		if (ioctl(cov_fd, MMUCOV_DISABLE, 0) < 0)
+			die("MMUCOV_DISABLE");
+		munmap(cov_area, AREA_WORDS * sizeof(long));
+		cov_area = NULL;
+		qsort(on, n, sizeof(long), cmp_long);
+		qsort(coll, n, sizeof(long), cmp_long);
+	}
+	for (int i = 0; i < n; i++) {
+		run_guest(kvm, 1, &rc);
+		off[i] = rc.run_ns;
+	}
+	qsort(off, n, sizeof(long), cmp_long);
+	printf("cost runs=%d kvm_run_us_off=%.1f", n, off[n / 2] / 1e3);
+	if (have)
+		printf(" kvm_run_us_on=%.1f collect_us=%.1f", on[n / 2] / 1e3, coll[n / 2] / 1e3);
+	printf("\n");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static struct run_cov rc[2][16];
@@ -413,6 +481,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "abi"))
 		return abi_checks(kvm_open());
+	if (argc > 1 && !strcmp(argv[1], "cost"))
+		return cost(kvm_open(), argc > 2 ? atoi(argv[2]) : 200);
 	if (runs < 1 || runs > 16) {
 		fprintf(stderr, "usage: cov_cr3 [RUNS 1..16 | abi]\n");
 		return 2;

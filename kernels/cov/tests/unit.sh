@@ -25,8 +25,8 @@ expect "plain awk arithmetic would be wrong here" different \
 	"$(awk 'BEGIN { a = 18446744072637000387; if (sprintf("%.0f", a + 4) == "18446744072637000391") print "same"; else print "different" }')"
 
 # --- patchcov.sh --------------------------------------------------------------
-# A patch adding lines 11-12 and 30 (new numbering) of a.c and removing
-# line 50's neighbour; a tracefile that has sites at 11, 12, 30, 50.
+# A patch adding lines 11-12 and 30 (new numbering) of a.c, removing one
+# before line 52 and replacing line 73; a tracefile with sites there.
 cat > "$tmp/p.patch" <<'P'
 diff --git a/arch/x86/kvm/a.c b/arch/x86/kvm/a.c
 --- a/arch/x86/kvm/a.c
@@ -44,18 +44,23 @@ diff --git a/arch/x86/kvm/a.c b/arch/x86/kvm/a.c
  	d = 1;
 -	e = 2;
  	f = 3;
+@@ -70,3 +72,3 @@ int k(void)
+ 	r = 1;
+-	q = 1;
++	q = 2;
+ 	s = 3;
 P
-info() {	# info COUNT11 COUNT12 COUNT30 COUNT52
-	printf 'TN:t\nSF:/src/tree/arch/x86/kvm/a.c\nDA:11,%d\nDA:12,%d\nDA:30,%d\nDA:52,%d\nDA:60,1\nLF:5\nLH:1\nend_of_record\n' "$@"
+info() {	# info COUNT11 COUNT12 COUNT30 COUNT52 COUNT73
+	printf 'TN:t\nSF:/src/tree/arch/x86/kvm/a.c\nDA:11,%d\nDA:12,%d\nDA:30,%d\nDA:52,%d\nDA:60,1\nDA:73,%d\nLF:6\nLH:1\nend_of_record\n' "$@"
 }
-info 1 1 1 1 > "$tmp/all.info"
-expect "patchcov: every changed line reached" "patch lines reached: 4/4" \
+info 1 1 1 1 1 > "$tmp/all.info"
+expect "patchcov: every changed line reached, a replaced line counted once" "patch lines reached: 5/5" \
 	"$($c/patchcov.sh "$tmp/p.patch" "$tmp/all.info" "$tmp/lines")"
-expect "patchcov: changed lines numbered in the patched file" "11 12 30 52" \
+expect "patchcov: changed lines numbered in the patched file" "11 12 30 52 73" \
 	"$(awk '{ printf "%s%s", (NR > 1 ? " " : ""), $2 }' "$tmp/lines")"
-info 0 0 1 0 > "$tmp/some.info"
+info 0 0 1 0 1 > "$tmp/some.info"
 expect "patchcov: never-reached lines joined into ranges" \
-	"patch lines reached: 1/4; never reached: a.c:11-12, a.c:52" \
+	"patch lines reached: 2/5; never reached: a.c:11-12, a.c:52" \
 	"$($c/patchcov.sh "$tmp/p.patch" "$tmp/some.info" "$tmp/lines")"
 expect "patchcov: per-line states (11 never, 30 reached)" "never reached" \
 	"$(awk '$2 == 11 { a = $3 } $2 == 30 { b = $3 } END { print a, b }' "$tmp/lines")"
