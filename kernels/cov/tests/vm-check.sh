@@ -11,6 +11,8 @@
 # kernels/cov/check/cov_cr3 (a PAE guest's and a long-mode guest's one
 # MOV CR3, each 8 times, a fresh KVM VM each time):
 #   - mmucov.ko was loaded (its sections are listed) and no PC overflowed;
+#   - kernels/check's pae_two_pdpts, pae_slots, guest_modes exit 0, as
+#     on the plain baseline (instrumenting KVM changes nothing it does);
 #   - mmucov.h's contract (cov_cr3 abi): every error path, a one-page
 #     area that overflows without writing past itself, unregistering by
 #     closing another thread's fd;
@@ -67,8 +69,12 @@ fi
 
 # --- one VM boot -----------------------------------------------------------
 start=$(date +%s.%N)
-harness/vm/vm-exec.sh --variant "$dir" --timeout 300 --file "$bin" -- \
-	sh -c 'cov_cr3 abi > abi.out; echo "abi-rc $?" >> abi.out; cov_cr3 $0 && cat abi.out' "$runs" \
+checks=$(dirname "$bin")/../../check	# kernels/check's programs, built beside
+files=(--file "$bin")
+for p in pae_two_pdpts pae_slots guest_modes; do [ -x "$checks/$p" ] && files+=(--file "$checks/$p"); done
+harness/vm/vm-exec.sh --variant "$dir" --timeout 300 "${files[@]}" -- \
+	sh -c 'for p in pae_two_pdpts pae_slots guest_modes; do [ -x $p ] && { ./$p > /dev/null 2>&1; echo "RESULT $p $?"; }; done > abi.out
+	       cov_cr3 abi >> abi.out; echo "abi-rc $?" >> abi.out; cov_cr3 $0 && cat abi.out' "$runs" \
 	>"$tmp/rec" 2>"$tmp/err"
 rc=$?
 secs=$(echo "$(date +%s.%N) - $start" | bc)
@@ -77,6 +83,14 @@ if [ "$rc" -ne 0 ]; then
 fi
 mkdir -p build/cov && cp "$tmp/rec" build/cov/cov_cr3.record	# kept for a look afterwards
 ok "cov_cr3 ran in the test VM ($(printf '%.1f' "$secs") s with the boot)"
+# The instrumented modules are the same KVM: kernels/check's programs give
+# what they give on the plain baseline (0: right).
+for p in pae_two_pdpts pae_slots guest_modes; do
+	got=$(sed -n "s/^RESULT $p \([0-9]*\)$/\1/p" "$tmp/rec")
+	if [ -z "$got" ]; then bad "$p did not run (build it: make build/kernels/check/$p)"
+	elif [ "$got" -eq 0 ]; then ok "$p exit 0 on $variant, as on baseline"
+	else bad "$p exit $got on $variant, want 0"; fi
+done
 # cov_cr3 abi's own checks, one count each.
 while read -r word what; do
 	case $word in ok) ok "abi: $what" ;; FAIL) bad "abi: $what" ;; esac
