@@ -13,6 +13,8 @@
 # of that line that were hit (not execution counts: the record holds a
 # PC set per run).  SF paths are absolute: the variant's source tree for
 # KVM's files, the headers tree for included headers.
+# With MMUCOV_SITES_OUT=FILE, the resolved call sites are also written
+# there (resolve.sh's format, KIND "site", LABEL the module).
 # Exit: 0, 1 on error (message names the input).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -42,6 +44,8 @@ done >> "$tmp/rec"
 grep -E '^pc ' "$rec" >> "$tmp/rec" || true
 grep -q '^site ' "$tmp/rec" || die "$rec: no call sites found in the loaded modules of $vdir"
 "$here/resolve.sh" "$vdir" < "$tmp/rec" > "$tmp/res"
+# The resolved call sites, for who wants them (patch-directed fuzzing).
+[ -z "${MMUCOV_SITES_OUT:-}" ] || awk -F'\t' '$1 == "site"' "$tmp/res" > "$MMUCOV_SITES_OUT"
 
 # file:line -> instrumented, hit PCs ("FILE LINE HITS", sorted), then the
 # records of the files found in the trees.

@@ -5,9 +5,11 @@
 #   kernels/cov/report.sh VARIANT_DIR RECORD OUTDIR
 #
 # RECORD: what the in-VM reader printed (section bases + "pc" lines).
-# Writes OUTDIR/coverage.info (kernels/cov/lcov.sh), OUTDIR/html/ (Debian's
-# genhtml), and, when the variant has a patch (info's patch=),
-# OUTDIR/patch-lines ("FILE LINE reached|never|uninstrumented") and
+# Writes OUTDIR/coverage.info (kernels/cov/lcov.sh), OUTDIR/sites.tsv
+# (every call site resolved), OUTDIR/html/ (Debian's genhtml), and, when the variant has a patch (info's patch=),
+# OUTDIR/patch-lines ("FILE LINE reached|never|uninstrumented"),
+# OUTDIR/patch-sites ("MODULE SECTION+OFF FUNCTION FILE:LINE STATE", the
+# callback sites on changed lines), OUTDIR/patch-functions, and
 # OUTDIR/patch-coverage.txt, the line that is also printed:
 #   patch lines reached: R/N; never reached: mmu.c:3901-3910, ...
 # In the HTML source pages a changed line's number gets the class
@@ -26,7 +28,7 @@ tree=$(sed -n 's/^cov_tree=//p' "$vdir/info")
 [ -d "$tree" ] || die "$vdir/info: no cov_tree (not a +cov variant?)"
 tree=$(cd "$tree" && pwd)
 mkdir -p "$out"
-"$here/lcov.sh" "$vdir" "$rec" "$out/coverage.info" "${name//[^A-Za-z0-9_]/_}"
+MMUCOV_SITES_OUT=$out/sites.tsv "$here/lcov.sh" "$vdir" "$rec" "$out/coverage.info" "${name//[^A-Za-z0-9_]/_}"
 rm -rf "$out/html"
 genhtml -q -o "$out/html" --prefix "$tree" --title "mmufuzz: KVM coverage on $name" \
 	--legend "$out/coverage.info" > "$out/genhtml.log" 2>&1 ||
@@ -34,6 +36,12 @@ genhtml -q -o "$out/html" --prefix "$tree" --title "mmufuzz: KVM coverage on $na
 [ "$patch" != none ] || exit 0
 [ -f "$patch" ] || die "$vdir/info: patch $patch does not exist"
 "$here/patchcov.sh" "$patch" "$out/coverage.info" "$out/patch-lines" | tee "$out/patch-coverage.txt"
+# The call sites on changed lines, and the functions holding them (the
+# outermost of each inline chain): what patch-directed scheduling favours.
+awk -F'\t' 'FILENAME == ARGV[1] { split($0, w, " "); st[w[1] ":" w[2]] = w[3]; next }
+	($7 in st) { n = split($6, f, ","); print $4 "\t" $5 "\t" f[n] "\t" $7 "\t" st[$7] }' \
+	"$out/patch-lines" "$out/sites.tsv" | sort -u > "$out/patch-sites"
+cut -f3 "$out/patch-sites" | sort -u > "$out/patch-functions"
 
 # Mark the changed lines: genhtml writes each source line as
 # <a name="N"><span class="lineNum">...; add the state to that span.

@@ -16,8 +16,10 @@
 # load_pdptrs inlined into kvm_set_cr3 gives "load_pdptrs,kvm_set_cr3");
 # FILE:LINE is the innermost one, relative to the variant's tree
 # (arch/x86/kvm/...).  A PC outside every known section is printed with
-# MODULE "?" (it is not ours to resolve).
-# Exit: 0, 1 on usage error or when a module's debug file is missing.
+# MODULE "?" (it is not ours to resolve).  "buildid MODULE HEX" lines
+# must match the variant's debug/ modules.
+# Exit: 0; 1 on usage error, a record from another build, or a missing
+# debug file.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 die() { echo "kernels/cov/resolve.sh: $*" >&2; exit 1; }
@@ -26,6 +28,16 @@ vdir=$1
 [ -d "$vdir/debug" ] || die "$vdir/debug: no unstripped modules (not a +cov variant?)"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 cat > "$tmp/in"
+
+# Section bases only mean something for the modules that were loaded:
+# refuse a record from another variant's boot (its "buildid" lines).
+while read -r _ m id; do
+	ko=$vdir/debug/${m//_/-}.ko
+	[ -f "$ko" ] || continue
+	want=$(readelf -n "$ko" | sed -n 's/^ *Build ID: //p')
+	[ "$id" = "$want" ] || die "record line 'buildid $m $id': $ko has build ID ${want:-none}; the record is from another variant's boot"
+done < <(grep '^buildid ' "$tmp/in" || true)
+grep -q '^buildid ' "$tmp/in" || echo "kernels/cov/resolve.sh: warning: the record has no buildid lines; cannot check it matches $vdir" >&2
 
 # Section sizes from the unstripped modules (sysfs names fold - to _).
 for ko in "$vdir"/debug/*.ko; do

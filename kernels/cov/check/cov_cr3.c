@@ -22,6 +22,7 @@
  *
  * Prints, for kernels/cov/tests/vm-check.sh to resolve and judge:
  *   section MODULE NAME 0xADDR     every section of kvm, kvm_amd, mmucov
+ *   buildid MODULE HEX             the loaded module's GNU build ID
  *   run GUEST.N hits=H overflow=O pcs=P edges=E switches=S
  *                                  one line per run; S: times the host
  *                                  switched the thread out in KVM_RUN
@@ -263,6 +264,38 @@ static void run_guest(int kvm, int pae, struct run_cov *rc)
 	munmap(mem, MEM_SIZE);
 }
 
+/*
+ * The module's GNU build ID, from its note as sysfs shows it (namesz,
+ * descsz, type, "GNU\0", the ID): resolve.sh refuses a record whose
+ * IDs are not those of the variant's debug/ modules.
+ */
+static void print_build_id(const char *mod)
+{
+	unsigned char note[256];
+	char path[256];
+	uint32_t namesz, descsz;
+	size_t n, off;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/module/%s/notes/.note.gnu.build-id", mod);
+	f = fopen(path, "rb");
+	if (!f)
+		return;		/* no note: resolve.sh then cannot check, and says so */
+	n = fread(note, 1, sizeof(note), f);
+	fclose(f);
+	if (n < 12)
+		return;
+	memcpy(&namesz, note, 4);
+	memcpy(&descsz, note + 4, 4);
+	off = 12 + ((namesz + 3) & ~3u);
+	if (off + descsz > n)
+		return;
+	printf("buildid %s ", mod);
+	for (uint32_t i = 0; i < descsz; i++)
+		printf("%02x", note[off + i]);
+	printf("\n");
+}
+
 /* Every section base of one module, as the kernel loaded it. */
 static void print_sections(const char *mod)
 {
@@ -288,6 +321,7 @@ static void print_sections(const char *mod)
 		printf("section %s %s %s\n", mod, d->d_name, line);
 	}
 	closedir(dir);
+	print_build_id(mod);
 }
 
 /* In a, not in b (both sorted). */

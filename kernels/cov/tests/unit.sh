@@ -82,5 +82,16 @@ $c/lcov.sh "$tmp/v" "$tmp/none.record" "$tmp/o.info" > /dev/null 2> "$tmp/err"
 rc=$?
 [ $rc -ne 0 ] && grep -q "none.record: no such record" "$tmp/err" && [ ! -e "$tmp/o.info" ] &&
 	ok "lcov.sh: a missing record is named, nothing written, exit $rc" || bad "lcov.sh: missing record: exit $rc, $(cat "$tmp/err")"
+# A record from another build: its build ID is not the debug module's.
+mkdir -p "$tmp/w/debug"
+echo 'int kvm_x;' | gcc -shared -fPIC -Wl,--build-id=sha1 -x c - -o "$tmp/w/debug/kvm.ko"
+id=$(readelf -n "$tmp/w/debug/kvm.ko" | sed -n 's/^ *Build ID: //p')
+printf 'buildid kvm 00%s\nsection kvm .text 0xffffffffc0200000\n' "${id:2}" | $c/resolve.sh "$tmp/w" > /dev/null 2> "$tmp/err"
+rc=$?
+[ $rc -ne 0 ] && grep -q "from another variant's boot" "$tmp/err" && ok "resolve.sh: a record of another build is refused, exit $rc" ||
+	bad "resolve.sh: other build: exit $rc, $(cat "$tmp/err")"
+printf 'buildid kvm %s\nsection kvm .text 0xffffffffc0200000\n' "$id" | $c/resolve.sh "$tmp/w" > /dev/null 2> "$tmp/err"
+rc=$?
+[ $rc -eq 0 ] && ok "resolve.sh: a record of the same build is accepted" || bad "resolve.sh: same build: exit $rc, $(cat "$tmp/err")"
 echo "cov: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

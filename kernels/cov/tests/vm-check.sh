@@ -103,6 +103,8 @@ while read -r _ label hits over rest; do
 	[ "$over" = overflow=0 ] && ok "$label: no overflow ($hits)" || bad "$label: $over ($hits)"
 done < <(grep '^run ' "$tmp/rec")
 
+n=$(grep -cE '^buildid (kvm|kvm_amd|mmucov) [0-9a-f]{40}$' "$tmp/rec")
+[ "$n" -eq 3 ] && ok "the record names the build IDs of kvm, kvm_amd, mmucov" || bad "$n of 3 buildid lines in the record"
 if ! kernels/cov/resolve.sh "$dir" < "$tmp/rec" > "$tmp/res" 2>"$tmp/rerr"; then
 	bad "resolve.sh failed: $(cat "$tmp/rerr")"; finish
 fi
