@@ -18,6 +18,7 @@
 #                            .../<name>/ for another base (6.12, or an
 #                            own kernel's major.minor)
 #   test-<name>              kernels/test-patches/<name>.patch (test-only)
+#   any of these + "+cov"    built for KVM code coverage (kernels/cov/variant.sh)
 #   path/to/<name>.patch     any patch file or mbox; the variant is <name>
 #   path/to/<name>/          a folder of numbered patches, applied in order
 # A file holding several mails (an mbox from git format-patch --stdout or
@@ -50,6 +51,8 @@ if [ "${1:-}" = --lookup ]; then lookup=1; shift; fi
 [ $# -ge 1 ] && [ $# -le 2 ] || RC=2 die "usage: build-variant.sh [--check|--lookup] [BASE:]VARIANT [--force]"
 kbase_split "$1"; force=${2:-}
 base=$kb_base arg=$kb_variant
+. "$here/cov/variant.sh"
+cov=; case $arg in *+cov) cov=1 arg=${arg%+cov} ;; esac
 kind=$(kbase_kind "$base") || RC=2 die "unknown base '$base' (known: 6.1, 6.12, or the directory of a kernel you built)"
 if [ "$kind" = own ]; then
 	base=$(cd "$base" && pwd -P)
@@ -73,6 +76,7 @@ test-*)		name=$arg src_arg=$here/test-patches/${arg#test-}.patch ;;
 *)		name=$arg src_arg=$patch_home/$arg.patch
 		[ -f "$src_arg" ] || [ ! -d "$patch_home/$arg" ] || src_arg=$patch_home/$arg ;;
 esac
+[ -z "$cov" ] || name=$name+cov
 [[ "$name" =~ ^[A-Za-z0-9][A-Za-z0-9._+-]*$ ]] || RC=2 die "bad variant name '$name'"
 # kernels/patches/<major.minor>/ holds another base's patches, not a series.
 [[ -n "$src_arg" && "$src_arg" == "$patch_home/$arg" && "$arg" =~ ^[0-9]+\.[0-9]+$ ]] &&
@@ -263,7 +267,7 @@ fi
 
 hash=$( { echo "base=$bid"; echo "abi=$ABI"; echo "source=$srcver"
 	  if [ "$npatch" -gt 0 ]; then cat "${patches[@]}"; else echo nopatch; fi
-	  cat "$here/build-variant.sh" "$here/fetch-debian.sh" "$here/base.sh"
+	  cat "$here/build-variant.sh" "$here/fetch-debian.sh" "$here/base.sh"; cov_hash_inputs
 	  # An own tree's kvm sources and config may change between builds.
 	  if [ "$kind" = own ]; then
 		  cat "$base/.config" "$base/Module.symvers"
@@ -278,7 +282,7 @@ psha=none
 exec 9>"$KCACHE/build/$name.lock"
 flock 9
 if [ -z "$check_only" ] && [ "$force" != --force ] && [ -f "$out/info" ] && grep -qx "input_hash=$hash" "$out/info" &&
-   [ -f "$out/kvm.ko" ] && [ -f "$out/kvm-amd.ko" ] && [ -f "$out/kvm-intel.ko" ]; then
+   [ -f "$out/kvm.ko" ] && [ -f "$out/kvm-amd.ko" ] && [ -f "$out/kvm-intel.ko" ] && cov_cached "$out"; then
 	note "$bid:$name: cached ($out)"
 	echo "$out"; exit 0
 fi
@@ -334,6 +338,7 @@ sed -i "s|\$(srctree)/arch/x86/kvm|$tree/arch/x86/kvm|; s|\$(srctree)/virt/kvm/|
   echo "ccflags-y += -I $tree/include/trace"
   echo "LINUXINCLUDE := -I $tree/arch/x86/include \$(LINUXINCLUDE)"
   cat "$mk"; } > "$mk.new" && mv "$mk.new" "$mk"
+cov_prepare "$mk"
 mkdir -p "$stage/include/trace"
 # Copy by checksum so unchanged sources keep their mtimes: kbuild then
 # recompiles only what the patch touched.
@@ -351,7 +356,7 @@ fi
 # The headers package has no resolve_btfids; kvm defines no BTF_ID sets
 # (no .BTF_ids section in Debian's own kvm.ko), so there is nothing for it
 # to resolve.
-if ! make -C "$KDIR" M="$tree/arch/x86/kvm" -j"$JOBS" RESOLVE_BTFIDS=true modules \
+if ! make -C "$KDIR" M="$tree/arch/x86/kvm" -j"$JOBS" RESOLVE_BTFIDS=true "${cov_make_args[@]}" modules \
 		> "$work/build.log" 2>&1; then
 	grep -E 'error|Error' "$work/build.log" | head -n 20 >&2 || true
 	RC=4 die "$bid:$name: module build failed (log: $work/build.log)"
@@ -373,6 +378,7 @@ done
   for i in "${!subjects[@]}"; do echo "subject.$((i + 1))=${subjects[$i]}"; done
   echo "input_hash=$hash"
   echo "vermagic=$vm"; echo "built=$(date -u +%FT%TZ)"; echo "build_seconds=$(( $(date +%s) - start ))"; } > "$tmp/info"
+cov_publish "$tree" "$tmp"
 rm -rf "$out.old.$$"
 [ -e "$out" ] && mv "$out" "$out.old.$$"
 mv "$tmp" "$out"

@@ -10,6 +10,7 @@ PKGS=(
 	qemu-system-x86 busybox-static cpio kmod zstd xz-utils file # test VM
 	bc flex bison libssl-dev dwarves rsync                      # KVM module builds
 	yamllint zip unzip                                          # CI files, ClusterFuzzLite seeds
+	lcov chromium netpbm                                        # KVM coverage reports (kernels/cov)
 )
 missing=()
 for p in "${PKGS[@]}"; do

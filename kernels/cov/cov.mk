@@ -1,0 +1,34 @@
+# kernels/cov/: coverage of KVM's own code on Debian's stock kernel.
+#   make kernel-baseline+cov   a variant built with -fsanitize-coverage=trace-pc
+#                              (any variant name + "+cov"; kernels/cov/README)
+#   make check-cov             the host-side tools on hand-made inputs
+#   make check-cov-vm          the module loads, the hand-counted guests reach
+#                              what they must, PCs resolve to the variant's lines
+#   make check-cov-report      pae-root-rfc+cov: patch coverage line, HTML
+#                              report, Chromium screenshot of the marked lines
+COV_CHECK_BINS := $(BUILD)/kernels/cov/check/cov_cr3
+$(BUILD)/kernels/cov/check/%: kernels/cov/check/%.c kernels/cov/mmucov.h kernels/check/kvm_check.h
+	$(call msg,CC,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) -static -O2 -pthread $(WARN) -o $@ $<
+BINS += $(COV_CHECK_BINS)
+
+.PHONY: check-cov-vm
+# (kernels.mk comes after this file: name its programs, not its variable.)
+check-cov-vm: $(COV_CHECK_BINS) $(addprefix $(BUILD)/kernels/check/,pae_two_pdpts pae_slots guest_modes)
+	$(Q)kernels/cov/tests/vm-check.sh $(BUILD)/kernels/cov/check/cov_cr3
+
+# The patched +cov variant, its patch coverage line and genhtml report,
+# screenshotted by headless Chromium.
+.PHONY: check-cov-report
+check-cov-report: $(COV_CHECK_BINS) $(BUILD)/kernels/check/pae_two_pdpts
+	$(Q)kernels/cov/tests/report-check.sh $(BUILD)/kernels/cov/check/cov_cr3
+
+CHECKS += check-cov-vm check-cov-report
+
+# Host-side tools on hand-made inputs (no VM, no kernel build).
+.PHONY: check-cov
+check-cov:
+	$(Q)kernels/cov/tests/unit.sh
+
+CHECKS += check-cov

@@ -1,0 +1,164 @@
+#!/bin/bash
+# check-cov-vm: KVM's own coverage through mmucov.ko, in the test VM.
+#
+#   kernels/cov/tests/vm-check.sh COV_CR3 [VARIANT]   (default baseline+cov)
+#
+# Builds (cached) the +cov variant, then checks, without a VM:
+#   - mmucov.ko is in the variant and exports __sanitizer_cov_trace_pc;
+#     kvm.ko, kvm-amd.ko depend on it and call it (>= 1000 sites each);
+#   - the unstripped debug/ modules carry line tables;
+# and in one boot of the test VM (harness/vm/vm-exec.sh, npt=0) running
+# kernels/cov/check/cov_cr3 (a PAE guest's and a long-mode guest's one
+# MOV CR3, each 8 times, a fresh KVM VM each time):
+#   - mmucov.ko was loaded (its sections are listed) and no PC overflowed;
+#   - kernels/check's pae_two_pdpts, pae_slots, guest_modes exit 0, as
+#     on the plain baseline (instrumenting KVM changes nothing it does);
+#   - mmucov.h's contract (cov_cr3 abi): every error path, a one-page
+#     area that overflows without writing past itself, unregistering by
+#     closing another thread's fd;
+#   - the PAE guest reaches kvm_set_cr3, load_pdptrs, kvm_mmu_new_pgd
+#     (as functions or inlined lines), in every run;
+#   - the long-mode guest reaches kvm_set_cr3 and kvm_mmu_new_pgd but not
+#     load_pdptrs, in every run;
+#   - runs of one guest give the same edge set and the same PCs (runs in
+#     which the host switched the vCPU thread out are reported, not
+#     judged: KVM's preempt notifiers then add timing-dependent PCs);
+#   - every PC resolves (kernels/cov/resolve.sh) to a line that exists in
+#     the variant's own source tree or the headers it was built against.
+# Prints "cov-vm: N passed, N failed".
+set -u
+cd "$(dirname "$0")/../../.."
+bin=${1:?usage: vm-check.sh COV_CR3 [VARIANT]}
+variant=${2:-baseline+cov}
+runs=8		# per guest: enough that two of them usually go unpreempted
+pass=0 fail=0
+ok()  { pass=$((pass + 1)); echo "ok   $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+finish() { echo "cov-vm: $pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit; }
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+if ! dir=$(kernels/variant-dir.sh "$variant" 2>"$tmp/build.err"); then
+	bad "$variant: build failed: $(tail -n 5 "$tmp/build.err")"; finish
+fi
+ok "$variant: built or cached ($dir)"
+tree=$(sed -n 's/^cov_tree=//p' "$dir/info")
+[ -d "$tree" ] && ok "$variant: info names its source tree" || bad "$variant: info has no cov_tree (got '$tree')"
+
+# --- the build, no VM ------------------------------------------------------
+if [ -f "$dir/mmucov.ko" ] && nm "$dir/mmucov.ko" | grep -q ' T __sanitizer_cov_trace_pc$'; then
+	ok "mmucov.ko defines __sanitizer_cov_trace_pc"
+else
+	bad "mmucov.ko missing or without __sanitizer_cov_trace_pc"
+fi
+for m in kvm kvm-amd; do
+	deps=$(modinfo -F depends "$dir/$m.ko" 2>/dev/null)
+	[[ ",$deps," == *,mmucov,* ]] && ok "$m.ko depends on mmucov ($deps)" ||
+		bad "$m.ko depends on '$deps', want mmucov"
+	sites=$(readelf -rW "$dir/debug/$m.ko" 2>/dev/null | grep -c '__sanitizer_cov_trace_pc')
+	[ "$sites" -ge 1000 ] && ok "$m.ko: $sites call sites of the callback" ||
+		bad "$m.ko: $sites call sites, want >= 1000 (flag not applied?)"
+	readelf -SW "$dir/debug/$m.ko" 2>/dev/null | grep -q '\.debug_line ' &&
+		ok "debug/$m.ko has line tables" || bad "debug/$m.ko has no .debug_line"
+done
+# Control for the depends check: the plain variant's kvm.ko must not.
+if [ -f kernels/cache/variants/baseline/kvm.ko ]; then
+	d=$(modinfo -F depends kernels/cache/variants/baseline/kvm.ko)
+	[[ ",$d," != *,mmucov,* ]] && ok "plain baseline kvm.ko does not depend on mmucov ($d)" ||
+		bad "plain baseline kvm.ko depends on mmucov"
+fi
+
+# --- one VM boot -----------------------------------------------------------
+start=$(date +%s.%N)
+checks=$(dirname "$bin")/../../check	# kernels/check's programs, built beside
+files=(--file "$bin")
+for p in pae_two_pdpts pae_slots guest_modes; do [ -x "$checks/$p" ] && files+=(--file "$checks/$p"); done
+harness/vm/vm-exec.sh --variant "$dir" --timeout 300 "${files[@]}" -- \
+	sh -c 'for p in pae_two_pdpts pae_slots guest_modes; do [ -x $p ] && { ./$p > /dev/null 2>&1; echo "RESULT $p $?"; }; done > abi.out
+	       cov_cr3 abi >> abi.out; echo "abi-rc $?" >> abi.out; cov_cr3 $0 && cat abi.out' "$runs" \
+	>"$tmp/rec" 2>"$tmp/err"
+rc=$?
+secs=$(echo "$(date +%s.%N) - $start" | bc)
+if [ "$rc" -ne 0 ]; then
+	bad "cov_cr3 in the VM: exit $rc"; tail -n 20 "$tmp/err" | sed 's/^/     /'; finish
+fi
+mkdir -p build/cov && cp "$tmp/rec" build/cov/cov_cr3.record	# kept for a look afterwards
+ok "cov_cr3 ran in the test VM ($(printf '%.1f' "$secs") s with the boot)"
+# The instrumented modules are the same KVM: kernels/check's programs give
+# what they give on the plain baseline (0: right).
+for p in pae_two_pdpts pae_slots guest_modes; do
+	got=$(sed -n "s/^RESULT $p \([0-9]*\)$/\1/p" "$tmp/rec")
+	if [ -z "$got" ]; then bad "$p did not run (build it: make build/kernels/check/$p)"
+	elif [ "$got" -eq 0 ]; then ok "$p exit 0 on $variant, as on baseline"
+	else bad "$p exit $got on $variant, want 0"; fi
+done
+# cov_cr3 abi's own checks, one count each.
+while read -r word what; do
+	case $word in ok) ok "abi: $what" ;; FAIL) bad "abi: $what" ;; esac
+done < <(grep -E '^(ok|FAIL) ' "$tmp/rec")
+grep -qx 'abi-rc 0' "$tmp/rec" && ok "cov_cr3 abi exit 0" || bad "cov_cr3 abi: $(grep '^abi-rc' "$tmp/rec")"
+grep -q '^section mmucov ' "$tmp/rec" && ok "mmucov.ko loaded in the VM" || bad "no mmucov sections in the VM"
+grep '^run ' "$tmp/rec" | sed 's/^/     /'
+grep '^same ' "$tmp/rec" | sed 's/^/     /'
+while read -r _ label hits over rest; do
+	[ "$over" = overflow=0 ] && ok "$label: no overflow ($hits)" || bad "$label: $over ($hits)"
+done < <(grep '^run ' "$tmp/rec")
+
+n=$(grep -cE '^buildid (kvm|kvm_amd|mmucov) [0-9a-f]{40}$' "$tmp/rec")
+[ "$n" -eq 3 ] && ok "the record names the build IDs of kvm, kvm_amd, mmucov" || bad "$n of 3 buildid lines in the record"
+if ! kernels/cov/resolve.sh "$dir" < "$tmp/rec" > "$tmp/res" 2>"$tmp/rerr"; then
+	bad "resolve.sh failed: $(cat "$tmp/rerr")"; finish
+fi
+# funcs LABEL: every function name (inline chains included) its PCs hit.
+funcs() { awk -F'\t' -v l="$1" '$1 == "pc" && $2 == l { n = split($6, f, ","); for (i = 1; i <= n; i++) print f[i] }' "$tmp/res" | sort -u; }
+# reach GUEST FUNC WANT: in how many of the runs GUEST reaches FUNC (WANT
+# all: every run must; none: no run may).
+reach() {
+	local hit=0 r
+	for r in $(seq 1 "$runs"); do
+		funcs "$1.$r" | grep -qx "$2" && hit=$((hit + 1))
+	done
+	case $3 in
+	all) [ "$hit" -eq "$runs" ] && ok "$1 reaches $2 in all $runs runs" || bad "$1 reaches $2 in $hit of $runs runs" ;;
+	none) [ "$hit" -eq 0 ] && ok "$1 does not reach $2 in any of $runs runs" || bad "$1 reaches $2 in $hit of $runs runs" ;;
+	esac
+}
+for f in kvm_set_cr3 load_pdptrs kvm_mmu_new_pgd; do reach pae "$f" all; done
+for f in kvm_set_cr3 kvm_mmu_new_pgd; do reach long "$f" all; done
+reach long load_pdptrs none
+
+# Same program, same edges -- for runs the host did not switch out in
+# KVM_RUN (preemption runs KVM's preempt notifiers and resched branches;
+# real KCOV records kvm_sched_in the same way).  Those runs are listed.
+for g in pae long; do
+	n=0
+	while read -r _ a b rest; do
+		n=$((n + 1))
+		[ "$rest" = "pcs=+0/-0 edges=+0/-0" ] && ok "$g: $a and $b (not switched out): same PCs and edges" ||
+			{ bad "$g: $a and $b differ: $rest"
+			  awk -F'\t' -v l="$b" '$1 == "diffpc" && $2 == l { print "     " $2 " " $6 " " $7 }' "$tmp/res" | head -n 20; }
+	done < <(grep "^same $g\." "$tmp/rec")
+	[ "$n" -gt 0 ] || echo "skip $g: fewer than two of its runs went without a context switch; determinism not judged"
+	while read -r _ a b rest; do
+		echo "     note: $g: $a vs $b, switched out: $rest ($(awk -F'\t' -v l="$b" '$1 == "diffpc" && $2 == l { n = split($6, f, ","); print f[n] }' "$tmp/res" | sort -u | head -n 6 | tr '\n' ' '))"
+	done < <(grep "^same-switched $g\." "$tmp/rec")
+done
+
+# Every PC resolves to a line of the variant's own tree (or its headers).
+abi=$(sed -n 's/^abi=//p' "$dir/info")
+srcs=("$tree" "$dir/../../root/usr/src/linux-headers-$abi" "$dir/../../root/usr/src/linux-headers-${abi%-amd64}-common")
+awk -F'\t' '$1 == "pc" { print $4 "\t" $6 "\t" $7 }' "$tmp/res" | sort -u > "$tmp/locs"
+total=$(wc -l < "$tmp/locs") unresolved=0 outside=0 badline=0
+while IFS=$'\t' read -r mod fn loc; do
+	if [ "$mod" = "?" ] || [ "$fn" = "??" ] || [[ "$loc" == \?* ]]; then unresolved=$((unresolved + 1)); continue; fi
+	file=${loc%:*} line=${loc##*:}
+	src=
+	for s in "${srcs[@]}"; do [ -f "$s/$file" ] && { src=$s/$file; break; }; done
+	[ -n "$src" ] || { outside=$((outside + 1)); echo "     outside: $mod $fn $loc"; continue; }
+	n=$(wc -l < "$src")
+	[[ "$line" =~ ^[0-9]+$ ]] && [ "$line" -ge 1 ] && [ "$line" -le "$n" ] || badline=$((badline + 1))
+done < "$tmp/locs"
+[ "$total" -gt 0 ] && [ $((unresolved + outside + badline)) -eq 0 ] &&
+	ok "all $total distinct PC locations resolve to lines of the variant's sources" ||
+	bad "of $total PC locations: $unresolved unresolved, $outside outside the tree, $badline past the file's end"
+cp "$tmp/res" build/cov/cov_cr3.tsv
+finish
