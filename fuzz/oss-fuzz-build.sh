@@ -77,14 +77,15 @@ if [ "${MMUFUZZ_KVM_TARGET:-0}" = 1 ]; then
 	# compiler and flags; the guest stub they embed is assembled first
 	# with the system compiler (clang's assembler refuses stub.S).
 	make --no-print-directory BUILD="$work/kvm" CC=cc "$work/kvm/kvm-guest/stub_blob.o" >&2
-	make --no-print-directory BUILD="$work/kvm" CC="$CC" CFLAGS="$nocov" \
-		"$work/kvm/libmmufuzz.a" "$work/kvm/liboracle.a" >&2
+	# The layer libraries, top first (harness/harness.mk: one pass, no group).
+	libs=$(make -s --no-print-directory BUILD="$work/kvm" print-mmufuzz-libs)
+	make --no-print-directory BUILD="$work/kvm" CC="$CC" CFLAGS="$nocov" $libs >&2
 	for s in fuzz/engine.c fuzz/mutator.c; do
 		$CC $nocov -I. -D_GNU_SOURCE -c -o "$work/kvm/$(basename "$s" .c).o" "$s"
 	done
 	$CC $CFLAGS -I. -D_GNU_SOURCE -c -o "$work/kvm/fuzz_kvm.o" fuzz/fuzz_kvm.c
 	$CXX $CXXFLAGS -o "$OUT/fuzz_kvm" "$work"/kvm/{fuzz_kvm,engine,mutator}.o \
-		-Wl,--start-group "$work/kvm/libmmufuzz.a" "$work/kvm/liboracle.a" -Wl,--end-group \
+		$libs \
 		$LIB_FUZZING_ENGINE
 	cp "$OUT/fuzz_decode_seed_corpus.zip" "$OUT/fuzz_kvm_seed_corpus.zip"
 	printf '[libfuzzer]\nmax_len = 8192\n' > "$OUT/fuzz_kvm.options"
@@ -93,7 +94,7 @@ if [ "${MMUFUZZ_KVM_TARGET:-0}" = 1 ]; then
 	mkdir -p "$OUT/harness/vm" "$OUT/kernels" "$OUT/build/vm"
 	cp harness/vm/init harness/vm/*.sh "$OUT/harness/vm/"
 	cp kernels/*.sh "$OUT/kernels/"
-	cp -r kernels/patches kernels/test-patches "$OUT/kernels/"
+	cp -r kernels/patches kernels/test-patches kernels/cov "$OUT/kernels/"
 	env -u CFLAGS -u CXXFLAGS -u LDFLAGS make --no-print-directory CC=cc CXX=c++ \
 		BUILD="$work/host" "$work/host/vm/mmufuzz-agent" >&2
 	cp "$work/host/vm/mmufuzz-agent" "$OUT/build/vm/"

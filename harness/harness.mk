@@ -48,6 +48,11 @@ MMUFUZZ_LIBS := $(foreach l,campaign report judge vm store exec search program,$
 		$(BUILD)/liboracle.a $(HARNESS_CORE_LIB)
 MMUFUZZ_LINK := $(MMUFUZZ_LIBS)
 
+# For builds outside make (fuzz/oss-fuzz-build.sh): the list, in link order.
+.PHONY: print-mmufuzz-libs
+print-mmufuzz-libs:
+	@echo $(MMUFUZZ_LIBS)
+
 $(MMUFUZZ): $(BUILD)/harness/cli/mmufuzz.o $(call harness_lib,cli) $(MMUFUZZ_LIBS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)

@@ -89,8 +89,9 @@ case $base in
 	      "linux-kbuild-$rel" "linux-source-6.12") ;;
 esac
 
-# deb_of PKG: the newest downloaded .deb of PKG (empty if none).
-deb_of() { ls "$KCACHE/debs/$1"_*.deb 2>/dev/null | sort -V | tail -n1; }
+# The newest .deb of package $1 in the cache, or nothing (never fails: a
+# fresh cache has none yet, and set -e would end the script here).
+deb_of() { ls "$KCACHE/debs/$1"_*.deb 2>/dev/null | sort -V | tail -n1 || true; }
 # The image's version decides every other package's version.
 stamp="$KCACHE/root/.unpacked-$abi"
 if [ ! -e "$stamp" ]; then
