@@ -2,6 +2,8 @@
 # Generate the BPF build's vmlinux.h from the Debian 6.1 kernel that the
 # test VM boots: vmlinux BTF plus the kvm module's split BTF, so KVM's own
 # types (struct kvm_vcpu, the kvmmmu trace records) are there for CO-RE.
+# The same object also runs on the 6.12 base: whatever differs there must
+# be read through CO-RE (rootrace.bpf.c says which reads are plain).
 #
 #   harness/bpf/gen-vmlinux-h.sh OUTDIR     writes OUTDIR/vmlinux.h
 #

@@ -7,13 +7,19 @@
  * kind only.
  */
 /*
- * Two kinds of field access.  The event probes read fixed offsets from the
- * BTF of the Debian kernel and kvm.ko the test VM boots (gen-vmlinux-h.sh):
- * the fields they read sit before anything the pae-root-* patches add.
- * The root snapshot (tp_entry) reads struct kvm_mmu_page, which a patch
- * may well change, so it goes through CO-RE (BPF_CORE_READ): libbpf
- * relocates it against the loaded kvm.ko's own BTF (every variant keeps
- * its module BTF, kernels/README).
+ * Field access.  The vmlinux.h types carry no preserve_access_index
+ * (BPF_NO_PRESERVE_ACCESS_INDEX), so a plain p->f is the build-time
+ * offset from the Debian 6.1 BTF gen-vmlinux-h.sh dumps; the BPF object
+ * runs on every base (6.1, 6.12), so only reads whose offsets are the
+ * same everywhere may be plain: the tracepoint records (checked against
+ * 6.12's kvm.ko BTF; kept plain so a kvm.ko without BTF still loads
+ * everything but the snapshot).  Everything in struct kvm_vcpu and
+ * struct kvm_mmu goes through CO-RE (BPF_CORE_READ, bpf_core_read,
+ * bpf_core_field_offset): 6.6 folded kvm_mmu's sync_page and invlpg
+ * hooks into sync_spte, so from root on every kvm_mmu field sits 8 bytes
+ * lower on 6.12.  libbpf relocates those against vmlinux's BTF, which
+ * has both structs, and struct kvm_mmu_page (kvm.ko only, and changed by
+ * patches) against the loaded kvm.ko's BTF.
  */
 #define BPF_NO_PRESERVE_ACCESS_INDEX
 #include "vmlinux.h"
@@ -21,9 +27,6 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "rootrace.h"
-
-/* Read a kernel field by its build-time offset. */
-#define KREAD(dst, src) bpf_probe_read_kernel(&(dst), sizeof(dst), &(src))
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -106,18 +109,28 @@ static __always_inline struct rootrace_event *ev_new(__u8 kind)
 
 /*
  * Reads of kernel memory are what costs here (a few us each under TCG),
- * so the vCPU's control registers come in one read: cr0 .. efer are
- * neighbours in struct kvm_vcpu_arch.
+ * so the vCPU's control registers come in one read when cr0 .. efer are
+ * neighbours in struct kvm_vcpu_arch as in the build BTF; the layout
+ * check is on relocated constants, so the verifier keeps one branch.
  */
 #define ARCH_OFF(f)	__builtin_offsetof(struct kvm_vcpu_arch, f)
+#define ARCH_REL(f)	(bpf_core_field_offset(struct kvm_vcpu_arch, f) - \
+			 bpf_core_field_offset(struct kvm_vcpu_arch, cr0))
 #define CRS_WORDS	((ARCH_OFF(efer) - ARCH_OFF(cr0)) / 8 + 1)
 
-/* crs[] = cr0, cr3, cr4, efer.  0, or -1 when the read failed. */
+/* crs[] = cr0, cr3, cr4, efer.  0, or -1 when a read failed. */
 static __always_inline int vcpu_crs(struct kvm_vcpu *vcpu, __u64 *crs)
 {
 	__u64 w[CRS_WORDS];
 
-	if (bpf_probe_read_kernel(w, sizeof(w), &vcpu->arch.cr0))
+	if (ARCH_REL(cr3) != ARCH_OFF(cr3) - ARCH_OFF(cr0) ||
+	    ARCH_REL(cr4) != ARCH_OFF(cr4) - ARCH_OFF(cr0) ||
+	    ARCH_REL(efer) != ARCH_OFF(efer) - ARCH_OFF(cr0))
+		return bpf_core_read(&crs[0], 8, &vcpu->arch.cr0) ||
+		       bpf_core_read(&crs[1], 8, &vcpu->arch.cr3) ||
+		       bpf_core_read(&crs[2], 8, &vcpu->arch.cr4) ||
+		       bpf_core_read(&crs[3], 8, &vcpu->arch.efer) ? -1 : 0;
+	if (bpf_core_read(w, sizeof(w), &vcpu->arch.cr0))
 		return -1;
 	crs[0] = w[0];
 	crs[1] = w[(ARCH_OFF(cr3) - ARCH_OFF(cr0)) / 8];
@@ -297,15 +310,24 @@ int BPF_KPROBE(kp_mmu_load, struct kvm_vcpu *vcpu)
 	if (!wanted_root() || !(e = ev_new(RT_MMU_LOAD)))
 		return 0;
 	ev_vcpu(e, vcpu);
-	KREAD(mmu, vcpu->arch.mmu);
-	_Static_assert(__builtin_offsetof(struct kvm_mmu, root_role) ==
-		       __builtin_offsetof(struct kvm_mmu, cpu_role) + 8, "roles adjacent");
-	if (!bpf_probe_read_kernel(&roles, 12, &mmu->cpu_role)) {
-		e->role = roles.root_role;
-		e->gfn = (__u32)roles.cpu_role;		/* cpu_role.base */
-		e->level = RT_ROLE_LEVEL(e->gfn);
+	mmu = BPF_CORE_READ(vcpu, arch.mmu);
+	if (!mmu)
+		goto out;
+	/* One read for both roles where they are neighbours (6.1, 6.12). */
+	if (bpf_core_field_offset(struct kvm_mmu, root_role) ==
+	    bpf_core_field_offset(struct kvm_mmu, cpu_role) + 8) {
+		if (bpf_core_read(&roles, 12, &mmu->cpu_role))
+			goto pdptrs;
+	} else if (bpf_core_read(&roles.cpu_role, 8, &mmu->cpu_role) ||
+		   bpf_core_read(&roles.root_role, 4, &mmu->root_role)) {
+		goto pdptrs;
 	}
-	KREAD(e->pdpte, mmu->pdptrs);
+	e->role = roles.root_role;
+	e->gfn = (__u32)roles.cpu_role;		/* cpu_role.base */
+	e->level = RT_ROLE_LEVEL(e->gfn);
+pdptrs:
+	bpf_core_read(e->pdpte, sizeof(e->pdpte), &mmu->pdptrs);
+out:
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 	return 0;
 }
@@ -480,7 +502,12 @@ int BPF_PROG(tp_entry, struct kvm_vcpu *vcpu)
 	struct kvm_mmu *mmu;
 	__u8 level;
 
-	if (!wanted())
+	/*
+	 * 6.12's verifier types this argument trusted-or-NULL and takes no
+	 * pointer arithmetic (the field reads below) before a NULL check;
+	 * 6.1's types it plain.
+	 */
+	if (!vcpu || !wanted())
 		return 0;
 	st = bpf_map_lookup_elem(&snap_state, &tid);
 	if (st && st->gen == run_gen && st->epoch == root_epoch)
