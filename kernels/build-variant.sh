@@ -220,7 +220,7 @@ if [ "$kind" = debian ]; then
 		note "extracting vmlinux (BTF base for module BTF) from $VMLINUZ"
 		bash "$src/scripts/extract-vmlinux" "$VMLINUZ" > "$KDIR/vmlinux.tmp" ||
 			die "cannot extract vmlinux from $VMLINUZ"
-		readelf -S "$KDIR/vmlinux.tmp" | grep -q '\.BTF ' || die "$VMLINUZ: extracted vmlinux has no .BTF section"
+		readelf -S "$KDIR/vmlinux.tmp" | grep '\.BTF ' >/dev/null || die "$VMLINUZ: extracted vmlinux has no .BTF section"
 		mv "$KDIR/vmlinux.tmp" "$KDIR/vmlinux"
 	fi
 	stock_dir=$MODULES/kernel/arch/x86/kvm
@@ -370,7 +370,7 @@ for m in kvm kvm-amd kvm-intel; do
 done
 vm=$(modinfo -F vermagic "$tmp/kvm.ko")
 for m in kvm kvm-amd kvm-intel; do
-	readelf -S "$tmp/$m.ko" | grep -q '\.BTF ' || die "$bid:$name: $m.ko has no .BTF section (log: $work/build.log)"
+	readelf -S "$tmp/$m.ko" | grep '\.BTF ' >/dev/null || die "$bid:$name: $m.ko has no .BTF section (log: $work/build.log)"
 done
 [ -z "$stock" ] || [ "$vm" = "$stock" ] || die "$bid:$name: vermagic '$vm' differs from the stock kvm.ko's '$stock'"
 { echo "name=$name"; base_info

@@ -63,7 +63,7 @@ if [ ! -s "$out" ] || [ "$VMLINUZ" -nt "$out" ]; then
 	[ -n "$off" ] || { unz=zstd off=$(LC_ALL=C grep -abo $'\x28\xb5\x2f\xfd' "$VMLINUZ" | head -n1 | cut -d: -f1 || true); }
 	if [ -n "$off" ] &&
 	   { tail -c +$((off + 1)) "$VMLINUZ" | $unz -dcq > "$out.tmp.$$" 2>/dev/null || [ $unz = zstd ]; };
-	   [ -s "$out.tmp.$$" ] && readelf -n "$out.tmp.$$" 2>/dev/null | grep -q 'Unknown note type: (0x00000012)'; then
+	   [ -s "$out.tmp.$$" ] && readelf -n "$out.tmp.$$" 2>/dev/null | grep 'Unknown note type: (0x00000012)' >/dev/null; then
 		mv "$out.tmp.$$" "$out"
 	else
 		rm -f "$out.tmp.$$"

@@ -66,7 +66,7 @@ key=$( {
 img=$out/base-$key.cpio.gz
 if [ -s "$img" ]; then echo "$img"; exit 0; fi
 
-file -L "$busybox" 2>/dev/null | grep -q 'statically linked' ||
+file -L "$busybox" 2>/dev/null | grep 'statically linked' >/dev/null ||
 	die "$busybox is not statically linked (apt-get install busybox-static)"
 
 # Module index: name with '-' folded to '_' -> path.  Variant files win.
