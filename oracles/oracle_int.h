@@ -100,6 +100,13 @@ void om_write(struct om_mem *m, uint64_t gpa, int width, uint64_t value);
 void om_mark_ad(struct om_mem *m, uint64_t gpa, int width, uint64_t bits);
 /* The CPU has certainly set bits (PTE_A/PTE_D) of the entry at gpa. */
 void om_set_ad(struct om_mem *m, uint64_t gpa, int width, uint64_t bits);
+/* The model's state of the bits of the aligned 8-byte word at gpa. */
+struct om_bits {
+	uint64_t data, unc, set;
+};
+void om_get_bits(const struct om_mem *m, uint64_t gpa, struct om_bits *b);
+/* Put back the bits in mask of the word at gpa as om_get_bits saw them. */
+void om_put_bits(struct om_mem *m, uint64_t gpa, uint64_t mask, const struct om_bits *b);
 void om_reset(struct om_mem *m);
 /* Whether [gpa, gpa+width) overlaps a harness entry of the fixed tables. */
 int om_protected(uint64_t gpa, int width);

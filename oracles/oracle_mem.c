@@ -155,6 +155,26 @@ void om_set_ad(struct om_mem *m, uint64_t gpa, int width, uint64_t bits)
 	m->unc[slot][i] &= ~(bits << shift);
 }
 
+void om_get_bits(const struct om_mem *m, uint64_t gpa, struct om_bits *b)
+{
+	b->data = om_read(m, gpa & ~7ull, 8);
+	b->unc = om_unc(m, gpa & ~7ull, 8);
+	b->set = om_cpu_set(m, gpa & ~7ull, 8);
+}
+
+void om_put_bits(struct om_mem *m, uint64_t gpa, uint64_t mask, const struct om_bits *b)
+{
+	int slot = page_slot(gpa);
+	unsigned i = (gpa & 0xFFF) / 8;
+
+	if (slot < 0)
+		return;
+	materialize(m, slot);
+	m->data[slot][i] = (m->data[slot][i] & ~mask) | (b->data & mask);
+	m->unc[slot][i] = (m->unc[slot][i] & ~mask) | (b->unc & mask);
+	m->set[slot][i] = (m->set[slot][i] & ~mask) | (b->set & mask);
+}
+
 void om_reset(struct om_mem *m)
 {
 	memset(m->present, 0, sizeof(m->present));

@@ -174,7 +174,7 @@ void oracle_print_final_ad(FILE *f, const struct program *p, const struct oracle
 	print_ad_words(f, m, LAYOUT_ARENA_BASE, LAYOUT_ARENA_END, &n);
 	print_ad_words(f, m, LAYOUT_LOW_PT32, LAYOUT_LOW_TABLES_END, &n);
 	if (!n)
-		fprintf(f, "#   none: no walk reads the modelled tables\n");
+		fprintf(f, "#   none: no walk sets an A or D bit that was clear\n");
 }
 
 void oracle_print_violation(FILE *f, const struct program *p, const struct violation *v)

@@ -65,6 +65,64 @@ static void add_value(const struct ostate *s, struct op_expect *e, uint64_t gpa,
 	oe_add(e, &o);
 }
 
+/*
+ * A write probe stores back the dword it loaded (kvm-guest/stub.S: a load,
+ * then a store of the value).  Where that dword holds byte 0 of the
+ * probe's own leaf entry (a table mapped through itself), the D bit the
+ * store's walk sets there (SDM 4.8) is overwritten by the value loaded
+ * before it, so the word keeps the D it had.  Not so where another
+ * possible translation has the same leaf but stores elsewhere.
+ */
+struct self_leaf {
+	uint64_t gpa;
+	int mixed;
+	struct om_bits before;
+};
+
+static int write_lands_on_leaf(const struct ostate *s, const struct xlate *x, uint64_t *leaf)
+{
+	const struct walk_step *st;
+	int esz = os_mode(s) == PGM_32 ? 4 : 8;
+
+	if (x->unmodelled || x->fault || x->n < 1 || !os_permits(s, x, ACC_WRITE))
+		return -1;
+	st = &x->step[x->n - 1];
+	if (st->level == 0)
+		return -1;
+	*leaf = st->table_gpa + (uint64_t)st->index * esz;
+	return x->gpa <= *leaf && *leaf < x->gpa + 4;
+}
+
+static int self_leaves(const struct ostate *s, const struct xlate *xl, int n,
+		       struct self_leaf *out)
+{
+	int n_out = 0;
+
+	for (int k = 0; k < n; k++) {
+		uint64_t leaf;
+		int dup = 0;
+
+		if (write_lands_on_leaf(s, &xl[k], &leaf) != 1)
+			continue;
+		for (int i = 0; i < n_out; i++)
+			dup |= out[i].gpa == leaf;
+		if (dup || n_out == XL_MAX)
+			continue;
+		out[n_out].gpa = leaf;
+		out[n_out].mixed = 0;
+		om_get_bits(&s->mem, leaf, &out[n_out].before);
+		n_out++;
+	}
+	for (int i = 0; i < n_out; i++)
+		for (int k = 0; k < n; k++) {
+			uint64_t leaf;
+
+			if (write_lands_on_leaf(s, &xl[k], &leaf) == 0 && leaf == out[i].gpa)
+				out[i].mixed = 1;
+		}
+	return n_out;
+}
+
 void oe_probe(struct ostate *s, enum prog_op_kind kind, uint64_t addr,
 	      struct op_expect *e, const char **harness_why)
 {
@@ -148,5 +206,13 @@ void oe_probe(struct ostate *s, enum prog_op_kind kind, uint64_t addr,
 	}
 	if (over && (acc == ACC_FETCH || acc == ACC_WRITE))
 		*harness_why = "probe has too many possible translations to check";
-	os_after_access(s, xl, n, acc, over);
+	{
+		struct self_leaf self[XL_MAX];
+		int n_self = acc == ACC_WRITE ? self_leaves(s, xl, n, self) : 0;
+
+		os_after_access(s, xl, n, acc, over);
+		for (int i = 0; i < n_self; i++)
+			if (!self[i].mixed)
+				om_put_bits(&s->mem, self[i].gpa, PTE_D, &self[i].before);
+	}
 }

@@ -213,6 +213,39 @@ static void verdict_arena(void)
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "A/D back as modelled: accepted");
 }
 
+/* SDM 4.8: a write probe through a table mapped onto itself (PT[1] ->
+ * the PT's own page; the probe's dword is PT[1]'s low half).  The probe
+ * loads the dword and stores it back (stub.S), so the D bit the store's
+ * walk sets in PT[1] is overwritten by the value loaded before it: PT[1]
+ * ends with A (set by the load's walk) and without D.  A write elsewhere
+ * keeps D required (verdict_arena). */
+static void verdict_arena_self_leaf(void)
+{
+	t_begin(START_PM32);
+	t_layoutpae(RW, RW);
+	t_init(0x204008, 8, 0x204000 | RW);		/* PT[1] -> the PT itself */
+	t_pae_on(0, CR0_PGON);
+	int i = t_op(OP_WRITE, 0, VAPAE + 0x1008);	/* lands on PT[1] */
+	t_run();
+	CHECK(nout(i) == 1 && R.harness_ok, "write through a self-mapped PT: one outcome");
+	obs_from_expect(0);
+	OBS.has_arena = 1;
+	memset(OBS.arena, 0, sizeof(OBS.arena));
+	for (unsigned k = 0; k < P.n_init; k++)
+		if (P.init[k].gpa >= LAYOUT_ARENA_BASE && P.init[k].gpa < LAYOUT_ARENA_END)
+			memcpy(OBS.arena + (P.init[k].gpa - LAYOUT_ARENA_BASE), &P.init[k].value,
+			       P.init[k].width);
+	OBS.arena[0x3000] |= PTE_A;			/* PD[0] */
+	OBS.arena[0x4008] |= PTE_A;			/* PT[1]: the load's walk */
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0,
+	      "self-mapped leaf: the stored-back dword clears the D the store's walk set");
+	OBS.arena[0x4008] |= PTE_D;
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1,
+	      "self-mapped leaf: D surviving the store back flagged");
+	OBS.arena[0x4008] &= ~(PTE_D | PTE_A);
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "self-mapped leaf: A of the load's walk required");
+}
+
 /* SDM 4.8 / 4.10.2.3: where the access may have used a cached
  * translation of an older entry value, the walk's A/D bits stay free. */
 static void verdict_arena_ad_free(void)
@@ -324,6 +357,7 @@ int main(void)
 	verdict_unbounded();
 	verdict_arena();
 	verdict_arena_ad_free();
+	verdict_arena_self_leaf();
 	verdict_arena_fault_walk();
 	print_output();
 	printf("oracle verdict cases: %u\n", n_cases);
