@@ -100,7 +100,8 @@ int night_replay(struct night *n, struct diffrun *dr, const char *const spec[2],
 		 int check_baseline, double until);
 
 /*
- * Expected verdicts: parse "name verdict" lines (# comments, blank lines).
+ * Expected verdicts: parse "name verdict" lines (# comments, blank lines)
+ * from text[0..len) (no NUL needed).
  * Returns the number of entries, or -EINVAL with "file:line: why" in err.
  */
 #define NIGHT_MAX_EXPECT 1024
@@ -109,8 +110,8 @@ struct night_expect {
 	char name[NIGHT_MAX_EXPECT][96];
 	char verdict[NIGHT_MAX_EXPECT][24];
 };
-int night_expect_parse(const char *file, const char *text, struct night_expect *e, char *err,
-		       size_t errlen);
+int night_expect_parse(const char *file, const char *text, size_t len, struct night_expect *e,
+		       char *err, size_t errlen);
 /* The verdict one kernel showed: "clean", "violation", "aliasing", "host-fault". */
 const char *night_kernel_verdict(const struct diffrun_kernel *k);
 

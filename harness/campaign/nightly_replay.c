@@ -51,16 +51,16 @@ static int name_ok(const char *s, size_t n)
 	return 1;
 }
 
-int night_expect_parse(const char *file, const char *text, struct night_expect *e, char *err,
-		       size_t errlen)
+int night_expect_parse(const char *file, const char *text, size_t tlen, struct night_expect *e,
+		       char *err, size_t errlen)
 {
+	const char *s = text, *top = text + tlen;
 	unsigned line = 0;
-	const char *s = text;
 
 	e->n = 0;
-	while (*s) {
-		const char *end = strchr(s, '\n'), *a, *b, *c;
-		size_t len = end ? (size_t)(end - s) : strlen(s);
+	while (s < top) {
+		const char *end = memchr(s, '\n', (size_t)(top - s)), *a, *b, *c;
+		size_t len = end ? (size_t)(end - s) : (size_t)(top - s);
 		char buf[256];
 		unsigned i;
 
@@ -134,7 +134,7 @@ static int load_expect(const char *path, struct night_expect *e, char *err, size
 	e->n = 0;
 	if (prog_read_file(path, 1u << 20, &text, &len, err, errlen))
 		return 0;	/* none yet: this night records them */
-	ret = night_expect_parse(path, text, e, err, errlen);
+	ret = night_expect_parse(path, text, len, e, err, errlen);
 	free(text);
 	return ret < 0 ? ret : 0;
 }
