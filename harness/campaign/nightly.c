@@ -24,13 +24,13 @@
  * seconds; minimizing one finding 10-60 s.  Fuzzing gets FUZZ_SHARE of a
  * candidate's slot, the triage session the rest.
  */
-#define FUZZ_SHARE	0.55
+#define FUZZ_SHARE	0.45
 #define FUZZ_MIN_S	10
 #define BOOT_EST_S	25
 #define END_MARGIN_S	3	/* report and state */
 #define DISK_MIN_FREE	(32ull << 20)
 #define MAX_CANDS	16
-#define REPLAY_SHARE	0.4	/* of the session; triage gets the rest */
+#define REPLAY_SHARE	0.5	/* of the session; triage gets the rest */
 #define SESSION_TIMEOUT_MS 30000
 
 /* Candidates = basenames of the .patch files in kernels/patches. */

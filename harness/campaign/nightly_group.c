@@ -387,43 +387,63 @@ static void triage_verdict(struct night *n, struct diffrun *dr, const char *cand
 	diffrun_result_free(r);
 }
 
-/* Folder names of root, sorted (a stable order for the report). */
 static int cmp_names(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **night_list(const char *dir, int (*want)(const struct dirent *), size_t *count)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **v = NULL, **nv;
+	size_t n = 0, cap = 0;
+
+	*count = 0;
+	if (!d)
+		return NULL;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.' || !want(de))
+			continue;
+		if (n + 1 >= cap) {
+			cap = cap ? 2 * cap : 64;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv)
+				break;
+			v = nv;
+		}
+		v[n] = strdup(de->d_name);
+		if (v[n])
+			n++;
+	}
+	closedir(d);
+	if (!v)
+		v = calloc(1, sizeof(*v));
+	if (v) {
+		qsort(v, n, sizeof(*v), cmp_names);
+		v[n] = NULL;
+	}
+	*count = v ? n : 0;
+	return v;
+}
+
+/* A finding folder (not the nightly job's own state). */
+static int is_finding_dir(const struct dirent *de)
+{
+	return de->d_type == DT_DIR && strcmp(de->d_name, "nightly");
 }
 
 void night_triage(struct night *n, struct diffrun *dr, const char *cand, const char *kernels,
 		  double until)
 {
 	const char *root = n->o->findings;
-	char **names = NULL, dir[PATH_MAX], marker[PATH_MAX + 32];
-	size_t nn = 0, cap = 0;
-	struct dirent *de;
-	DIR *d = opendir(root);
+	char dir[PATH_MAX], marker[PATH_MAX + 32];
+	size_t nn;
+	char **names = night_list(root, is_finding_dir, &nn);
 	unsigned todo = 0;
 
-	if (!d)
+	if (!names)
 		return;
-	while ((de = readdir(d))) {
-		char **nw;
-
-		if (de->d_name[0] == '.' || de->d_type != DT_DIR || !strcmp(de->d_name, "nightly"))
-			continue;
-		if (nn == cap) {
-			cap = cap ? 2 * cap : 64;
-			nw = realloc(names, cap * sizeof(*names));
-			if (!nw)
-				break;
-			names = nw;
-		}
-		names[nn] = strdup(de->d_name);
-		if (names[nn])
-			nn++;
-	}
-	closedir(d);
-	if (nn)
-		qsort(names, nn, sizeof(*names), cmp_names);
 	/* Which are tonight's: not marked by an earlier night, not taken yet. */
 	for (size_t i = 0; i < nn; i++) {
 		int taken = 0;

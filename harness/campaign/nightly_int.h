@@ -115,6 +115,14 @@ int night_expect_parse(const char *file, const char *text, size_t len, struct ni
 /* The verdict one kernel showed: "clean", "violation", "aliasing", "host-fault". */
 const char *night_kernel_verdict(const struct diffrun_kernel *k);
 
+/*
+ * The names in dir that want() accepts (dot files never), sorted, in a
+ * NULL-terminated malloc'ed array of malloc'ed strings (*count of them).
+ * NULL when dir cannot be opened or memory runs out.
+ */
+struct dirent;
+char **night_list(const char *dir, int (*want)(const struct dirent *), size_t *count);
+
 /* Save tonight's groups to the store and mark the triaged folders. */
 void night_commit(struct night *n);
 

@@ -172,45 +172,11 @@ static const char *lookup(const struct night_expect *e, const char *name)
 	return NULL;
 }
 
-static int cmp_str(const void *a, const void *b)
+static int is_mmu(const struct dirent *de)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
+	size_t l = strlen(de->d_name);
 
-/* The corpus folder's .mmu names, sorted; NULL-terminated, malloc'ed. */
-static char **corpus_files(const char *corpus, size_t *count)
-{
-	DIR *d = opendir(corpus);
-	struct dirent *de;
-	char **v = NULL, **nv;
-	size_t n = 0, cap = 0;
-
-	*count = 0;
-	if (!d)
-		return NULL;
-	while ((de = readdir(d))) {
-		size_t l = strlen(de->d_name);
-
-		if (l < 5 || strcmp(de->d_name + l - 4, ".mmu"))
-			continue;
-		if (n + 1 >= cap) {
-			cap = cap ? 2 * cap : 64;
-			nv = realloc(v, cap * sizeof(*v));
-			if (!nv)
-				break;
-			v = nv;
-		}
-		v[n] = strdup(de->d_name);
-		if (v[n])
-			n++;
-	}
-	closedir(d);
-	if (v) {
-		qsort(v, n, sizeof(*v), cmp_str);
-		v[n] = NULL;
-	}
-	*count = n;
-	return v;
+	return l >= 5 && !strcmp(de->d_name + l - 4, ".mmu");
 }
 
 /* The verdicts of one run: refused (diffrun_run failed) for every kernel. */
@@ -229,7 +195,7 @@ int night_replay(struct night *n, struct diffrun *dr, const char *const spec[2],
 	struct diffrun_result *r = diffrun_result_new();
 	unsigned recorded[2] = { 0, 0 }, changed = 0, flaky = 0, done = 0;
 	size_t nfiles;
-	char **files = corpus_files(n->o->corpus, &nfiles);
+	char **files = night_list(n->o->corpus, is_mmu, &nfiles);
 	int ret = 0;
 
 	if (!r || !files) {

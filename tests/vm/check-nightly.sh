@@ -47,7 +47,7 @@ check "night 1 exits 1 (new findings; got $r1)" test "$r1" = 1
 check "night 1 kept to its budget (+${slack} s)" test "$(cat "$work/night1.secs")" -le $((t + slack))
 alias_entries=$(grep -c '^### [0-9]*\. pae-root-rfc--patch-root-alias' "$work/night1.md")
 check "the RFC's aliasing is one entry (got $alias_entries)" test "$alias_entries" = 1
-folders=$(grep -A3 '^### [0-9]*\. pae-root-rfc--patch-root-alias' "$work/night1.md" |
+folders=$(grep -A6 '^### [0-9]*\. pae-root-rfc--patch-root-alias' "$work/night1.md" |
 	  sed -n 's/.* under \([0-9]*\) signature folder.*/\1/p')
 echo "     ($(grep -c '^### ' "$work/night1.md") entries in all; the aliasing one holds ${folders:-?} signature folders)"
 rdir=$(grep -A6 '^### [0-9]*\. pae-root-rfc--patch-root-alias' "$work/night1.md" |
