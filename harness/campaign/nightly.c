@@ -146,7 +146,8 @@ static void baseline_of(const char *cand, char *out, size_t cap)
 struct progress_ctx {
 	struct night *n;
 	const char *cand;
-	double last_plain;
+	unsigned idx;
+	double last_plain, last_sample;
 };
 
 static unsigned count_dir(const char *dir)
@@ -170,10 +171,20 @@ static void on_progress(const struct fuzz_stats *st, const char *work, void *vct
 	double now = min_now(), left = c->n->deadline - now;
 	char queue[PATH_MAX + 8];
 
-	if (!o->progress_tty && now - c->last_plain < 30)
+	snprintf(queue, sizeof(queue), "%s/queue", work);
+	/* A sample every 5 s for the report's plots. */
+	if (now - c->last_sample >= 5 && c->n->n_samples < NIGHT_MAX_SAMPLES && st->seconds > 0) {
+		struct night_sample *s = &c->n->s[c->n->n_samples++];
+
+		s->t = (float)(now - c->n->t0);
+		s->rate = (float)(st->programs / st->seconds);
+		s->cand = c->idx;
+		s->corpus = count_dir(queue);
+		c->last_sample = now;
+	}
+	if (!o->progress || (!o->progress_tty && now - c->last_plain < 30))
 		return;
 	c->last_plain = now;
-	snprintf(queue, sizeof(queue), "%s/queue", work);
 	fprintf(o->progress, "%snightly %s: %lu programs, %.1f/s, corpus %u, %u finding event(s), "
 		"%dm%02ds left%s", o->progress_tty ? "\r\033[K" : "", c->cand, st->programs,
 		st->seconds > 0 ? st->programs / st->seconds : 0.0, count_dir(queue), st->findings,
@@ -214,7 +225,7 @@ static void candidate(struct night *n, const char *cand, unsigned idx, unsigned 
 	char base[PATH_MAX], kernels[2 * PATH_MAX + 2], qdir[PATH_MAX + 8], ferr[512], vname[64];
 	double now = min_now(), slot = (n->deadline - now) / (count - idx);
 	double slot_end = now + slot, fuzz_s = slot * FUZZ_SHARE;
-	struct progress_ctx pc = { .n = n, .cand = cand, .last_plain = now };
+	struct progress_ctx pc = { .n = n, .cand = cand, .idx = idx, .last_plain = now };
 	const char *spec[2];
 	struct fuzz_opts fo;
 	struct fuzz_stats fs;
@@ -237,10 +248,8 @@ static void candidate(struct night *n, const char *cand, unsigned idx, unsigned 
 	fo.findings = n->o->findings;
 	fo.keep_going = 1;
 	fo.hard_deadline = now + fuzz_s + 5;
-	if (n->o->progress) {
-		fo.progress = on_progress;
-		fo.progress_ctx = &pc;
-	}
+	fo.progress = on_progress;	/* samples; a line when o->progress */
+	fo.progress_ctx = &pc;
 	if (fuzz_run(&fo, &fs, ferr, sizeof(ferr))) {
 		fprintf(n->rep, "- harness: the fuzzer could not run: %s\n", ferr);
 		n->st->errors++;
@@ -248,6 +257,8 @@ static void candidate(struct night *n, const char *cand, unsigned idx, unsigned 
 	}
 	if (n->o->progress && n->o->progress_tty)
 		fputc('\n', n->o->progress);
+	n->programs += fs.programs;
+	n->fuzz_seconds += fs.seconds;
 	fprintf(n->rep, "- fuzzing: %lu programs in %.0f s (%.1f/s), %u finding event(s)\n",
 		fs.programs, fs.seconds, fs.seconds > 0 ? fs.programs / fs.seconds : 0.0,
 		fs.findings);
@@ -319,6 +330,51 @@ static void report_groups(struct night *n)
 		if (!shown && pass)
 			fprintf(n->rep, "none\n");
 	}
+}
+
+/*
+ * The plots' data: tonight's samples (replaced each night) and one line
+ * per night appended to the history (read, extended, replaced: atomic).
+ */
+static void write_plot_data(struct night *n)
+{
+	char path[PATH_MAX + 32], *old = NULL, *buf = NULL;
+	size_t olen = 0, len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return;
+	fprintf(f, "# seconds candidate programs/s corpus\n");
+	for (unsigned i = 0; i < n->n_samples; i++)
+		fprintf(f, "%.1f %u %.2f %u\n", n->s[i].t, n->s[i].cand, n->s[i].rate,
+			n->s[i].corpus);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/tonight.dat", n->state);
+	if (buf && finding_replace_file(path, buf, len) == -ENOSPC)
+		n->st->disk_full = 1;
+	free(buf);
+	buf = NULL;
+
+	snprintf(path, sizeof(path), "%s/history.dat", n->state);
+	if (prog_read_file(path, 1u << 20, &old, &olen, NULL, 0))
+		olen = 0;
+	f = open_memstream(&buf, &len);
+	if (!f) {
+		free(old);
+		return;
+	}
+	if (olen)
+		fwrite(old, 1, olen, f);
+	else
+		fprintf(f, "# date programs programs/s new known\n");
+	fprintf(f, "%s %lu %.2f %u %u\n", n->date, n->programs,
+		n->fuzz_seconds > 0 ? n->programs / n->fuzz_seconds : 0.0, n->st->new_groups,
+		n->st->known_groups);
+	fclose(f);
+	if (buf && finding_replace_file(path, buf, len) == -ENOSPC)
+		n->st->disk_full = 1;
+	free(buf);
+	free(old);
 }
 
 int nightly_exit_status(const struct nightly_stats *st)
@@ -409,8 +465,10 @@ int nightly_run(const struct nightly_opts *o, FILE *rep, struct nightly_stats *n
 	if (ns->disk_full)
 		fprintf(rep, "\n**Stopped: the disk is full** (less than %llu MiB free): what is "
 			"saved is whole; free space and run again.\n", DISK_MIN_FREE >> 20);
-	if (!ns->signo)
+	if (!ns->signo) {
 		night_commit(n);
+		write_plot_data(n);
+	}
 	fprintf(rep, "\n## Summary\n\n%u new finding(s), %u known; %u event(s); %u verdict(s) "
 		"replayed; %u program(s) merged into %s/nightly; %d harness failure(s), %d step "
 		"failure(s); %.0f s of %u s; exit %d\n",

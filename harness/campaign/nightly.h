@@ -79,6 +79,16 @@ int nightly_run(const struct nightly_opts *o, FILE *rep, struct nightly_stats *s
 		char *err, size_t errlen);
 
 /*
+ * The report as a self-contained HTML page (nightly_html.c): md (the
+ * Markdown nightly_run wrote, len bytes) as HTML, with gnuplot's plots of
+ * tonight's progress samples and of the past nights inlined as SVG (or a
+ * line saying why there are none).  Written atomically to a fresh path
+ * <findings>/<base> (the path goes to out).  0, or -errno.
+ */
+int nightly_write_html(const char *findings, const char *md, size_t len, const char *base,
+		       char *out, size_t cap);
+
+/*
  * The night's exit status for CI: 2 a harness failure (st->errors,
  * st->disk_full, or a step failure on a night with nothing new: a night
  * that could not look everywhere never looks clean), else 1 new groups,

@@ -39,6 +39,14 @@ struct night_mark {
 	int group;
 };
 
+#define NIGHT_MAX_SAMPLES 2048
+struct night_sample {
+	float t;			/* seconds into the night */
+	float rate;			/* programs/s of the candidate's fuzzing so far */
+	unsigned cand;
+	unsigned corpus;		/* the engine's queue */
+};
+
 struct night {
 	const struct nightly_opts *o;
 	FILE *rep;
@@ -51,6 +59,10 @@ struct night {
 	unsigned n_marks;
 	struct night_mark m[NIGHT_MAX_MARKS];
 	unsigned repeat_hits;		/* hits of folders triaged on earlier nights */
+	unsigned n_samples;
+	struct night_sample s[NIGHT_MAX_SAMPLES];
+	unsigned long programs;		/* fuzzed tonight, every candidate */
+	double fuzz_seconds;
 };
 
 /*

@@ -98,6 +98,12 @@ int cmd_nightly(int argc, char **argv)
 	ret = repro_write_text(o.findings, report_path, text, tlen, out, sizeof(out));
 	if (!ret) {
 		fprintf(stderr, "mmufuzz nightly: report %s\n", out);
+		strcpy(report_path + strlen(report_path) - 3, ".html");
+		ret = nightly_write_html(o.findings, text, tlen, report_path, out, sizeof(out));
+		if (!ret)
+			fprintf(stderr, "mmufuzz nightly: report %s\n", out);
+	}
+	if (!ret) {
 	} else {
 		fprintf(stderr, "mmufuzz nightly: the report could not be saved in %s: %s\n",
 			o.findings, strerror(-ret));

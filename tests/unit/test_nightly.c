@@ -231,6 +231,44 @@ static void test_replace_file(void)
 	CHECK(system(path) == 0, "cleanup");
 }
 
+/* The HTML page: Markdown subset, escaping, plots (when gnuplot is here). */
+static void test_html(void)
+{
+	static const char md[] = "# mmufuzz nightly 2026-12-03\n\n## New findings\n\n"
+				 "### 1. x--patch-root-alias-pae\n\n- rule `root-alias` <b>\n"
+				 "- **Stopped** a & b\ntext\n";
+	char dir[] = "/tmp/mmufuzz-html-XXXXXX", path[128], out[256];
+	FILE *f;
+
+	if (!mkdtemp(dir)) {
+		SKIP("mkdtemp: no /tmp");
+		return;
+	}
+	snprintf(path, sizeof(path), "%s/nightly", dir);
+	CHECK(!finding_mkdir_parents(path), "state folder");
+	snprintf(path, sizeof(path), "%s/nightly/tonight.dat", dir);
+	f = fopen(path, "w");
+	if (f) {
+		fputs("# t cand rate corpus\n5 0 10.5 40\n10 0 12.0 55\n15 0 13.1 61\n", f);
+		fclose(f);
+	}
+	CHECK(!nightly_write_html(dir, md, sizeof(md) - 1, "r.html", out, sizeof(out)), "written");
+	CHECK(check_file_has(dir, "r.html", "<h1>mmufuzz nightly 2026-12-03</h1>"), "h1");
+	CHECK(check_file_has(dir, "r.html", "<h3>1. x--patch-root-alias-pae</h3>"), "h3");
+	CHECK(check_file_has(dir, "r.html", "<ul>\n<li>rule <code>root-alias</code> &lt;b&gt;</li>"),
+	      "list, code, escaping");
+	CHECK(check_file_has(dir, "r.html", "<li><strong>Stopped</strong> a &amp; b</li>\n</ul>"),
+	      "bold, &, list closed");
+	CHECK(check_file_has(dir, "r.html", "<p>text</p>"), "paragraph");
+	CHECK(check_file_has(dir, "r.html", "no samples in"), "no history: said so");
+	if (system("command -v gnuplot >/dev/null 2>&1"))
+		SKIP("gnuplot is not installed: no SVG to check (apt-get install gnuplot-nox)");
+	else
+		CHECK(check_file_has(dir, "r.html", "<svg"), "tonight's plot inlined");
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	CHECK(system(path) == 0, "cleanup");
+}
+
 int main(void)
 {
 	test_keys();
@@ -239,5 +277,6 @@ int main(void)
 	test_kernel_verdict();
 	test_exit_status();
 	test_replace_file();
+	test_html();
 	return check_summary("test_nightly");
 }

@@ -7,6 +7,7 @@
 #            copy is flagged as a replay finding; the group is saved in
 #            the store; the night kept to its budget
 #   night 2: the same folder: nothing new, exits 0
+#   the HTML report: its parts, its plots painted by headless Chromium
 #   a full disk: the night says so and exits 2 before booting anything
 # Prints "nightly: N passed, N failed, N skipped".
 #
@@ -64,6 +65,27 @@ else
 fi
 check "triaged folders are marked" bash -c "ls $work/findings/*/nightly-group.txt >/dev/null 2>&1"
 check "the report is saved" bash -c "ls $work/findings/nightly-*.md >/dev/null 2>&1"
+
+# The HTML page, in a real browser: its parts, and the plot's line
+# colour (#c0392b, nightly_html.c) painted in the screenshot.
+html=$(ls "$work"/findings/nightly-*.html 2>/dev/null | head -n1)
+check "the HTML report is written" test -s "${html:-/nonexistent}"
+check "the HTML report has the findings" grep -q '<h3>[0-9]*\. pae-root-rfc--patch-root-alias' "${html:-/nonexistent}"
+if grep -q '<svg' "${html:-/nonexistent}" 2>/dev/null; then
+	ok "the HTML report inlines gnuplot's SVG"
+	if command -v chromium > /dev/null && command -v pngtopnm > /dev/null; then
+		timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
+			--window-size=1000,4000 --screenshot="$work/report.png" "file://$html" \
+			> "$work/chromium.log" 2>&1
+		px=$(pngtopnm "$work/report.png" 2>/dev/null | ppmhist -noheader 2>/dev/null |
+		     awk '$1 == 192 && $2 == 57 && $3 == 43 { n += $NF } END { print n + 0 }')
+		check "Chromium paints the report's plots ($px plot-colour pixels)" test "$px" -gt 100
+	else
+		skip=$((skip + 1)); echo "SKIP screenshot: chromium or pngtopnm missing"
+	fi
+else
+	skip=$((skip + 1)); echo "SKIP the report's plots: gnuplot missing (tests/install-deps.sh installs gnuplot-nox)"
+fi
 
 night 2
 r2=$(cat "$work/night2.rc")
