@@ -212,8 +212,8 @@ int night_group_add(struct night *n, const struct night_key *k, const char *cand
 /* The candidate's name as it appears in file names (vmclient's). */
 static int owns(const char *dir, const char *name, const char *cand)
 {
-	char path[PATH_MAX + 96];
-	size_t l = strlen(cand);
+	char path[PATH_MAX + 96], tag[NIGHT_KEY_MAX];
+	size_t l;
 
 	if (!strncmp(name, "vm-", 3)) {
 		const char *var = strchr(name + 3, '-');
@@ -221,6 +221,13 @@ static int owns(const char *dir, const char *name, const char *cand)
 		if (!var)
 			return 0;
 		var++;
+		/* vmclient names the folder in finding_signature's charset:
+		 * "6.12-pae-root-rfc" is "6-12-pae-root-rfc" there. */
+		finding_signature(cand, "", "", tag, sizeof(tag));
+		l = strlen(tag);
+		l = l > 2 ? l - 2 : 0;		/* without the two "-" separators */
+		tag[l] = 0;
+		cand = tag;
 		/* Baseline deaths are triaged with whichever candidate runs first. */
 		if (!strncmp(var, "baseline-", 9) || strstr(var, "-baseline-"))
 			return 1;
