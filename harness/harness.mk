@@ -67,3 +67,12 @@ demo:
 	$(Q)tests/install-deps.sh
 	$(Q)$(MAKE) --no-print-directory $(MMUFUZZ) $(FUZZ_KVM) $(VM_AGENT)
 	$(Q)$(MMUFUZZ) demo
+
+.PHONY: nightly
+# One night (mmufuzz nightly --help): NIGHTLY_ARGS, e.g.
+#   make nightly NIGHTLY_ARGS="--candidates pae-root-rfc,pae-root-slot --time 1200"
+# Its exit status is the night's (0 clean, 1 new finding, 2 harness failure).
+nightly:
+	$(Q)tests/install-deps.sh
+	$(Q)$(MAKE) --no-print-directory $(MMUFUZZ) engines $(VM_AGENT)
+	$(Q)$(MMUFUZZ) nightly $(NIGHTLY_ARGS)

@@ -11,6 +11,7 @@ PKGS=(
 	bc flex bison libssl-dev dwarves rsync                      # KVM module builds
 	yamllint zip unzip                                          # CI files, ClusterFuzzLite seeds
 	lcov chromium netpbm                                        # KVM coverage reports (kernels/cov)
+	gnuplot-nox                                                 # the nightly report's plots
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -52,3 +52,12 @@ check-lifecycle: $(MMUFUZZ)
 	$(Q)$(MAKE) --no-print-directory engines $(VM_AGENT)
 	$(Q)tests/vm/check-lifecycle.sh
 CHECKS += check-lifecycle
+
+# Two short nights on baseline + pae-root-rfc in one folder
+# (tests/vm/check-nightly.sh): one entry for the RFC's aliasing, its
+# reproducers, a changed expected verdict flagged, exit 1; then exit 0.
+.PHONY: check-nightly
+check-nightly: $(MMUFUZZ)
+	$(Q)$(MAKE) --no-print-directory engines $(VM_AGENT)
+	$(Q)tests/vm/check-nightly.sh
+CHECKS += check-nightly

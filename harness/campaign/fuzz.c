@@ -189,12 +189,39 @@ static double now_s(void)
  * a QEMU whose parent just died): they were re-parented to us, the
  * subreaper, so waitpid on the group finds them.
  */
-static void wait_engine(pid_t pid, int *status)
+static void wait_engine(pid_t pid, int *status, const struct fuzz_opts *o, const char *stats,
+			const char *work)
 {
-	double deadline = 0;
+	double deadline = 0, next_progress = 0;
 	int r;
 
 	for (;;) {
+		if (o->hard_deadline && !deadline && now_s() >= o->hard_deadline) {
+			fprintf(stderr, "\nmmufuzz fuzz: the night's deadline: stopping the engine "
+				"(pid %d)\n", (int)pid);
+			kill(pid, SIGTERM);
+			deadline = now_s() + FUZZ_DEADLINE_GRACE_S;
+		}
+		/* With a progress callback the wait polls: once a second the
+		 * stats the drivers append are read back and handed over. */
+		if ((o->progress || o->hard_deadline) && !deadline && !stop_signo) {
+			r = waitpid(pid, status, WNOHANG);
+			if (r == pid)
+				break;
+			if (r < 0 && errno != EINTR) {
+				*status = 0;
+				break;
+			}
+			if (o->progress && now_s() >= next_progress) {
+				struct fuzz_stats st;
+
+				fuzz_read_stats(stats, &st);
+				o->progress(&st, work, o->progress_ctx);
+				next_progress = now_s() + 1;
+			}
+			usleep(100000);	/* a stop signal cuts it short */
+			continue;
+		}
 		if (stop_signo && !deadline) {
 			fprintf(stderr, "\nmmufuzz fuzz: SIG%s: stopping the engine (pid %d)\n",
 				sigabbrev_np(stop_signo), (int)pid);
@@ -345,7 +372,7 @@ int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st, char *err, size_t
 		_exit(127);
 	}
 	setpgid(pid, pid);	/* as the child does: no window without its group */
-	wait_engine(pid, &status);
+	wait_engine(pid, &status, o, stats, work);
 	stop_handlers(0, old_sa);
 	prctl(PR_SET_CHILD_SUBREAPER, was_subreaper);
 	fuzz_read_stats(stats, st);

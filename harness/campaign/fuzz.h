@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include "harness/program/prog.h"
 
+struct fuzz_stats;
+
 struct fuzz_opts {
 	const char *kernels;	/* "baseline,pae-root-rfc" */
 	int engine_afl;		/* 0 libFuzzer, 1 AFL++ */
@@ -21,7 +23,19 @@ struct fuzz_opts {
 				 * regression with two PDPTs on one page */
 	unsigned npt;
 	unsigned seed;
+	/* Called about once a second while the engine runs, with the stats
+	 * read so far and the work folder (its queue/ is the corpus); NULL:
+	 * none.  It must not block. */
+	void (*progress)(const struct fuzz_stats *st, const char *work, void *ctx);
+	void *progress_ctx;
+	/* A hard end (CLOCK_MONOTONIC seconds, 0: none): libFuzzer checks
+	 * its -max_total_time only between programs, and a hung program
+	 * costs a request timeout and a reboot.  Past it the engine is asked
+	 * to stop as on SIGTERM (FUZZ_DEADLINE_GRACE_S, then killed); the
+	 * run is not "stopped by a signal" (st->signo stays 0). */
+	double hard_deadline;
 };
+#define FUZZ_DEADLINE_GRACE_S 10
 
 struct fuzz_stats {
 	unsigned long programs;

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include "harness/campaign/minimize.h"
 #include "harness/judge/diffrun.h"
 #include "harness/program/prog.h"
@@ -21,7 +22,25 @@ struct same_class {
 	int shared;		/* the finding has two PDPTs on one page: keep it */
 	unsigned confirm;
 	int verbose;
+	struct min_limits *lim;
 };
+
+double min_now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* A run that killed or WARNed a VM (a host fault of either kernel). */
+static int run_hit_host_fault(const struct diffrun_result *r)
+{
+	for (int i = 0; i < r->n; i++)
+		if (r->k[i].died)
+			return 1;
+	return 0;
+}
 
 /* The predicate: the candidate still gets the same class (and again on
  * re-runs, so a flaky outcome never shrinks the program). */
@@ -34,10 +53,23 @@ static int still_same(const struct program *cand, void *ctx)
 	 * must not shrink into a different bug of the same class. */
 	if (s->shared && !prog_has_shared_pdpt_page(cand))
 		return 0;
+	/* Out of time: stop; minimize_program keeps the best so far. */
+	if (s->lim->deadline && min_now() >= s->lim->deadline) {
+		s->lim->out_of_time = 1;
+		return -ETIME;
+	}
 	ret = diffrun_run(s->dr, cand, s->r);
 
 	if (ret)
 		return 0;	/* e.g. refused by the target: not the same finding */
+	/* A step that WARNs (or kills a VM) is not the finding being
+	 * minimized unless that is a host fault itself: its WARN is
+	 * recorded by vmclient (a hits line of its vm-warn folder), and
+	 * with warn_goes_on the VM is not rebooted for it. */
+	if (run_hit_host_fault(s->r) && s->cls != DIFF_HOST_FAULT) {
+		s->lim->host_faults++;
+		return 0;
+	}
 	if (s->r->diff.cls != s->cls)
 		return 0;
 	if (s->confirm && diffrun_confirm(s->dr, cand, s->cls, s->confirm) != 1)
@@ -50,8 +82,20 @@ static int still_same(const struct program *cand, void *ctx)
 int minimize_finding(struct diffrun *dr, struct program *p, unsigned max_tries, int verbose,
 		     enum diff_class *cls_out, struct min_stats *st, char *err, size_t errlen)
 {
-	struct same_class s = { .dr = dr, .confirm = 1, .verbose = verbose };
+	struct min_limits lim = { .max_tries = max_tries };
+
+	return minimize_finding_limited(dr, p, &lim, verbose, cls_out, st, err, errlen);
+}
+
+int minimize_finding_limited(struct diffrun *dr, struct program *p, struct min_limits *lim,
+			     int verbose, enum diff_class *cls_out, struct min_stats *st, char *err,
+			     size_t errlen)
+{
+	struct same_class s = { .dr = dr, .confirm = 1, .verbose = verbose, .lim = lim };
 	int ret;
+
+	lim->out_of_time = 0;
+	lim->host_faults = 0;
 
 	s.r = diffrun_result_new();
 	if (!s.r) {
@@ -71,13 +115,16 @@ int minimize_finding(struct diffrun *dr, struct program *p, unsigned max_tries, 
 		ret = -ENOENT;
 		goto out;
 	}
-	ret = minimize_program(p, still_same, &s, max_tries, st);
+	ret = minimize_program(p, still_same, &s, lim->max_tries, st);
+	if (ret == -ETIME && lim->out_of_time)
+		ret = 0;	/* p is the smallest kept so far */
 	if (!ret) {
 		/* The seed's title no longer describes what is left. */
 		char old[PROG_TITLE_MAX];
 
 		snprintf(old, sizeof(old), "%s", p->title);
-		snprintf(p->title, sizeof(p->title), "minimized %s on %s%s%s%s", diff_class_name(s.cls),
+		snprintf(p->title, sizeof(p->title), "%sminimized %s on %s%s%s%s",
+			 lim->out_of_time ? "partly " : "", diff_class_name(s.cls),
 			 diffrun_kernel_name(dr, 0), diffrun_kernels(dr) == 2 ? " vs " : "",
 			 diffrun_kernels(dr) == 2 ? diffrun_kernel_name(dr, 1) : "",
 			 old[0] ? "; seed: " : "");

@@ -16,4 +16,26 @@
 int minimize_finding(struct diffrun *dr, struct program *p, unsigned max_tries, int verbose,
 		     enum diff_class *cls, struct min_stats *st, char *err, size_t errlen);
 
+/* What bounds one minimization, and what the bounds did. */
+struct min_limits {
+	unsigned max_tries;	/* predicate calls, 0: no bound */
+	double deadline;	/* CLOCK_MONOTONIC seconds (min_now()), 0: none */
+	int out_of_time;	/* out: the deadline ended the search; p is the
+				 * smallest program kept so far (still the finding) */
+	unsigned host_faults;	/* out: candidates whose run killed or WARNed a
+				 * VM: never "the same finding" (see minimize.c) */
+};
+
+/*
+ * minimize_finding() under lim.  Returns what minimize_finding returns;
+ * running out of time is not an error (0, lim->out_of_time set, the
+ * title says "partly minimized").
+ */
+int minimize_finding_limited(struct diffrun *dr, struct program *p, struct min_limits *lim,
+			     int verbose, enum diff_class *cls, struct min_stats *st, char *err,
+			     size_t errlen);
+
+/* CLOCK_MONOTONIC in seconds: the clock of min_limits.deadline. */
+double min_now(void);
+
 #endif /* MMUFUZZ_CAMPAIGN_MINIMIZE_H */

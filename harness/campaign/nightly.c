@@ -1,49 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0
-/* One night of CI (see nightly.h). */
+/* One night of CI (see nightly.h): the phases and their deadlines. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "harness/campaign/fuzz.h"
 #include "harness/campaign/minimize.h"
 #include "harness/campaign/nightly.h"
+#include "harness/campaign/nightly_int.h"
 #include "harness/program/prog.h"
-#include "harness/report/repro.h"
 #include "harness/store/finding.h"
+#include "harness/vm/vmclient.h"
 
-#define MAX_FOLDERS 512
-
-struct folder_set {
-	unsigned n;
-	char name[MAX_FOLDERS][160];
-};
-
-static void list_folders(const char *root, struct folder_set *s)
-{
-	DIR *d = opendir(root);
-	struct dirent *de;
-
-	s->n = 0;
-	if (!d)
-		return;
-	while ((de = readdir(d)) && s->n < MAX_FOLDERS)
-		if (de->d_name[0] != '.' && de->d_type == DT_DIR)
-			snprintf(s->name[s->n++], sizeof(s->name[0]), "%s", de->d_name);
-	closedir(d);
-}
-
-static int in_set(const struct folder_set *s, const char *name)
-{
-	for (unsigned i = 0; i < s->n; i++)
-		if (!strcmp(s->name[i], name))
-			return 1;
-	return 0;
-}
+/*
+ * Budget shares, measured on the loaded 2-core TCG host: a pair of test
+ * VMs boots in 10-25 s; replaying the 31-program corpus takes a few
+ * seconds; minimizing one finding 10-60 s.  Fuzzing gets FUZZ_SHARE of a
+ * candidate's slot, the triage session the rest.
+ */
+#define FUZZ_SHARE	0.45
+#define FUZZ_MIN_S	10
+#define BOOT_EST_S	25
+#define END_MARGIN_S	3	/* report and state */
+#define DISK_MIN_FREE	(32ull << 20)
+#define MAX_CANDS	16
+#define REPLAY_SHARE	0.5	/* of the session; triage gets the rest */
+#define SESSION_TIMEOUT_MS 30000
 
 /* Candidates = basenames of the .patch files in kernels/patches. */
 static int default_candidates(char *out, size_t cap)
@@ -76,7 +64,7 @@ static uint64_t fnv64(const uint8_t *b, size_t n)
 }
 
 /* Convert the engine's queue into .mmu files under corpus/nightly. */
-static unsigned merge_queue(const char *queue, const char *corpus, unsigned max)
+static unsigned merge_queue(const char *queue, const char *corpus, unsigned max, int *disk_full)
 {
 	static struct program p;
 	char dir[4096], path[4400], err[256];
@@ -92,6 +80,7 @@ static unsigned merge_queue(const char *queue, const char *corpus, unsigned max)
 	while ((de = readdir(d)) && added < max) {
 		FILE *f;
 		size_t n;
+		int ret;
 
 		if (de->d_name[0] == '.')
 			continue;
@@ -106,114 +95,388 @@ static unsigned merge_queue(const char *queue, const char *corpus, unsigned max)
 		snprintf(path, sizeof(path), "%s/n-%016llx.mmu", dir, (unsigned long long)fnv64(buf, n));
 		if (!access(path, F_OK))
 			continue;	/* already merged on an earlier night */
-		if (!prog_save(path, &p, err, sizeof(err)))
+		ret = prog_save(path, &p, err, sizeof(err));
+		if (!ret)
 			added++;
+		else if (ret == -ENOSPC) {
+			*disk_full = 1;
+			break;
+		}
 	}
 	closedir(d);
 	return added;
 }
 
+/* Less than DISK_MIN_FREE on the findings' or the corpus' file system. */
+static int disk_low(const struct nightly_opts *o)
+{
+	const char *paths[2] = { o->findings, o->corpus };
+
+	for (int i = 0; i < 2; i++) {
+		struct statvfs v;
+
+		if (!statvfs(paths[i], &v) && (unsigned long long)v.f_bavail * v.f_frsize < DISK_MIN_FREE)
+			return 1;
+	}
+	return 0;
+}
+
+/* Build one variant (cached); 0 or the failing exit status. */
+static int build_variant(const char *spec)
+{
+	char cmd[PATH_MAX + 64];
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "kernels/variant-dir.sh '%s' >/dev/null", spec);
+	st = fuzz_system(cmd);
+	return st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) ? (st == -1 ? 1 : st) : 0;
+}
+
+/* "6.12:x" is compared with "6.12:baseline", "x" with "baseline". */
+static void baseline_of(const char *cand, char *out, size_t cap)
+{
+	const char *colon = strrchr(cand, ':');
+
+	if (colon)
+		snprintf(out, cap, "%.*s:baseline", (int)(colon - cand), cand);
+	else
+		snprintf(out, cap, "baseline");
+}
+
+struct progress_ctx {
+	struct night *n;
+	const char *cand;
+	unsigned idx;
+	double last_plain, last_sample;
+};
+
+static unsigned count_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	unsigned c = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d)))
+		c += de->d_name[0] != '.';
+	closedir(d);
+	return c;
+}
+
+static void on_progress(const struct fuzz_stats *st, const char *work, void *vctx)
+{
+	struct progress_ctx *c = vctx;
+	const struct nightly_opts *o = c->n->o;
+	double now = min_now(), left = c->n->deadline - now;
+	char queue[PATH_MAX + 8];
+
+	snprintf(queue, sizeof(queue), "%s/queue", work);
+	/* A sample every 5 s for the report's plots. */
+	if (now - c->last_sample >= 5 && c->n->n_samples < NIGHT_MAX_SAMPLES && st->seconds > 0) {
+		struct night_sample *s = &c->n->s[c->n->n_samples++];
+
+		s->t = (float)(now - c->n->t0);
+		s->rate = (float)(st->programs / st->seconds);
+		s->cand = c->idx;
+		s->corpus = count_dir(queue);
+		c->last_sample = now;
+	}
+	if (!o->progress || (!o->progress_tty && now - c->last_plain < 30))
+		return;
+	c->last_plain = now;
+	fprintf(o->progress, "%snightly %s: %lu programs, %.1f/s, corpus %u, %u finding event(s), "
+		"%dm%02ds left%s", o->progress_tty ? "\r\033[K" : "", c->cand, st->programs,
+		st->seconds > 0 ? st->programs / st->seconds : 0.0, count_dir(queue), st->findings,
+		left > 0 ? (int)left / 60 : 0, left > 0 ? (int)left % 60 : 0,
+		o->progress_tty ? "" : "\n");
+	fflush(o->progress);
+}
+
+/* Open the triage VMs, once more if the first boot fails and time allows. */
+static struct diffrun *open_session(struct night *n, const char *kernels, double until)
+{
+	struct diffrun_opts dro = {
+		.trace = 1, .findings_dir = n->o->findings,
+		/* After a VM's first WARN it goes on with panic_on_warn=0: a
+		 * WARN the findings already hold costs no reboot per step. */
+		.warn_goes_on = 1,
+		/* A loaded TCG host (six jobs on two cores) took more than the
+		 * default 10 s for corpus programs that run in milliseconds;
+		 * each false hang costs an NMI and a reboot. */
+		.timeout_ms = SESSION_TIMEOUT_MS,
+	};
+	struct diffrun *dr = NULL;
+
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (attempt && until - min_now() < BOOT_EST_S)
+			break;
+		if (!diffrun_open(&dr, kernels, &dro))
+			return dr;
+		fprintf(n->rep, "- harness: the test VMs for %s did not boot (attempt %d of 2)\n",
+			kernels, attempt + 1);
+	}
+	n->st->step_failures++;
+	return NULL;
+}
+
+static void candidate(struct night *n, const char *cand, unsigned idx, unsigned count)
+{
+	char base[PATH_MAX], kernels[2 * PATH_MAX + 2], qdir[PATH_MAX + 8], ferr[512], vname[64];
+	double now = min_now(), slot = (n->deadline - now) / (count - idx);
+	double slot_end = now + slot, fuzz_s = slot * FUZZ_SHARE;
+	struct progress_ctx pc = { .n = n, .cand = cand, .idx = idx, .last_plain = now };
+	const char *spec[2];
+	struct fuzz_opts fo;
+	struct fuzz_stats fs;
+	struct diffrun *dr;
+
+	baseline_of(cand, base, sizeof(base));
+	snprintf(kernels, sizeof(kernels), "%s,%s", base, cand);
+	if (vmc_variant_name(cand, vname, sizeof(vname), ferr, sizeof(ferr)))
+		snprintf(vname, sizeof(vname), "%s", "?");
+	fprintf(n->rep, "\n## %s\n\n", kernels);
+	if (fuzz_s < FUZZ_MIN_S) {
+		fprintf(n->rep, "- harness: no time left to fuzz (%.0f s of the night left)\n", slot);
+		n->st->errors++;
+		return;
+	}
+	fuzz_opts_default(&fo);
+	fo.kernels = kernels;
+	fo.seconds = (unsigned)fuzz_s;
+	fo.corpus = n->o->corpus;
+	fo.findings = n->o->findings;
+	fo.keep_going = 1;
+	fo.hard_deadline = now + fuzz_s + 5;
+	fo.progress = on_progress;	/* samples; a line when o->progress */
+	fo.progress_ctx = &pc;
+	if (fuzz_run(&fo, &fs, ferr, sizeof(ferr))) {
+		fprintf(n->rep, "- harness: the fuzzer could not run: %s\n", ferr);
+		n->st->errors++;
+		return;
+	}
+	if (n->o->progress && n->o->progress_tty)
+		fputc('\n', n->o->progress);
+	n->programs += fs.programs;
+	n->fuzz_seconds += fs.seconds;
+	fprintf(n->rep, "- fuzzing: %lu programs in %.0f s (%.1f/s), %u finding event(s)\n",
+		fs.programs, fs.seconds, fs.seconds > 0 ? fs.programs / fs.seconds : 0.0,
+		fs.findings);
+	if (fs.signo) {
+		n->st->signo = fs.signo;
+		fprintf(n->rep, "- stopped by SIG%s: the findings so far are saved; the next "
+			"night triages them\n", sigabbrev_np(fs.signo));
+		return;
+	}
+	if (!fs.programs) {
+		/* The drivers count in hundreds, and a run stopped at the
+		 * deadline writes no "end" line: fewer than 100, or none. */
+		fprintf(n->rep, "- harness: the fuzzer's stats show no program (fewer than 100 "
+			"ran before the deadline, or none)\n");
+		n->st->step_failures++;
+	}
+	snprintf(qdir, sizeof(qdir), "%s/queue", fs.work);
+	n->st->merged += merge_queue(qdir, n->o->corpus, n->o->merge_max, &n->st->disk_full);
+
+	/* One pair of VMs for the rest of the slot: replay, then triage. */
+	if (idx + 1 == count)
+		slot_end -= END_MARGIN_S;
+	dr = open_session(n, kernels, slot_end);
+	if (dr) {
+		spec[0] = base;
+		spec[1] = cand;
+		night_replay(n, dr, spec, idx == 0,
+			     min_now() + (slot_end - min_now()) * REPLAY_SHARE);
+	} else {
+		fprintf(n->rep, "- harness: corpus replay skipped (no test VMs)\n");
+		n->st->step_failures++;
+	}
+	night_triage(n, dr, vname, kernels, slot_end);
+	diffrun_close(dr);
+}
+
+static void report_groups(struct night *n)
+{
+	unsigned shown = 0;
+
+	for (int pass = 1; pass >= 0; pass--) {
+		fprintf(n->rep, "\n## %s\n\n", pass ? "New findings (one entry per bug)" :
+			"Known findings (reported on an earlier night)");
+		for (unsigned i = 0; i < n->n_groups; i++) {
+			const struct night_group *g = &n->g[i];
+			struct stat st;
+			int dir;
+
+			if (g->is_new != pass)
+				continue;
+			dir = !stat(g->best_dir, &st) && S_ISDIR(st.st_mode);
+			if (!pass) {
+				fprintf(n->rep, "- `%s`: %u event(s) in %u folder(s)\n", g->k.key,
+					g->events, g->members);
+				continue;
+			}
+			fprintf(n->rep, "### %u. %s\n\n", ++shown, g->k.key);
+			fprintf(n->rep, "- candidate `%s`; %s; rule `%s`%s%s%s%s\n", g->cand, g->k.what,
+				g->k.rule, g->k.op[0] ? ", shown by `" : "", g->k.op,
+				g->k.op[0] ? "`" : "", g->k.mode[0] ? "" : "");
+			if (g->k.mode[0])
+				fprintf(n->rep, "- mode %s\n", g->k.mode);
+			fprintf(n->rep, "- %u finding event(s) under %u signature folder(s)\n",
+				g->events, g->members);
+			fprintf(n->rep, "- %s\n", g->why);
+			fprintf(n->rep, "- smallest reproducer: `%s%s` (%u ops)%s%s\n", g->best_dir,
+				dir ? "/repro/" : "", g->best_ops, g->note[0] ? "; " : "", g->note);
+			if (dir)
+				fprintf(n->rep, "- mail-ready text: `%s/repro/report.txt`\n", g->best_dir);
+			fputc('\n', n->rep);
+		}
+		if (!shown && pass)
+			fprintf(n->rep, "none\n");
+	}
+}
+
+/*
+ * The plots' data: tonight's samples (replaced each night) and one line
+ * per night appended to the history (read, extended, replaced: atomic).
+ */
+static void write_plot_data(struct night *n)
+{
+	char path[PATH_MAX + 32], *old = NULL, *buf = NULL;
+	size_t olen = 0, len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return;
+	fprintf(f, "# seconds candidate programs/s corpus\n");
+	for (unsigned i = 0; i < n->n_samples; i++)
+		fprintf(f, "%.1f %u %.2f %u\n", n->s[i].t, n->s[i].cand, n->s[i].rate,
+			n->s[i].corpus);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/tonight.dat", n->state);
+	if (buf && finding_replace_file(path, buf, len) == -ENOSPC)
+		n->st->disk_full = 1;
+	free(buf);
+	buf = NULL;
+
+	snprintf(path, sizeof(path), "%s/history.dat", n->state);
+	if (prog_read_file(path, 1u << 20, &old, &olen, NULL, 0))
+		olen = 0;
+	f = open_memstream(&buf, &len);
+	if (!f) {
+		free(old);
+		return;
+	}
+	if (olen)
+		fwrite(old, 1, olen, f);
+	else
+		fprintf(f, "# date programs programs/s new known\n");
+	fprintf(f, "%s %lu %.2f %u %u\n", n->date, n->programs,
+		n->fuzz_seconds > 0 ? n->programs / n->fuzz_seconds : 0.0, n->st->new_groups,
+		n->st->known_groups);
+	fclose(f);
+	if (buf && finding_replace_file(path, buf, len) == -ENOSPC)
+		n->st->disk_full = 1;
+	free(buf);
+	free(old);
+}
+
+int nightly_exit_status(const struct nightly_stats *st)
+{
+	if (st->signo)
+		return 128 + st->signo;
+	if (st->errors || st->disk_full)
+		return 2;
+	if (st->new_groups)
+		return 1;
+	return st->step_failures ? 2 : 0;
+}
+
 int nightly_run(const struct nightly_opts *o, FILE *rep, struct nightly_stats *ns,
 		char *err, size_t errlen)
 {
-	char cands[1024] = "", *save = NULL, *cand, kernels[256];
-	static struct folder_set before, after;
+	static struct night night;
+	struct night *n = &night;
+	char cands[1024] = "", *save = NULL, *cand, *list[MAX_CANDS], base[PATH_MAX];
+	unsigned count = 0;
 	struct tm tm;
-	int st;
 
 	memset(ns, 0, sizeof(*ns));
+	memset(n, 0, sizeof(*n));
+	n->o = o;
+	n->rep = rep;
+	n->st = ns;
+	n->t0 = min_now();
+	n->deadline = n->t0 + o->seconds;
+	gmtime_r(&o->now, &tm);
+	strftime(n->date, sizeof(n->date), "%Y-%m-%d", &tm);
+	snprintf(n->state, sizeof(n->state), "%s/nightly", o->findings);
+
 	if (o->candidates)
 		snprintf(cands, sizeof(cands), "%s", o->candidates);
 	if (!cands[0] && default_candidates(cands, sizeof(cands))) {
 		snprintf(err, errlen, "no candidate patches in kernels/patches");
 		return -ENOENT;
 	}
-	st = fuzz_system("make -s kernels");
-	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st)) {
-		snprintf(err, errlen, "make kernels failed");
-		return -ECHILD;
-	}
-	for (const char *s = cands; *s; s++)
-		ns->candidates += *s == ',';
-	ns->candidates++;
-
-	gmtime_r(&o->now, &tm);
-	fprintf(rep, "mmufuzz nightly %04d-%02d-%02d: %u candidate(s), %u s each\n\n",
-		tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, ns->candidates,
-		o->seconds / ns->candidates);
-	list_folders(o->findings, &before);
 	for (cand = strtok_r(cands, ",", &save); cand; cand = strtok_r(NULL, ",", &save)) {
-		struct fuzz_opts fo;
-		struct fuzz_stats fs;
-		char qdir[4200], ferr[512];
+		char vname[64];
 
-		fuzz_opts_default(&fo);
-		snprintf(kernels, sizeof(kernels), "baseline,%s", cand);
-		fo.kernels = kernels;
-		fo.seconds = o->seconds / ns->candidates;
-		fo.corpus = o->corpus;
-		fo.findings = o->findings;
-		fo.keep_going = 1;
-		if (fuzz_run(&fo, &fs, ferr, sizeof(ferr))) {
-			fprintf(rep, "%s: the fuzzer could not run: %s\n", kernels, ferr);
-			ns->errors++;
-			continue;
+		if (count == MAX_CANDS || strchr(cand, '\'') ||
+		    vmc_variant_name(cand, vname, sizeof(vname), err, errlen)) {
+			if (count == MAX_CANDS)
+				snprintf(err, errlen, "more than %d candidates", MAX_CANDS);
+			else if (strchr(cand, '\''))
+				snprintf(err, errlen, "candidate '%s': a quote in the name", cand);
+			return -EINVAL;
 		}
-		fprintf(rep, "%s: %lu programs in %.0f s (%.1f/s), %u finding event(s)\n", kernels,
-			fs.programs, fs.seconds, fs.seconds > 0 ? fs.programs / fs.seconds : 0.0,
-			fs.findings);
-		if (fs.signo) {
-			ns->signo = fs.signo;
-			fprintf(rep, "stopped by SIG%s: the findings so far are saved, not minimized\n",
-				sigabbrev_np(fs.signo));
-			break;
-		}
-		snprintf(qdir, sizeof(qdir), "%s/queue", fs.work);
-		ns->merged += merge_queue(qdir, o->corpus, o->merge_max);
-
-		/* Minimize and write reproducers for what is new tonight. */
-		list_folders(o->findings, &after);
-		for (unsigned i = 0; i < after.n; i++) {
-			static struct program p;
-			char dir[4096], path[4400], lerr[512];
-			struct diffrun_opts dro = { .trace = 1, .findings_dir = o->findings };
-			struct diffrun *dr;
-			struct min_stats ms;
-			enum diff_class cls;
-
-			if (in_set(&before, after.name[i]))
-				continue;
-			snprintf(path, sizeof(path), "%s/%s", o->findings, after.name[i]);
-			if (finding_load(path, &p, dir, sizeof(dir), lerr, sizeof(lerr))) {
-				fprintf(rep, "  NEW %s: cannot load: %s\n", after.name[i], lerr);
-				ns->errors++;
-				continue;
-			}
-			if (diffrun_open(&dr, kernels, &dro)) {
-				ns->errors++;
-				continue;
-			}
-			if (!minimize_finding(dr, &p, 300, 0, &cls, &ms, lerr, sizeof(lerr))) {
-				struct diffrun_result *r = diffrun_result_new();
-				char rdir[4200], serr[256], mpath[4400];
-
-				if (!finding_fresh_path(dir, "minimized.mmu", mpath, sizeof(mpath)))
-					prog_save(mpath, &p, serr, sizeof(serr));
-				snprintf(rdir, sizeof(rdir), "%s/repro", dir);
-				if (r && !diffrun_run(dr, &p, r))
-					repro_write_all(rdir, &p, r, kernels);
-				diffrun_result_free(r);
-				fprintf(rep, "  NEW %s: %s, minimized to %u ops -> %s\n", after.name[i],
-					diff_class_name(cls), p.n_ops, rdir);
-			} else {
-				fprintf(rep, "  NEW %s: did not minimize (%s)\n", after.name[i], lerr);
-			}
-			diffrun_close(dr);
-			ns->new_findings++;
-		}
-		before = after;
+		list[count++] = cand;
 	}
-	fprintf(rep, "\n%u new finding(s); %u program(s) merged into %s/nightly; %d error(s)\n",
-		ns->new_findings, ns->merged, o->corpus, ns->errors);
+	if (!count) {
+		snprintf(err, errlen, "no candidate named in '%s'", o->candidates);
+		return -ENOENT;
+	}
+	if (finding_mkdir_parents(n->state) == -ENOSPC || disk_low(o)) {
+		ns->disk_full = 1;
+		snprintf(err, errlen, "disk full: less than %llu MiB free for %s or %s; nothing run",
+			 DISK_MIN_FREE >> 20, o->findings, o->corpus);
+		return -ENOSPC;
+	}
+	/* Only what tonight compares: each candidate and its baseline. */
+	for (unsigned i = 0; i < count; i++) {
+		baseline_of(list[i], base, sizeof(base));
+		if (build_variant(base) || build_variant(list[i])) {
+			snprintf(err, errlen, "kernels: %s or %s did not build (see above)", base,
+				 list[i]);
+			return -ECHILD;
+		}
+	}
+	ns->candidates = count;
+	fprintf(rep, "# mmufuzz nightly %s\n\n", n->date);
+	fprintf(rep, "%u candidate(s), %u s for the whole night (kernels built in %.0f s)\n",
+		count, o->seconds, min_now() - n->t0);
+	for (unsigned i = 0; i < count && !ns->signo && !ns->disk_full; i++) {
+		if (disk_low(o))
+			ns->disk_full = 1;
+		else
+			candidate(n, list[i], i, count);
+	}
+	report_groups(n);
+	for (unsigned i = 0; i < n->n_groups; i++) {
+		ns->new_groups += n->g[i].is_new;
+		ns->known_groups += !n->g[i].is_new;
+		ns->events += n->g[i].events;
+	}
+	if (ns->disk_full)
+		fprintf(rep, "\n**Stopped: the disk is full** (less than %llu MiB free): what is "
+			"saved is whole; free space and run again.\n", DISK_MIN_FREE >> 20);
+	if (!ns->signo) {
+		night_commit(n);
+		write_plot_data(n);
+	}
+	fprintf(rep, "\n## Summary\n\n%u new finding(s), %u known; %u event(s); %u verdict(s) "
+		"replayed; %u program(s) merged into %s/nightly; %d harness failure(s), %d step "
+		"failure(s); %.0f s of %u s; exit %d\n",
+		ns->new_groups, ns->known_groups, ns->events, ns->replayed, ns->merged, o->corpus,
+		ns->errors, ns->step_failures, min_now() - n->t0, o->seconds,
+		nightly_exit_status(ns));
 	return 0;
 }

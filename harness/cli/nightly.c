@@ -1,18 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mmufuzz nightly: what CI runs every night.
+ * mmufuzz nightly: what CI runs every night (harness/campaign/nightly.h).
  *
  *   mmufuzz nightly [--candidates a,b] [--time S] [--corpus DIR]
  *                   [--findings DIR] [--merge-max N]
  *
- *   1. make kernels (cached by input hash)
- *   2. per candidate (default: every .patch in kernels/patches), fuzz
- *      baseline vs candidate with --keep-going for its share of the time
- *   3. every finding folder that is new tonight: minimize + reproducers
- *   4. merge what the engine kept into <corpus>/nightly/ as .mmu (named by
- *      content hash; at most N per candidate; existing files untouched)
- *   5. write <findings>/nightly-<date>.txt and print it
- * Exit: 0 no new finding, 1 new findings (CI marks the night red), 2 error.
+ * The report (Markdown) goes to stdout and <findings>/nightly-<date>.md;
+ * progress goes to stderr (a line rewritten in place on a terminal).
+ * Exit: 0 nothing new, 1 new finding(s), 2 harness failure, 128+N
+ * stopped by signal N (nightly_exit_status()).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "harness/cli/cli.h"
 #include "harness/campaign/nightly.h"
 #include "harness/report/repro.h"
@@ -34,7 +31,7 @@ int cmd_nightly(int argc, char **argv)
 	};
 	struct nightly_opts o = {
 		.seconds = 3600, .corpus = "corpus", .findings = "findings", .merge_max = 50,
-		.now = time(NULL),
+		.now = time(NULL), .progress = stderr, .progress_tty = isatty(2),
 	};
 	struct nightly_stats ns;
 	char report_path[4096], out[4400], err[256];
@@ -47,15 +44,37 @@ int cmd_nightly(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "c:t:C:f:m:h", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': o.candidates = optarg; break;
-		case 't': o.seconds = (unsigned)strtoul(optarg, NULL, 0); break;
+		case 't': {
+			char *end;
+
+			o.seconds = (unsigned)strtoul(optarg, &end, 0);
+			if (*end || !o.seconds) {
+				fprintf(stderr, "mmufuzz nightly: --time '%s': expected seconds > 0\n",
+					optarg);
+				return 2;
+			}
+			break;
+		}
 		case 'C': o.corpus = optarg; break;
 		case 'f': o.findings = optarg; break;
 		case 'm': o.merge_max = (unsigned)strtoul(optarg, NULL, 0); break;
 		case 'h':
 			printf("usage: mmufuzz nightly [--candidates a,b] [--time S] [--corpus DIR] "
 			       "[--findings DIR] [--merge-max N]\n"
-			       "exit status: 0 nothing new, 1 new finding(s), 2 error, 128+N "
-			       "stopped by signal N\n");
+			       "  One night: build baseline and the candidates, per candidate fuzz, "
+			       "replay the corpus\n"
+			       "  against corpus/expected/, minimize and group what is new, write "
+			       "the reproducers\n"
+			       "  and the report; all within --time S (default 3600) seconds.\n"
+			       "exit status:\n"
+			       "  0  nothing new (no harness failure either)\n"
+			       "  1  new finding(s): groups no earlier night in --findings reported\n"
+			       "  2  harness failure: a variant did not build, a candidate could not "
+			       "fuzz,\n"
+			       "     a corpus/expected file is malformed, the disk is full, or a "
+			       "step failed\n"
+			       "     on a night with nothing new (never looks clean)\n"
+			       "  128+N  stopped by signal N\n");
 			return 0;
 		default: return 2;
 		}
@@ -74,12 +93,27 @@ int cmd_nightly(int argc, char **argv)
 	}
 	fputs(text, stdout);
 	gmtime_r(&o.now, &tm);
-	snprintf(report_path, sizeof(report_path), "nightly-%04d%02d%02d-%02d%02d.txt",
+	snprintf(report_path, sizeof(report_path), "nightly-%04d%02d%02d-%02d%02d.md",
 		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
-	if (!repro_write_text(o.findings, report_path, text, tlen, out, sizeof(out)))
+	ret = repro_write_text(o.findings, report_path, text, tlen, out, sizeof(out));
+	if (!ret) {
 		fprintf(stderr, "mmufuzz nightly: report %s\n", out);
+		strcpy(report_path + strlen(report_path) - 3, ".html");
+		ret = nightly_write_html(o.findings, text, tlen, report_path, out, sizeof(out));
+		if (!ret)
+			fprintf(stderr, "mmufuzz nightly: report %s\n", out);
+	}
+	if (!ret) {
+	} else {
+		fprintf(stderr, "mmufuzz nightly: the report could not be saved in %s: %s\n",
+			o.findings, strerror(-ret));
+		if (ret == -ENOSPC)
+			ns.disk_full = 1;
+		else
+			ns.errors++;
+	}
 	free(text);
-	if (ns.signo)
-		return 128 + ns.signo;
-	return ns.errors ? 2 : ns.new_findings ? 1 : 0;
+	if (ns.disk_full)
+		fprintf(stderr, "mmufuzz nightly: stopped: the disk is full\n");
+	return nightly_exit_status(&ns);
 }

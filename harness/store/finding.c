@@ -77,6 +77,12 @@ static void remove_tree(const char *dir, const struct finding_file *files, size_
 	rmdir(dir);
 }
 
+/* mkstemp makes 0600; state files are read by CI jobs and people. */
+static void fchmod_path(const char *path)
+{
+	chmod(path, 0644);
+}
+
 static int append_hit(const char *final, const char *note)
 {
 	char path[4096], line[512];
@@ -188,6 +194,36 @@ static int save_held(const char *root, const char *signature, const struct findi
 		return ret;
 	}
 	return 1;
+}
+
+int finding_replace_file(const char *path, const void *data, size_t len)
+{
+	char tmp[4096];
+	sigset_t old;
+	int fd, ret;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path) >= (int)sizeof(tmp))
+		return -ENAMETOOLONG;
+	finding_signals_hold(&old);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		ret = -errno;
+		goto out;
+	}
+	ret = write_all(fd, data, len);
+	if (!ret && fsync(fd))
+		ret = -errno;
+	if (close(fd) && !ret)
+		ret = -errno;
+	if (!ret && rename(tmp, path))
+		ret = -errno;
+	if (ret)
+		unlink(tmp);
+	else
+		fchmod_path(path);
+out:
+	finding_signals_release(&old);
+	return ret;
 }
 
 int finding_fresh_path(const char *dir, const char *base, char *out, size_t cap)

@@ -67,6 +67,15 @@ int finding_load(const char *path, struct program *p, char *dir, size_t cap, cha
 void finding_signals_hold(sigset_t *old);
 void finding_signals_release(const sigset_t *old);
 
+/*
+ * Replace the file at path with data, atomically: written to a temporary
+ * file beside it, fsync'ed, renamed over it, with the stop signals held
+ * (as finding_save).  A crash or a full disk leaves the old file whole.
+ * For state that is rewritten (a night's expected verdicts); findings
+ * themselves are never replaced.  0, or -errno (the old file unchanged).
+ */
+int finding_replace_file(const char *path, const void *data, size_t len);
+
 /* mkdir -p: the folder and its missing parents (0755); 0 or -errno. */
 int finding_mkdir_parents(const char *path);
 

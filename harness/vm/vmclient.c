@@ -443,6 +443,7 @@ static int take_hello(struct vmc *vm)
 	vm->hello.variant[sizeof(vm->hello.variant) - 1] = 0;
 	vm->hello.kvm_params[sizeof(vm->hello.kvm_params) - 1] = 0;
 	vm->ready = 1;
+	vm->first_run = 1;
 	vm->boot_s = vmc__now() - vm->t_launch;
 	if (vm->cfg.verbose)
 		fprintf(stderr, "vmclient: '%s' ready in %.1fs (%s, %s)\n", vm->tag,

@@ -50,7 +50,14 @@ struct vmc {
 	 * was already reported and is no later death's cause). */
 	int warn_no_panic;
 	off_t console_off;
+	/* No RUN answered since this boot: the first one also opens the
+	 * executor and loads the BPF tracer, which took more than the
+	 * usual 10 s on a loaded TCG host (a false hang, and the reboot
+	 * made the next first RUN just as slow). */
+	int first_run;
 };
+/* Extra time for a boot's first RUN (see first_run). */
+#define VMC_FIRST_RUN_EXTRA_S 60
 
 /* vmclient_chan.c: the channel, and the helpers of every vmclient file. */
 double vmc__now(void);

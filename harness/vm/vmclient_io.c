@@ -261,6 +261,8 @@ static int request_many(struct vmc **vms, int n, uint16_t type,
 			return ret;
 		vm->t_req = vmc__now();
 		vm->deadline = vm->t_req + timeout_ms / 1000.0;
+		if (type == VMP_RUN && vm->first_run)
+			vm->deadline += VMC_FIRST_RUN_EXTRA_S;
 	}
 
 	for (;;) {
@@ -393,8 +395,10 @@ int vmc_run_many(struct vmc **vms, int n, const struct program *p,
 		if (res[i].status == 0 && (res[i].type != VMP_RUN_DONE ||
 					   res[i].len < sizeof(obs[i])))
 			res[i].status = -EPROTO;
-		if (res[i].status == 0)
+		if (res[i].status == 0) {
 			memcpy(&obs[i], res[i].payload, sizeof(obs[i]));
+			vms[i]->first_run = 0;
+		}
 		if (res[i].status && !first)
 			first = res[i].status;
 	}
