@@ -52,3 +52,6 @@ check-lifecycle: $(MMUFUZZ)
 	$(Q)$(MAKE) --no-print-directory engines $(VM_AGENT)
 	$(Q)tests/vm/check-lifecycle.sh
 CHECKS += check-lifecycle
+
+# fuzz/kvm_edges.c is engine glue, not a layer: its test links it in.
+$(BUILD)/tests/unit/test_kvm_edges: $(BUILD)/fuzz/kvm_edges.o

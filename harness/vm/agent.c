@@ -166,6 +166,7 @@ static void send_hello(void)
 		.program_size = sizeof(struct program),
 		.obs_size = sizeof(struct run_obs),
 		.has_executor = agent_has_executor,
+		.kcov = agent_cov_present(),
 	};
 	struct utsname u;
 	char npt[16], nested[16];

@@ -28,6 +28,21 @@ int agent_run(const struct vmp_run_req *req, const struct program *p,
 size_t agent_put_section(uint8_t *out, size_t cap, size_t off, uint32_t kind,
 			 const void *data, size_t len);
 
+/*
+ * KVM's coverage on a "+cov" variant (agent_cov.c).  present: 1 when
+ * /dev/mmucov exists.  open: registers the calling thread (the one that
+ * will call KVM_RUN); 0, or -errno with the reason in err.  begin: the
+ * executor's before_guest hook, starts one run's record.  put: appends
+ * VMP_SEC_KCOV (and, with want_pcs, VMP_SEC_KCOV_PCS and
+ * VMP_SEC_KCOV_MODULES) for the run since begin to out[off..cap) and
+ * returns the new end; a run that never began gets an empty edge list;
+ * without open, nothing.
+ */
+int agent_cov_present(void);
+int agent_cov_open(char *err, size_t len);
+void agent_cov_begin(void *unused);
+size_t agent_cov_put(uint8_t *out, size_t cap, size_t off, int want_pcs);
+
 /* CLOCK_MONOTONIC in ns. */
 uint64_t agent_now_ns(void);
 

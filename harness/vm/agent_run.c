@@ -27,6 +27,8 @@ static struct rootrace *rt;
 static int rt_tried;
 static char rt_err[256];
 static struct rootrace_event events[MAX_EVENTS];
+static int cov_tried, cov_on;
+static char cov_err[256];
 
 uint64_t agent_now_ns(void)
 {
@@ -50,7 +52,10 @@ size_t agent_put_section(uint8_t *out, size_t cap, size_t off, uint32_t kind,
 
 static int open_executor(const struct vmp_run_req *req, struct run_obs *obs)
 {
-	struct executor_opts o = { .vendor = -1, .watchdog_ms = req->timeout_ms };
+	struct executor_opts o = {
+		.vendor = -1, .watchdog_ms = req->timeout_ms,
+		.before_guest = cov_on ? agent_cov_begin : NULL,
+	};
 	char err[sizeof(obs->detail)];
 	int ret;
 
@@ -81,6 +86,15 @@ int agent_run(const struct vmp_run_req *req, const struct program *p,
 
 	memset(obs, 0, sizeof(*obs));
 	*extra_len = 0;
+	/* Before the executor: its options name the coverage hook. */
+	if (!cov_tried && agent_cov_present()) {
+		cov_tried = 1;
+		cov_on = agent_cov_open(cov_err, sizeof(cov_err)) == 0;
+		if (!cov_on) {
+			fprintf(stderr, "mmufuzz-agent: KVM coverage unavailable: %s\n", cov_err);
+			off = agent_put_section(extra, cap, off, VMP_SEC_LOG, cov_err, strlen(cov_err));
+		}
+	}
 	ret = open_executor(req, obs);
 	if (ret)
 		return ret;
@@ -122,6 +136,8 @@ int agent_run(const struct vmp_run_req *req, const struct program *p,
 				  n_ev * sizeof(events[0]));
 	}
 	t->ns_trace += agent_now_ns() - t0;
+	if (cov_on)
+		off = agent_cov_put(extra, cap, off, !!(req->flags & VMP_RUN_KCOV_PCS));
 	*extra_len = off;
 
 	/* KVM killed the VM: the executor refuses further runs, reopen. */
