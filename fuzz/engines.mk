@@ -54,3 +54,16 @@ TTB_RUNS ?= 5
 TTB_BUDGET ?= 300
 TTB_ENGINES ?= libfuzzer afl
 BENCHES += bench-time-to-bug
+
+# KVM's edges as feedback (issue 13): programs/s with and without the
+# instrument, lines of mmu.c + paging_tmpl.h + x86.c covered in the same
+# time with today's feedback and with edge feedback.  Long (2 x RATE_S +
+# 2 x MINUTES); an idle host only.  Not part of make check.
+.PHONY: bench-kvm-edges
+bench-kvm-edges: $(MMUFUZZ) engines
+	$(Q)$(MAKE) --no-print-directory build/vm/mmufuzz-agent
+	$(Q)tests/bench/bench-kvm-edges.sh $(KE_MINUTES) $(KE_RATE_S) $(KE_ENGINE)
+KE_MINUTES ?= 10
+KE_RATE_S ?= 120
+KE_ENGINE ?= libfuzzer
+BENCHES += bench-kvm-edges

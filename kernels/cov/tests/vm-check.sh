@@ -188,6 +188,16 @@ if [ -n "$agent_check" ]; then
 		ok "the agent's PCs resolve against $variant's debug modules"
 		afuncs() { awk -F'\t' -v l="$1" '$1 == "pc" && $2 == l { n = split($6, f, ","); for (i = 1; i <= n; i++) print f[i] }' "$tmp/ares" | sort -u; }
 		labels() { awk '$1 == "pc" { print $2 }' "$tmp/arec" | sort -u | grep "^$1\."; }
+		# Runs of one program differ only in paths of the KVM VM's
+		# carried-over state or the host's timing: the MMU memory
+		# caches' refill, host-interrupt exits, ASID rollover.
+		noise='__kvm_mmu_topup_memory_cache|mmu_memory_cache_alloc_obj|mmu_topup_memory_caches|intr_interception|svm_handle_exit_irqoff|svm_invoke_exit_handler|new_asid'
+		pcs_of() { awk -F'\t' -v l="$1" '$1 == "pc" && $2 == l { print $3 "\t" $6 }' "$tmp/ares" | sort -u; }
+		while read -r _ a b _; do
+			other=$(comm -3 <(pcs_of "$a") <(pcs_of "$b") | sed 's/^\t//' | awk -F'\t' -v re="^($noise)$" '{ n = split($2, f, ","); hit = 0; for (i = 1; i <= n; i++) if (f[i] ~ re) hit = 1; if (!hit) print $2 }' | sort -u)
+			[ -z "$other" ] && ok "agent: $a vs $b: every PC that differs is in the cache-refill / interrupt-exit / ASID paths" ||
+				bad "agent: $a vs $b differ in other code: $(echo "$other" | head -n 5 | tr '\n' ' ')"
+		done < <(sed -n 's/^ *same \(pae\.[0-9]* pae\.[0-9]*\) .*/x \1 y/p' "$tmp/aout")
 		for l in $(labels pae); do
 			afuncs "$l" | grep -qx load_pdptrs && ok "agent: $l reaches load_pdptrs" ||
 				bad "agent: $l does not reach load_pdptrs"
