@@ -28,20 +28,30 @@ int agent_run(const struct vmp_run_req *req, const struct program *p,
 size_t agent_put_section(uint8_t *out, size_t cap, size_t off, uint32_t kind,
 			 const void *data, size_t len);
 
+/* One run's KVM coverage, as agent_cov_end hands it over. */
+struct agent_cov_run {
+	const void *kcov;		/* VMP_SEC_KCOV's payload */
+	size_t kcov_len;
+	const void *pcs;		/* want_pcs: VMP_SEC_KCOV_PCS's payload */
+	size_t pcs_len;
+	const char *modules;		/* want_pcs: VMP_SEC_KCOV_MODULES's text
+					 * (NULL if it could not be built) */
+	size_t modules_len;
+};
+
 /*
  * KVM's coverage on a "+cov" variant (agent_cov.c).  present: 1 when
  * /dev/mmucov exists.  open: registers the calling thread (the one that
  * will call KVM_RUN); 0, or -errno with the reason in err.  begin: the
- * executor's before_guest hook, starts one run's record.  put: appends
- * VMP_SEC_KCOV (and, with want_pcs, VMP_SEC_KCOV_PCS and
- * VMP_SEC_KCOV_MODULES) for the run since begin to out[off..cap) and
- * returns the new end; a run that never began gets an empty edge list;
- * without open, nothing.
+ * executor's before_guest hook, starts one run's record.  end: the run
+ * since begin as section payloads in *o, valid until the next end;
+ * returns 1, or 0 (nothing in *o) without a successful open.  A run that
+ * never began (refused before the reset) gets an empty edge list.
  */
 int agent_cov_present(void);
 int agent_cov_open(char *err, size_t len);
 void agent_cov_begin(void *unused);
-size_t agent_cov_put(uint8_t *out, size_t cap, size_t off, int want_pcs);
+int agent_cov_end(int want_pcs, struct agent_cov_run *o);
 
 /* CLOCK_MONOTONIC in ns. */
 uint64_t agent_now_ns(void);

@@ -34,7 +34,9 @@ static int cov_armed;			/* begin ran for the current run */
 static struct rusage cov_ru0;
 static uint8_t cov_map[MMUCOV_EDGE_MAP];
 static uint16_t cov_touched[MMUCOV_EDGE_MAP];
-static uint32_t cov_entries[MMUCOV_EDGE_MAP];
+/* VMP_SEC_KCOV's payload: struct vmp_kcov, then the entries. */
+static uint8_t cov_sec[sizeof(struct vmp_kcov) + MMUCOV_EDGE_MAP * sizeof(uint32_t)]
+	__attribute__((aligned(8)));
 static uint64_t cov_pcs[COV_WORDS];
 
 int agent_cov_present(void)
@@ -98,47 +100,51 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* kvm, kvm_amd, kvm_intel, mmucov as record text; once per boot would do,
- * but it is only sent when asked (reports, benchmarks), so build it then. */
-static size_t put_modules(uint8_t *out, size_t cap, size_t off)
+/* kvm, kvm_amd, kvm_intel, mmucov as record text: the same for the
+ * whole boot, so built on the first request and kept. */
+static const char *modules_text(size_t *len)
 {
 	static const char *const mods[] = { "kvm", "kvm_amd", "kvm_intel", "mmucov" };
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
+	static char *text;
+	static size_t text_len;
+	FILE *f;
 
-	if (!f)
-		return off;
-	for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++)
-		mmucov_print_module(f, mods[i]);	/* not loaded: no lines */
-	fclose(f);
-	off = agent_put_section(out, cap, off, VMP_SEC_KCOV_MODULES, text, len);
-	free(text);
-	return off;
+	if (!text) {
+		f = open_memstream(&text, &text_len);
+		if (!f)
+			return NULL;
+		for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++)
+			mmucov_print_module(f, mods[i]);	/* not loaded: no lines */
+		fclose(f);
+	}
+	*len = text_len;
+	return text;
 }
 
-size_t agent_cov_put(uint8_t *out, size_t cap, size_t off, int want_pcs)
+int agent_cov_end(int want_pcs, struct agent_cov_run *o)
 {
-	struct vmp_kcov k = { 0 };
+	struct vmp_kcov *k = (struct vmp_kcov *)cov_sec;
+	uint32_t *entries = (uint32_t *)(cov_sec + sizeof(*k));
 	unsigned long n, stored;
 	size_t n_touched = 0, n_pcs = 0;
 	struct rusage ru1;
-	struct vmp_section s;
 
+	memset(o, 0, sizeof(*o));
 	if (!cov_area)
-		return off;
+		return 0;
+	memset(k, 0, sizeof(*k));
 	/* A refused program never reached the reset: no PCs of its own. */
 	if (cov_armed) {
 		n = __atomic_load_n(&cov_area[0], __ATOMIC_RELAXED);
 		getrusage(RUSAGE_THREAD, &ru1);
 		stored = n < COV_WORDS - 1 ? n : COV_WORDS - 1;
-		k.hits = n;
-		k.overflow = n - stored;
-		k.switches = (uint32_t)(ru1.ru_nvcsw + ru1.ru_nivcsw -
-					cov_ru0.ru_nvcsw - cov_ru0.ru_nivcsw);
+		k->hits = n;
+		k->overflow = n - stored;
+		k->switches = (uint32_t)(ru1.ru_nvcsw + ru1.ru_nivcsw -
+					 cov_ru0.ru_nvcsw - cov_ru0.ru_nivcsw);
 		mmucov_fold(&cov_area[1], stored, cov_map, cov_touched, &n_touched);
 		for (size_t i = 0; i < n_touched; i++) {
-			cov_entries[i] = cov_touched[i] | (uint32_t)cov_map[cov_touched[i]] << 16;
+			entries[i] = cov_touched[i] | (uint32_t)cov_map[cov_touched[i]] << 16;
 			cov_map[cov_touched[i]] = 0;	/* clean for the next run */
 		}
 		if (want_pcs) {
@@ -150,20 +156,13 @@ size_t agent_cov_put(uint8_t *out, size_t cap, size_t off, int want_pcs)
 		}
 		cov_armed = 0;
 	}
-	k.n_edges = (uint32_t)n_touched;
-	/* One section, header and entries: write it by hand (two parts). */
-	s.kind = VMP_SEC_KCOV;
-	s.len = (uint32_t)(sizeof(k) + n_touched * sizeof(uint32_t));
-	if (off + sizeof(s) + s.len > cap)
-		return off;
-	memcpy(out + off, &s, sizeof(s));
-	memcpy(out + off + sizeof(s), &k, sizeof(k));
-	memcpy(out + off + sizeof(s) + sizeof(k), cov_entries, n_touched * sizeof(uint32_t));
-	off += sizeof(s) + s.len;
+	k->n_edges = (uint32_t)n_touched;
+	o->kcov = cov_sec;
+	o->kcov_len = sizeof(*k) + n_touched * sizeof(uint32_t);
 	if (want_pcs) {
-		off = agent_put_section(out, cap, off, VMP_SEC_KCOV_PCS, cov_pcs,
-					n_pcs * sizeof(uint64_t));
-		off = put_modules(out, cap, off);
+		o->pcs = cov_pcs;
+		o->pcs_len = n_pcs * sizeof(uint64_t);
+		o->modules = modules_text(&o->modules_len);
 	}
-	return off;
+	return 1;
 }

@@ -136,8 +136,19 @@ int agent_run(const struct vmp_run_req *req, const struct program *p,
 				  n_ev * sizeof(events[0]));
 	}
 	t->ns_trace += agent_now_ns() - t0;
-	if (cov_on)
-		off = agent_cov_put(extra, cap, off, !!(req->flags & VMP_RUN_KCOV_PCS));
+	if (cov_on) {
+		struct agent_cov_run c;
+
+		if (agent_cov_end(!!(req->flags & VMP_RUN_KCOV_PCS), &c)) {
+			off = agent_put_section(extra, cap, off, VMP_SEC_KCOV, c.kcov, c.kcov_len);
+			if (c.pcs)
+				off = agent_put_section(extra, cap, off, VMP_SEC_KCOV_PCS, c.pcs,
+							c.pcs_len);
+			if (c.modules)
+				off = agent_put_section(extra, cap, off, VMP_SEC_KCOV_MODULES,
+							c.modules, c.modules_len);
+		}
+	}
 	*extra_len = off;
 
 	/* KVM killed the VM: the executor refuses further runs, reopen. */
