@@ -193,21 +193,38 @@ if [ -n "$agent_check" ]; then
 		# caches' refill, host-interrupt exits, ASID rollover.
 		noise='__kvm_mmu_topup_memory_cache|mmu_memory_cache_alloc_obj|mmu_topup_memory_caches|intr_interception|svm_handle_exit_irqoff|svm_invoke_exit_handler|new_asid'
 		pcs_of() { awk -F'\t' -v l="$1" '$1 == "pc" && $2 == l { print $3 "\t" $6 }' "$tmp/ares" | sort -u; }
+		npairs=0 badpairs=
 		while read -r _ a b _; do
+			npairs=$((npairs + 1))
 			other=$(comm -3 <(pcs_of "$a") <(pcs_of "$b") | sed 's/^\t//' | awk -F'\t' -v re="^($noise)$" '{ n = split($2, f, ","); hit = 0; for (i = 1; i <= n; i++) if (f[i] ~ re) hit = 1; if (!hit) print $2 }' | sort -u)
-			[ -z "$other" ] && ok "agent: $a vs $b: every PC that differs is in the cache-refill / interrupt-exit / ASID paths" ||
-				bad "agent: $a vs $b differ in other code: $(echo "$other" | head -n 5 | tr '\n' ' ')"
+			[ -z "$other" ] || badpairs="$badpairs $a/$b: $(echo "$other" | head -n 3 | tr '\n' ' ');"
 		done < <(sed -n 's/^ *same \(pae\.[0-9]* pae\.[0-9]*\) .*/x \1 y/p' "$tmp/aout")
-		for l in $(labels pae); do
-			afuncs "$l" | grep -qx load_pdptrs && ok "agent: $l reaches load_pdptrs" ||
-				bad "agent: $l does not reach load_pdptrs"
-		done
-		for l in $(labels long); do
-			afuncs "$l" | grep -qx load_pdptrs && bad "agent: $l reaches load_pdptrs" ||
-				ok "agent: $l does not reach load_pdptrs"
-			afuncs "$l" | grep -qx kvm_set_cr3 && ok "agent: $l reaches kvm_set_cr3" ||
-				bad "agent: $l does not reach kvm_set_cr3"
-		done
+		if [ "$npairs" -eq 0 ]; then
+			echo "skip agent: no pair of unswitched PAE runs; PC differences not judged"
+		elif [ -z "$badpairs" ]; then
+			ok "agent: in all $npairs pairs of unswitched PAE runs, every PC that differs is in the cache-refill / interrupt-exit / ASID paths"
+		else
+			bad "agent: PAE runs differ in other code:$badpairs"
+		fi
+		# reach_all PROGRAM FUNC yes|no: every run of PROGRAM reaches FUNC / none does.
+		reach_all() {
+			local l n=0 hit=0
+			for l in $(labels "$1"); do
+				n=$((n + 1))
+				afuncs "$l" | grep -qx "$2" && hit=$((hit + 1))
+			done
+			if [ "$3" = yes ]; then
+				[ "$n" -gt 0 ] && [ "$hit" -eq "$n" ] && ok "agent: all $n $1 runs reach $2" ||
+					bad "agent: $hit of $n $1 runs reach $2"
+			else
+				[ "$n" -gt 0 ] && [ "$hit" -eq 0 ] && ok "agent: none of $n $1 runs reaches $2" ||
+					bad "agent: $hit of $n $1 runs reach $2"
+			fi
+		}
+		reach_all pae load_pdptrs yes
+		reach_all pae kvm_set_cr3 yes
+		reach_all long kvm_set_cr3 yes
+		reach_all long load_pdptrs no
 	else
 		bad "agent's record: no PCs, or resolve.sh failed: $(cat "$tmp/arerr" 2>/dev/null)"
 	fi
