@@ -260,7 +260,8 @@ int engine_run(const uint8_t *data, size_t size, uint8_t *counters, size_t n_cou
 	 * its observations stop at the death, and rewarding it makes the
 	 * engine keep mutating an input whose neighbours crash the VM
 	 * again, at a ~4 s restart each.  The fault itself is saved below. */
-	if (!kedges_said)
+	/* A VM that died sent nothing: judge from a run that answered. */
+	if (!kedges_said && !res->k[0].died && (res->n < 2 || !res->k[1].died))
 		edges_say(res);
 	if (rec_prefix) {
 		record_take(res);

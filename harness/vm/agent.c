@@ -334,6 +334,7 @@ int main(void)
 	chan = port_open();
 	if (chan < 0)
 		die("no virtio-serial port named " VMP_PORT_NAME, -chan);
+	agent_prepare();
 	send_hello();
 	serve();
 	return 0;

@@ -23,6 +23,12 @@ int agent_run(const struct vmp_run_req *req, const struct program *p,
 	      struct run_obs *obs, uint8_t *extra, size_t cap, size_t *extra_len,
 	      struct vmp_timing *t);
 
+/* Before HELLO: on a +cov variant, open KVM coverage, the executor and
+ * the root tracer now rather than in the first RUN (agent_run.c says
+ * why); elsewhere nothing.  Failures are printed and retried or told
+ * with the first RUN. */
+void agent_prepare(void);
+
 /* Append one section to out[off..cap); returns the new end (off when it
  * does not fit). */
 size_t agent_put_section(uint8_t *out, size_t cap, size_t off, uint32_t kind,
