@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "fuzz/engine.h"
+#include "fuzz/kvm_edges.h"
 #include "harness/judge/diffrun.h"
 #include "harness/search/mutate.h"
 
@@ -19,6 +20,81 @@ static int keep_going, stop_shared;
 static unsigned long programs, rejected, findings;
 static struct timespec t0;
 static FILE *stats;
+static struct kvm_edges kedges;
+static int kedges_off, kedges_said;
+
+/*
+ * MMUFUZZ_KCOV_RECORD=PREFIX: every distinct KVM PC the runs hit, per
+ * kernel, in PREFIX-<kernel>.record (kernels/cov/resolve.sh's format),
+ * for counting the lines a campaign covered.  An open-addressing set.
+ */
+#define PCSET_SLOTS (1U << 18)
+static const char *rec_prefix;
+static uint64_t *pcset[DIFFRUN_MAX_KERNELS];
+static size_t pcset_n[DIFFRUN_MAX_KERNELS];
+static char *rec_modules[DIFFRUN_MAX_KERNELS];
+static char rec_name[DIFFRUN_MAX_KERNELS][64];
+
+static void pcset_add(int k, uint64_t pc)
+{
+	size_t h = (size_t)((pc * 0x9e3779b97f4a7c15ull) >> 46) & (PCSET_SLOTS - 1);
+
+	if (!pcset[k] && !(pcset[k] = calloc(PCSET_SLOTS, sizeof(uint64_t))))
+		return;
+	/* Three quarters full: stop adding rather than loop forever. */
+	if (pcset_n[k] >= PCSET_SLOTS / 4 * 3)
+		return;
+	while (pcset[k][h] && pcset[k][h] != pc)
+		h = (h + 1) & (PCSET_SLOTS - 1);
+	if (!pcset[k][h])
+		pcset[k][h] = pc, pcset_n[k]++;
+}
+
+static void record_take(const struct diffrun_result *r)
+{
+	for (int i = 0; i < r->n; i++) {
+		const struct diffrun_kcov *c = &r->k[i].kcov;
+
+		if (!c->on)
+			continue;
+		snprintf(rec_name[i], sizeof(rec_name[i]), "%s", r->k[i].name);
+		if (!rec_modules[i] && c->modules && c->modules_len) {
+			rec_modules[i] = malloc(c->modules_len + 1);
+			if (rec_modules[i]) {
+				memcpy(rec_modules[i], c->modules, c->modules_len);
+				rec_modules[i][c->modules_len] = 0;
+			}
+		}
+		for (size_t j = 0; j < c->n_pcs; j++)
+			pcset_add(i, c->pcs[j]);
+	}
+}
+
+/* Write the records (to a temporary, then renamed: a reader never sees
+ * half a file). */
+static void record_write(void)
+{
+	for (int i = 0; i < DIFFRUN_MAX_KERNELS; i++) {
+		char path[4096], tmp[4200];
+		FILE *f;
+
+		if (!rec_prefix || !pcset[i] || !rec_modules[i])
+			continue;
+		snprintf(path, sizeof(path), "%s-%s.record", rec_prefix, rec_name[i]);
+		snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+		f = fopen(tmp, "w");
+		if (!f) {
+			fprintf(stderr, "mmufuzz: %s: %s\n", tmp, strerror(errno));
+			continue;
+		}
+		fputs(rec_modules[i], f);
+		for (size_t h = 0; h < PCSET_SLOTS; h++)
+			if (pcset[i][h])
+				fprintf(f, "pc campaign 0x%llx\n", (unsigned long long)pcset[i][h]);
+		if (fclose(f) || rename(tmp, path))
+			fprintf(stderr, "mmufuzz: %s: %s\n", path, strerror(errno));
+	}
+}
 
 static double elapsed(void)
 {
@@ -37,6 +113,11 @@ static const char *env_or(const char *name, const char *dflt)
 
 static void write_end(void)
 {
+	record_write();
+	if (stats && kedges.runs)
+		fprintf(stats, "kvm-edges runs %lu switched %lu held-back %lu overflowed %lu "
+			"distinct %lu\n", kedges.runs, kedges.switched, kedges.held_back,
+			kedges.overflowed, kedges.distinct);
 	if (stats)
 		fprintf(stats, "end %lu %.3f rejected %lu findings %lu\n", programs, elapsed(),
 			rejected, findings), fclose(stats), stats = NULL;
@@ -61,6 +142,11 @@ int engine_init(void)
 	confirm_runs = (unsigned)atoi(env_or("MMUFUZZ_CONFIRM", "2"));
 	keep_going = atoi(env_or("MMUFUZZ_KEEP_GOING", "0"));
 	stop_shared = atoi(env_or("MMUFUZZ_STOP_SHARED", "0"));
+	kedges_off = !atoi(env_or("MMUFUZZ_KVM_EDGES", "1"));
+	rec_prefix = getenv("MMUFUZZ_KCOV_RECORD");
+	if (rec_prefix && !*rec_prefix)
+		rec_prefix = NULL;
+	o.kcov_pcs = rec_prefix != NULL;
 	if (getenv("MMUFUZZ_STATS"))
 		stats = fopen(getenv("MMUFUZZ_STATS"), "a");
 	res = diffrun_result_new();
@@ -132,7 +218,27 @@ static void finding(const struct program *p, const uint8_t *data, size_t size)
 	}
 }
 
-int engine_run(const uint8_t *data, size_t size, uint8_t *counters, size_t n_counters)
+/* Say once whether the engine learns from KVM's own edges. */
+static void edges_say(const struct diffrun_result *r)
+{
+	char on[160] = "";
+	size_t l = 0;
+
+	kedges_said = 1;
+	for (int i = 0; i < r->n; i++)
+		if (r->k[i].kcov.on)
+			l += snprintf(on + l, sizeof(on) - l, "%s%s", l ? ", " : "", r->k[i].name);
+	if (!l)
+		fprintf(stderr, "mmufuzz: no KVM edge coverage (name a +cov kernel, "
+			"e.g. baseline+cov, to get it)\n");
+	else if (kedges_off)
+		fprintf(stderr, "mmufuzz: KVM edge coverage of %s ignored (MMUFUZZ_KVM_EDGES=0)\n", on);
+	else
+		fprintf(stderr, "mmufuzz: KVM edge coverage of %s is engine feedback\n", on);
+}
+
+int engine_run(const uint8_t *data, size_t size, uint8_t *counters, size_t n_counters,
+	       uint8_t *edges, size_t n_edges)
 {
 	static struct program p;
 	char err[160];
@@ -154,8 +260,19 @@ int engine_run(const uint8_t *data, size_t size, uint8_t *counters, size_t n_cou
 	 * its observations stop at the death, and rewarding it makes the
 	 * engine keep mutating an input whose neighbours crash the VM
 	 * again, at a ~4 s restart each.  The fault itself is saved below. */
-	if (res->diff.cls != DIFF_HOST_FAULT)
+	/* A VM that died sent nothing: judge from a run that answered. */
+	if (!kedges_said && !res->k[0].died && (res->n < 2 || !res->k[1].died))
+		edges_say(res);
+	if (rec_prefix) {
+		record_take(res);
+		if (programs % 500 == 0)
+			record_write();
+	}
+	if (res->diff.cls != DIFF_HOST_FAULT) {
 		diffrun_features(&p, res, counters, n_counters);
+		if (!kedges_off)
+			kvm_edges_fold(&kedges, res, edges, n_edges);
+	}
 	if (is_finding(res->diff.cls))
 		finding(&p, data, size);
 	return 0;

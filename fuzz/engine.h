@@ -11,6 +11,10 @@
  *   MMUFUZZ_CONFIRM    re-runs that must repeat a finding (default 2)
  *   MMUFUZZ_KEEP_GOING 1: record findings and go on instead of abort()
  *   MMUFUZZ_STATS      file to append "programs seconds" lines to
+ *   MMUFUZZ_KVM_EDGES  0: ignore the KVM edges of +cov kernels (default 1:
+ *                      they are feedback; fuzz/kvm_edges.h)
+ *   MMUFUZZ_KCOV_RECORD PREFIX: write every KVM PC the +cov kernels hit
+ *                      to PREFIX-<kernel>.record (lines covered, benches)
  */
 #ifndef MMUFUZZ_FUZZ_ENGINE_H
 #define MMUFUZZ_FUZZ_ENGINE_H
@@ -31,12 +35,15 @@
 int engine_init(void);
 
 /*
- * Run one input.  Returns 0 (judged; features folded into counters),
+ * Run one input.  Returns 0 (judged; features folded into counters, and
+ * the KVM edges of +cov kernels into edges[0..n_edges), which may be the
+ * same memory as counters or NULL with n_edges 0),
  * -1 when the bytes do not decode to a well-formed program (the engine
  * should not keep it).  On a confirmed finding it saves the folder,
  * prints the report and abort()s unless MMUFUZZ_KEEP_GOING=1.
  */
-int engine_run(const uint8_t *data, size_t size, uint8_t *counters, size_t n_counters);
+int engine_run(const uint8_t *data, size_t size, uint8_t *counters, size_t n_counters,
+	       uint8_t *edges, size_t n_edges);
 
 /*
  * Structure-aware mutation of an encoded program in place (data holds

@@ -5,7 +5,7 @@
 # Our own code is not what we want coverage of: only the drivers are built
 # with the engines' instrumentation; KVM-behaviour features come from
 # diffrun_features().
-ENGINE_SRCS := fuzz/engine.c fuzz/mutator.c
+ENGINE_SRCS := fuzz/engine.c fuzz/mutator.c fuzz/kvm_edges.c
 FUZZ_KVM    := $(BUILD)/fuzz/fuzz_kvm
 AFL_KVM     := $(BUILD)/fuzz/afl_kvm
 AFL_MUT     := $(BUILD)/fuzz/afl_mutator.so
@@ -14,13 +14,15 @@ AFL_CC      ?= afl-clang-fast
 AFL_MUT_SRCS := fuzz/afl_mutator.c fuzz/mutator.c $(wildcard harness/core/*.c harness/program/*.c) \
 	harness/search/generate.c harness/search/mutate.c $(wildcard oracles/*.c)
 
-$(FUZZ_KVM): fuzz/fuzz_kvm.c $(ENGINE_SRCS) $(MMUFUZZ_LIBS) fuzz/engine.h
+$(FUZZ_KVM): fuzz/fuzz_kvm.c $(ENGINE_SRCS) $(MMUFUZZ_LIBS) fuzz/engine.h fuzz/kvm_edges.h
 	$(call msg,CLANG,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(CLANG) -g -O2 $(CPPFLAGS) -c -o $(BUILD)/fuzz/engine_lf.o fuzz/engine.c
 	$(Q)$(CLANG) -g -O2 $(CPPFLAGS) -c -o $(BUILD)/fuzz/mutator_lf.o fuzz/mutator.c
+	$(Q)$(CLANG) -g -O2 $(CPPFLAGS) -c -o $(BUILD)/fuzz/kvm_edges_lf.o fuzz/kvm_edges.c
 	$(Q)$(CLANG) -g -O2 $(CPPFLAGS) -fsanitize=fuzzer -o $@ fuzz/fuzz_kvm.c \
-		$(BUILD)/fuzz/engine_lf.o $(BUILD)/fuzz/mutator_lf.o $(MMUFUZZ_LINK)
+		$(BUILD)/fuzz/engine_lf.o $(BUILD)/fuzz/mutator_lf.o $(BUILD)/fuzz/kvm_edges_lf.o \
+		$(MMUFUZZ_LINK)
 
 # -O0: the optimizer would fold the reserved edges' switch into one block.
 $(BUILD)/fuzz/afl_edges.o: fuzz/afl_edges.c
@@ -52,3 +54,16 @@ TTB_RUNS ?= 5
 TTB_BUDGET ?= 300
 TTB_ENGINES ?= libfuzzer afl
 BENCHES += bench-time-to-bug
+
+# KVM's edges as feedback (issue 13): programs/s with and without the
+# instrument, lines of mmu.c + paging_tmpl.h + x86.c covered in the same
+# time with today's feedback and with edge feedback.  Long (2 x RATE_S +
+# 2 x MINUTES); an idle host only.  Not part of make check.
+.PHONY: bench-kvm-edges
+bench-kvm-edges: $(MMUFUZZ) engines
+	$(Q)$(MAKE) --no-print-directory build/vm/mmufuzz-agent
+	$(Q)tests/bench/bench-kvm-edges.sh $(KE_MINUTES) $(KE_RATE_S) $(KE_ENGINE)
+KE_MINUTES ?= 10
+KE_RATE_S ?= 120
+KE_ENGINE ?= libfuzzer
+BENCHES += bench-kvm-edges

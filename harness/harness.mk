@@ -23,7 +23,7 @@ HARNESS_LAYERS := core program search exec store vm judge report campaign cli
 
 # The test VM client is the vm layer's library; the agent is a program of
 # its own (harness/vm/vm.mk), as is the CLI's main().
-HARNESS_VM_AGENT_SRCS := harness/vm/agent.c harness/vm/agent_run.c
+HARNESS_VM_AGENT_SRCS := harness/vm/agent.c harness/vm/agent_run.c harness/vm/agent_cov.c
 HARNESS_EXTRA_SRCS    := harness/cli/mmufuzz.c $(HARNESS_VM_AGENT_SRCS)
 
 harness_srcs = $(filter-out $(HARNESS_EXTRA_SRCS),$(wildcard harness/$(1)/*.c))

@@ -61,3 +61,6 @@ check-nightly: $(MMUFUZZ)
 	$(Q)$(MAKE) --no-print-directory engines $(VM_AGENT)
 	$(Q)tests/vm/check-nightly.sh
 CHECKS += check-nightly
+
+# fuzz/kvm_edges.c is engine glue, not a layer: its test links it in.
+$(BUILD)/tests/unit/test_kvm_edges: $(BUILD)/fuzz/kvm_edges.o

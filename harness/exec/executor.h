@@ -76,6 +76,11 @@ struct executor_opts {
 	int no_arena;		/* do not copy the arena into run_obs */
 	int force_pvm;		/* treat the host as kvm_pvm (tests of the
 				 * refusal path on other hosts) */
+	/* Called in executor_run after the reset, right before the first
+	 * KVM_RUN (the agent starts recording KVM's coverage there, so the
+	 * reset's memslot work is not counted); NULL: nothing. */
+	void (*before_guest)(void *arg);
+	void *before_guest_arg;
 };
 
 /* Time spent per phase, summed over runs (ns). */

@@ -342,6 +342,8 @@ int executor_run(struct executor *ex, const struct program *p, struct run_obs *o
 		return r;
 	}
 	t2 = now_ns();
+	if (ex->opts.before_guest)
+		ex->opts.before_guest(ex->opts.before_guest_arg);
 	r = run_loop(ex, obs, mmio);
 	t3 = now_ns();
 	if (r)

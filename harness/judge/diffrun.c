@@ -75,6 +75,7 @@ int diffrun_open(struct diffrun **drp, const char *kernels, const struct diffrun
 			.findings_dir = dr->findings,
 			.verbose = dr->o.verbose,
 			.warn_goes_on = dr->o.warn_goes_on,
+			.kcov_pcs = dr->o.kcov_pcs,
 		};
 		dr->n++;
 	}
@@ -119,7 +120,9 @@ struct diffrun_result *diffrun_result_new(void)
 		return NULL;
 	for (int i = 0; i < DIFFRUN_MAX_KERNELS; i++) {
 		r->k[i].events = calloc(DIFFRUN_MAX_EVENTS, sizeof(struct rootrace_event));
-		if (!r->k[i].events) {
+		r->k[i].kcov.edges = calloc(DIFFRUN_MAX_EDGES, sizeof(uint32_t));
+		r->k[i].kcov.pcs = calloc(DIFFRUN_MAX_PCS, sizeof(uint64_t));
+		if (!r->k[i].events || !r->k[i].kcov.edges || !r->k[i].kcov.pcs) {
 			diffrun_result_free(r);
 			return NULL;
 		}
@@ -131,8 +134,11 @@ void diffrun_result_free(struct diffrun_result *r)
 {
 	if (!r)
 		return;
-	for (int i = 0; i < DIFFRUN_MAX_KERNELS; i++)
+	for (int i = 0; i < DIFFRUN_MAX_KERNELS; i++) {
 		free(r->k[i].events);
+		free(r->k[i].kcov.edges);
+		free(r->k[i].kcov.pcs);
+	}
 	free(r);
 }
 
@@ -149,6 +155,40 @@ static void take_trace(struct diffrun_kernel *k, const struct vmc_result *res)
 	k->traced = ev != NULL;
 	if (n)
 		memcpy(k->events, ev, n * sizeof(struct rootrace_event));
+}
+
+/* Copy KVM's coverage out of a RUN_DONE reply (a "+cov" kernel). */
+static void take_kcov(struct diffrun_kcov *c, const struct vmc_result *res)
+{
+	uint32_t len, n;
+	const uint8_t *sec = vmc_run_section(res, VMP_SEC_KCOV, &len);
+	const void *pcs;
+
+	c->on = 0;
+	c->n_pcs = 0;
+	c->modules = NULL;
+	c->modules_len = 0;
+	memset(&c->hdr, 0, sizeof(c->hdr));
+	if (!sec || len < sizeof(c->hdr))
+		return;
+	memcpy(&c->hdr, sec, sizeof(c->hdr));
+	n = (len - (uint32_t)sizeof(c->hdr)) / sizeof(uint32_t);
+	if (n > c->hdr.n_edges)
+		n = c->hdr.n_edges;
+	if (n > DIFFRUN_MAX_EDGES)
+		n = DIFFRUN_MAX_EDGES;
+	c->hdr.n_edges = n;
+	memcpy(c->edges, sec + sizeof(c->hdr), n * sizeof(uint32_t));
+	c->on = 1;
+	pcs = vmc_run_section(res, VMP_SEC_KCOV_PCS, &len);
+	if (pcs) {
+		c->n_pcs = len / sizeof(uint64_t);
+		if (c->n_pcs > DIFFRUN_MAX_PCS)
+			c->n_pcs = DIFFRUN_MAX_PCS;
+		memcpy(c->pcs, pcs, c->n_pcs * sizeof(uint64_t));
+	}
+	c->modules = vmc_run_section(res, VMP_SEC_KCOV_MODULES, &len);
+	c->modules_len = c->modules ? len : 0;
 }
 
 static void judge_kernel(const struct program *p, const struct oracle_result *expect,
@@ -209,9 +249,11 @@ int diffrun_run(struct diffrun *dr, const struct program *p, struct diffrun_resu
 				 dr->name[i], strerror(res->err));
 			return -EREMOTEIO;
 		}
+		k->kcov.on = 0;
 		if (!res->status) {
 			memcpy(&k->obs, &dr->obs[i], sizeof(k->obs));
 			take_trace(k, res);
+			take_kcov(&k->kcov, res);
 		}
 		judge_kernel(p, &r->expect, k);
 	}

@@ -23,6 +23,7 @@
 #include "harness/judge/diff.h"
 #include "harness/program/prog.h"
 #include "harness/core/observation.h"
+#include "harness/vm/vmclient_proto.h"
 #include "oracles/oracle.h"
 #include "oracles/roots.h"
 
@@ -38,6 +39,23 @@ struct diffrun_opts {
 	const char *findings_dir;	/* NULL = "findings" */
 	int verbose;
 	int warn_goes_on;		/* vmc_config.warn_goes_on: fuzzing */
+	int kcov_pcs;			/* +cov kernels: also return the run's
+					 * distinct PCs (diffrun_kcov.pcs) */
+};
+
+/* KVM's own coverage of one run, from a "+cov" kernel (VMP_SEC_KCOV). */
+#define DIFFRUN_MAX_EDGES 65536		/* = MMUCOV_EDGE_MAP */
+#define DIFFRUN_MAX_PCS   65536
+struct diffrun_kcov {
+	int on;				/* the agent sent KVM coverage */
+	struct vmp_kcov hdr;		/* hits, overflow, switches, n_edges */
+	uint32_t *edges;		/* hdr.n_edges: VMP_KCOV_SLOT / _COUNT */
+	uint64_t *pcs;			/* opts.kcov_pcs: n_pcs distinct PCs */
+	size_t n_pcs;
+	const char *modules;		/* opts.kcov_pcs: record lines (section,
+					 * buildid) of the loaded modules, valid
+					 * until the next run; NULL if none */
+	size_t modules_len;
 };
 
 /* Everything one kernel showed for one program. */
@@ -54,6 +72,7 @@ struct diffrun_kernel {
 	char vm_finding[4096];		/* vmclient's finding folder */
 	double seconds;
 	struct kernel_outcome outcome;
+	struct diffrun_kcov kcov;
 };
 
 struct diffrun_result {

@@ -166,6 +166,7 @@ static void send_hello(void)
 		.program_size = sizeof(struct program),
 		.obs_size = sizeof(struct run_obs),
 		.has_executor = agent_has_executor,
+		.kcov = agent_cov_present(),
 	};
 	struct utsname u;
 	char npt[16], nested[16];
@@ -333,6 +334,7 @@ int main(void)
 	chan = port_open();
 	if (chan < 0)
 		die("no virtio-serial port named " VMP_PORT_NAME, -chan);
+	agent_prepare();
 	send_hello();
 	serve();
 	return 0;

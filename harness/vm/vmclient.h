@@ -62,6 +62,11 @@ struct vmc_config {
 				 * the console (see above); for fuzzing.  0:
 				 * every WARN panics, so each one a minimizer
 				 * or reproducer runs into is seen */
+	int kcov_pcs;		/* a "+cov" variant's RUN_DONE also carries
+				 * the run's distinct PCs and the module
+				 * sections (VMP_RUN_KCOV_PCS); vmc_run_many
+				 * asks for them when its first VM's config
+				 * says so */
 };
 
 enum vmc_death {

@@ -385,6 +385,8 @@ int vmc_run_many(struct vmc **vms, int n, const struct program *p,
 	};
 	int i, ret, first = 0;
 
+	if (n && vms[0]->cfg.kcov_pcs)
+		req.flags |= VMP_RUN_KCOV_PCS;
 	ret = request_many(vms, n, VMP_RUN, &req, sizeof(req), p, sizeof(*p),
 			   timeout_ms, res);
 	if (ret < 0 && ret != -EPIPE && ret != -ETIMEDOUT && ret != -EREMOTEIO &&

@@ -67,12 +67,15 @@ struct vmp_hello {
 	char kvm_params[128];	/* e.g. "npt=N nested=1" from kvm_amd */
 	uint32_t uptime_ms;	/* guest clock at HELLO: the guest's share
 				 * of boot-to-ready */
-	uint32_t reserved;
+	uint32_t kcov;		/* 1: /dev/mmucov exists (a "+cov" variant),
+				 * every RUN_DONE carries VMP_SEC_KCOV; 0
+				 * before this field existed (was reserved) */
 };
 
 /* RUN request flags. */
 #define VMP_RUN_TRACE	(1U << 0)	/* attach the root trace if the agent has one */
 #define VMP_RUN_PACKED	(1U << 1)	/* RUN_DONE carries struct run_obs packed */
+#define VMP_RUN_KCOV_PCS (1U << 2)	/* +cov: also VMP_SEC_KCOV_PCS and _MODULES */
 
 /*
  * Packed struct run_obs (VMP_RUN_PACKED): the arena is 256 KiB and mostly
@@ -98,7 +101,33 @@ enum vmp_section_kind {
 	VMP_SEC_TRACE = 1,	/* BPF root trace records (format: harness/bpf/) */
 	VMP_SEC_LOG,		/* free text from the agent/executor */
 	VMP_SEC_TIMING,		/* struct vmp_timing: where the agent's time went */
+	VMP_SEC_KCOV,		/* struct vmp_kcov, then n_edges uint32_t */
+	VMP_SEC_KCOV_PCS,	/* the run's distinct PCs, uint64_t, sorted */
+	VMP_SEC_KCOV_MODULES,	/* text: "section MOD NAME 0xADDR" and "buildid
+				 * MOD HEX" lines of kvm, kvm_amd, kvm_intel,
+				 * mmucov (kernels/cov/resolve.sh's record) */
 };
+
+/*
+ * KVM's own coverage of one run (a "+cov" variant, kernels/cov/README):
+ * the PCs the agent's vCPU thread hit between the executor's reset and
+ * the end of its last KVM_RUN, folded into edges by
+ * kernels/cov/mmucov_edges.h.  Each uint32_t that follows is one edge
+ * slot that was hit: bits 0-15 the slot (0 .. MMUCOV_EDGE_MAP - 1),
+ * bits 16-23 its hit count (saturating at 255), in first-hit order.
+ */
+struct vmp_kcov {
+	uint64_t hits;		/* PCs the module counted */
+	uint64_t overflow;	/* of which dropped: the area was full (the
+				 * edges then describe a prefix of the run) */
+	uint32_t switches;	/* times the host switched the vCPU thread
+				 * out meanwhile: KVM's preempt notifiers and
+				 * resched paths ran, edges that depend on
+				 * timing, not on the program */
+	uint32_t n_edges;	/* uint32_t entries that follow */
+};
+#define VMP_KCOV_SLOT(e)	((e) & 0xffffu)
+#define VMP_KCOV_COUNT(e)	(((e) >> 16) & 0xffu)
 
 /* The agent's side of one RUN, in ns of the VM's CLOCK_MONOTONIC (for
  * bench-vm: the round trip minus these is channel and host). */

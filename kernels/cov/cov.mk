@@ -7,16 +7,26 @@
 #   make check-cov-report      pae-root-rfc+cov: patch coverage line, HTML
 #                              report, Chromium screenshot of the marked lines
 COV_CHECK_BINS := $(BUILD)/kernels/cov/check/cov_cr3
-$(BUILD)/kernels/cov/check/%: kernels/cov/check/%.c kernels/cov/mmucov.h kernels/check/kvm_check.h
+$(BUILD)/kernels/cov/check/%: kernels/cov/check/%.c kernels/cov/mmucov.h kernels/cov/mmucov_edges.h kernels/check/kvm_check.h
 	$(call msg,CC,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -static -O2 -pthread $(WARN) -o $@ $<
 BINS += $(COV_CHECK_BINS)
 
+# The agent's per-RUN edges (harness/vm/agent_cov.c) through vmclient:
+# a host program, linked with the layers.
+COV_AGENT_CHECK := $(BUILD)/kernels/cov/tests/agent_check
+$(COV_AGENT_CHECK): $(BUILD)/kernels/cov/tests/agent_check.o $(MMUFUZZ_LIBS)
+	$(call msg,LD,$@)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $< $(MMUFUZZ_LINK) $(LDLIBS)
+
 .PHONY: check-cov-vm
-# (kernels.mk comes after this file: name its programs, not its variable.)
-check-cov-vm: $(COV_CHECK_BINS) $(addprefix $(BUILD)/kernels/check/,pae_two_pdpts pae_slots guest_modes)
-	$(Q)kernels/cov/tests/vm-check.sh $(BUILD)/kernels/cov/check/cov_cr3
+# (kernels.mk and vm.mk come after this file: name their programs, not
+# their variables.)
+check-cov-vm: $(COV_CHECK_BINS) $(COV_AGENT_CHECK) $(BUILD)/vm/mmufuzz-agent \
+		$(addprefix $(BUILD)/kernels/check/,pae_two_pdpts pae_slots guest_modes)
+	$(Q)kernels/cov/tests/vm-check.sh $(BUILD)/kernels/cov/check/cov_cr3 baseline+cov $(COV_AGENT_CHECK)
 
 # The patched +cov variant, its patch coverage line and genhtml report,
 # screenshotted by headless Chromium.

@@ -33,9 +33,8 @@
  *                                  "same-switched" when either was
  *                                  switched out (timing-dependent PCs)
  *   diffpc GUEST.N 0xPC            a PC of run N that R does not have
- * An edge is AFL's: loc = hash(pc) in 16 bits, edge = loc ^ (prev >> 1),
- * prev = loc, counted in a 64 Ki map (what the agent will hand to the
- * engines).
+ * An edge is kernels/cov/mmucov_edges.h's (AFL's, in a 64 Ki map), the
+ * same the agent hands to the engines.
  *
  * Standalone: the KVM API and mmucov.h only.
  * Exit status: 0 ran (the judging is the script's; abi: all ok),
@@ -53,11 +52,12 @@
 #define CHECK_NAME "cov_cr3"
 #include "../../check/kvm_check.h"
 #include "../mmucov.h"
+#include "../mmucov_edges.h"
 
 #define MEM_SIZE	0x400000UL
 #define CODE_GPA	0x1000
 #define AREA_WORDS	(1UL << 20)
-#define MAP_SIZE	(1U << 16)
+#define MAP_SIZE	MMUCOV_EDGE_MAP
 #define P		(1ull << 0)
 #define RW		(1ull << 1)
 #define PS		(1ull << 7)
@@ -117,16 +117,10 @@ static int cmp_ul(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static uint16_t pc_loc(unsigned long pc)
-{
-	return (uint16_t)((pc * 0x9e3779b97f4a7c15ull) >> 48);
-}
-
 /* The area's PCs -> distinct sorted PCs and the AFL edge map. */
 static void cov_collect(struct run_cov *rc)
 {
 	unsigned long n = cov_area[0], stored = n < cov_words - 1 ? n : cov_words - 1;
-	uint16_t prev = 0, loc;
 	size_t i, j;
 
 	rc->hits = n;
@@ -135,15 +129,8 @@ static void cov_collect(struct run_cov *rc)
 	rc->pcs = malloc((stored + 1) * sizeof(long));
 	if (!rc->pcs)
 		die("malloc");
-	for (i = 0; i < stored; i++) {
-		unsigned long pc = cov_area[1 + i];
-
-		rc->pcs[i] = pc;
-		loc = pc_loc(pc);
-		if (rc->map[loc ^ prev] < 255)
-			rc->map[loc ^ prev]++;
-		prev = loc >> 1;
-	}
+	memcpy(rc->pcs, &cov_area[1], stored * sizeof(long));
+	mmucov_fold(rc->pcs, stored, rc->map, NULL, NULL);
 	qsort(rc->pcs, stored, sizeof(long), cmp_ul);
 	for (i = j = 0; i < stored; i++)
 		if (!j || rc->pcs[j - 1] != rc->pcs[i])
@@ -264,64 +251,11 @@ static void run_guest(int kvm, int pae, struct run_cov *rc)
 	munmap(mem, MEM_SIZE);
 }
 
-/*
- * The module's GNU build ID, from its note as sysfs shows it (namesz,
- * descsz, type, "GNU\0", the ID): resolve.sh refuses a record whose
- * IDs are not those of the variant's debug/ modules.
- */
-static void print_build_id(const char *mod)
-{
-	unsigned char note[256];
-	char path[256];
-	uint32_t namesz, descsz;
-	size_t n, off;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/sys/module/%s/notes/.note.gnu.build-id", mod);
-	f = fopen(path, "rb");
-	if (!f)
-		return;		/* no note: resolve.sh then cannot check, and says so */
-	n = fread(note, 1, sizeof(note), f);
-	fclose(f);
-	if (n < 12)
-		return;
-	memcpy(&namesz, note, 4);
-	memcpy(&descsz, note + 4, 4);
-	off = 12 + ((namesz + 3) & ~3u);
-	if (off + descsz > n)
-		return;
-	printf("buildid %s ", mod);
-	for (uint32_t i = 0; i < descsz; i++)
-		printf("%02x", note[off + i]);
-	printf("\n");
-}
-
-/* Every section base of one module, as the kernel loaded it. */
+/* Every section base and the build ID of one module, as loaded. */
 static void print_sections(const char *mod)
 {
-	char path[512], line[64];
-	struct dirent *d;
-	DIR *dir;
-
-	snprintf(path, sizeof(path), "/sys/module/%s/sections", mod);
-	dir = opendir(path);
-	if (!dir)
-		die(path);
-	while ((d = readdir(dir))) {
-		FILE *f;
-
-		if (d->d_name[0] == '.' && (!d->d_name[1] || (d->d_name[1] == '.' && !d->d_name[2])))
-			continue;
-		snprintf(path, sizeof(path), "/sys/module/%s/sections/%s", mod, d->d_name);
-		f = fopen(path, "r");
-		if (!f || !fgets(line, sizeof(line), f))
-			die(path);
-		fclose(f);
-		line[strcspn(line, "\n")] = 0;
-		printf("section %s %s %s\n", mod, d->d_name, line);
-	}
-	closedir(dir);
-	print_build_id(mod);
+	if (mmucov_print_module(stdout, mod))
+		die(mod);
 }
 
 /* In a, not in b (both sorted). */

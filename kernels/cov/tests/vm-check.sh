@@ -1,7 +1,8 @@
 #!/bin/bash
 # check-cov-vm: KVM's own coverage through mmucov.ko, in the test VM.
 #
-#   kernels/cov/tests/vm-check.sh COV_CR3 [VARIANT]   (default baseline+cov)
+#   kernels/cov/tests/vm-check.sh COV_CR3 [VARIANT [AGENT_CHECK]]
+#                                       (VARIANT default baseline+cov)
 #
 # Builds (cached) the +cov variant, then checks, without a VM:
 #   - mmucov.ko is in the variant and exports __sanitizer_cov_trace_pc;
@@ -25,11 +26,16 @@
 #     judged: KVM's preempt notifiers then add timing-dependent PCs);
 #   - every PC resolves (kernels/cov/resolve.sh) to a line that exists in
 #     the variant's own source tree or the headers it was built against.
+# With AGENT_CHECK (kernels/cov/tests/agent_check.c), a second boot: the
+# agent's per-RUN edges (what the engines get) on VARIANT and its plain
+# twin: same program, same edges; PAE sets edges long mode does not; its
+# PCs resolve, the PAE program reaching load_pdptrs, the long-mode one not.
 # Prints "cov-vm: N passed, N failed".
 set -u
 cd "$(dirname "$0")/../../.."
 bin=${1:?usage: vm-check.sh COV_CR3 [VARIANT]}
 variant=${2:-baseline+cov}
+agent_check=${3:-}
 runs=8		# per guest: enough that two of them usually go unpreempted
 pass=0 fail=0
 ok()  { pass=$((pass + 1)); echo "ok   $*"; }
@@ -161,4 +167,66 @@ done < "$tmp/locs"
 	ok "all $total distinct PC locations resolve to lines of the variant's sources" ||
 	bad "of $total PC locations: $unresolved unresolved, $outside outside the tree, $badline past the file's end"
 cp "$tmp/res" build/cov/cov_cr3.tsv
+
+# --- the agent's edges, through vmclient (second boot) ----------------------
+if [ -n "$agent_check" ]; then
+	plain=${variant%+cov}
+	"$agent_check" "$variant" "$plain" "$tmp/arec" >"$tmp/aout" 2>&1
+	arc=$?
+	sed 's/^/     /' "$tmp/aout"
+	read -r ap af as < <(sed -n 's/^agent-cov: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped$/\1 \2 \3/p' "$tmp/aout")
+	if [ -z "${ap:-}" ]; then
+		bad "agent_check $variant $plain: no summary (exit $arc)"
+	else
+		pass=$((pass + ap)) fail=$((fail + af))
+		[ "$arc" -eq 0 ] || [ "$af" -gt 0 ] || bad "agent_check exit $arc with no failed check"
+		[ "${as:-0}" -eq 0 ] || echo "skip agent_check: $as check(s) skipped (see above)"
+	fi
+	cp "$tmp/arec" build/cov/agent_check.record 2>/dev/null
+	if grep -q '^pc ' "$tmp/arec" 2>/dev/null &&
+	   grep -v '^switched ' "$tmp/arec" | kernels/cov/resolve.sh "$dir" > "$tmp/ares" 2>"$tmp/arerr"; then
+		ok "the agent's PCs resolve against $variant's debug modules"
+		afuncs() { awk -F'\t' -v l="$1" '$1 == "pc" && $2 == l { n = split($6, f, ","); for (i = 1; i <= n; i++) print f[i] }' "$tmp/ares" | sort -u; }
+		labels() { awk '$1 == "pc" { print $2 }' "$tmp/arec" | sort -u | grep "^$1\."; }
+		# Runs of one program differ only in paths of the KVM VM's
+		# carried-over state or the host's timing: the MMU memory
+		# caches' refill, host-interrupt exits, ASID rollover.
+		noise='__kvm_mmu_topup_memory_cache|mmu_memory_cache_alloc_obj|mmu_topup_memory_caches|intr_interception|svm_handle_exit_irqoff|svm_invoke_exit_handler|new_asid'
+		pcs_of() { awk -F'\t' -v l="$1" '$1 == "pc" && $2 == l { print $3 "\t" $6 }' "$tmp/ares" | sort -u; }
+		npairs=0 badpairs=
+		while read -r _ a b _; do
+			npairs=$((npairs + 1))
+			other=$(comm -3 <(pcs_of "$a") <(pcs_of "$b") | sed 's/^\t//' | awk -F'\t' -v re="^($noise)$" '{ n = split($2, f, ","); hit = 0; for (i = 1; i <= n; i++) if (f[i] ~ re) hit = 1; if (!hit) print $2 }' | sort -u)
+			[ -z "$other" ] || badpairs="$badpairs $a/$b: $(echo "$other" | head -n 3 | tr '\n' ' ');"
+		done < <(sed -n 's/^ *same \(pae\.[0-9]* pae\.[0-9]*\) .*/x \1 y/p' "$tmp/aout")
+		if [ "$npairs" -eq 0 ]; then
+			echo "skip agent: no pair of unswitched PAE runs; PC differences not judged"
+		elif [ -z "$badpairs" ]; then
+			ok "agent: in all $npairs pairs of unswitched PAE runs, every PC that differs is in the cache-refill / interrupt-exit / ASID paths"
+		else
+			bad "agent: PAE runs differ in other code:$badpairs"
+		fi
+		# reach_all PROGRAM FUNC yes|no: every run of PROGRAM reaches FUNC / none does.
+		reach_all() {
+			local l n=0 hit=0
+			for l in $(labels "$1"); do
+				n=$((n + 1))
+				afuncs "$l" | grep -qx "$2" && hit=$((hit + 1))
+			done
+			if [ "$3" = yes ]; then
+				[ "$n" -gt 0 ] && [ "$hit" -eq "$n" ] && ok "agent: all $n $1 runs reach $2" ||
+					bad "agent: $hit of $n $1 runs reach $2"
+			else
+				[ "$n" -gt 0 ] && [ "$hit" -eq 0 ] && ok "agent: none of $n $1 runs reaches $2" ||
+					bad "agent: $hit of $n $1 runs reach $2"
+			fi
+		}
+		reach_all pae load_pdptrs yes
+		reach_all pae kvm_set_cr3 yes
+		reach_all long kvm_set_cr3 yes
+		reach_all long load_pdptrs no
+	else
+		bad "agent's record: no PCs, or resolve.sh failed: $(cat "$tmp/arerr" 2>/dev/null)"
+	fi
+fi
 finish
