@@ -245,7 +245,7 @@ static inline void check_emit_op32(struct check_code *c, const char *op, size_t 
 
 static inline void check_emit_mov_cr3(struct check_code *c, uint32_t cr3)
 {
-	check_emit_op32(c, "\xb8", 1, cr3);			/* mov eax, cr3 */
+	check_emit_op32(c, "\xb8", 1, cr3);			/* mov eax, imm32 */
 	check_emit(c, "\x0f\x22\xd8", 3);			/* mov cr3, eax */
 }
 
