@@ -41,7 +41,7 @@ kernel-%:
 # serve as models for the project's standalone reproducers).
 KERNEL_CHECK_SRCS := $(wildcard kernels/check/*.c)
 KERNEL_CHECK_BINS := $(KERNEL_CHECK_SRCS:%.c=$(BUILD)/%)
-$(BUILD)/kernels/check/%: kernels/check/%.c kernels/check/kvm_check.h
+$(BUILD)/kernels/check/%: kernels/check/%.c kernels/check/kvm_check.h harness/core/x86.h
 	$(call msg,CC,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -static -O2 -pthread $(WARN) -o $@ $<

@@ -45,7 +45,7 @@ $(BPF_OUT)/%.o: tests/vm/%.c $(BPF_OUT)/rootrace.skel.h
 	$(Q)$(CC) $(CPPFLAGS) $(ROOTRACE_CPPFLAGS) $(CFLAGS) $(WARN) -MMD -MP -c -o $@ $<
 
 $(ROOTRACE_VMTEST): $(ROOTRACE_VMTEST_SRCS:tests/vm/%.c=$(BPF_OUT)/%.o) $(BUILD)/oracles/roots.o \
-		$(BUILD)/oracles/roots_print.o $(ROOTRACE_LIB)
+		$(BUILD)/oracles/roots_print.o $(BUILD)/harness/exec/kvm_ioctl.o $(ROOTRACE_LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) -static $(CFLAGS) -o $@ $^ $(ROOTRACE_LDLIBS)
 

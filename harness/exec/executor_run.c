@@ -62,22 +62,14 @@ fail:
 	return -errno;
 }
 
-static void seg_flat(struct kvm_segment *s, uint16_t sel, uint8_t type, int code64)
-{
-	*s = (struct kvm_segment){
-		.base = 0, .limit = 0xffffffff, .selector = sel, .type = type,
-		.present = 1, .dpl = 0, .db = !code64, .s = 1, .l = code64, .g = 1,
-	};
-}
-
 static int regs_reset(struct executor *ex, const struct program *p, const struct stub_header *h)
 {
 	struct kvm_sregs sr = ex->sregs0;
 	struct kvm_regs regs = { .rip = h->entry, .rflags = 0x2, .rsp = LAYOUT_STACK_TOP };
 	int lm = p->start == START_LM64;
 
-	seg_flat(&sr.cs, STUB_SEL_CODE32, 11, 0);
-	seg_flat(&sr.ds, STUB_SEL_DATA, 3, 0);
+	kvm_seg_flat(&sr.cs, STUB_SEL_CODE32, 11, 0);
+	kvm_seg_flat(&sr.ds, STUB_SEL_DATA, 3, 0);
 	sr.es = sr.fs = sr.gs = sr.ss = sr.ds;
 	sr.tr = (struct kvm_segment){ .base = STUB_TSS, .limit = 0x67, .selector = STUB_SEL_TSS,
 				      .type = 11, .present = 1 };

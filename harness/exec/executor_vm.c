@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/mman.h>
 #include "harness/exec/executor_int.h"
 
 void executor__set_err(char *err, size_t len, const char *fmt, ...)
@@ -38,20 +37,16 @@ int executor_set_slot(struct executor *ex, int slot, uint64_t gpa, uint64_t size
 
 void executor_vm_destroy(struct executor *ex)
 {
-	if (ex->run)
-		munmap(ex->run, ex->run_size);
-	ex->run = NULL;
-	if (ex->vcpu_fd >= 0)
-		close(ex->vcpu_fd);
+	kvm_vcpu_close(&ex->vcpu_fd, &ex->run, ex->run_size);
 	if (ex->vm_fd >= 0)
 		close(ex->vm_fd);
-	ex->vcpu_fd = ex->vm_fd = -1;
+	ex->vm_fd = -1;
 }
 
 /* Create the VM, its memory slots and its vCPU (with CPUID). */
 int executor_vm_create(struct executor *ex, char *err, size_t errlen)
 {
-	int r, sz;
+	int r;
 
 	r = kvm_ioctl(ex->kvm_fd, KVM_CREATE_VM, NULL, err, errlen);
 	if (r < 0)
@@ -67,25 +62,10 @@ int executor_vm_create(struct executor *ex, char *err, size_t errlen)
 		executor__set_err(err, errlen, "KVM_SET_USER_MEMORY_REGION: %s", kvm_strerror(r));
 		goto fail;
 	}
-	r = kvm_ioctl(ex->vm_fd, KVM_CREATE_VCPU, NULL, err, errlen);
+	r = kvm_vcpu_open(ex->kvm_fd, ex->vm_fd, 0, &ex->run, &ex->run_size, err, errlen);
 	if (r < 0)
 		goto fail;
 	ex->vcpu_fd = r;
-	sz = kvm_ioctl(ex->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, NULL, err, errlen);
-	if (sz <= 0) {
-		r = sz < 0 ? sz : -EINVAL;
-		if (!sz)
-			executor__set_err(err, errlen, "KVM_GET_VCPU_MMAP_SIZE: 0");
-		goto fail;
-	}
-	ex->run_size = sz;
-	ex->run = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED, ex->vcpu_fd, 0);
-	if (ex->run == MAP_FAILED) {
-		ex->run = NULL;
-		r = -errno;
-		executor__set_err(err, errlen, "mmap kvm_run: %s", strerror(errno));
-		goto fail;
-	}
 	r = kvm_ioctl(ex->vcpu_fd, KVM_SET_CPUID2, ex->cpuid, err, errlen);
 	if (r >= 0)
 		r = kvm_ioctl(ex->vcpu_fd, KVM_GET_SREGS, &ex->sregs0, err, errlen);

@@ -23,17 +23,7 @@
  * Exit status: 0 every read right on both vCPUs, 1 a wrong frame,
  * 2 setup error.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <linux/kvm.h>
 #include <pthread.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #define CHECK_NAME "pae_smp"
 #include "kvm_check.h"
@@ -46,9 +36,6 @@
 #define PORT_DONE	0x10
 #define PORT_WRONG	0x11
 #define ROUNDS		2000
-#define P		(1ull << 0)
-#define RW		(1ull << 1)
-#define PS		(1ull << 7)
 
 static const int slots[] = { 0, 1, 64, 127 };
 #define NSLOTS		(int)(sizeof(slots) / sizeof(slots[0]))
@@ -60,26 +47,8 @@ struct vcpu {
 	uint64_t code_gpa;
 };
 
-static int kvm, vm, spread;
-static uint8_t *mem;
-static long run_size;
-
-struct asm_buf {
-	uint8_t *p;
-	size_t n;
-};
-
-static void emit(struct asm_buf *a, const void *b, size_t n)
-{
-	memcpy(a->p + a->n, b, n);
-	a->n += n;
-}
-
-static void emit_op32(struct asm_buf *a, const char *op, size_t oplen, uint32_t v)
-{
-	emit(a, op, oplen);
-	emit(a, &v, 4);
-}
+static struct check_vm vm;
+static int spread;
 
 static uint32_t slot_cr3(int i)
 {
@@ -89,72 +58,56 @@ static uint32_t slot_cr3(int i)
 /* One vCPU's program: paging on, ROUNDS x (CR3 switch + checked read). */
 static void emit_program(struct vcpu *v)
 {
-	struct asm_buf a = { mem + v->code_gpa, 0 };
+	struct check_code a = { vm.mem + v->code_gpa, 0 };
 	size_t loop, jfail[NSLOTS], jloop;
 	uint32_t rel;
 	int i;
 
-	emit_op32(&a, "\xb8", 1, slot_cr3(0));			/* mov eax, cr3 */
-	emit(&a, "\x0f\x22\xd8", 3);				/* mov cr3, eax */
-	emit(&a, "\x0f\x20\xe0" "\x0d\x20\x00\x00\x00" "\x0f\x22\xe0", 11);	/* CR4.PAE */
-	emit(&a, "\x0f\x20\xc0" "\x0d\x00\x00\x00\x80" "\x0f\x22\xc0" "\xeb\x00", 13); /* CR0.PG */
-	emit_op32(&a, "\xb9", 1, ROUNDS);			/* mov ecx, ROUNDS */
+	check_emit_paging_on(&a, slot_cr3(0), X86_CR4_PAE);
+	check_emit_op32(&a, "\xb9", 1, ROUNDS);			/* mov ecx, ROUNDS */
 	loop = a.n;
 	for (i = 0; i < NSLOTS; i++) {
 		int k = v->id ? NSLOTS - 1 - i : i;
 
-		emit_op32(&a, "\xb8", 1, slot_cr3(k));		/* mov eax, cr3 */
-		emit(&a, "\x0f\x22\xd8", 3);			/* mov cr3, eax */
-		emit_op32(&a, "\xa1", 1, PROBE_VA);		/* mov eax, [VA] */
-		emit_op32(&a, "\x3d", 1, TAG(slots[k]));	/* cmp eax, tag */
-		emit_op32(&a, "\x0f\x85", 2, 0);		/* jne fail */
+		check_emit_mov_cr3(&a, slot_cr3(k));
+		check_emit_op32(&a, "\xa1", 1, PROBE_VA);		/* mov eax, [VA] */
+		check_emit_op32(&a, "\x3d", 1, TAG(slots[k]));	/* cmp eax, tag */
+		check_emit_op32(&a, "\x0f\x85", 2, 0);		/* jne fail */
 		jfail[i] = a.n;
 	}
 	if (v->id) {
 		/* Rewrite slot 1's PDPTE0 with its own value. */
-		emit_op32(&a, "\xa1", 1, slot_cr3(1));		/* mov eax, [pdpte] */
-		emit_op32(&a, "\xa3", 1, slot_cr3(1));		/* mov [pdpte], eax */
+		check_emit_op32(&a, "\xa1", 1, slot_cr3(1));	/* mov eax, [pdpte] */
+		check_emit_op32(&a, "\xa3", 1, slot_cr3(1));	/* mov [pdpte], eax */
 	}
-	emit(&a, "\x49", 1);					/* dec ecx */
-	emit_op32(&a, "\x0f\x85", 2, 0);			/* jnz loop */
+	check_emit(&a, "\x49", 1);				/* dec ecx */
+	check_emit_op32(&a, "\x0f\x85", 2, 0);			/* jnz loop */
 	jloop = a.n;
 	rel = loop - jloop;
 	memcpy(a.p + jloop - 4, &rel, 4);
-	emit(&a, "\xe7\x10\xf4", 3);				/* out DONE, eax; hlt */
+	check_emit(&a, "\xe7\x10\xf4", 3);			/* out DONE, eax; hlt */
 	for (i = 0; i < NSLOTS; i++) {
 		rel = a.n - jfail[i];
 		memcpy(a.p + jfail[i] - 4, &rel, 4);
 	}
-	emit(&a, "\xe7\x11\xf4", 3);				/* fail: out WRONG, eax; hlt */
+	check_emit(&a, "\xe7\x11\xf4", 3);			/* fail: out WRONG, eax; hlt */
 }
 
 static void vcpu_setup(struct vcpu *v)
 {
-	struct kvm_sregs sregs;
-	struct kvm_regs regs;
+	const struct check_start start = { .cr0 = CHECK_CR0_PM, .rip = v->code_gpa };
 
-	v->fd = ioctl(vm, KVM_CREATE_VCPU, v->id);
-	if (v->fd < 0)
-		die("KVM_CREATE_VCPU");
-	v->run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
-	if (v->run == MAP_FAILED)
-		die("mmap kvm_run");
-	if (ioctl(v->fd, KVM_GET_SREGS, &sregs) < 0)
-		die("KVM_GET_SREGS");
-	flat32_sregs(&sregs);
-	if (ioctl(v->fd, KVM_SET_SREGS, &sregs) < 0)
-		die("KVM_SET_SREGS");
-	memset(&regs, 0, sizeof(regs));
-	regs.rip = v->code_gpa;
-	regs.rflags = 2;
-	if (ioctl(v->fd, KVM_SET_REGS, &regs) < 0)
-		die("KVM_SET_REGS");
+	v->fd = v->id ? check_vcpu_add(&vm, v->id, &v->run) : vm.vcpu;
+	if (!v->id)
+		v->run = vm.run;
+	check_vcpu_start(v->fd, &start);
 }
 
 static void *vcpu_thread(void *arg)
 {
 	struct vcpu *v = arg;
 	struct kvm_run *run = v->run;
+	uint16_t port;
 
 	v->result = 2;
 	for (;;) {
@@ -162,10 +115,9 @@ static void *vcpu_thread(void *arg)
 			fprintf(stderr, "pae_smp: vCPU %d: KVM_RUN: %s\n", v->id, strerror(errno));
 			return NULL;
 		}
-		if (run->exit_reason == KVM_EXIT_IO && run->io.direction == KVM_EXIT_IO_OUT &&
-		    run->io.size == 4 && (run->io.port == PORT_DONE || run->io.port == PORT_WRONG)) {
-			memcpy(&v->seen, (uint8_t *)run + run->io.data_offset, 4);
-			v->result = run->io.port == PORT_WRONG;
+		if (check_exit_out32(run, &port, &v->seen) &&
+		    (port == PORT_DONE || port == PORT_WRONG)) {
+			v->result = port == PORT_WRONG;
 			continue;
 		}
 		if (run->exit_reason == KVM_EXIT_HLT)
@@ -178,7 +130,6 @@ static void *vcpu_thread(void *arg)
 
 int main(int argc, char **argv)
 {
-	struct kvm_userspace_memory_region region;
 	struct vcpu v[2] = { { .id = 0, .code_gpa = 0x1000 }, { .id = 1, .code_gpa = 0x3000 } };
 	pthread_t t[2];
 	int i, rc = 0;
@@ -189,27 +140,9 @@ int main(int argc, char **argv)
 	}
 	spread = argc == 2;
 	alarm(120);
-	kvm = kvm_open();
-	vm = kvm_create_vm(kvm);
-	run_size = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
-	mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (mem == MAP_FAILED)
-		die("mmap");
-	for (i = 0; i < NSLOTS; i++) {
-		uint64_t pd = PD_BASE + 0x3000 * i, pt = pd + 0x1000, frame = pd + 0x2000;
-
-		*(uint64_t *)(mem + slot_cr3(i)) = pd | P;
-		((uint64_t *)(mem + pd))[0] = 0 | P | RW | PS;
-		((uint64_t *)(mem + pd))[PROBE_VA >> 21] = pt | P | RW;
-		((uint64_t *)(mem + pt))[0] = frame | P | RW;
-		*(uint32_t *)(mem + frame) = TAG(slots[i]);
-	}
-	region = (struct kvm_userspace_memory_region) {
-		.slot = 0, .memory_size = MEM_SIZE, .userspace_addr = (uintptr_t)mem,
-	};
-	if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &region) < 0)
-		die("KVM_SET_USER_MEMORY_REGION");
+	check_vm_create(&vm, kvm_open(), MEM_SIZE);
+	for (i = 0; i < NSLOTS; i++)
+		check_pae_probe_space(vm.mem, slot_cr3(i), PD_BASE + 0x3000 * i, PROBE_VA, TAG(slots[i]));
 	for (i = 0; i < 2; i++) {
 		emit_program(&v[i]);
 		vcpu_setup(&v[i]);

@@ -20,17 +20,6 @@
  * Exit status: 0 translations right, 1 wrong frame seen, 2 setup error
  * (no usable /dev/kvm, an ioctl failed, unexpected exit, timeout).
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <linux/kvm.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <unistd.h>
-
 #define CHECK_NAME "pae_two_pdpts"
 #include "kvm_check.h"
 
@@ -50,29 +39,17 @@
 #define PORT_A		0x10
 #define PORT_B		0x11
 
-#define PTE_P		(1ull << 0)
-#define PTE_RW		(1ull << 1)
-#define PTE_PS		(1ull << 7)
+/* 32-bit protected-mode guest code. */
+static void emit_guest_code(uint8_t *mem)
+{
+	struct check_code c = { mem + CODE_GPA, 0 };
 
-/* 32-bit protected-mode guest code, hand-assembled (see the comments). */
-static const uint8_t guest_code[] = {
-	0xb8, 0x00, 0x00, 0x02, 0x00,	/* mov eax, 0x20000	(CR3 A) */
-	0x0f, 0x22, 0xd8,		/* mov cr3, eax */
-	0x0f, 0x20, 0xe0,		/* mov eax, cr4 */
-	0x0d, 0x20, 0x00, 0x00, 0x00,	/* or eax, CR4.PAE */
-	0x0f, 0x22, 0xe0,		/* mov cr4, eax */
-	0x0f, 0x20, 0xc0,		/* mov eax, cr0 */
-	0x0d, 0x00, 0x00, 0x00, 0x80,	/* or eax, CR0.PG */
-	0x0f, 0x22, 0xc0,		/* mov cr0, eax	(PDPTRs loaded from A) */
-	0xeb, 0x00,			/* jmp $+2 */
-	0xa1, 0x00, 0x00, 0x40, 0x00,	/* mov eax, [0x400000] */
-	0xe7, PORT_A,			/* out 0x10, eax */
-	0xb8, 0x20, 0x00, 0x02, 0x00,	/* mov eax, 0x20020	(CR3 B) */
-	0x0f, 0x22, 0xd8,		/* mov cr3, eax	(PDPTRs loaded from B) */
-	0xa1, 0x00, 0x00, 0x40, 0x00,	/* mov eax, [0x400000] */
-	0xe7, PORT_B,			/* out 0x11, eax */
-	0xf4,				/* hlt */
-};
+	check_emit_paging_on(&c, PDPT_PAGE, X86_CR4_PAE);	/* PDPTRs loaded from A */
+	check_emit_read_out(&c, PROBE_VA, PORT_A);
+	check_emit_mov_cr3(&c, PDPT_PAGE + 0x20);		/* PDPTRs loaded from B */
+	check_emit_read_out(&c, PROBE_VA, PORT_B);
+	check_emit_hlt(&c);
+}
 
 static void guest_memory_init(uint8_t *mem)
 {
@@ -81,61 +58,23 @@ static void guest_memory_init(uint8_t *mem)
 	uint64_t *pd_a = (uint64_t *)(mem + PD_A), *pd_b = (uint64_t *)(mem + PD_B);
 	uint64_t *pt_a = (uint64_t *)(mem + PT_A), *pt_b = (uint64_t *)(mem + PT_B);
 
-	memcpy(mem + CODE_GPA, guest_code, sizeof(guest_code));
+	emit_guest_code(mem);
 
 	/* PAE PDPTEs have no R/W or U/S bits: those bits are reserved. */
-	pdpt_a[0] = PD_A | PTE_P;
-	pdpt_b[0] = PD_B | PTE_P;
+	pdpt_a[0] = PD_A | PTE_PRESENT_MASK;
+	pdpt_b[0] = PD_B | PTE_PRESENT_MASK;
 
 	/* Both address spaces map the first 2 MiB 1:1 (code, stack, tables). */
-	pd_a[0] = 0 | PTE_P | PTE_RW | PTE_PS;
-	pd_b[0] = 0 | PTE_P | PTE_RW | PTE_PS;
+	pd_a[0] = 0 | PTE_PRESENT_MASK | PTE_WRITABLE_MASK | PTE_LARGE_MASK;
+	pd_b[0] = 0 | PTE_PRESENT_MASK | PTE_WRITABLE_MASK | PTE_LARGE_MASK;
 
 	/* ... and the probe VA to a different tagged frame each. */
-	pd_a[PROBE_VA >> 21] = PT_A | PTE_P | PTE_RW;
-	pd_b[PROBE_VA >> 21] = PT_B | PTE_P | PTE_RW;
-	pt_a[(PROBE_VA >> 12) & 511] = FRAME_A | PTE_P | PTE_RW;
-	pt_b[(PROBE_VA >> 12) & 511] = FRAME_B | PTE_P | PTE_RW;
+	pd_a[PROBE_VA >> 21] = PT_A | PTE_PRESENT_MASK | PTE_WRITABLE_MASK;
+	pd_b[PROBE_VA >> 21] = PT_B | PTE_PRESENT_MASK | PTE_WRITABLE_MASK;
+	pt_a[(PROBE_VA >> 12) & 511] = FRAME_A | PTE_PRESENT_MASK | PTE_WRITABLE_MASK;
+	pt_b[(PROBE_VA >> 12) & 511] = FRAME_B | PTE_PRESENT_MASK | PTE_WRITABLE_MASK;
 	*(uint32_t *)(mem + FRAME_A) = TAG_A;
 	*(uint32_t *)(mem + FRAME_B) = TAG_B;
-}
-
-static void seg_flat(struct kvm_segment *s, uint16_t sel, uint8_t type)
-{
-	memset(s, 0, sizeof(*s));
-	s->base = 0;
-	s->limit = 0xffffffff;
-	s->selector = sel;
-	s->type = type;
-	s->present = 1;
-	s->s = 1;
-	s->db = 1;
-	s->g = 1;
-}
-
-/* Flat 32-bit protected mode, paging off: the guest turns PAE paging on. */
-static void vcpu_setup(int vcpu)
-{
-	struct kvm_sregs sregs;
-	struct kvm_regs regs;
-
-	if (ioctl(vcpu, KVM_GET_SREGS, &sregs) < 0)
-		die("KVM_GET_SREGS");
-	seg_flat(&sregs.cs, 0x08, 11);	/* execute/read, accessed */
-	seg_flat(&sregs.ds, 0x10, 3);	/* read/write, accessed */
-	sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
-	sregs.cr0 = 0x11;		/* PE | ET */
-	sregs.cr4 = 0;
-	sregs.efer = 0;
-	if (ioctl(vcpu, KVM_SET_SREGS, &sregs) < 0)
-		die("KVM_SET_SREGS");
-
-	memset(&regs, 0, sizeof(regs));
-	regs.rip = CODE_GPA;
-	regs.rsp = STACK_TOP;
-	regs.rflags = 0x2;
-	if (ioctl(vcpu, KVM_SET_REGS, &regs) < 0)
-		die("KVM_SET_REGS");
 }
 
 static const char *tag_name(uint32_t v)
@@ -145,12 +84,12 @@ static const char *tag_name(uint32_t v)
 
 int main(void)
 {
-	uint32_t seen_a = 0, seen_b = 0;
-	int kvm, vm, vcpu, got_a = 0, got_b = 0;
-	struct kvm_userspace_memory_region region;
-	struct kvm_run *run;
-	uint8_t *mem;
-	long run_size;
+	/* Flat 32-bit protected mode, paging off: the guest turns PAE paging on. */
+	const struct check_start start = { .cr0 = CHECK_CR0_PM, .rip = CODE_GPA, .rsp = STACK_TOP };
+	uint32_t seen_a = 0, seen_b = 0, v;
+	int kvm, got_a = 0, got_b = 0;
+	struct check_vm vm;
+	uint16_t port;
 
 	alarm(20);	/* a hung guest is a setup error, not a verdict */
 	kvm = kvm_open();
@@ -158,55 +97,19 @@ int main(void)
 		fprintf(stderr, "pae_two_pdpts: unexpected KVM API version\n");
 		return 2;
 	}
-	vm = kvm_create_vm(kvm);
+	check_vm_create(&vm, kvm, MEM_SIZE);
+	guest_memory_init(vm.mem);
+	check_vcpu_start(vm.vcpu, &start);
 
-	mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (mem == MAP_FAILED)
-		die("mmap guest memory");
-	guest_memory_init(mem);
-	region = (struct kvm_userspace_memory_region) {
-		.slot = 0, .guest_phys_addr = 0,
-		.memory_size = MEM_SIZE, .userspace_addr = (uintptr_t)mem,
-	};
-	if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &region) < 0)
-		die("KVM_SET_USER_MEMORY_REGION");
-
-	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
-	if (vcpu < 0)
-		die("KVM_CREATE_VCPU");
-	run_size = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (run_size < (long)sizeof(*run))
-		die("KVM_GET_VCPU_MMAP_SIZE");
-	run = mmap(NULL, run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
-	if (run == MAP_FAILED)
-		die("mmap kvm_run");
-	vcpu_setup(vcpu);
-
-	for (;;) {
-		if (ioctl(vcpu, KVM_RUN, 0) < 0)
-			die("KVM_RUN");
-		switch (run->exit_reason) {
-		case KVM_EXIT_IO: {
-			uint32_t v;
-
-			if (run->io.direction != KVM_EXIT_IO_OUT || run->io.size != 4)
-				goto unexpected;
-			memcpy(&v, (uint8_t *)run + run->io.data_offset, 4);
-			if (run->io.port == PORT_A)
-				seen_a = v, got_a = 1;
-			else if (run->io.port == PORT_B)
-				seen_b = v, got_b = 1;
-			else
-				goto unexpected;
-			continue;
-		}
-		case KVM_EXIT_HLT:
-			break;
-		default:
+	while (check_vcpu_run(vm.vcpu, vm.run) != KVM_EXIT_HLT) {
+		if (!check_exit_out32(vm.run, &port, &v))
 			goto unexpected;
-		}
-		break;
+		if (port == PORT_A)
+			seen_a = v, got_a = 1;
+		else if (port == PORT_B)
+			seen_b = v, got_b = 1;
+		else
+			goto unexpected;
 	}
 	if (!got_a || !got_b) {
 		fprintf(stderr, "pae_two_pdpts: guest halted before reporting both reads\n");
@@ -226,6 +129,6 @@ int main(void)
 
 unexpected:
 	fprintf(stderr, "pae_two_pdpts: unexpected exit reason %u (io port 0x%x dir %u size %u) at rip?\n",
-		run->exit_reason, run->io.port, run->io.direction, run->io.size);
+		vm.run->exit_reason, vm.run->io.port, vm.run->io.direction, vm.run->io.size);
 	return 2;
 }

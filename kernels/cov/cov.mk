@@ -7,7 +7,8 @@
 #   make check-cov-report      pae-root-rfc+cov: patch coverage line, HTML
 #                              report, Chromium screenshot of the marked lines
 COV_CHECK_BINS := $(BUILD)/kernels/cov/check/cov_cr3
-$(BUILD)/kernels/cov/check/%: kernels/cov/check/%.c kernels/cov/mmucov.h kernels/cov/mmucov_edges.h kernels/check/kvm_check.h
+$(BUILD)/kernels/cov/check/%: kernels/cov/check/%.c kernels/cov/mmucov.h kernels/cov/mmucov_edges.h \
+		kernels/check/kvm_check.h harness/core/x86.h
 	$(call msg,CC,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -static -O2 -pthread $(WARN) -o $@ $<

@@ -12,17 +12,13 @@
 #     two PDPTs on one page boots the tree's bzImage with each module set
 #     and reports the regression; INSTALL:baseline alone runs it clean
 # Prints "own-kernel: N passed, N failed".
-set -u
-cd "$(dirname "$0")/../.."
-pass=0 fail=0
-ok()  { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. "$(dirname "$0")/lib.sh" own-kernel
 out=$(mktemp); empty=$(mktemp -d); trap 'rm -rf "$out" "$empty"' EXIT
 
 lay=build/own-kernel
 if ! kernels/tests/own-layout.sh "$lay" > "$out" 2>&1; then
 	bad "laying out Debian's 6.12 as an own build failed:"; sed 's/^/     /' "$out"
-	echo "own-kernel: $pass passed, $fail failed"; exit 1
+	summary; exit 1
 fi
 # Relative paths keep the variant names short (reports, finding folders).
 tree=$lay/tree inst=$lay/install
@@ -89,5 +85,4 @@ else
 		bad "run on the install: exit $rc, want 0"; tail -n 30 "$out" | sed 's/^/     /'
 	fi
 fi
-echo "own-kernel: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

@@ -17,11 +17,7 @@
 # its info and report list both subjects.  The first run builds (many
 # minutes: seven module builds); later runs take seconds.
 # Prints "kernels: N passed, N failed".
-set -u
-cd "$(dirname "$0")/../.."
-pass=0 fail=0
-ok()  { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+. "$(dirname "$0")/lib.sh" kernels
 out=$(mktemp); scratch=$(mktemp -d); trap 'rm -rf "$out" "$scratch"' EXIT
 
 # expect_refusal VARIANT RC REGEX...: exit status RC, stderr matches each REGEX.
@@ -178,5 +174,4 @@ if dir=$(kernels/variant-dir.sh "$s" 2>"$out"); then
 else
 	bad "$s: build failed"; tail -n 20 "$out" | sed 's/^/     /'
 fi
-echo "kernels: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

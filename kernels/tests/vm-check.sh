@@ -19,19 +19,15 @@
 #                   the VM with that WARN (vm-exec exit 124, WARN text in
 #                   the console); baseline survives both (exit 0).
 # Prints "kernels-vm: N passed, N failed".
-set -u
-cd "$(dirname "$0")/../.."
+. "$(dirname "$0")/lib.sh" kernels-vm
 bin=${1:?usage: vm-check.sh BINDIR [BASE...]}
 shift
 bases=("$@")
 [ ${#bases[@]} -gt 0 ] || read -ra bases <<< "${MMUFUZZ_KERNEL_BASES:-6.1 6.12}"
 vmx=harness/vm/vm-exec.sh
-pass=0 fail=0
-ok()  { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 if [ ! -x "$vmx" ]; then
 	bad "$vmx missing: the VM checks need the test VM (harness/vm)"
-	echo "kernels-vm: $pass passed, $fail failed"; exit 1
+	summary; exit 1
 fi
 out=$(mktemp); trap 'rm -f "$out"' EXIT
 files=(--file "$bin/pae_two_pdpts" --file "$bin/pae_slots" --file "$bin/pae_smp" --file "$bin/guest_modes"
@@ -83,7 +79,7 @@ for v in "${variants[@]}"; do
 	IFS=' '
 done
 
-case " ${bases[*]} " in *" 6.1 "*) ;; *) echo "kernels-vm: $pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit ;; esac
+case " ${bases[*]} " in *" 6.1 "*) ;; *) summary; exit ;; esac
 # The WARN test patch is written against 6.1.
 for mode in sregs guest; do
 	"$vmx" --variant test-warn-on-magic-cr3 --timeout 900 "${files[@]}" -- magic_cr3 "$mode" >"$out" 2>&1
@@ -100,5 +96,4 @@ done
 rc=$?
 [ "$rc" -eq 0 ] && ok "baseline: magic_cr3 sregs and guest: no WARN, exit 0" ||
 	{ bad "baseline: magic_cr3 exit $rc, want 0"; tail -n 8 "$out" | sed 's/^/     /'; }
-echo "kernels-vm: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+summary

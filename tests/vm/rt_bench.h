@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The tracer-cost benchmark's arithmetic, shared by rt-vmtest and
- * rt-exectest: both time runs untraced and traced in alternating batches
- * and report medians plus a noise figure.
+ * What rt-vmtest and rt-exectest share: their command line, and the
+ * tracer-cost benchmark's arithmetic (both time runs untraced and traced
+ * in alternating batches and report medians plus a noise figure).
  */
 #ifndef MMUFUZZ_RT_BENCH_H
 #define MMUFUZZ_RT_BENCH_H
@@ -10,8 +10,31 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include "rootrace_api.h"
+
+/*
+ * "[-v] SUITE ARGS...": sets *verbose for -v, names the check summary
+ * "PREFIX-SUITE" in name, and returns SUITE's index in argv.  With no
+ * suite prints "usage: @usage" and exits 2.
+ */
+static inline int rt_args(int argc, char **argv, int *verbose, const char *usage,
+			  const char *prefix, char *name, size_t len)
+{
+	int a = 1;
+
+	if (a < argc && !strcmp(argv[a], "-v")) {
+		*verbose = 1;
+		a++;
+	}
+	if (a >= argc) {
+		fprintf(stderr, "usage: %s\n", usage);
+		exit(2);
+	}
+	snprintf(name, len, "%s-%s", prefix, argv[a]);
+	return a;
+}
 
 static inline double rt_now_us(void)
 {

@@ -38,6 +38,8 @@ static struct oracle_result model;
 static struct rootrace *rt;
 static struct executor *ex;
 static int verbose;
+static const char usage[] =
+	"rt-exectest [-v] count | pair none|alias | files none|RULE F... | random SEED N [none]";
 static char err[256];
 
 #define CR0_PAGING	0x80000031ull	/* PG NE ET PE */
@@ -327,17 +329,8 @@ int main(int argc, char **argv)
 {
 	struct executor_opts eo = { .vendor = -1 };
 	char name[64];
-	int a = 1;
+	int a = rt_args(argc, argv, &verbose, usage, "rootrace-exec", name, sizeof(name));
 
-	if (a < argc && !strcmp(argv[a], "-v")) {
-		verbose = 1;
-		a++;
-	}
-	if (a >= argc) {
-		fprintf(stderr, "usage: rt-exectest [-v] count | pair none|alias | files none|RULE F... | random SEED N [none]\n");
-		return 2;
-	}
-	snprintf(name, sizeof(name), "rootrace-exec-%s", argv[a]);
 	if (executor_open(&ex, &eo, err, sizeof(err)) < 0) {
 		CHECK(0, "executor_open: %s", err);
 		return check_summary(name);

@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <linux/kvm.h>
+#include "harness/exec/kvm_ioctl.h"
 #include "rt_guest.h"
 
 #define RTG_PORT 0x10
@@ -32,11 +32,10 @@ int rtg_create(struct rtg *g, char *err, size_t len)
 	g->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (g->kvm_fd < 0)
 		return rtg__fail(err, len, "open /dev/kvm");
-	g->vm_fd = ioctl(g->kvm_fd, KVM_CREATE_VM, 0);
-	if (g->vm_fd < 0) {
-		r = rtg__fail(err, len, "KVM_CREATE_VM");
+	r = kvm_ioctl(g->kvm_fd, KVM_CREATE_VM, NULL, err, len);
+	if (r < 0)
 		goto fail;
-	}
+	g->vm_fd = r;
 	g->mem = mmap(NULL, RTG_MEM_SIZE, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (g->mem == MAP_FAILED) {
@@ -46,27 +45,13 @@ int rtg_create(struct rtg *g, char *err, size_t len)
 	}
 	mr.memory_size = RTG_MEM_SIZE;
 	mr.userspace_addr = (uintptr_t)g->mem;
-	if (ioctl(g->vm_fd, KVM_SET_USER_MEMORY_REGION, &mr) < 0) {
-		r = rtg__fail(err, len, "KVM_SET_USER_MEMORY_REGION");
+	r = kvm_ioctl(g->vm_fd, KVM_SET_USER_MEMORY_REGION, &mr, err, len);
+	if (r < 0)
 		goto fail;
-	}
-	g->vcpu_fd = ioctl(g->vm_fd, KVM_CREATE_VCPU, 0);
-	if (g->vcpu_fd < 0) {
-		r = rtg__fail(err, len, "KVM_CREATE_VCPU");
+	r = kvm_vcpu_open(g->kvm_fd, g->vm_fd, 0, &g->run, &g->run_size, err, len);
+	if (r < 0)
 		goto fail;
-	}
-	r = ioctl(g->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (r <= 0) {
-		r = rtg__fail(err, len, "KVM_GET_VCPU_MMAP_SIZE");
-		goto fail;
-	}
-	g->run_size = r;
-	g->run = mmap(NULL, g->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, g->vcpu_fd, 0);
-	if (g->run == MAP_FAILED) {
-		g->run = NULL;
-		r = rtg__fail(err, len, "mmap kvm_run");
-		goto fail;
-	}
+	g->vcpu_fd = r;
 	return 0;
 fail:
 	rtg_destroy(g);
@@ -75,19 +60,16 @@ fail:
 
 void rtg_destroy(struct rtg *g)
 {
-	if (g->run)
-		munmap(g->run, g->run_size);
+	/* The kvm_run mapping pins the vCPU, the vCPU the VM: in that order. */
+	kvm_vcpu_close(&g->vcpu_fd, &g->run, g->run_size);
 	if (g->mem)
 		munmap(g->mem, RTG_MEM_SIZE);
-	if (g->vcpu_fd >= 0)
-		close(g->vcpu_fd);
+	g->mem = NULL;
 	if (g->vm_fd >= 0)
 		close(g->vm_fd);
 	if (g->kvm_fd >= 0)
 		close(g->kvm_fd);
-	g->run = NULL;
-	g->mem = NULL;
-	g->kvm_fd = g->vm_fd = g->vcpu_fd = -1;
+	g->kvm_fd = g->vm_fd = -1;
 }
 
 static void rtg__emit(struct rtg *g, const void *b, size_t n)
@@ -149,48 +131,39 @@ void rtg_tag_frame(struct rtg *g, uint64_t gpa)
 		memcpy(g->mem + gpa + i, &tag, 4);
 }
 
-static void rtg__seg(struct kvm_segment *s, uint16_t sel, uint8_t type)
-{
-	memset(s, 0, sizeof(*s));
-	s->base = 0;
-	s->limit = 0xffffffff;
-	s->selector = sel;
-	s->type = type;
-	s->present = 1;
-	s->dpl = 0;
-	s->db = 1;
-	s->s = 1;
-	s->g = 1;
-}
-
 int rtg_run(struct rtg *g, char *err, size_t len)
 {
 	struct kvm_run *run = g->run;
 	struct kvm_sregs sr;
 	struct kvm_regs regs;
 	uint8_t hlt = 0xf4;
+	int r;
 
 	rtg__emit(g, &hlt, 1);
 	g->n_out = 0;
-	if (ioctl(g->vcpu_fd, KVM_GET_SREGS, &sr) < 0)
-		return rtg__fail(err, len, "KVM_GET_SREGS");
-	rtg__seg(&sr.cs, 0x08, 11);	/* code, execute/read, accessed */
-	rtg__seg(&sr.ds, 0x10, 3);	/* data, read/write, accessed */
+	r = kvm_ioctl(g->vcpu_fd, KVM_GET_SREGS, &sr, err, len);
+	if (r < 0)
+		return r;
+	kvm_seg_flat(&sr.cs, 0x08, 11, 0);	/* code, execute/read, accessed */
+	kvm_seg_flat(&sr.ds, 0x10, 3, 0);	/* data, read/write, accessed */
 	sr.es = sr.fs = sr.gs = sr.ss = sr.ds;
 	sr.cr0 = 0x11;			/* PE | ET */
 	sr.cr3 = 0;
 	sr.cr4 = 0;
 	sr.efer = 0;
-	if (ioctl(g->vcpu_fd, KVM_SET_SREGS, &sr) < 0)
-		return rtg__fail(err, len, "KVM_SET_SREGS");
+	r = kvm_ioctl(g->vcpu_fd, KVM_SET_SREGS, &sr, err, len);
+	if (r < 0)
+		return r;
 	memset(&regs, 0, sizeof(regs));
 	regs.rip = RTG_CODE;
 	regs.rflags = 2;
-	if (ioctl(g->vcpu_fd, KVM_SET_REGS, &regs) < 0)
-		return rtg__fail(err, len, "KVM_SET_REGS");
+	r = kvm_ioctl(g->vcpu_fd, KVM_SET_REGS, &regs, err, len);
+	if (r < 0)
+		return r;
 	for (;;) {
-		if (ioctl(g->vcpu_fd, KVM_RUN, 0) < 0)
-			return rtg__fail(err, len, "KVM_RUN");
+		r = kvm_ioctl(g->vcpu_fd, KVM_RUN, NULL, err, len);
+		if (r < 0)
+			return r;
 		switch (run->exit_reason) {
 		case KVM_EXIT_HLT:
 			return 0;

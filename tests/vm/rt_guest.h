@@ -16,9 +16,11 @@
 #define RTG_CODE	0x1000u
 #define RTG_MAX_OUT	64
 
+struct kvm_run;
+
 struct rtg {
 	int kvm_fd, vm_fd, vcpu_fd;
-	void *run;		/* struct kvm_run, mmapped */
+	struct kvm_run *run;	/* mmapped */
 	size_t run_size;
 	uint8_t *mem;
 	size_t code_len;

@@ -42,6 +42,8 @@ static size_t n_ev;
 static struct roots_result res;
 static struct rootrace *rt;
 static int verbose;
+static const char usage[] =
+	"rt-vmtest [-v] attach | alias none|alias | random SEED N [expect-none] | bench N";
 static char err[256];
 
 /* Every PD maps the low 2 MiB (code, tables) identity and VA 2 MiB to frame. */
@@ -389,20 +391,10 @@ static void bench(unsigned runs, pid_t self)
 
 int main(int argc, char **argv)
 {
-	const char *suite;
 	char name[64];
-	int a = 1;
+	int a = rt_args(argc, argv, &verbose, usage, "rootrace", name, sizeof(name));
+	const char *suite = argv[a];
 
-	if (a < argc && !strcmp(argv[a], "-v")) {
-		verbose = 1;
-		a++;
-	}
-	if (a >= argc) {
-		fprintf(stderr, "usage: rt-vmtest [-v] attach | alias none|alias | random SEED N [expect-none] | bench N\n");
-		return 2;
-	}
-	suite = argv[a];
-	snprintf(name, sizeof(name), "rootrace-%s", suite);
 	if (!strcmp(suite, "bench")) {
 		bench(a + 1 < argc ? atoi(argv[a + 1]) : 200, getpid());
 		return check_summary(name);

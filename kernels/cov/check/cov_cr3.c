@@ -58,20 +58,7 @@
 #define CODE_GPA	0x1000
 #define AREA_WORDS	(1UL << 20)
 #define MAP_SIZE	MMUCOV_EDGE_MAP
-#define P		(1ull << 0)
-#define RW		(1ull << 1)
-#define PS		(1ull << 7)
-
-static const uint8_t code_pae[] = {
-	0xb8, 0x20, 0x00, 0x02, 0x00,	/* mov eax, 0x20020 (PDPT B) */
-	0x0f, 0x22, 0xd8,		/* mov cr3, eax */
-	0xf4,				/* hlt */
-};
-static const uint8_t code_long[] = {
-	0xb8, 0x00, 0x30, 0x00, 0x00,	/* mov eax, 0x3000 (PML4 B) */
-	0x0f, 0x22, 0xd8,		/* mov cr3, rax */
-	0xf4,				/* hlt */
-};
+#define PDE_RW		(PTE_PRESENT_MASK | PTE_WRITABLE_MASK)
 
 struct run_cov {
 	unsigned long hits, overflow;
@@ -146,76 +133,40 @@ static long now_ns(void)
 	return ts.tv_sec * 1000000000L + ts.tv_nsec;
 }
 
-static void seg(struct kvm_segment *s, uint16_t sel, uint8_t type, int l)
-{
-	memset(s, 0, sizeof(*s));
-	s->limit = 0xffffffff, s->selector = sel, s->type = type;
-	s->present = 1, s->s = 1, s->g = 1, s->l = l, s->db = !l;
-}
-
 /* One guest in a fresh VM; coverage of its KVM_RUNs into rc. */
 static void run_guest(int kvm, int pae, struct run_cov *rc)
 {
-	struct kvm_userspace_memory_region region;
-	struct rusage ru0, ru1;
-	struct kvm_sregs sregs;
-	long t0, t1;
-	struct kvm_regs regs;
-	struct kvm_run *run;
-	int vm, vcpu;
-	uint8_t *mem;
-	long sz;
-
-	vm = kvm_create_vm(kvm);
-	mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (mem == MAP_FAILED)
-		die("mmap");
-	if (pae) {
-		uint64_t *pdpt = (uint64_t *)(mem + 0x20000), *pd = (uint64_t *)(mem + 0x21000);
-
-		pdpt[0] = 0x21000 | P;		/* PDPT A */
-		pdpt[4] = 0x21000 | P;		/* PDPT B at +0x20 */
-		pd[0] = 0 | P | RW | PS;	/* 2 MiB 1:1 */
-		memcpy(mem + CODE_GPA, code_pae, sizeof(code_pae));
-	} else {
-		uint64_t *pml4_a = (uint64_t *)(mem + 0x2000), *pml4_b = (uint64_t *)(mem + 0x3000);
-		uint64_t *pdpt = (uint64_t *)(mem + 0x4000), *pd = (uint64_t *)(mem + 0x6000);
-
-		pml4_a[0] = pml4_b[0] = 0x4000 | P | RW;
-		pdpt[0] = 0x6000 | P | RW;
-		pd[0] = 0 | P | RW | PS;
-		memcpy(mem + CODE_GPA, code_long, sizeof(code_long));
-	}
-	region = (struct kvm_userspace_memory_region) {
-		.slot = 0, .memory_size = MEM_SIZE, .userspace_addr = (uintptr_t)mem,
+	/* Paging on from the host: PAE with CR3 = PDPT A, or long mode with PML4 A. */
+	const struct check_start start = {
+		.cr0 = X86_CR0_PG | CHECK_CR0_PM, .cr4 = X86_CR4_PAE,
+		.cr3 = pae ? 0x20000 : 0x2000, .efer = pae ? 0 : EFER_LME | EFER_LMA,
+		.rip = CODE_GPA, .rsp = 0x1f000, .code64 = !pae,
 	};
-	if (ioctl(vm, KVM_SET_USER_MEMORY_REGION, &region) < 0)
-		die("KVM_SET_USER_MEMORY_REGION");
-	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
-	if (vcpu < 0)
-		die("KVM_CREATE_VCPU");
-	sz = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
-	run = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
-	if (run == MAP_FAILED)
-		die("mmap kvm_run");
-	if (ioctl(vcpu, KVM_GET_SREGS, &sregs) < 0)
-		die("KVM_GET_SREGS");
-	seg(&sregs.cs, 0x08, 11, !pae);
-	seg(&sregs.ds, 0x10, 3, 0);
-	sregs.es = sregs.fs = sregs.gs = sregs.ss = sregs.ds;
-	sregs.cr0 = 0x80000011;			/* PG | ET | PE */
-	sregs.cr4 = 0x20;			/* PAE */
-	sregs.cr3 = pae ? 0x20000 : 0x2000;
-	sregs.efer = pae ? 0 : 0x500;		/* LME | LMA */
-	if (ioctl(vcpu, KVM_SET_SREGS, &sregs) < 0)
-		die("KVM_SET_SREGS");
-	memset(&regs, 0, sizeof(regs));
-	regs.rip = CODE_GPA;
-	regs.rsp = 0x1f000;
-	regs.rflags = 2;
-	if (ioctl(vcpu, KVM_SET_REGS, &regs) < 0)
-		die("KVM_SET_REGS");
+	struct rusage ru0, ru1;
+	struct check_code code;
+	struct check_vm vm;
+	long t0, t1;
+
+	check_vm_create(&vm, kvm, MEM_SIZE);
+	code = (struct check_code){ vm.mem + CODE_GPA, 0 };
+	if (pae) {
+		uint64_t *pdpt = (uint64_t *)(vm.mem + 0x20000), *pd = (uint64_t *)(vm.mem + 0x21000);
+
+		pdpt[0] = 0x21000 | PTE_PRESENT_MASK;		/* PDPT A */
+		pdpt[4] = 0x21000 | PTE_PRESENT_MASK;		/* PDPT B at +0x20 */
+		pd[0] = 0 | PDE_RW | PTE_LARGE_MASK;		/* 2 MiB 1:1 */
+		check_emit_mov_cr3(&code, 0x20020);		/* PDPT B */
+	} else {
+		uint64_t *pml4_a = (uint64_t *)(vm.mem + 0x2000), *pml4_b = (uint64_t *)(vm.mem + 0x3000);
+		uint64_t *pdpt = (uint64_t *)(vm.mem + 0x4000), *pd = (uint64_t *)(vm.mem + 0x6000);
+
+		pml4_a[0] = pml4_b[0] = 0x4000 | PDE_RW;
+		pdpt[0] = 0x6000 | PDE_RW;
+		pd[0] = 0 | PDE_RW | PTE_LARGE_MASK;
+		check_emit_mov_cr3(&code, 0x3000);		/* PML4 B (mov cr3, rax) */
+	}
+	check_emit_hlt(&code);
+	check_vcpu_start(vm.vcpu, &start);
 
 	/*
 	 * Only the guest's own work counts: reset right before KVM_RUN.
@@ -228,8 +179,7 @@ static void run_guest(int kvm, int pae, struct run_cov *rc)
 	if (cov_area)
 		__atomic_store_n(&cov_area[0], 0, __ATOMIC_RELAXED);
 	t0 = now_ns();
-	if (ioctl(vcpu, KVM_RUN, 0) < 0)
-		die("KVM_RUN");
+	check_vcpu_run(vm.vcpu, vm.run);
 	t1 = now_ns();
 	getrusage(RUSAGE_THREAD, &ru1);
 	if (cov_area)
@@ -240,15 +190,12 @@ static void run_guest(int kvm, int pae, struct run_cov *rc)
 	rc->collect_ns = now_ns() - t1;
 	rc->switches = ru1.ru_nvcsw + ru1.ru_nivcsw - ru0.ru_nvcsw - ru0.ru_nivcsw;
 	rc->vswitches = ru1.ru_nvcsw - ru0.ru_nvcsw;
-	if (run->exit_reason != KVM_EXIT_HLT) {
+	if (vm.run->exit_reason != KVM_EXIT_HLT) {
 		fprintf(stderr, CHECK_NAME ": %s guest: exit %u, want HLT (%u)\n",
-			pae ? "pae" : "long", run->exit_reason, KVM_EXIT_HLT);
+			pae ? "pae" : "long", vm.run->exit_reason, KVM_EXIT_HLT);
 		exit(2);
 	}
-	munmap(run, sz);
-	close(vcpu);
-	close(vm);
-	munmap(mem, MEM_SIZE);
+	check_vm_destroy(&vm);
 }
 
 /* Every section base and the build ID of one module, as loaded. */
