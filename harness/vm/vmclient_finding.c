@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "harness/store/finding.h"
+#include "harness/core/say.h"
 #include "harness/vm/vmclient_int.h"
 
 static const char *const death_names[VMC_DEATH_COUNT] = {
@@ -209,7 +210,7 @@ int vmc__save_finding(struct vmc *vm, enum vmc_death d, const char *detail,
 		ret = 0;
 out:
 	if (ret)
-		fprintf(stderr, "vmclient: saving finding %s/%s failed: %s\n", vm->findings, sig,
+		say("vmclient: saving finding %s/%s failed: %s", vm->findings, sig,
 			strerror(-ret));
 	free(console);
 	free(kinfo);
