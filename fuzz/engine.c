@@ -12,6 +12,7 @@
 #include "fuzz/kvm_edges.h"
 #include "harness/judge/diffrun.h"
 #include "harness/search/mutate.h"
+#include "harness/core/say.h"
 
 static struct diffrun *dr;
 static struct diffrun_result *res;
@@ -123,6 +124,12 @@ static void write_end(void)
 			rejected, findings), fclose(stats), stats = NULL;
 }
 
+static void engine_say(void *ctx, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "%s\n", line);
+}
+
 int engine_init(void)
 {
 	struct diffrun_opts o = {
@@ -135,6 +142,9 @@ int engine_init(void)
 	const char *kernels = env_or("MMUFUZZ_KERNELS", "baseline");
 	int ret;
 
+	/* The test VMs' messages (deaths, WARNs, boot failures): stderr, the
+	 * engine's log. */
+	say_set_sink(engine_say, NULL);
 	/* Our parent (mmufuzz fuzz, or AFL++'s fork server) gone means the
 	 * run is over: SIGTERM, so a finding being written is finished
 	 * first (finding_signals_hold); the VMs then die with us. */

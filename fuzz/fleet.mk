@@ -1,7 +1,7 @@
 # An AFL++ fleet (fuzz/fleet.sh): main and secondaries over one sync
 # folder.  make check-fleet (also make fleet-demo) runs one main and two
 # secondaries on the decoder target for FLEET_SECONDS and checks that a
-# find of one was imported by another (tests/check-fleet.sh).
+# find of one was imported by another (tests/unit/check-fleet.sh).
 FLEET_DIR     := $(BUILD)/fuzz/fleet
 FLEET_SECONDS ?= 60
 
@@ -13,6 +13,6 @@ $(FLEET_DIR)/afl_fuzz_decode: fuzz/fuzz_decode.c fuzz/codec_check.h $(CODEC_SRCS
 
 .PHONY: check-fleet fleet-demo
 check-fleet fleet-demo: $(FLEET_DIR)/afl_fuzz_decode $(CODEC_DIR)/seeds-decode.stamp
-	$(Q)tests/check-fleet.sh $(FLEET_DIR) $(FLEET_SECONDS)
+	$(Q)tests/unit/check-fleet.sh $(FLEET_DIR) $(FLEET_SECONDS)
 
 CHECKS += check-fleet

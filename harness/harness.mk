@@ -3,7 +3,7 @@
 # Bottom to top (README.md, "How it fits together"; tests/check-layers.sh
 # holds the same order and enforces it):
 #
-#   core       the program struct, the fixed layout, observations
+#   core       the program struct, the fixed layout, observations, the message sink
 #   bpf        the root tracer's event format and loader (harness/bpf/bpf.mk)
 #   kvm-guest  the guest stub and its ABI (kvm-guest/guest.mk)
 #   oracles    the architectural and root oracles (oracles/oracles.mk)

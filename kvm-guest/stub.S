@@ -263,23 +263,34 @@ h32_\v:
 	H32 \v
 	.endr
 
+/*
+ * The exception record, in either mode's register width: with %ebx the
+ * current op and the handler's vector and error code (or 0) on the stack,
+ * RES[op] gets status, vector and error code; CR2 (a #PF's, else 0) is
+ * left in \dx for the caller to store at its width, \bx at the record.
+ */
+	.macro EXC_RECORD pop, ax, cx, dx, bx
+	shll $5, %ebx
+	addl $RES, %ebx
+	\pop \ax				/* vector */
+	\pop \cx				/* error code or 0 */
+	movl $S_EXCEPTION, RES_STATUS(\bx)
+	movl %eax, RES_VECTOR(\bx)
+	movl %ecx, RES_ERROR(\bx)
+	xorl %edx, %edx
+	cmpl $14, %eax
+	jne 2f
+	mov %cr2, \dx
+2:
+	.endm
+
 h32_common:
 	movl CTL + CTL_CUR_OP, %ebx
 	cmpl $STUB_MAX_OPS, %ebx
 	jb 1f
 	STUB_FAIL((%esp))			/* fault outside any op */
-1:	shll $5, %ebx
-	addl $RES, %ebx
-	popl %eax				/* vector */
-	popl %ecx				/* error code or 0 */
-	movl $S_EXCEPTION, RES_STATUS(%ebx)
-	movl %eax, RES_VECTOR(%ebx)
-	movl %ecx, RES_ERROR(%ebx)
-	xorl %edx, %edx
-	cmpl $14, %eax
-	jne 2f
-	movl %cr2, %edx
-2:	movl %edx, RES_CR2(%ebx)
+1:	EXC_RECORD popl, %eax, %ecx, %edx, %ebx
+	movl %edx, RES_CR2(%ebx)
 	movl $0, RES_CR2 + 4(%ebx)
 	movl $0, RES_VALUE(%ebx)
 	movl $0, RES_VALUE + 4(%ebx)
@@ -384,18 +395,8 @@ h64_common:
 	cmpl $STUB_MAX_OPS, %ebx
 	jb 1f
 	STUB_FAIL((%rsp))
-1:	shll $5, %ebx
-	addl $RES, %ebx
-	popq %rax
-	popq %rcx
-	movl $S_EXCEPTION, RES_STATUS(%rbx)
-	movl %eax, RES_VECTOR(%rbx)
-	movl %ecx, RES_ERROR(%rbx)
-	xorl %edx, %edx
-	cmpl $14, %eax
-	jne 2f
-	movq %cr2, %rdx
-2:	movq %rdx, RES_CR2(%rbx)
+1:	EXC_RECORD popq, %rax, %rcx, %rdx, %rbx
+	movq %rdx, RES_CR2(%rbx)
 	movq $0, RES_VALUE(%rbx)
 	movl $LAYOUT_STACK_TOP, %esp
 	pushq $STUB_SEL_CODE32

@@ -36,6 +36,10 @@ layers=(
 	harness/cli		# the mmufuzz command
 )
 top=(fuzz tests)
+# C files that are text another layer file emits, not code it links: the
+# reproducer runners (harness/report/report.mk compiles them as checks).
+# Their includes count (rule 1); they have no objects of their own.
+text_srcs='^harness/report/runner/'
 # Objects of the layers whose objects are not $build/<source>.o.
 declare -A extra_objs=(
 	[harness/bpf]="$build/bpf/rootrace.o"
@@ -112,7 +116,7 @@ layer_objs() {
 		echo "${extra_objs[$l]}"
 		return
 	fi
-	for s in $(git ls-files -co --exclude-standard "$l" | grep -E '\.c$'); do
+	for s in $(git ls-files -co --exclude-standard "$l" | grep -E '\.c$' | grep -v "$text_srcs"); do
 		echo "$build/${s%.c}.o"
 	done
 }
@@ -158,7 +162,7 @@ fi
 # out).  tsort names the files of a loop.
 if [ $have_objs -eq 1 ]; then
 	edges=$(mktemp)
-	nm -g --defined-only $(git ls-files -co --exclude-standard harness | grep -E '\.c$' |
+	nm -g --defined-only $(git ls-files -co --exclude-standard harness | grep -E '\.c$' | grep -v "$text_srcs" |
 		sed "s@^@$build/@; s@\.c\$@.o@" | while read -r o; do [ -f "$o" ] && echo "$o"; done) \
 		2>/dev/null | awk '/:$/ { o = substr($0, 1, length($0) - 1); next }
 				   NF == 3 && $3 != "main" { print $3, o }' > "$defs.h"

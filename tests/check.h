@@ -40,6 +40,13 @@ static unsigned check_passed, check_failed, check_skipped;
 		putchar('\n');						\
 	} while (0)
 
+/* A message sink for the layers under test (harness/core/say.h): stderr. */
+static inline void check_say(void *ctx, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "%s\n", line);
+}
+
 /*
  * 1 if dir/name can be read and its first 64 KiB hold needle (needle
  * NULL: the file is not empty), else 0.

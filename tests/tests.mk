@@ -4,8 +4,12 @@
 #                  with the reason); in the test VM: check-exec-vm
 #                                                      make check-kvm
 #   tests/vm/      the QEMU test VM (check-vm, check-bpf, check-repro,
-#                  check-lifecycle)
+#                  check-lifecycle, check-planted)
 #   tests/bench/   figures, not checks                 make bench-*
+#                  (and planted.mk: check-planted, bench-reach)
+#   tests/ci/      the CI files: workflow lints, the image's script, the
+#                  ClusterFuzzLite build (ci.mk: check-ci, check-cflite)
+# tests/unit/check-fleet.sh is the AFL++ fleet's check (fuzz/fleet.mk).
 # One binary per tests/{unit,kvm}/test_*.c, linked with the layers.
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/%.c=$(BUILD)/tests/%)

@@ -107,6 +107,18 @@ static __always_inline struct rootrace_event *ev_new(__u8 kind)
 	return e;
 }
 
+/* The probes that record one argument: the event, if the root is wanted. */
+static __always_inline int ev_value(__u8 kind, __u64 val)
+{
+	struct rootrace_event *e;
+
+	if (!wanted_root() || !(e = ev_new(kind)))
+		return 0;
+	e->val = val;
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	return 0;
+}
+
 /*
  * Reads of kernel memory are what costs here (a few us each under TCG),
  * so the vCPU's control registers come in one read when cr0 .. efer are
@@ -266,13 +278,7 @@ int BPF_KPROBE(kp_alloc_root, struct kvm_vcpu *vcpu, __u64 gfn, int quadrant, __
 SEC("kprobe/kvm_mmu_free_roots")
 int BPF_KPROBE(kp_free_roots, void *kvm, void *mmu, unsigned long roots_to_free)
 {
-	struct rootrace_event *e;
-
-	if (!wanted_root() || !(e = ev_new(RT_FREE_ROOTS)))
-		return 0;
-	e->val = roots_to_free;
-	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
-	return 0;
+	return ev_value(RT_FREE_ROOTS, roots_to_free);
 }
 
 SEC("kprobe/mmu_free_root_page")
@@ -335,37 +341,19 @@ out:
 SEC("kprobe/kvm_mmu_new_pgd")
 int BPF_KPROBE(kp_new_pgd, struct kvm_vcpu *vcpu, __u64 new_pgd)
 {
-	struct rootrace_event *e;
-
-	if (!wanted_root() || !(e = ev_new(RT_NEW_PGD)))
-		return 0;
-	e->val = new_pgd;
-	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
-	return 0;
+	return ev_value(RT_NEW_PGD, new_pgd);
 }
 
 SEC("kprobe/kvm_set_cr3")
 int BPF_KPROBE(kp_set_cr3, struct kvm_vcpu *vcpu, unsigned long cr3)
 {
-	struct rootrace_event *e;
-
-	if (!wanted_root() || !(e = ev_new(RT_SET_CR3)))
-		return 0;
-	e->val = cr3;
-	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
-	return 0;
+	return ev_value(RT_SET_CR3, cr3);
 }
 
 SEC("kprobe/load_pdptrs")
 int BPF_KPROBE(kp_load_pdptrs, struct kvm_vcpu *vcpu, unsigned long cr3)
 {
-	struct rootrace_event *e;
-
-	if (!wanted_root() || !(e = ev_new(RT_LOAD_PDPTRS)))
-		return 0;
-	e->val = cr3;
-	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
-	return 0;
+	return ev_value(RT_LOAD_PDPTRS, cr3);
 }
 
 SEC("kprobe/kvm_mmu_free_obsolete_roots")
@@ -384,13 +372,7 @@ int BPF_KPROBE(kp_free_obsolete, struct kvm_vcpu *vcpu)
 SEC("kprobe/fast_pgd_switch")
 int BPF_KPROBE(kp_fast_switch, void *kvm, void *mmu, __u64 new_pgd)
 {
-	struct rootrace_event *e;
-
-	if (!wanted_root() || !(e = ev_new(RT_FAST_SWITCH)))
-		return 0;
-	e->val = new_pgd;
-	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
-	return 0;
+	return ev_value(RT_FAST_SWITCH, new_pgd);
 }
 
 /*

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "harness/campaign/fuzz.h"
+#include "harness/core/say.h"
 #include "harness/store/finding.h"
 #include "harness/program/prog.h"
 
@@ -223,7 +224,7 @@ static void wait_engine(pid_t pid, int *status, const struct fuzz_opts *o, const
 			continue;
 		}
 		if (stop_signo && !deadline) {
-			fprintf(stderr, "\nmmufuzz fuzz: SIG%s: stopping the engine (pid %d)\n",
+			say("mmufuzz fuzz: SIG%s: stopping the engine (pid %d)",
 				sigabbrev_np(stop_signo), (int)pid);
 			kill(pid, SIGTERM);
 			deadline = now_s() + FUZZ_STOP_GRACE_S;
@@ -236,8 +237,8 @@ static void wait_engine(pid_t pid, int *status, const struct fuzz_opts *o, const
 			break;
 		}
 		if (deadline && (stop_again || now_s() > deadline)) {
-			fprintf(stderr, "mmufuzz fuzz: the engine did not stop in %d s: killing "
-				"its process group\n", stop_again ? 0 : FUZZ_STOP_GRACE_S);
+			say("mmufuzz fuzz: the engine did not stop in %d s: killing "
+				"its process group", stop_again ? 0 : FUZZ_STOP_GRACE_S);
 			kill(-pid, SIGKILL);
 			stop_again = 0;
 			deadline = now_s() + 3600;	/* SIGKILL: the next wait returns */
@@ -303,7 +304,7 @@ int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st, char *err, size_t
 	ret = fuzz_write_seeds(o->corpus, seeds, o->exclude_shared, &kept, &skipped, err, errlen);
 	if (ret)
 		return ret;
-	fprintf(stderr, "mmufuzz fuzz: %u seeds from %s%s (%u with two PDPTs on one page left out)\n",
+	say("mmufuzz fuzz: %u seeds from %s%s (%u with two PDPTs on one page left out)",
 		kept, o->corpus, o->exclude_shared ? "" : "", skipped);
 	unlink(stats);
 
@@ -354,7 +355,7 @@ int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st, char *err, size_t
 			snprintf(arg_art, sizeof(arg_art), "%s/afl", work);
 			execlp("afl-fuzz", "afl-fuzz", "-i", seeds, "-o", arg_art, "-V", arg_time,
 			       "-s", arg_seed, "-t", "120000", "--", engine, (char *)NULL);
-			fprintf(stderr, "mmufuzz fuzz: cannot run afl-fuzz: %s\n", strerror(errno));
+			say("mmufuzz fuzz: cannot run afl-fuzz: %s", strerror(errno));
 		} else {
 			snprintf(engine, sizeof(engine), "%s/fuzz/fuzz_kvm", self);
 			snprintf(arg_time, sizeof(arg_time), "-max_total_time=%u", o->seconds);
@@ -366,7 +367,7 @@ int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st, char *err, size_t
 			      "-print_final_stats=1", "-timeout=600", "-max_len=8192",
 			      "-rss_limit_mb=0",
 			      "-len_control=0", queue, seeds, (char *)NULL);
-			fprintf(stderr, "mmufuzz fuzz: cannot run %s: %s (make engines)\n", engine,
+			say("mmufuzz fuzz: cannot run %s: %s (make engines)", engine,
 				strerror(errno));
 		}
 		_exit(127);

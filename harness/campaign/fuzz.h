@@ -57,8 +57,8 @@ void fuzz_opts_default(struct fuzz_opts *o);
 
 /*
  * Seeds, run the engine to its end, read its stats.  0, or -errno with the
- * reason in err (an engine that cannot start also says why on stderr:
- * that is the engine's child process).
+ * reason in err.  The seed count, a stop request and an engine that
+ * cannot start (from its child process) are said (harness/core/say.h).
  *
  * The engine runs in a process group of its own with PR_SET_PDEATHSIG
  * (SIGTERM), and this process is a child subreaper for the call: on

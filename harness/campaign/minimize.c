@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include "harness/campaign/minimize.h"
+#include "harness/core/say.h"
 #include "harness/judge/diffrun.h"
 #include "harness/program/prog.h"
 #include "harness/search/minimize.h"
@@ -75,7 +76,7 @@ static int still_same(const struct program *cand, void *ctx)
 	if (s->confirm && diffrun_confirm(s->dr, cand, s->cls, s->confirm) != 1)
 		return 0;
 	if (s->verbose)
-		fprintf(stderr, "  kept: %u ops, %u init\n", cand->n_ops, cand->n_init);
+		say("  kept: %u ops, %u init", cand->n_ops, cand->n_init);
 	return 1;
 }
 

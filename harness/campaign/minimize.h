@@ -11,7 +11,7 @@
  * Minimize p in place on dr's kernels, keeping its differential class
  * (written to *cls).  0 done; -ENOENT p shows no finding there; -errno;
  * on failure the reason is in err.  verbose: each kept candidate is one
- * line on stderr (progress the caller asked for).
+ * line said (harness/core/say.h: progress the caller asked for).
  */
 int minimize_finding(struct diffrun *dr, struct program *p, unsigned max_tries, int verbose,
 		     enum diff_class *cls, struct min_stats *st, char *err, size_t errlen);

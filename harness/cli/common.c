@@ -4,6 +4,11 @@
 #include "harness/cli/common.h"
 #include "harness/store/finding.h"
 
+void cli_say(void *ctx, const char *line)
+{
+	fprintf(stderr, "%s\n", line);
+}
+
 int cli_load_target(const char *cmd, const char *path, struct program *p, char *dir, size_t cap)
 {
 	char err[512];

@@ -18,6 +18,11 @@
 int cli_load_target(const char *cmd, const char *path, struct program *p, char *dir, size_t cap);
 
 
+/*
+ * The message sink for the layers below (harness/core/say.h): each line on stderr.  ctx is unused.
+ */
+void cli_say(void *ctx, const char *line);
+
 /* The statistics of a fuzzing campaign, as `fuzz`, `demo` and `nightly` print them. */
 void cli_print_fuzz_stats(FILE *f, const struct fuzz_opts *o, const struct fuzz_stats *st);
 

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "harness/cli/cli.h"
+#include "harness/cli/common.h"
+#include "harness/core/say.h"
 
 static const struct cli_cmd commands[] = {
 	{ "demo",     cmd_demo,     "baseline vs candidate: fuzz until a finding, print the reproducer" },
@@ -37,6 +39,9 @@ int main(int argc, char **argv)
 		usage(stdout);
 		return 0;
 	}
+	/* What the test VMs have to say (deaths, boot failures) is printed
+	 * here, whichever layer ran into it. */
+	say_set_sink(cli_say, NULL);
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (!strcmp(argv[1], commands[i].name))
 			return commands[i].fn(argc - 1, argv + 1);

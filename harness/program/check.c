@@ -79,9 +79,28 @@ static const char *title_problem(const char *t)
 	return NULL;
 }
 
+/* What an initial store ("init") and a guest store op ("pte") must both
+ * be: a 4- or 8-byte entry the layout lets programs write, with a value of
+ * that width. */
+static int check_store(struct prog_where *w, enum prog_part part, int i, char *err, size_t errlen,
+		       const char *what, unsigned width, uint64_t gpa, uint64_t value)
+{
+	if (width != 4 && width != 8)
+		return fail(w, part, i, err, errlen, "%s width must be 4 or 8, not %u", what, width);
+	if (!target_ok(gpa, width))
+		return fail(w, part, i, err, errlen,
+			    "%s at 0x%llx: not a %u-byte aligned entry of the arena or a free "
+			    "entry of a fixed low table", what, (unsigned long long)gpa, width);
+	if (!fits(value, width))
+		return fail(w, part, i, err, errlen, "%s value 0x%llx does not fit 32 bits",
+			    what, (unsigned long long)value);
+	return 0;
+}
+
 int prog_check_static(const struct program *p, struct prog_where *w, char *err, size_t errlen)
 {
 	const char *why;
+	int ret;
 
 	if (p->start >= START_COUNT)
 		return fail(w, PART_PROGRAM, -1, err, errlen, "start mode %u does not exist", p->start);
@@ -97,15 +116,9 @@ int prog_check_static(const struct program *p, struct prog_where *w, char *err, 
 	for (int i = 0; i < p->n_init; i++) {
 		const struct prog_init *in = &p->init[i];
 
-		if (in->width != 4 && in->width != 8)
-			return fail(w, PART_INIT, i, err, errlen, "init width must be 4 or 8, not %u", in->width);
-		if (!target_ok(in->gpa, in->width))
-			return fail(w, PART_INIT, i, err, errlen,
-				    "init at 0x%llx: not a %u-byte aligned entry of the arena or a free "
-				    "entry of a fixed low table", (unsigned long long)in->gpa, in->width);
-		if (!fits(in->value, in->width))
-			return fail(w, PART_INIT, i, err, errlen, "init value 0x%llx does not fit 32 bits",
-				    (unsigned long long)in->value);
+		ret = check_store(w, PART_INIT, i, err, errlen, "init", in->width, in->gpa, in->value);
+		if (ret)
+			return ret;
 	}
 
 	for (int i = 0; i < p->n_prefault; i++) {
@@ -135,15 +148,9 @@ int prog_check_static(const struct program *p, struct prog_where *w, char *err, 
 					    prog_op_name(op->kind), (unsigned long long)op->value);
 			break;
 		case OP_PTE:
-			if (op->width != 4 && op->width != 8)
-				return fail(w, PART_OP, i, err, errlen, "pte width must be 4 or 8, not %u", op->width);
-			if (!target_ok(op->addr, op->width))
-				return fail(w, PART_OP, i, err, errlen,
-					    "pte at 0x%llx: not a %u-byte aligned entry of the arena or a free "
-					    "entry of a fixed low table", (unsigned long long)op->addr, op->width);
-			if (!fits(op->value, op->width))
-				return fail(w, PART_OP, i, err, errlen, "pte value 0x%llx does not fit 32 bits",
-					    (unsigned long long)op->value);
+			ret = check_store(w, PART_OP, i, err, errlen, "pte", op->width, op->addr, op->value);
+			if (ret)
+				return ret;
 			if (op->via && (op->via < LAYOUT_LOW_END || op->via % op->width ||
 					(op->via & (LAYOUT_PAGE_SIZE - 1)) != (op->addr & (LAYOUT_PAGE_SIZE - 1))))
 				return fail(w, PART_OP, i, err, errlen,

@@ -84,7 +84,7 @@ int prog_save(const char *path, const struct program *p, char *err, size_t errle
 struct prog_traits {
 	int n_ops;			/* ops the model evaluated */
 	int lm_ops, legacy_paging_ops;	/* ops run in 4-level / in 32-bit or PAE paging */
-	int shared_pdpt_page;		/* PDPTEs loaded from 2+ 32-byte slots of one page */
+	int shared_pdpt_page;		/* prog_has_shared_pdpt_page() */
 	int pae_toggle_pg;		/* CR4.PAE changed while CR0.PG stayed 1 */
 	int enter_lm, leave_lm;
 	int wp_set;			/* a CR0 write with WP=1 while paging */
@@ -96,7 +96,11 @@ struct prog_traits {
 };
 int prog_traits(const struct program *p, struct prog_traits *t);
 
-/* 1 if two CR3 loads of p name one page at different 32-byte slots. */
+/*
+ * The one definition of "two PDPTs on one page" (the headline bug's shape):
+ * 1 if two CR3 loads of p name one page at different 32-byte slots, else 0.
+ * Never fails.
+ */
 int prog_has_shared_pdpt_page(const struct program *p);
 
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "harness/core/say.h"
 #include "harness/store/finding.h"
 #include "harness/report/repro.h"
 #include "harness/report/repro_c.h"
@@ -106,9 +107,9 @@ static int write_rendered(const char *dir, const char *base, render_fn fn, const
 	ret = repro_write_text(dir, base, text, len, path, sizeof(path));
 	free(text);
 	if (ret)
-		fprintf(stderr, "mmufuzz repro: %s/%s: %s\n", dir, base, strerror(-ret));
+		say("mmufuzz repro: %s/%s: %s", dir, base, strerror(-ret));
 	else
-		fprintf(stderr, "mmufuzz repro: wrote %s\n", path);
+		say("mmufuzz repro: wrote %s", path);
 	return ret;
 }
 

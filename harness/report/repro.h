@@ -20,7 +20,8 @@
  * Write every reproducer for p into dir (created if needed).  r is the
  * run that shows the finding (may be NULL: expectations only).  kernels
  * is "baseline,candidate".  Returns the number of files written, or
- * -errno (files already written stay).  Each path is printed on stderr.
+ * -errno (files already written stay).  Each path written, and the file
+ * that failed with its reason, is said (harness/core/say.h).
  */
 int repro_write_all(const char *dir, const struct program *p, const struct diffrun_result *r,
 		    const char *kernels);

@@ -261,6 +261,11 @@ static int new_root(struct gen *g, enum fam f, uint64_t page, unsigned slot)
 	return add_root(g, f, cr3);
 }
 
+/*
+ * PAE roots, most often several PDPTs on one page.  With no_shared_pdpt_page
+ * each PDPT gets a page of its own, so that prog_random rarely has to throw
+ * a program away (it drops any that prog_has_shared_pdpt_page() names).
+ */
 static void build_pae(struct gen *g)
 {
 	int n = g->o->no_shared_pdpt_page ? 1 + rnd(g, 2) : 2 + rnd(g, 3);
@@ -692,8 +697,13 @@ int prog_random(uint64_t *rng_state, struct program *out, const struct gen_opts 
 		gen_once(&g, out, modes);
 		/* The oracle has the last word: drop ops it calls harmful. */
 		for (int fix = 0; fix < 24; fix++) {
-			if (!prog_check_where(out, &w, why, sizeof(why)))
+			if (!prog_check_where(out, &w, why, sizeof(why))) {
+				/* The shape's one definition has the last word
+				 * on it (build_pae only makes it rare). */
+				if (opts->no_shared_pdpt_page && prog_has_shared_pdpt_page(out))
+					break;
 				return 0;
+			}
 			if (w.part != PART_OP || w.index < 0 || w.index >= out->n_ops)
 				break;
 			memmove(&out->ops[w.index], &out->ops[w.index + 1],

@@ -17,7 +17,8 @@
 struct gen_opts {
 	unsigned modes;		/* GEN_MODE_* mask; 0 = all.  LM64 alone keeps the
 				 * program in long mode throughout (PVM host). */
-	int no_shared_pdpt_page;/* never load two PAE CR3s on one page */
+	int no_shared_pdpt_page;/* never two PDPTs on one page, as
+				 * prog_has_shared_pdpt_page() defines it */
 	unsigned max_ops;	/* 0 = PROG_MAX_OPS */
 };
 uint64_t prog_rng_next(uint64_t *rng_state);

@@ -7,20 +7,6 @@
 
 #define MUT_ATTEMPTS 24
 
-static const char *const mut_names[MUT_KIND_COUNT] = {
-	[MUT_INSERT_OP] = "insert-op",		[MUT_DELETE_OP] = "delete-op",
-	[MUT_SWAP_OPS] = "swap-ops",		[MUT_DUP_OP] = "dup-op",
-	[MUT_FLIP_CR_BIT] = "flip-cr-bit",	[MUT_MOVE_PDPT_SLOT] = "move-pdpt-slot",
-	[MUT_MOVE_PDPT_SHARE] = "move-pdpt-share", [MUT_SHARE_PD] = "share-pd",
-	[MUT_SPLIT_PD] = "split-pd",		[MUT_TOGGLE_PS] = "toggle-ps",
-	[MUT_FLIP_PTE_FLAG] = "flip-pte-flag",	[MUT_RETARGET_PROBE] = "retarget-probe",
-};
-
-const char *mut_kind_name(enum mut_kind k)
-{
-	return (unsigned)k < MUT_KIND_COUNT ? mut_names[k] : "?";
-}
-
 static unsigned rnd(uint64_t *rng, unsigned n)
 {
 	return n ? (unsigned)(prog_rng_next(rng) % n) : 0;
@@ -467,55 +453,66 @@ static int mut_insert(struct program *p, uint64_t *rng)
 	return insert_op_at(p, rnd(rng, p->n_ops + 1u), &op);
 }
 
-static int apply(struct program *p, enum mut_kind k, uint64_t *rng)
+static int mut_delete(struct program *p, uint64_t *rng)
 {
+	int i;
+
+	if (!p->n_ops)
+		return -1;
+	i = (int)rnd(rng, p->n_ops);
+	memmove(&p->ops[i], &p->ops[i + 1], (p->n_ops - i - 1) * sizeof(p->ops[0]));
+	p->n_ops--;
+	return 0;
+}
+
+static int mut_swap(struct program *p, uint64_t *rng)
+{
+	struct prog_op t;
 	int i, j;
 
-	switch (k) {
-	case MUT_INSERT_OP:
-		return mut_insert(p, rng);
-	case MUT_DELETE_OP:
-		if (!p->n_ops)
-			return -1;
-		i = (int)rnd(rng, p->n_ops);
-		memmove(&p->ops[i], &p->ops[i + 1], (p->n_ops - i - 1) * sizeof(p->ops[0]));
-		p->n_ops--;
-		return 0;
-	case MUT_SWAP_OPS: {
-		struct prog_op t;
-
-		if (p->n_ops < 2)
-			return -1;
-		i = (int)rnd(rng, p->n_ops), j = (int)rnd(rng, p->n_ops);
-		if (i == j)
-			return -1;
-		t = p->ops[i], p->ops[i] = p->ops[j], p->ops[j] = t;
-		return 0;
-	}
-	case MUT_DUP_OP:
-		i = pick_op(p, is_any, rng);
-		if (i < 0)
-			return -1;
-		return insert_op_at(p, rnd(rng, p->n_ops + 1u), &p->ops[i]);
-	case MUT_FLIP_CR_BIT:
-		return mut_flip_cr_bit(p, rng);
-	case MUT_MOVE_PDPT_SLOT:
-		return mut_move_slot(p, rng);
-	case MUT_MOVE_PDPT_SHARE:
-		return mut_move_share(p, rng);
-	case MUT_SHARE_PD:
-		return mut_share_pd(p, rng);
-	case MUT_SPLIT_PD:
-		return mut_split_pd(p, rng);
-	case MUT_TOGGLE_PS:
-		return mut_toggle_ps(p, rng);
-	case MUT_FLIP_PTE_FLAG:
-		return mut_flip_pte_flag(p, rng);
-	case MUT_RETARGET_PROBE:
-		return mut_retarget_probe(p, rng);
-	default:
+	if (p->n_ops < 2)
 		return -1;
-	}
+	i = (int)rnd(rng, p->n_ops), j = (int)rnd(rng, p->n_ops);
+	if (i == j)
+		return -1;
+	t = p->ops[i], p->ops[i] = p->ops[j], p->ops[j] = t;
+	return 0;
+}
+
+static int mut_dup(struct program *p, uint64_t *rng)
+{
+	int i = pick_op(p, is_any, rng);
+
+	if (i < 0)
+		return -1;
+	return insert_op_at(p, rnd(rng, p->n_ops + 1u), &p->ops[i]);
+}
+
+/* Every mutation kind: its name (mut_kind_name) and what it does (-1: not
+ * applicable to this program). */
+static const struct {
+	const char *name;
+	int (*fn)(struct program *p, uint64_t *rng);
+} mutators[MUT_KIND_COUNT] = {
+	[MUT_INSERT_OP] = { "insert-op", mut_insert },	[MUT_DELETE_OP] = { "delete-op", mut_delete },
+	[MUT_SWAP_OPS] = { "swap-ops", mut_swap },	[MUT_DUP_OP] = { "dup-op", mut_dup },
+	[MUT_FLIP_CR_BIT] = { "flip-cr-bit", mut_flip_cr_bit },
+	[MUT_MOVE_PDPT_SLOT] = { "move-pdpt-slot", mut_move_slot },
+	[MUT_MOVE_PDPT_SHARE] = { "move-pdpt-share", mut_move_share },
+	[MUT_SHARE_PD] = { "share-pd", mut_share_pd },	[MUT_SPLIT_PD] = { "split-pd", mut_split_pd },
+	[MUT_TOGGLE_PS] = { "toggle-ps", mut_toggle_ps },
+	[MUT_FLIP_PTE_FLAG] = { "flip-pte-flag", mut_flip_pte_flag },
+	[MUT_RETARGET_PROBE] = { "retarget-probe", mut_retarget_probe },
+};
+
+const char *mut_kind_name(enum mut_kind k)
+{
+	return (unsigned)k < MUT_KIND_COUNT ? mutators[k].name : "?";
+}
+
+static int apply(struct program *p, enum mut_kind k, uint64_t *rng)
+{
+	return (unsigned)k < MUT_KIND_COUNT && mutators[k].fn ? mutators[k].fn(p, rng) : -1;
 }
 
 int prog_mutate_kind(struct program *p, enum mut_kind k, uint64_t *rng)

@@ -18,13 +18,17 @@ $(BUILD)/harness/vm/agent_run.o: $(BPF_OUT)/rootrace.skel.h
 
 BINS += $(VM_AGENT)
 
-# check-vm: real VMs under TCG (no hardware virtualization needed).
+# The host programs of check-vm and bench-vm: one object each, the layers.
 VM_CHECK := $(BUILD)/vm/vm_check
-$(VM_CHECK): $(BUILD)/tests/vm/vm_check.o $(MMUFUZZ_LIBS)
+VM_BENCH := $(BUILD)/vm/vm_bench
+$(VM_CHECK): $(BUILD)/tests/vm/vm_check.o
+$(VM_BENCH): $(BUILD)/tests/bench/vm_bench.o
+$(VM_CHECK) $(VM_BENCH): $(MMUFUZZ_LIBS)
 	$(call msg,LD,$@)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $(BUILD)/tests/vm/vm_check.o \
-		$(MMUFUZZ_LIBS) $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) $(MMUFUZZ_LIBS) $(LDLIBS)
+
+# check-vm: real VMs under TCG (no hardware virtualization needed).
 
 .PHONY: check-vm
 check-vm: $(VM_CHECK) $(VM_AGENT)
@@ -33,12 +37,6 @@ check-vm: $(VM_CHECK) $(VM_AGENT)
 CHECKS += check-vm
 
 # bench-vm: boot-to-ready, ping/s, programs/s (one VM, two side by side).
-VM_BENCH := $(BUILD)/vm/vm_bench
-$(VM_BENCH): $(BUILD)/tests/bench/vm_bench.o $(MMUFUZZ_LIBS)
-	$(call msg,LD,$@)
-	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(CFLAGS) -o $@ $(BUILD)/tests/bench/vm_bench.o \
-		$(MMUFUZZ_LIBS) $(LDLIBS)
 
 .PHONY: bench-vm
 bench-vm: $(VM_BENCH) $(VM_AGENT)

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "harness/store/finding.h"
+#include "harness/core/say.h"
 #include "harness/vm/vmclient_int.h"
 
 #define QEMU_BIN	"qemu-system-x86_64"
@@ -65,7 +66,7 @@ static int find_top(char *out, size_t len)
 			*slash = 0;
 		}
 	}
-	fprintf(stderr, "vmclient: cannot find the mmufuzz tree (set MMUFUZZ_ROOT)\n");
+	say("vmclient: cannot find the mmufuzz tree (set MMUFUZZ_ROOT)");
 	return -ENOENT;
 }
 
@@ -92,7 +93,7 @@ static int run_capture(char *const argv[], char *out, size_t len)
 		close(pfd[0]);
 		close(pfd[1]);
 		execvp(argv[0], argv);
-		fprintf(stderr, "vmclient: exec %s: %s\n", argv[0], strerror(errno));
+		say("vmclient: exec %s: %s", argv[0], strerror(errno));
 		_exit(127);
 	}
 	close(pfd[1]);
@@ -114,7 +115,7 @@ static int run_capture(char *const argv[], char *out, size_t len)
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
-		fprintf(stderr, "vmclient: %s failed (status %d)\n", argv[0],
+		say("vmclient: %s failed (status %d)", argv[0],
 			WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 		return -EIO;
 	}
@@ -148,7 +149,7 @@ static int prepare_image(struct vmc *vm)
 		argv[2] = NULL;
 		ret = run_capture(argv, vm->variant_dir, sizeof(vm->variant_dir));
 		if (ret) {
-			fprintf(stderr, "vmclient: no modules for variant '%s'\n", vm->variant);
+			say("vmclient: no modules for variant '%s'", vm->variant);
 			return ret;
 		}
 	}
@@ -209,7 +210,7 @@ static int prepare_image(struct vmc *vm)
 		pclose(f);
 	}
 	if (!vm->vmlinuz[0] || access(vm->vmlinuz, R_OK)) {
-		fprintf(stderr, "vmclient: no kernel image (harness/vm/kenv.sh)\n");
+		say("vmclient: no kernel image (harness/vm/kenv.sh)");
 		return -ENOENT;
 	}
 	return 0;
@@ -305,7 +306,7 @@ static void exec_qemu(struct vmc *vm)
 	       "-chardev", chardev,
 	       "-device", "virtserialport,bus=vs0.0,chardev=ch0,name=" VMP_PORT_NAME,
 	       "-qmp", qmp, (char *)NULL);
-	fprintf(stderr, "exec %s: %s\n", QEMU_BIN, strerror(errno));
+	say("exec %s: %s", QEMU_BIN, strerror(errno));
 	_exit(127);
 }
 
@@ -349,13 +350,40 @@ int vmc__nmi(struct vmc *vm)
 	return ret;
 }
 
-static void print_file_tail(const char *path, int lines)
+/* The last lines of a file (a console, QEMU's output) to the sink. */
+static void say_file_tail(const char *path, int lines)
 {
-	char cmd[PATH_MAX + 32];
+	char buf[4096], *p, *start;
+	FILE *f = fopen(path, "r");
+	size_t n;
+	long size;
 
-	vmc__fmt(cmd, sizeof(cmd), "tail -n %d '%s' >&2", lines, path);
-	if (system(cmd) < 0)
-		fprintf(stderr, "vmclient: cannot show %s\n", path);
+	if (!f) {
+		say("vmclient: cannot show %s: %s", path, strerror(errno));
+		return;
+	}
+	fseek(f, 0, SEEK_END);
+	size = ftell(f);
+	fseek(f, size > (long)sizeof(buf) - 1 ? size - (long)sizeof(buf) + 1 : 0, SEEK_SET);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	while (n && buf[n - 1] == '\n')
+		buf[--n] = 0;
+	if (!n)
+		return;
+	/* Back from the end over `lines` newlines. */
+	for (p = buf + n, start = buf; p > buf; p--)
+		if (p[-1] == '\n' && --lines == 0) {
+			start = p;
+			break;
+		}
+	for (char *l = start, *nl; l; l = nl) {
+		nl = strchr(l, '\n');
+		if (nl)
+			*nl++ = 0;
+		say("%s", l);
+	}
 }
 
 int vmc__launch(struct vmc *vm)
@@ -370,7 +398,7 @@ int vmc__launch(struct vmc *vm)
 		return ret;
 	vm->console_off = 0;	/* QEMU starts the console file afresh */
 	if (strlen(vm->sock) >= sizeof(sa.sun_path)) {
-		fprintf(stderr, "vmclient: socket path too long: %s\n", vm->sock);
+		say("vmclient: socket path too long: %s", vm->sock);
 		return -ENAMETOOLONG;
 	}
 	strcpy(sa.sun_path, vm->sock);
@@ -407,9 +435,9 @@ int vmc__launch(struct vmc *vm)
 		usleep(5000);
 	}
 	vmc__fmt(out, sizeof(out), "%s/qemu.out", vm->dir);
-	fprintf(stderr, "vmclient: QEMU for '%s' did not open its channel; %s:\n",
+	say("vmclient: QEMU for '%s' did not open its channel; %s:",
 		vm->tag, out);
-	print_file_tail(out, 10);
+	say_file_tail(out, 10);
 	vmc__kill(vm);
 	return -EIO;
 }
@@ -423,7 +451,7 @@ static int take_hello(struct vmc *vm)
 	if (ret <= 0)
 		return ret;
 	if (h.type != VMP_HELLO || h.len != sizeof(vm->hello)) {
-		fprintf(stderr, "vmclient: '%s': expected HELLO, got frame type %u len %u\n",
+		say("vmclient: '%s': expected HELLO, got frame type %u len %u",
 			vm->tag, h.type, h.len);
 		return -EPROTO;
 	}
@@ -432,8 +460,8 @@ static int take_hello(struct vmc *vm)
 	if (vm->hello.version != VMP_VERSION ||
 	    vm->hello.program_size != sizeof(struct program) ||
 	    vm->hello.obs_size != sizeof(struct run_obs)) {
-		fprintf(stderr, "vmclient: '%s': agent speaks version %u with struct program "
-			"%u / run_obs %u bytes, we have %u / %zu / %zu: rebuild the agent\n",
+		say("vmclient: '%s': agent speaks version %u with struct program "
+			"%u / run_obs %u bytes, we have %u / %zu / %zu: rebuild the agent",
 			vm->tag, vm->hello.version, vm->hello.program_size,
 			vm->hello.obs_size, VMP_VERSION, sizeof(struct program),
 			sizeof(struct run_obs));
@@ -446,7 +474,7 @@ static int take_hello(struct vmc *vm)
 	vm->first_run = 1;
 	vm->boot_s = vmc__now() - vm->t_launch;
 	if (vm->cfg.verbose)
-		fprintf(stderr, "vmclient: '%s' ready in %.1fs (%s, %s)\n", vm->tag,
+		say("vmclient: '%s' ready in %.1fs (%s, %s)", vm->tag,
 			vm->boot_s, vm->hello.release, vm->hello.kvm_params);
 	return 1;
 }
@@ -497,15 +525,15 @@ static int boot_failed(struct vmc *vm, const char *why)
 
 	vmc__kill(vm);
 	vmc__classify(vm->console, VMC_QEMU_EXIT, detail, sizeof(detail));
-	fprintf(stderr, "vmclient: '%s' did not boot (boot %u): %s (%s)\n", vm->tag,
+	say("vmclient: '%s' did not boot (boot %u): %s (%s)", vm->tag,
 		vm->boots, why, detail);
-	print_file_tail(vm->console, 20);
+	say_file_tail(vm->console, 20);
 	if (!keep_boot_evidence(vm, why, detail, kept, sizeof(kept)))
-		fprintf(stderr, "vmclient: '%s': console log and QEMU output kept in %s\n",
+		say("vmclient: '%s': console log and QEMU output kept in %s",
 			vm->tag, kept);
 	else
-		fprintf(stderr, "vmclient: '%s': console %s (could not move it aside: it is "
-			"overwritten by the next boot)\n", vm->tag, vm->console);
+		say("vmclient: '%s': console %s (could not move it aside: it is "
+			"overwritten by the next boot)", vm->tag, vm->console);
 	return -EIO;
 }
 
@@ -581,7 +609,7 @@ static int vmc_new(struct vmc **vmp, const struct vmc_config *cfg)
 	/* Run folders and findings are named by the variant's one name. */
 	ret = vmc_variant_name(v, vm->tag, sizeof(vm->tag), err, sizeof(err));
 	if (ret) {
-		fprintf(stderr, "vmclient: %s\n", err);
+		say("vmclient: %s", err);
 		free(vm);
 		return ret;
 	}
@@ -623,10 +651,10 @@ int vmc__boot_all(struct vmc **vms, int n)
 		if (!failed)
 			return 0;
 		if (boot >= VMC_BOOT_TRIES) {
-			fprintf(stderr, "vmclient: giving up after %u boots\n", boot);
+			say("vmclient: giving up after %u boots", boot);
 			return ret ? ret : -EIO;
 		}
-		fprintf(stderr, "vmclient: %d VM(s) did not boot; boot %u of %u\n", failed,
+		say("vmclient: %d VM(s) did not boot; boot %u of %u", failed,
 			boot + 1, VMC_BOOT_TRIES);
 		ret = 0;
 		for (i = 0; i < n; i++)

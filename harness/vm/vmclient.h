@@ -56,7 +56,7 @@ struct vmc_config {
 	const char *findings_dir; /* NULL: "findings" */
 	const char *const *extra_files; /* NULL-terminated list copied into the
 				 * VM's /opt (e.g. the BPF tracer); may be NULL */
-	int verbose;		/* progress lines on stderr */
+	int verbose;		/* "ready in" lines (say.h) */
 	int warn_goes_on;	/* after the VM's first WARN, boot it with
 				 * panic_on_warn=0 and read later WARNs off
 				 * the console (see above); for fuzzing.  0:
@@ -120,11 +120,11 @@ int vmc_variant_name(const char *spec, char *out, size_t cap, char *err, size_t 
  * vmc_start_many boots n VMs in parallel (vms[i] from cfgs[i]).  A VM
  * that does not boot (QEMU exits, the channel closes, no HELLO within
  * boot_timeout_ms) is booted again, VMC_BOOT_TRIES boots in all; each
- * failure is printed with its reason, and its console log and QEMU output
- * are moved to build/vm/boot-failed/<tag>-<pid>-<n>-<boot>/ (with why.txt),
- * the path the message names.  Returns 0, or -errno with the reasons
- * printed on stderr when a VM used up its tries (nothing left running
- * then; for _many, every VM started so far is destroyed).
+ * failure is said (harness/core/say.h) with its reason, and its
+ * console log and QEMU output are moved to
+ * build/vm/boot-failed/<tag>-<pid>-<n>-<boot>/ (with why.txt), the path
+ * the message names.  Returns 0, or -errno with the reasons said when a VM used up its tries (nothing left running then; for
+ * _many, every VM started so far is destroyed).
  */
 #define VMC_BOOT_TRIES 3
 int vmc_start(struct vmc **vmp, const struct vmc_config *cfg);

@@ -26,20 +26,18 @@
 #include <time.h>
 #include <unistd.h>
 #include "harness/store/finding.h"
+#include "harness/core/names.h"
+#include "harness/core/say.h"
 #include "harness/vm/vmclient_int.h"
 
 static const char *const death_names[VMC_DEATH_COUNT] = {
-	[VMC_ALIVE] = "alive",
-	[VMC_WARN] = "warn",
-	[VMC_PANIC] = "panic",
-	[VMC_HANG] = "hang",
-	[VMC_QEMU_EXIT] = "qemu-exit",
-	[VMC_CHANNEL] = "channel",
+	[VMC_ALIVE] = "alive",		[VMC_WARN] = "warn",		[VMC_PANIC] = "panic",
+	[VMC_HANG] = "hang",		[VMC_QEMU_EXIT] = "qemu-exit",	[VMC_CHANNEL] = "channel",
 };
 
 const char *vmc_death_name(enum vmc_death d)
 {
-	return d < VMC_DEATH_COUNT ? death_names[d] : "?";
+	return NAME_OF(death_names, d);
 }
 
 /* The text after the "[ 12.345678] " stamp. */
@@ -209,7 +207,7 @@ int vmc__save_finding(struct vmc *vm, enum vmc_death d, const char *detail,
 		ret = 0;
 out:
 	if (ret)
-		fprintf(stderr, "vmclient: saving finding %s/%s failed: %s\n", vm->findings, sig,
+		say("vmclient: saving finding %s/%s failed: %s", vm->findings, sig,
 			strerror(-ret));
 	free(console);
 	free(kinfo);

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "harness/core/say.h"
 #include "harness/vm/vmclient_int.h"
 #include "harness/vm/vmclient_pack.h"
 
@@ -117,7 +118,7 @@ static void on_death(struct vmc *vm, enum vmc_death why)
 			      vm->tx_len - sizeof(struct vmp_hdr),
 			      res->finding, sizeof(res->finding)))
 		res->finding[0] = 0;
-	fprintf(stderr, "vmclient: '%s' died (%s: %s)%s%s\n", vm->tag,
+	say("vmclient: '%s' died (%s: %s)%s%s", vm->tag,
 		vmc_death_name(d), detail, res->finding[0] ? "; finding " : "",
 		res->finding);
 	vm->done = 1;
@@ -147,8 +148,8 @@ static void check_console_warn(struct vmc *vm)
 			      vm->tx_len - sizeof(struct vmp_hdr),
 			      res->finding, sizeof(res->finding)))
 		res->finding[0] = 0;
-	fprintf(stderr, "vmclient: '%s' WARNed and goes on (panic_on_warn=0 since its first "
-		"WARN): %s%s%s\n", vm->tag, detail, res->finding[0] ? "; finding " : "",
+	say("vmclient: '%s' WARNed and goes on (panic_on_warn=0 since its first "
+		"WARN): %s%s%s", vm->tag, detail, res->finding[0] ? "; finding " : "",
 		res->finding);
 }
 
@@ -249,7 +250,7 @@ static int request_many(struct vmc **vms, int n, uint16_t type,
 		vm->done = 0;
 		/* A restart that failed earlier gets another chance. */
 		if ((!vm->ready || vm->fd < 0) && vmc_restart(vm))
-			fprintf(stderr, "vmclient: '%s' is down and does not boot again\n",
+			say("vmclient: '%s' is down and does not boot again",
 				vm->tag);
 		if (!vm->ready || vm->fd < 0) {
 			res[i].status = -ENOTCONN;

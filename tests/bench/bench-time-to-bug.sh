@@ -17,7 +17,7 @@ pre=; [ "${BASE:-6.1}" = 6.1 ] || pre=$BASE:
 echo "time-to-bug on base ${BASE:-6.1}: ${pre}baseline vs ${pre}pae-root-rfc"
 mm=build/mmufuzz
 out=build/bench-ttb; rm -rf "$out"; mkdir -p "$out"
-. tests/bench-lib.sh
+. tests/bench/bench-lib.sh
 
 # Over all runs: a run that did not find the bug counts as longer than the
 # budget (">B"), so a miss can never improve the median or hide the worst.

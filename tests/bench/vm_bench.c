@@ -17,6 +17,7 @@
 #include "harness/vm/vmclient.h"
 #include "harness/vm/vmclient_proto.h"
 #include "tests/check.h"
+#include "harness/core/say.h"
 #include "harness/search/generate.h"
 
 #define N_PING	300
@@ -110,6 +111,7 @@ int main(void)
 	double t0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	say_set_sink(check_say, NULL);
 	if (vmc_start(&vms[0], &cfg[0])) {
 		CHECK(0, "boot failed");
 		return check_summary("vm-bench");

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The generator: deterministic per seed, always well formed, honours its
- * options (mode restriction, no two PAE PDPTs loaded from one page), and
- * makes the interesting cases common.  Each share is printed and must
- * reach a floor, judged by the oracle's model rather than by the
- * generator's own bookkeeping.
+ * options (mode restriction, no two PDPTs on one page), and makes the
+ * interesting cases common.  Each share is printed and must reach a floor,
+ * judged by the oracle's model (two PDPTs on one page: by its one
+ * definition, prog_has_shared_pdpt_page) rather than by the generator's
+ * own bookkeeping.
  *   test_program_gen [count]   (default 10000 per configuration)
  */
 #include <stddef.h>
@@ -73,7 +74,7 @@ static void test_config(const char *name, const struct gen_opts *o, unsigned cou
 		legacy += t.legacy_paging_ops > 0;
 		lm += t.lm_ops > 0;
 	}
-	printf("%s: %u programs; %% with: legacy paging %.0f, long mode %.0f, 2+ PDPTs of one page loaded %.1f, "
+	printf("%s: %u programs; %% with: legacy paging %.0f, long mode %.0f, 2 PDPTs on one page %.1f, "
 	       "CR4.PAE toggle with PG %.1f, enter LM %.1f, leave LM %.1f, WP set %.0f, #GP %.0f, #PF %.0f, "
 	       "stale-TLB choice %.0f, alias store %.0f, invlpg %.0f, large page %.0f\n",
 	       name, count, SHARE(legacy), SHARE(lm), SHARE(shared), SHARE(toggle), SHARE(enter), SHARE(leave),
@@ -82,14 +83,14 @@ static void test_config(const char *name, const struct gen_opts *o, unsigned cou
 	CHECK(!ill, "%s: %u programs not well formed or over max_ops", name, ill);
 	CHECK(!wrong_mode, "%s: %u programs left the allowed modes", name, wrong_mode);
 	if (o->no_shared_pdpt_page)
-		CHECK(!shared, "%s: %u programs loaded two PDPTs from one page", name, shared);
+		CHECK(!shared, "%s: %u programs with two PDPTs on one page", name, shared);
 	/* Floors: the interesting cases must be common, not merely possible
 	 * (in full-size programs; tiny ones have room for little). */
 	if (o->max_ops)
 		return;
 	if (!o->modes || (o->modes & GEN_MODE_PM32)) {
 		if (!o->no_shared_pdpt_page)
-			CHECK(SHARE(shared) >= 10, "%s: only %.1f%% load two PDPTs of one page", name, SHARE(shared));
+			CHECK(SHARE(shared) >= 10, "%s: only %.1f%% with two PDPTs on one page", name, SHARE(shared));
 		CHECK(SHARE(toggle) >= 3, "%s: only %.1f%% toggle CR4.PAE with paging on", name, SHARE(toggle));
 	}
 	if (!o->modes) {
@@ -143,6 +144,13 @@ static void test_corpus_traits(void)
 	snprintf(path, sizeof(path), "%s/pdpte-write-needs-cr3-reload.mmu", dir);
 	CHECK(!prog_load(path, &p, err, sizeof(err)) && !prog_traits(&p, &t) && !t.shared_pdpt_page,
 	      "%s: one PDPT reloaded counts as two slots of one page", path);
+	/* The definition reads CR3 loads, not the model's PDPTE loads: here
+	 * the load of the page's other slot raises #GP (a reserved PDPTE
+	 * bit), and the program still counts: the benchmark's seed filter
+	 * must keep it out, it is one store away from the headline shape. */
+	snprintf(path, sizeof(path), "%s/pdpte-reserved-bit.mmu", dir);
+	CHECK(!prog_load(path, &p, err, sizeof(err)) && prog_has_shared_pdpt_page(&p),
+	      "%s: two CR3 loads on one page do not count", path);
 }
 
 int main(int argc, char **argv)

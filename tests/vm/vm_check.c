@@ -26,6 +26,7 @@
 #include <unistd.h>
 #include "harness/vm/vmclient.h"
 #include "tests/check.h"
+#include "harness/core/say.h"
 
 /* Most checks here are self-explaining: print the condition. */
 #define VCHECK(c) CHECK(c, "%s", #c)
@@ -206,6 +207,7 @@ int main(void)
 	int ret;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	say_set_sink(check_say, NULL);
 	mkdir("build", 0755);
 	mkdir("build/vm", 0755);
 	ret = prog_load(GOOD_PROG, &good, err, sizeof(err));

@@ -7,7 +7,7 @@
 #  - the Dockerfile builds through .ci/image-steps.sh (so the package
 #    list stays in tests/install-deps.sh) and keeps local state out.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 pass=0 fail=0
 ok() { echo "ok: $*"; pass=$((pass + 1)); }
 bad() { echo "FAIL: $*"; fail=$((fail + 1)); }

@@ -12,18 +12,18 @@
 # Also checked without a VM: every patch has a Class line and a check, and
 # every check names an existing patch.
 #
-#   tests/check-planted.sh [NAME...]      (default: every planted patch)
+#   tests/vm/check-planted.sh [NAME...]      (default: every planted patch)
 #
 # MMUFUZZ_RUN_TIMEOUT (ms, default 30000) is passed to mmufuzz run
 # --timeout; the test VMs run KVM under TCG, so a loaded host needs slack.
 # Prints "planted: N passed, N failed, N skipped" (pairs are skipped, with
 # the reason, where there is no QEMU); exit 0 only when nothing failed.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 mm=build/mmufuzz
 out=build/check-planted; mkdir -p "$out"
 pass=0 fail=0
-. tests/bench-lib.sh
+. tests/bench/bench-lib.sh
 ok() { pass=$((pass + 1)); echo "ok   $*"; }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 

@@ -3,7 +3,7 @@
 # decoder target share one sync folder for SECONDS, then the check looks
 # for the sharing itself: an input that one instance found (a queue entry
 # that is no seed) and another instance imported ("sync:<finder>").
-#   tests/check-fleet.sh <build/fuzz/fleet> <seconds>
+#   tests/unit/check-fleet.sh <build/fuzz/fleet> <seconds>
 set -u
 dir=$1 secs=$2
 sync=$dir/sync

@@ -9,9 +9,9 @@
 #    engine's coverage, the VM's pieces are beside it, and it boots its
 #    test VM in LLVMFuzzerInitialize from $OUT and runs programs on the
 #    baseline KVM.
-#   tests/check-cflite.sh
+#   tests/ci/check-cflite.sh
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 pass=0 fail=0
 ok() { echo "ok: $*"; pass=$((pass + 1)); }
 bad() { echo "FAIL: $*"; fail=$((fail + 1)); }

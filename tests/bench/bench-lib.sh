@@ -1,6 +1,6 @@
 # Shell helpers shared by the fuzzing benchmarks and the planted checks
-# (sourced, not run): tests/bench-time-to-bug.sh, tests/bench-reach.sh and
-# tests/check-planted.sh.  The callers cd to the tree's root first.
+# (sourced, not run): tests/bench/bench-time-to-bug.sh, tests/bench/bench-reach.sh and
+# tests/vm/check-planted.sh.  The callers cd to the tree's root first.
 
 # Median of numbers on stdin, one a line ("-" for none).
 bench_median() {

@@ -6,9 +6,9 @@
 #                        the corpus minus the checks; long, not in make check
 .PHONY: check-planted bench-reach
 check-planted: $(MMUFUZZ)
-	$(Q)tests/check-planted.sh
+	$(Q)tests/vm/check-planted.sh
 bench-reach: $(MMUFUZZ) engines
-	$(Q)tests/bench-reach.sh $(REACH_BUDGET) $(REACH_ENGINE)
+	$(Q)tests/bench/bench-reach.sh $(REACH_BUDGET) $(REACH_ENGINE)
 REACH_BUDGET ?= 300
 REACH_ENGINE ?= libfuzzer
 BENCHES += bench-reach

@@ -14,17 +14,17 @@
 # time_s and programs count from the moment the VMs were up to the first
 # regression (the engine's own clock and count, fuzz/engine.h's stats).
 #
-#   tests/bench-reach.sh [BUDGET_S=300] [ENGINE=libfuzzer] [NAME...]
+#   tests/bench/bench-reach.sh [BUDGET_S=300] [ENGINE=libfuzzer] [NAME...]
 #
 # Run it on an idle host: its figures are throughput-bound (about 20
 # bugs x BUDGET plus the baseline run; with BUDGET=300 up to 105 minutes).
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 budget=${1:-300} eng=${2:-libfuzzer}
 shift 2 2>/dev/null || shift $#
 mm=build/mmufuzz
 out=build/bench-reach; rm -rf "$out"; mkdir -p "$out"
-. tests/bench-lib.sh
+. tests/bench/bench-lib.sh
 
 mapfile -t names < <(planted_names "$@")
 [ ${#names[@]} -gt 0 ] || { echo "bench-reach: no planted patches" >&2; exit 2; }
