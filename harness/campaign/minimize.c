@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "harness/campaign/minimize.h"
+#include "harness/core/stop.h"
 #include "harness/judge/diffrun.h"
 #include "harness/program/prog.h"
 #include "harness/search/minimize.h"
@@ -36,12 +37,19 @@ static int still_same(const struct program *cand, void *ctx)
 		return 0;
 	ret = diffrun_run(s->dr, cand, s->r);
 
+	if (ret == -EINTR)
+		return ret;	/* stop: the search keeps the smallest so far */
 	if (ret)
 		return 0;	/* e.g. refused by the target: not the same finding */
 	if (s->r->diff.cls != s->cls)
 		return 0;
-	if (s->confirm && diffrun_confirm(s->dr, cand, s->cls, s->confirm) != 1)
-		return 0;
+	if (s->confirm) {
+		ret = diffrun_confirm(s->dr, cand, s->cls, s->confirm);
+		if (ret == -EINTR)
+			return ret;
+		if (ret != 1)
+			return 0;
+	}
 	if (s->verbose)
 		fprintf(stderr, "  kept: %u ops, %u init\n", cand->n_ops, cand->n_init);
 	return 1;
@@ -72,12 +80,16 @@ int minimize_finding(struct diffrun *dr, struct program *p, unsigned max_tries, 
 		goto out;
 	}
 	ret = minimize_program(p, still_same, &s, max_tries, st);
-	if (!ret) {
+	if (ret == -EINTR)
+		snprintf(err, errlen, "stopped by SIG%s after %u runs, %u candidates kept",
+			 sigabbrev_np(stop_requested()), st->tries, st->kept);
+	if (!ret || (ret == -EINTR && st->kept)) {
 		/* The seed's title no longer describes what is left. */
 		char old[PROG_TITLE_MAX];
 
 		snprintf(old, sizeof(old), "%s", p->title);
-		snprintf(p->title, sizeof(p->title), "minimized %s on %s%s%s%s", diff_class_name(s.cls),
+		snprintf(p->title, sizeof(p->title), "%s %s on %s%s%s%s",
+			 ret ? "partly minimized" : "minimized", diff_class_name(s.cls),
 			 diffrun_kernel_name(dr, 0), diffrun_kernels(dr) == 2 ? " vs " : "",
 			 diffrun_kernels(dr) == 2 ? diffrun_kernel_name(dr, 1) : "",
 			 old[0] ? "; seed: " : "");

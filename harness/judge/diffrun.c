@@ -192,6 +192,12 @@ int diffrun_run(struct diffrun *dr, const struct program *p, struct diffrun_resu
 	}
 	oracle_eval_cpu(p, &dr->cpu, &r->expect);
 	ret = vmc_run_many(dr->vm, dr->n, p, dr->o.timeout_ms, dr->obs, dr->res);
+	/* Half a run judged would be a false verdict: a stopped run is none. */
+	for (int i = 0; i < dr->n; i++)
+		if (dr->res[i].status == -EINTR) {
+			snprintf(r->diff.why, sizeof(r->diff.why), "%s", dr->res[i].detail);
+			return -EINTR;
+		}
 	for (int i = 0; i < dr->n; i++) {
 		struct diffrun_kernel *k = &r->k[i];
 		struct vmc_result *res = &dr->res[i];
