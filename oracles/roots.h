@@ -153,7 +153,16 @@ int roots_check_model(struct roots_result *res, const struct oracle_result *mode
 void rootrace_print(FILE *f, const struct rootrace_event *ev, size_t n);
 /* Role word as "l2 q0 wp nx 4b ..." into buf.  Returns buf. */
 char *roots_role_str(uint32_t role, char *buf, size_t len);
-/* Totals, per-load table and findings. */
+/*
+ * One finding as reports say it: the rule's name, what the rule means,
+ * then its facts (which root entry shadows which guest table, and what
+ * the guest's own PDPTE says instead), e.g. "alias (a root entry
+ * shadows the table another PDPT of the same page names): CR3 0x20020:
+ * root entry 1 ... shadows gfn 0x21 q0, PDPTE1 of CR3 0x20000 ...; the
+ * guest's PDPTE1 is 0x22001".  Cut to len.  Returns buf.
+ */
+char *roots_finding_format(char *buf, size_t len, const struct roots_finding *f);
+/* Totals, per-load table and findings (roots_finding_format's lines). */
 void roots_print(FILE *f, const struct roots_result *res);
 /* Side-by-side root counts per load, baseline vs candidate. */
 void roots_print_compare(FILE *f, const char *name_a, const struct roots_result *a,

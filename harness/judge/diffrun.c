@@ -174,7 +174,7 @@ static void judge_kernel(const struct program *p, const struct oracle_result *ex
 	memset(&k->roots, 0, sizeof(k->roots));
 	if (k->traced) {
 		roots_eval(k->events, k->n_events, NULL, &k->roots);
-		ko->aliasing = (int)k->roots.n_findings;
+		diff_outcome_roots(ko, &k->roots);
 	}
 }
 
@@ -318,7 +318,7 @@ int diffrun_save(struct diffrun *dr, const struct program *p, const struct diffr
 {
 	struct finding_file files[4 + 2 * DIFFRUN_MAX_KERNELS];
 	char *bufs[4 + 2 * DIFFRUN_MAX_KERNELS] = { 0 };
-	char names[DIFFRUN_MAX_KERNELS][2][96], sig[128], note[256];
+	char names[DIFFRUN_MAX_KERNELS][2][96], sig[128], note[512];
 	size_t n = 0, len;
 	int ret;
 
