@@ -34,7 +34,8 @@
  *   ROOTS_ROLE   a page of the entered root (the root, each PAE child)
  *                whose role contradicts the guest's state: level, direct,
  *                cr0_wp, smep/smap_andnot_wp, has_4_byte_gpte.
- *   ROOTS_PDPTE  roots_check_model(): see there.
+ *   ROOTS_PDPTE  roots_check_model(): KVM's PDPTE registers at a load
+ *                were never the guest's (the model's); diffrun applies it.
  * A root that stays wrong is reported once per (entry, shown table, CR3).
  */
 #ifndef MMUFUZZ_ROOTS_H
@@ -145,7 +146,9 @@ struct oracle_result;
  * load's PDPTEs, as KVM read them, must be PDPTE register contents the
  * guest had at some point of the program (oracle_eval's op_expect.pdpte);
  * else a ROOTS_PDPTE finding is added to res: KVM built roots from PDPTEs
- * the guest never loaded.  Returns the number of findings added.
+ * the guest never loaded.  Loads with a direct (TDP) root are not judged:
+ * with NPT, KVM's PDPTE copy is not what the CPU uses.  Returns the number
+ * of findings added.
  */
 int roots_check_model(struct roots_result *res, const struct oracle_result *model);
 

@@ -344,6 +344,11 @@ static void test_model(void)
 	roots_eval(tr, n, NULL, &res);
 	CHECK(roots_check_model(&res, &o) == 1 && count_rule(&res, ROOTS_PDPTE) == 1,
 	      "foreign PDPTEs: %u findings", res.n_findings);
+	/* The same under NPT (a direct TDP root): KVM's copy is not used. */
+	tr[n - 1].role = 4 | RT_ROLE_DIRECT;
+	roots_eval(tr, n, NULL, &res);
+	CHECK(roots_check_model(&res, &o) == 0, "direct root, foreign PDPTEs: %u findings",
+	      res.n_findings);
 	/* Long-mode loads have no PDPTEs to check. */
 	t_reset();
 	t_load(CR0_PE_PG_WP, 0x103000, CR4_PAE, EFER_LME_LMA, 0x99001, 0, 0, 0);
