@@ -44,7 +44,9 @@ prog=corpus/pae-two-pdpts-one-page.mmu
 
 # ---- 1. boot retry and kept evidence ----------------------------------
 if part 1; then
-MMUFUZZ_TEST_BOOT_FAILS=1 build/mmufuzz run --kernel baseline "$prog" \
+# (--timeout: 60 s a request; on a loaded host the default 10 s can pass
+# for a hang, and this part is about the boots.)
+MMUFUZZ_TEST_BOOT_FAILS=1 build/mmufuzz run --timeout 15000 --kernel baseline "$prog" \
 	> "$work/retry.out" 2> "$work/retry.err"
 rc=$?
 check "one failed boot is retried: run succeeds (exit $rc)" test "$rc" = 0
@@ -57,7 +59,7 @@ check "the kept console shows why the boot failed" \
 	grep -q "unknown mmufuzz.mode=boot-fails-on-purpose" "$kept/console.log"
 check "the kept folder says which boot and why" grep -q "^boot 1$" "$kept/why.txt"
 
-MMUFUZZ_TEST_BOOT_FAILS=3 build/mmufuzz run --kernel baseline "$prog" \
+MMUFUZZ_TEST_BOOT_FAILS=3 build/mmufuzz run --timeout 15000 --kernel baseline "$prog" \
 	> "$work/giveup.out" 2> "$work/giveup.err"
 rc=$?
 check "three failed boots: the command fails (exit $rc)" test "$rc" != 0
