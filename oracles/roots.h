@@ -34,7 +34,8 @@
  *   ROOTS_ROLE   a page of the entered root (the root, each PAE child)
  *                whose role contradicts the guest's state: level, direct,
  *                cr0_wp, smep/smap_andnot_wp, has_4_byte_gpte.
- *   ROOTS_PDPTE  roots_check_model(): see there.
+ *   ROOTS_PDPTE  roots_check_model(): KVM's PDPTE registers at a load
+ *                were never the guest's (the model's); diffrun applies it.
  * A root that stays wrong is reported once per (entry, shown table, CR3).
  */
 #ifndef MMUFUZZ_ROOTS_H
@@ -145,7 +146,9 @@ struct oracle_result;
  * load's PDPTEs, as KVM read them, must be PDPTE register contents the
  * guest had at some point of the program (oracle_eval's op_expect.pdpte);
  * else a ROOTS_PDPTE finding is added to res: KVM built roots from PDPTEs
- * the guest never loaded.  Returns the number of findings added.
+ * the guest never loaded.  Loads with a direct (TDP) root are not judged:
+ * with NPT, KVM's PDPTE copy is not what the CPU uses.  Returns the number
+ * of findings added.
  */
 int roots_check_model(struct roots_result *res, const struct oracle_result *model);
 
@@ -153,7 +156,16 @@ int roots_check_model(struct roots_result *res, const struct oracle_result *mode
 void rootrace_print(FILE *f, const struct rootrace_event *ev, size_t n);
 /* Role word as "l2 q0 wp nx 4b ..." into buf.  Returns buf. */
 char *roots_role_str(uint32_t role, char *buf, size_t len);
-/* Totals, per-load table and findings. */
+/*
+ * One finding as reports say it: the rule's name, what the rule means,
+ * then its facts (which root entry shadows which guest table, and what
+ * the guest's own PDPTE says instead), e.g. "alias (a root entry
+ * shadows the table another PDPT of the same page names): CR3 0x20020:
+ * root entry 1 ... shadows gfn 0x21 q0, PDPTE1 of CR3 0x20000 ...; the
+ * guest's PDPTE1 is 0x22001".  Cut to len.  Returns buf.
+ */
+char *roots_finding_format(char *buf, size_t len, const struct roots_finding *f);
+/* Totals, per-load table and findings (roots_finding_format's lines). */
 void roots_print(FILE *f, const struct roots_result *res);
 /* Side-by-side root counts per load, baseline vs candidate. */
 void roots_print_compare(FILE *f, const char *name_a, const struct roots_result *a,

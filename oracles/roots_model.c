@@ -2,6 +2,13 @@
 /*
  * Root oracle against the architectural model: the PDPTEs KVM built PAE
  * roots from must be PDPTE registers the guest really loaded.
+ *
+ * Not redundant with the ground-truth rules (roots.c): those judge the
+ * root KVM enters against the PDPTEs KVM loaded, taking KVM's PDPTE
+ * registers as the guest's.  A KVM that loads them wrongly (from the
+ * 4 KiB-aligned page instead of CR3[11:5]'s slot, or despite a reserved
+ * bit) builds a root that agrees with its wrong PDPTEs: only this check
+ * sees that without a probe reading through the wrong entry.
  */
 #include <stdio.h>
 #include "roots.h"
@@ -33,6 +40,10 @@ int roots_check_model(struct roots_result *res, const struct oracle_result *mode
 		int seen = 0;
 
 		if (!(c->cr0 & CR0_PG) || !(c->cr4 & CR4_PAE) || (c->efer & EFER_LMA))
+			continue;
+		/* A direct (TDP) root: with NPT the CPU walks the guest's
+		 * PDPTEs itself and KVM's copy is not kept up to date. */
+		if (c->root_role & RT_ROLE_DIRECT)
 			continue;
 		for (i = 0; i < model->n_ops && !seen; i++)
 			seen = (model->ops[i].pdpte_load || model->ops[i].mode == PGM_PAE) &&

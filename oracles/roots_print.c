@@ -122,8 +122,28 @@ void rootrace_print(FILE *f, const struct rootrace_event *ev, size_t n)
 	}
 }
 
+/* What each rule means, in the words a finding is reported in. */
+static const char *const rule_meaning[ROOTS_RULE_COUNT] = {
+	[ROOTS_ALIAS] = "a root entry shadows the table another PDPT of the same page names",
+	[ROOTS_STALE] = "a root entry shadows the table this CR3's PDPTE named before it changed",
+	[ROOTS_GFN] = "the root does not shadow the guest's tables",
+	[ROOTS_ROLE] = "a page of the root has a role the guest's paging state contradicts",
+	[ROOTS_PDPTE] = "KVM built roots from PDPTEs the guest never loaded",
+};
+
+char *roots_finding_format(char *buf, size_t len, const struct roots_finding *f)
+{
+	unsigned r = f->rule;
+
+	snprintf(buf, len, "%s (%s): %s", roots_rule_name(f->rule),
+		 r > 0 && r < ROOTS_RULE_COUNT ? rule_meaning[r] : "unknown rule", f->what);
+	return buf;
+}
+
 void roots_print(FILE *f, const struct roots_result *r)
 {
+	char line[512];
+
 	unsigned i;
 
 	fprintf(f, "roots: %u created, %u reused, %u freed, %u pages zapped, %u loads, %u CR3 writes, "
@@ -137,8 +157,8 @@ void roots_print(FILE *f, const struct roots_result *r)
 			i, r->loads[i].event, (unsigned long long)r->loads[i].ctx.cr3,
 			r->loads[i].created, r->loads[i].reused, r->loads[i].freed);
 	for (i = 0; i < r->n_findings && i < ROOTS_MAX_FINDINGS; i++)
-		fprintf(f, "  FINDING %s (event %d): %s\n", roots_rule_name(r->f[i].rule),
-			r->f[i].event, r->f[i].what);
+		fprintf(f, "  FINDING %s (event %d)\n",
+			roots_finding_format(line, sizeof(line), &r->f[i]), r->f[i].event);
 	if (r->n_findings > ROOTS_MAX_FINDINGS)
 		fprintf(f, "  ... %u more findings\n", r->n_findings - ROOTS_MAX_FINDINGS);
 }

@@ -49,8 +49,9 @@ CHECKS += check-layers
 
 # No finding lost, no process left behind (tests/vm/check-lifecycle.sh):
 # a failed boot retried with its console kept; `mmufuzz fuzz` stopped by
-# SIGTERM and by SIGKILL mid-run, with libFuzzer and with AFL++ (real
-# VMs, about 10 minutes on a loaded 2-core host).
+# SIGTERM and by SIGKILL mid-run, with libFuzzer and with AFL++; `run`,
+# `minimize` and `repro` stopped by SIGTERM and by SIGKILL (real VMs,
+# about 20 minutes on a loaded 2-core host).
 .PHONY: check-lifecycle
 check-lifecycle: $(MMUFUZZ)
 	$(Q)$(MAKE) --no-print-directory engines $(VM_AGENT)

@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include "harness/campaign/fuzz.h"
 #include "harness/core/say.h"
+#include "harness/core/stop.h"
 #include "harness/store/finding.h"
 #include "harness/program/prog.h"
 
@@ -148,33 +149,6 @@ int fuzz_read_stats(const char *stats_path, struct fuzz_stats *st)
 	return 0;
 }
 
-/* The first stop request of a run (0: none); a second one skips the grace. */
-static volatile sig_atomic_t stop_signo, stop_again;
-
-static void on_stop(int sig)
-{
-	if (stop_signo)
-		stop_again = 1;
-	else
-		stop_signo = sig;
-}
-
-static const int stop_signals[] = { SIGTERM, SIGINT, SIGHUP };
-#define N_STOP_SIGNALS (sizeof(stop_signals) / sizeof(stop_signals[0]))
-
-static void stop_handlers(int install, struct sigaction *old)
-{
-	struct sigaction sa = { .sa_handler = on_stop };	/* no SA_RESTART: wake waitpid */
-
-	sigemptyset(&sa.sa_mask);
-	for (size_t i = 0; i < N_STOP_SIGNALS; i++) {
-		if (install)
-			sigaction(stop_signals[i], &sa, &old[i]);
-		else
-			sigaction(stop_signals[i], &old[i], NULL);
-	}
-}
-
 static double now_s(void)
 {
 	struct timespec t;
@@ -194,18 +168,18 @@ static void wait_engine(pid_t pid, int *status, const struct fuzz_opts *o, const
 			const char *work)
 {
 	double deadline = 0, next_progress = 0;
-	int r;
+	int r, killed = 0;
 
 	for (;;) {
 		if (o->hard_deadline && !deadline && now_s() >= o->hard_deadline) {
-			fprintf(stderr, "\nmmufuzz fuzz: the night's deadline: stopping the engine "
-				"(pid %d)\n", (int)pid);
+			say("mmufuzz fuzz: the night's deadline: stopping the engine (pid %d)",
+			    (int)pid);
 			kill(pid, SIGTERM);
 			deadline = now_s() + FUZZ_DEADLINE_GRACE_S;
 		}
 		/* With a progress callback the wait polls: once a second the
 		 * stats the drivers append are read back and handed over. */
-		if ((o->progress || o->hard_deadline) && !deadline && !stop_signo) {
+		if ((o->progress || o->hard_deadline) && !deadline && !stop_requested()) {
 			r = waitpid(pid, status, WNOHANG);
 			if (r == pid)
 				break;
@@ -223,9 +197,9 @@ static void wait_engine(pid_t pid, int *status, const struct fuzz_opts *o, const
 			usleep(100000);	/* a stop signal cuts it short */
 			continue;
 		}
-		if (stop_signo && !deadline) {
+		if (stop_requested() && !deadline) {
 			say("mmufuzz fuzz: SIG%s: stopping the engine (pid %d)",
-				sigabbrev_np(stop_signo), (int)pid);
+			    sigabbrev_np(stop_requested()), (int)pid);
 			kill(pid, SIGTERM);
 			deadline = now_s() + FUZZ_STOP_GRACE_S;
 		}
@@ -236,12 +210,11 @@ static void wait_engine(pid_t pid, int *status, const struct fuzz_opts *o, const
 			*status = 0;
 			break;
 		}
-		if (deadline && (stop_again || now_s() > deadline)) {
+		if (deadline && !killed && (stop_insisted() || now_s() > deadline)) {
 			say("mmufuzz fuzz: the engine did not stop in %d s: killing "
-				"its process group", stop_again ? 0 : FUZZ_STOP_GRACE_S);
+			    "its process group", stop_insisted() ? 0 : FUZZ_STOP_GRACE_S);
 			kill(-pid, SIGKILL);
-			stop_again = 0;
-			deadline = now_s() + 3600;	/* SIGKILL: the next wait returns */
+			killed = 1;	/* SIGKILL: the next wait returns */
 		}
 		if (deadline)
 			usleep(50000);
@@ -257,16 +230,28 @@ static void wait_engine(pid_t pid, int *status, const struct fuzz_opts *o, const
 	}
 }
 
-/* The engine's side of the fork: own group, dies with us, then exec. */
-static void engine_child_setup(pid_t parent)
+/*
+ * A child's stop signals back to their defaults before it execs.  A
+ * signal meant for it that came before the reset hit our handler and only
+ * set the (copied) flag: it ends the child here, or it would be lost.
+ */
+static void child_default_signals(void)
 {
 	sigset_t none;
 
-	setpgid(0, 0);
-	for (size_t i = 0; i < N_STOP_SIGNALS; i++)
+	for (int i = 0; i < STOP_N_SIGNALS; i++)
 		signal(stop_signals[i], SIG_DFL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (stop_requested())
+		_exit(128 + stop_requested());
+}
+
+/* The engine's side of the fork: own group, dies with us, then exec. */
+static void engine_child_setup(pid_t parent)
+{
+	setpgid(0, 0);
+	child_default_signals();
 	/* SIGTERM, not SIGKILL: the driver finishes a finding it is writing. */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
 	if (getppid() != parent)	/* we died before the prctl */
@@ -275,7 +260,7 @@ static void engine_child_setup(pid_t parent)
 
 int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st, char *err, size_t errlen)
 {
-	struct sigaction old_sa[N_STOP_SIGNALS];
+	struct stop_saved old_sa;
 	pid_t parent = getpid();
 	int was_subreaper = 0;
 	char self[PATH_MAX], work[PATH_MAX], seeds[PATH_MAX], queue[PATH_MAX], stats[PATH_MAX];
@@ -316,15 +301,14 @@ int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st, char *err, size_t
 	snprintf(arg_time, sizeof(arg_time), "%u", o->npt);
 	setenv("MMUFUZZ_NPT", arg_time, 1);
 
-	stop_signo = stop_again = 0;
-	stop_handlers(1, old_sa);
+	stop_catch(&old_sa);
 	prctl(PR_GET_CHILD_SUBREAPER, &was_subreaper);
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	pid = fork();
 	if (pid < 0) {
 		ret = -errno;
 		snprintf(err, errlen, "fork: %s", strerror(-ret));
-		stop_handlers(0, old_sa);
+		stop_release(&old_sa);
 		prctl(PR_SET_CHILD_SUBREAPER, was_subreaper);
 		return ret;
 	}
@@ -374,12 +358,12 @@ int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st, char *err, size_t
 	}
 	setpgid(pid, pid);	/* as the child does: no window without its group */
 	wait_engine(pid, &status, o, stats, work);
-	stop_handlers(0, old_sa);
+	stop_release(&old_sa);
 	prctl(PR_SET_CHILD_SUBREAPER, was_subreaper);
 	fuzz_read_stats(stats, st);
 	st->engine_status = status;
-	st->signo = stop_signo;
-	if (stop_signo)
+	st->signo = stop_requested();
+	if (st->signo)
 		return 0;
 	snprintf(st->work, sizeof(st->work), "%s", work);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
@@ -396,21 +380,28 @@ int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st, char *err, size_t
 int fuzz_system(const char *cmd)
 {
 	pid_t parent = getpid(), pid = fork();
-	int st;
+	int st, forwarded = 0;
 
 	if (pid < 0)
 		return -1;
 	if (!pid) {
+		child_default_signals();
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		if (getppid() != parent)
 			_exit(128 + SIGTERM);
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
-	while (waitpid(pid, &st, 0) < 0)
+	for (;;) {
+		/* A caller that catches stop requests passes them on (once),
+		 * one made before the call included. */
+		if (stop_requested() && !forwarded++)
+			kill(pid, SIGTERM);
+		if (waitpid(pid, &st, 0) == pid)
+			return st;
 		if (errno != EINTR)
 			return -1;
-	return st;
+	}
 }
 
 void fuzz_opts_default(struct fuzz_opts *o)

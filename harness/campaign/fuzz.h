@@ -66,8 +66,10 @@ void fuzz_opts_default(struct fuzz_opts *o);
  * drivers finish a finding they are writing first), given
  * FUZZ_STOP_GRACE_S, then its whole group is SIGKILLed, and every process
  * of the group is reaped before fuzz_run returns 0 with st->signo set.
- * The signal's previous disposition is restored on return; callers exit
- * 128 + st->signo.  If this process is SIGKILLed, the engine gets SIGTERM
+ * (The stop request is harness/core/stop.h's, caught for the call: a
+ * request made before the call, by a caller that catches them too, stops
+ * the engine at once.)  The signal's previous disposition is restored on
+ * return; callers exit 128 + st->signo.  If this process is SIGKILLed, the engine gets SIGTERM
  * from the kernel and the test VMs die with it (vmclient's PDEATHSIG).
  */
 #define FUZZ_STOP_GRACE_S 30
@@ -85,7 +87,9 @@ int fuzz_read_stats(const char *stats_path, struct fuzz_stats *st);
 /*
  * system(cmd) for the campaign's helper commands (kernel builds): the
  * shell, and what it execs, get SIGTERM if this process dies
- * (PR_SET_PDEATHSIG), so a stopped night leaves no build running.
+ * (PR_SET_PDEATHSIG), so a stopped night leaves no build running; a
+ * caller that catches stop requests (harness/core/stop.h) has the
+ * request passed on to the command as SIGTERM, and still waits for it.
  * Returns the wait status, or -1 (errno set) when no child could be
  * started.
  */

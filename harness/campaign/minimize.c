@@ -12,6 +12,7 @@
 #include <time.h>
 #include "harness/campaign/minimize.h"
 #include "harness/core/say.h"
+#include "harness/core/stop.h"
 #include "harness/judge/diffrun.h"
 #include "harness/program/prog.h"
 #include "harness/search/minimize.h"
@@ -61,6 +62,8 @@ static int still_same(const struct program *cand, void *ctx)
 	}
 	ret = diffrun_run(s->dr, cand, s->r);
 
+	if (ret == -EINTR)
+		return ret;	/* stop: the search keeps the smallest so far */
 	if (ret)
 		return 0;	/* e.g. refused by the target: not the same finding */
 	/* A step that WARNs (or kills a VM) is not the finding being
@@ -73,8 +76,13 @@ static int still_same(const struct program *cand, void *ctx)
 	}
 	if (s->r->diff.cls != s->cls)
 		return 0;
-	if (s->confirm && diffrun_confirm(s->dr, cand, s->cls, s->confirm) != 1)
-		return 0;
+	if (s->confirm) {
+		ret = diffrun_confirm(s->dr, cand, s->cls, s->confirm);
+		if (ret == -EINTR)
+			return ret;
+		if (ret != 1)
+			return 0;
+	}
 	if (s->verbose)
 		say("  kept: %u ops, %u init", cand->n_ops, cand->n_init);
 	return 1;
@@ -119,13 +127,17 @@ int minimize_finding_limited(struct diffrun *dr, struct program *p, struct min_l
 	ret = minimize_program(p, still_same, &s, lim->max_tries, st);
 	if (ret == -ETIME && lim->out_of_time)
 		ret = 0;	/* p is the smallest kept so far */
-	if (!ret) {
+	if (ret == -EINTR)
+		snprintf(err, errlen, "stopped by SIG%s after %u runs, %u candidates kept",
+			 sigabbrev_np(stop_requested()), st->tries, st->kept);
+	if (!ret || (ret == -EINTR && st->kept)) {
 		/* The seed's title no longer describes what is left. */
 		char old[PROG_TITLE_MAX];
 
 		snprintf(old, sizeof(old), "%s", p->title);
-		snprintf(p->title, sizeof(p->title), "%sminimized %s on %s%s%s%s",
-			 lim->out_of_time ? "partly " : "", diff_class_name(s.cls),
+		snprintf(p->title, sizeof(p->title), "%s %s on %s%s%s%s",
+			 ret || lim->out_of_time ? "partly minimized" : "minimized",
+			 diff_class_name(s.cls),
 			 diffrun_kernel_name(dr, 0), diffrun_kernels(dr) == 2 ? " vs " : "",
 			 diffrun_kernels(dr) == 2 ? diffrun_kernel_name(dr, 1) : "",
 			 old[0] ? "; seed: " : "");

@@ -12,6 +12,12 @@
  * (written to *cls).  0 done; -ENOENT p shows no finding there; -errno;
  * on failure the reason is in err.  verbose: each kept candidate is one
  * line said (harness/core/say.h: progress the caller asked for).
+ *
+ * -EINTR: a stop request (harness/core/stop.h) ended the search; p is
+ * then the smallest program found so far, every step to it confirmed
+ * like a finished search's (st->kept of them; 0: p is the original), and
+ * retitled "partly minimized ..." when it shrank: worth saving, and a
+ * later minimize starts from it.
  */
 int minimize_finding(struct diffrun *dr, struct program *p, unsigned max_tries, int verbose,
 		     enum diff_class *cls, struct min_stats *st, char *err, size_t errlen);

@@ -17,6 +17,19 @@
  */
 int cli_load_target(const char *cmd, const char *path, struct program *p, char *dir, size_t cap);
 
+/*
+ * Commands that start children (test VMs, engines, builds) call this
+ * before the first: SIGTERM, SIGINT and SIGHUP become stop requests
+ * (harness/core/stop.h), so the command ends its VMs itself, keeps what
+ * it found and exits cli_stopped().  Never fails.
+ */
+void cli_stop_catch(void);
+
+/*
+ * After a stop request: "<cmd>: stopped by SIG<name>" on stderr, and the
+ * exit status to return, 128 + the signal.
+ */
+int cli_stopped(const char *cmd);
 
 /*
  * The message sink for the layers below (harness/core/say.h): each line on stderr.  ctx is unused.

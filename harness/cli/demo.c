@@ -14,9 +14,10 @@
  *
  * Exit 0 when a finding was made and reproduced, 1 when the budget ran
  * out without one, 2 on error, 128+N when signal N (SIGTERM, SIGINT,
- * SIGHUP) stopped the fuzzing (fuzz_run: engine and VMs gone, findings
- * kept).
+ * SIGHUP) stopped it (builds, engine and VMs gone, findings kept; a stop
+ * while minimizing leaves the finding as fuzzing saved it).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@
 #include <sys/wait.h>
 #include "harness/cli/cli.h"
 #include "harness/cli/common.h"
+#include "harness/core/stop.h"
 #include "harness/campaign/fuzz.h"
 #include "harness/campaign/minimize.h"
 #include "harness/report/repro.h"
@@ -79,8 +81,9 @@ int cmd_demo(int argc, char **argv)
 		}
 	}
 	snprintf(kernels, sizeof(kernels), "baseline,%s", cand);
+	cli_stop_catch();	/* builds, engine, VMs: all end on a stop request */
 	if (build_variant("baseline") || build_variant(cand))
-		return 2;
+		return stop_requested() ? cli_stopped("demo") : 2;
 
 	fo.kernels = kernels;
 	fo.exclude_shared = 1;
@@ -104,9 +107,14 @@ int cmd_demo(int argc, char **argv)
 	if (cli_load_target("demo", st.first_shared_path, &p, dir, sizeof(dir)))
 		return 2;
 	if (diffrun_open(&dr, kernels, &o))
-		return 2;
+		return stop_requested() ? cli_stopped("demo") : 2;
 	fprintf(stderr, "demo: minimizing the finding in %s ...\n", dir);
 	ret = minimize_finding(dr, &p, 400, 0, &cls, &ms, err, sizeof(err));
+	if (ret == -EINTR) {	/* the finding is saved; `mmufuzz minimize` goes on */
+		diffrun_close(dr);
+		fprintf(stderr, "demo: minimizing %s\n", err);
+		return cli_stopped("demo");
+	}
 	if (ret) {
 		fprintf(stderr, "demo: minimizing failed: %s\n", err);
 		diffrun_close(dr);
@@ -117,6 +125,9 @@ int cmd_demo(int argc, char **argv)
 	ret = r ? diffrun_run(dr, &p, r) : -1;
 	diffrun_close(dr);
 	if (ret) {
+		diffrun_result_free(r);
+		if (ret == -EINTR)
+			return cli_stopped("demo");
 		fprintf(stderr, "demo: re-running the minimized program failed\n");
 		return 2;
 	}

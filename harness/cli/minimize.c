@@ -9,7 +9,16 @@
  *
  * In a finding folder the result goes to minimized.mmu (a fresh name if
  * one exists: nothing saved is overwritten).  Exit 0 done, 1 the program
- * does not show a finding on these kernels, 2 error.
+ * does not show a finding on these kernels, 2 error, 128+N when signal N
+ * (SIGTERM, SIGINT, SIGHUP) stopped it.
+ *
+ * Stopped mid-way, it ends its test VMs, leaves the finding as it was,
+ * and saves the smallest program found so far, where the finished one
+ * would go, titled "partly minimized": every step to it was confirmed
+ * as a finished search's are, so it is a reproducer, smaller than what
+ * the folder had, and the next minimize of the folder starts from it
+ * (cli_load_target prefers minimized.mmu) instead of from scratch.  If
+ * nothing smaller was found yet, nothing is written.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -19,6 +28,7 @@
 #include "harness/cli/cli.h"
 #include "harness/cli/common.h"
 #include "harness/campaign/minimize.h"
+#include "harness/core/stop.h"
 #include "harness/judge/diffrun.h"
 #include "harness/search/minimize.h"
 #include "harness/store/finding.h"
@@ -66,15 +76,22 @@ int cmd_minimize(int argc, char **argv)
 		return 2;
 	orig = p;
 	o.trace = 1;
+	cli_stop_catch();
 	if (diffrun_open(&dr, kernels, &o))
-		return 2;
+		return stop_requested() ? cli_stopped("mmufuzz minimize") : 2;
 	ret = minimize_finding(dr, &p, max_tries, o.verbose, &cls, &st, err, sizeof(err));
 	diffrun_close(dr);
-	if (ret == -ENOENT) {
+	if (ret == -EINTR) {
+		fprintf(stderr, "mmufuzz minimize: %s\n", err);
+		if (!st.kept) {
+			fprintf(stderr, "mmufuzz minimize: nothing smaller found yet: nothing written\n");
+			return cli_stopped("mmufuzz minimize");
+		}
+	} else if (ret == -ENOENT) {
 		fprintf(stderr, "mmufuzz minimize: no finding on %s for this program\n", kernels);
 		return 1;
 	}
-	if (ret) {
+	if (ret && ret != -EINTR) {
 		fprintf(stderr, "mmufuzz minimize: %s\n", err);
 		return 2;
 	}
@@ -82,9 +99,9 @@ int cmd_minimize(int argc, char **argv)
 		if (dir[0] && !finding_fresh_path(dir, "minimized.mmu", path, sizeof(path)))
 			out = path;
 	}
-	fprintf(stderr, "mmufuzz minimize: %s: %u -> %u ops, %u -> %u initial stores "
+	fprintf(stderr, "mmufuzz minimize: %s%s: %u -> %u ops, %u -> %u initial stores "
 			"(%u runs, %u kept, %u ill-formed candidates skipped)\n",
-		diff_class_name(cls), orig.n_ops, p.n_ops, orig.n_init, p.n_init, st.tries, st.kept,
+		ret ? "so far, " : "", diff_class_name(cls), orig.n_ops, p.n_ops, orig.n_init, p.n_init, st.tries, st.kept,
 		st.ill_formed);
 	if (out) {
 		if (prog_save(out, &p, err, sizeof(err))) {
@@ -94,5 +111,5 @@ int cmd_minimize(int argc, char **argv)
 		fprintf(stderr, "mmufuzz minimize: wrote %s\n", out);
 	}
 	prog_print(stdout, &p);
-	return 0;
+	return ret ? cli_stopped("mmufuzz minimize") : 0;
 }

@@ -6,14 +6,18 @@
  *
  * The program is run on the kernels first so the report shows what each
  * one did (--no-run: expectations only).  DIR defaults to <finding>/repro
- * or ./repro.  Exit 0, 2 on error.
+ * or ./repro.  Exit 0, 2 on error, 128+N when signal N (SIGTERM, SIGINT,
+ * SIGHUP) stopped it: the test VMs are gone then, and a stop before the
+ * run is over writes no reproducer (one from half a run would be wrong).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "harness/cli/cli.h"
 #include "harness/cli/common.h"
+#include "harness/core/stop.h"
 #include "harness/report/repro.h"
 
 static void usage(FILE *f)
@@ -59,18 +63,28 @@ int cmd_repro(int argc, char **argv)
 	if (!no_run) {
 		struct diffrun *dr;
 
+		cli_stop_catch();
 		r = diffrun_result_new();
-		if (!r || diffrun_open(&dr, kernels, &o))
-			return 2;
+		if (!r || diffrun_open(&dr, kernels, &o)) {
+			diffrun_result_free(r);
+			return stop_requested() ? cli_stopped("mmufuzz repro") : 2;
+		}
 		ret = diffrun_run(dr, &p, r);
 		diffrun_close(dr);
+		if (ret == -EINTR) {
+			diffrun_result_free(r);
+			return cli_stopped("mmufuzz repro");
+		}
 		if (ret) {
 			fprintf(stderr, "mmufuzz repro: %s\n", r->diff.why);
 			diffrun_result_free(r);
 			return 2;
 		}
 	}
+	/* (A stop request that comes now waits: the files are written whole.) */
 	ret = repro_write_all(out, &p, r, kernels);
 	diffrun_result_free(r);
+	if (ret >= 0 && stop_requested())
+		return cli_stopped("mmufuzz repro");
 	return ret < 0 ? 2 : 0;
 }

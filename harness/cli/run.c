@@ -17,7 +17,9 @@
  *
  * Exit: 0 every target ran the program within the allowed sets; 1 an
  * oracle violation or a finding (internal error, dead VM, hang); 2 bad
- * usage or input, or a target that cannot run the program.
+ * usage or input, or a target that cannot run the program; 128+N when
+ * signal N (SIGTERM, SIGINT, SIGHUP) stopped it: the test VMs are gone
+ * by then, and a VM death saved before is complete (harness/core/stop.h).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -26,6 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include "harness/cli/cli.h"
+#include "harness/cli/common.h"
+#include "harness/core/stop.h"
 #include "harness/judge/diffrun.h"
 #include "harness/exec/executor.h"
 #include "harness/vm/vmclient.h"
@@ -218,7 +222,8 @@ static int run_diff(const struct program *p, const char *kernels, unsigned timeo
 	ret = diffrun_run(dr, p, r);
 	diffrun_close(dr);
 	if (ret) {
-		fprintf(stderr, "mmufuzz run: %s\n", r->diff.why);
+		if (ret != -EINTR)	/* a stop is said once, by the caller */
+			fprintf(stderr, "mmufuzz run: %s\n", r->diff.why);
 		diffrun_result_free(r);
 		return ret;
 	}
@@ -325,6 +330,9 @@ int cmd_run(int argc, char **argv)
 			"the test VMs are AMD CPUs (QEMU TCG with SVM)\n");
 		return 2;
 	}
+	/* Test VMs are children: a stop request ends them (harness/core/stop.h). */
+	if (kernels)
+		cli_stop_catch();
 	oracle_cpu_default(&cpu, vendor < 0 ? VENDOR_AMD : vendor);
 	if (kernels && npt)
 		oracle_cpu_npt(&cpu, vmc_outer_tcg());
@@ -336,12 +344,16 @@ int cmd_run(int argc, char **argv)
 		nt = 1;
 	} else if ((nk = count_names(kernels)) <= DIFFRUN_MAX_KERNELS) {
 		if (run_diff(&p, kernels, timeout_ms, npt, targets, &nt, &dres))
-			return 2;
+			return stop_requested() ? cli_stopped("mmufuzz run") : 2;
 	} else {
 		for (char *save = NULL, *k = strtok_r(kernels, ",", &save); k && nt < 8;
-		     k = strtok_r(NULL, ",", &save), nt++)
-			if (run_vm(&p, k, timeout_ms, &targets[nt]))
-				fprintf(stderr, "mmufuzz run: %s\n", targets[nt].err);
+		     k = strtok_r(NULL, ",", &save), nt++) {
+			if (!run_vm(&p, k, timeout_ms, &targets[nt]))
+				continue;
+			if (stop_requested())
+				return cli_stopped("mmufuzz run");
+			fprintf(stderr, "mmufuzz run: %s\n", targets[nt].err);
+		}
 	}
 
 	/* Side by side, print under the profile diffrun judged with (the test
@@ -400,5 +412,9 @@ int cmd_run(int argc, char **argv)
 			rc = 1;
 		diffrun_result_free(dres);
 	}
+	/* A stop that came after the work: the output is whole, but the
+	 * caller asked for an end by signal and is told so. */
+	if (stop_requested())
+		return cli_stopped("mmufuzz run");
 	return rc;
 }

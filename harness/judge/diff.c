@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Differential verdicts (see diff.h for the classes and their ranking). */
 #include <stdio.h>
+#include <string.h>
 #include "harness/judge/diff.h"
 
 static const char *const class_names[DIFF_CLASS_COUNT] = {
@@ -24,6 +25,31 @@ int diff_exit_is_host_fault(enum run_exit e)
 	return e == RUN_HANG || e == RUN_INTERNAL_ERROR || e == RUN_KVM_DEAD;
 }
 
+void diff_outcome_roots(struct kernel_outcome *k, const struct roots_result *r)
+{
+	k->aliasing = (int)r->n_findings;
+	if (r->n_findings)
+		k->root_first = r->f[0];
+	else
+		memset(&k->root_first, 0, sizeof(k->root_first));
+}
+
+/*
+ * "<rule> (<meaning>): <facts>" of k's first root finding, and how many
+ * more there are: the one formatter (roots_finding_format) every report
+ * of a root finding goes through.
+ */
+static void root_why(char *buf, size_t len, const struct kernel_outcome *k)
+{
+	char one[320];
+
+	roots_finding_format(one, sizeof(one), &k->root_first);
+	if (k->aliasing > 1)
+		snprintf(buf, len, "%s (and %d more root finding(s))", one, k->aliasing - 1);
+	else
+		snprintf(buf, len, "%s", one);
+}
+
 static int broke_host(const struct kernel_outcome *k)
 {
 	return k->ran && (k->host_fault || diff_exit_is_host_fault(k->exit));
@@ -38,6 +64,7 @@ void diff_classify(const struct kernel_outcome *base, const struct kernel_outcom
 		   struct diff_result *out)
 {
 	const struct kernel_outcome *who;
+	char roots[360];
 
 	out->cls = DIFF_CLEAN;
 	out->op = -1;
@@ -61,8 +88,8 @@ void diff_classify(const struct kernel_outcome *base, const struct kernel_outcom
 				 cand->violations, cand->first_violation_op);
 		} else if (cand->aliasing) {
 			out->cls = DIFF_ALIASING;
-			snprintf(out->why, sizeof(out->why), "%d aliased root reuse(s)",
-				 cand->aliasing);
+			root_why(roots, sizeof(roots), cand);
+			snprintf(out->why, sizeof(out->why), "%s (single kernel)", roots);
 		}
 		return;
 	}
@@ -74,9 +101,8 @@ void diff_classify(const struct kernel_outcome *base, const struct kernel_outcom
 			 cand->violations, cand->first_violation_op);
 	} else if (cand->aliasing && !base->aliasing) {
 		out->cls = DIFF_ALIASING;
-		snprintf(out->why, sizeof(out->why),
-			 "candidate reused a shadow root for a different PDPT (%d time(s)); baseline: none",
-			 cand->aliasing);
+		root_why(roots, sizeof(roots), cand);
+		snprintf(out->why, sizeof(out->why), "candidate: %s; baseline: none", roots);
 	} else if (broke_arch(cand) && broke_arch(base)) {
 		out->cls = DIFF_PREEXISTING;
 		out->op = cand->first_violation_op;
@@ -91,6 +117,8 @@ void diff_classify(const struct kernel_outcome *base, const struct kernel_outcom
 			 base->first_violation_op);
 	} else if (base->aliasing) {
 		out->cls = DIFF_PREEXISTING;
-		snprintf(out->why, sizeof(out->why), "baseline reused a shadow root for a different PDPT");
+		root_why(roots, sizeof(roots), base);
+		snprintf(out->why, sizeof(out->why), "baseline: %s; candidate: %s", roots,
+			 cand->aliasing ? "root findings too" : "none");
 	}
 }

@@ -2,7 +2,7 @@
 /*
  * Differential verdicts: what one program's runs on a baseline and a
  * candidate kernel mean together.  Pure logic over the oracle's per-kernel
- * verdicts, the root oracle's aliasing count and how each run ended.
+ * verdicts, the root oracle's findings and how each run ended.
  *
  * Classes, most important first (the order is the ranking used when a
  * run shows several):
@@ -10,9 +10,11 @@
  *                     or reported an internal error (either kernel)
  *   DIFF_REGRESSION   the candidate breaks the architecture, the baseline
  *                     does not: the headline finding
- *   DIFF_ALIASING     the root trace shows a shadow root reused for a CR3
- *                     whose PDPTEs/role differ (candidate), even if no
- *                     probe saw it
+ *   DIFF_ALIASING     the root oracle (oracles/roots.h) finds that a root
+ *                     the candidate entered the guest with does not
+ *                     shadow the guest's tables (ALIAS, STALE, GFN, ROLE,
+ *                     PDPTE), even if no probe saw it; the "why" names
+ *                     the rule and its facts (roots_finding_format)
  *   DIFF_PREEXISTING  both kernels break the architecture
  *   DIFF_FIXED        only the baseline breaks it: the patch fixes it
  *   DIFF_CLEAN        nothing to report
@@ -22,6 +24,7 @@
 
 #include <stdint.h>
 #include "harness/core/observation.h"
+#include "oracles/roots.h"
 
 enum diff_class {
 	DIFF_CLEAN = 0,
@@ -40,13 +43,14 @@ struct kernel_outcome {
 	int host_fault;			/* VM died: panic/WARN/oops/channel lost */
 	int violations;			/* oracle_verdict() count */
 	int first_violation_op;		/* op index, -1 if none */
-	int aliasing;			/* root-oracle aliasing findings */
+	int aliasing;			/* root-oracle findings, any rule */
+	struct roots_finding root_first;	/* the first of them (when aliasing) */
 };
 
 struct diff_result {
 	enum diff_class cls;
 	int op;				/* op that decides the class, -1 if none */
-	char why[160];			/* one line for reports */
+	char why[400];			/* one line for reports */
 };
 
 /* Short stable name ("regression", "host-fault", ...) used in signatures. */
@@ -59,6 +63,12 @@ const char *diff_class_name(enum diff_class c);
  */
 void diff_classify(const struct kernel_outcome *base, const struct kernel_outcome *cand,
 		   struct diff_result *out);
+
+/*
+ * Fill k's root fields from the root oracle's result of its run: the
+ * count and the first finding.  Never fails.
+ */
+void diff_outcome_roots(struct kernel_outcome *k, const struct roots_result *r);
 
 /* A run exit that is itself a finding (KVM broke, not the guest). */
 int diff_exit_is_host_fault(enum run_exit e);

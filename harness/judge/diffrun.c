@@ -214,7 +214,10 @@ static void judge_kernel(const struct program *p, const struct oracle_result *ex
 	memset(&k->roots, 0, sizeof(k->roots));
 	if (k->traced) {
 		roots_eval(k->events, k->n_events, NULL, &k->roots);
-		ko->aliasing = (int)k->roots.n_findings;
+		/* KVM's PDPTE registers vs the guest's (the model's): the one
+		 * fact the entered roots cannot show (roots_model.c). */
+		roots_check_model(&k->roots, expect);
+		diff_outcome_roots(ko, &k->roots);
 	}
 }
 
@@ -232,6 +235,12 @@ int diffrun_run(struct diffrun *dr, const struct program *p, struct diffrun_resu
 	}
 	oracle_eval_cpu(p, &dr->cpu, &r->expect);
 	ret = vmc_run_many(dr->vm, dr->n, p, dr->o.timeout_ms, dr->obs, dr->res);
+	/* Half a run judged would be a false verdict: a stopped run is none. */
+	for (int i = 0; i < dr->n; i++)
+		if (dr->res[i].status == -EINTR) {
+			snprintf(r->diff.why, sizeof(r->diff.why), "%s", dr->res[i].detail);
+			return -EINTR;
+		}
 	for (int i = 0; i < dr->n; i++) {
 		struct diffrun_kernel *k = &r->k[i];
 		struct vmc_result *res = &dr->res[i];
@@ -354,7 +363,7 @@ int diffrun_save(struct diffrun *dr, const struct program *p, const struct diffr
 {
 	struct finding_file files[4 + 2 * DIFFRUN_MAX_KERNELS];
 	char *bufs[4 + 2 * DIFFRUN_MAX_KERNELS] = { 0 };
-	char names[DIFFRUN_MAX_KERNELS][2][96], sig[128], note[256];
+	char names[DIFFRUN_MAX_KERNELS][2][96], sig[128], note[512];
 	size_t n = 0, len;
 	int ret;
 

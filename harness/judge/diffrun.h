@@ -84,7 +84,8 @@ struct diffrun_result {
 
 /*
  * Boot one VM per comma-separated kernel name (see vmclient.h for names).
- * Returns 0, or -errno with the reason on stderr (nothing left running).
+ * Returns 0, or -errno with the reason on stderr (nothing left running;
+ * -EINTR: a stop request came during the boots).
  */
 int diffrun_open(struct diffrun **dr, const char *kernels, const struct diffrun_opts *o);
 void diffrun_close(struct diffrun *dr);
@@ -100,7 +101,9 @@ void diffrun_result_free(struct diffrun_result *r);
  * Run p on every kernel side by side and judge it.  Returns 0 (judged:
  * see r->diff.cls), or -errno when the program could not be run at all
  * (then r->diff.why says why).  A VM that dies is a judged result
- * (DIFF_HOST_FAULT), not an error: vmclient has restarted it.
+ * (DIFF_HOST_FAULT), not an error: vmclient has restarted it.  -EINTR:
+ * a stop request (harness/core/stop.h) came first; nothing was judged
+ * and the VMs are gone (diffrun_close is still the caller's).
  */
 int diffrun_run(struct diffrun *dr, const struct program *p, struct diffrun_result *r);
 

@@ -12,6 +12,7 @@
 #include <limits.h>
 #include "harness/program/prog.h"
 #include "harness/store/finding.h"
+#include "harness/core/stop.h"
 
 void finding_signature(const char *cls, const char *op_kind, const char *mode,
 		       char *out, size_t cap)
@@ -125,10 +126,10 @@ void finding_signals_hold(sigset_t *old)
 {
 	sigset_t set;
 
+	/* The signals a stop request comes by (harness/core/stop.h). */
 	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
+	for (int i = 0; i < STOP_N_SIGNALS; i++)
+		sigaddset(&set, stop_signals[i]);
 	sigprocmask(SIG_BLOCK, &set, old);
 }
 

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include "harness/core/stop.h"
 #include "harness/store/finding.h"
 #include "harness/core/say.h"
 #include "harness/vm/vmclient_int.h"
@@ -87,7 +88,10 @@ static int run_capture(char *const argv[], char *out, size_t len)
 		return -errno;
 	}
 	if (pid == 0) {
-		/* A variant build must not outlive a caller that was stopped. */
+		/* A variant build must not outlive a caller that was stopped:
+		 * its own group, so a stop request reaches make and the
+		 * compilers too (below), and SIGTERM if the caller dies. */
+		setpgid(0, 0);
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		dup2(pfd[1], 1);
 		close(pfd[0]);
@@ -97,11 +101,15 @@ static int run_capture(char *const argv[], char *out, size_t len)
 		_exit(127);
 	}
 	close(pfd[1]);
+	setpgid(pid, pid);	/* as the child does: no window without its group */
 	for (;;) {
 		ssize_t n = read(pfd[0], buf + used, sizeof(buf) - 1 - used);
 
-		if (n < 0 && errno == EINTR)
+		if (n < 0 && errno == EINTR) {
+			if (stop_requested())
+				kill(-pid, SIGTERM);	/* EOF follows when the build is gone */
 			continue;
+		}
 		if (n <= 0)
 			break;
 		used += n;
@@ -114,6 +122,11 @@ static int run_capture(char *const argv[], char *out, size_t len)
 	buf[used] = 0;
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
+	if (stop_requested()) {
+		fprintf(stderr, "vmclient: %s stopped by SIG%s\n", argv[0],
+			sigabbrev_np(stop_requested()));
+		return -EINTR;
+	}
 	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
 		say("vmclient: %s failed (status %d)", argv[0],
 			WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
@@ -567,6 +580,9 @@ int vmc__wait_ready(struct vmc **vms, int n)
 		}
 		if (!left)
 			return ret;
+		/* Stopping: no HELLO is waited for, no boot counts as failed. */
+		if (stop_requested())
+			return -EINTR;
 		if (vmc__now() > end) {
 			for (i = 0; i < n; i++)
 				if (!vms[i]->ready && vms[i]->fd >= 0)
@@ -650,6 +666,12 @@ int vmc__boot_all(struct vmc **vms, int n)
 			failed += !vms[i]->ready;
 		if (!failed)
 			return 0;
+		if (ret == -EINTR || stop_requested()) {
+			for (i = 0; i < n; i++)
+				if (!vms[i]->ready)
+					vmc__kill(vms[i]);
+			return -EINTR;
+		}
 		if (boot >= VMC_BOOT_TRIES) {
 			say("vmclient: giving up after %u boots", boot);
 			return ret ? ret : -EIO;

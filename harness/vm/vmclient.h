@@ -27,6 +27,13 @@
  * WARN_ON_ONCE site repeated in the same boot prints nothing; KVM's error
  * return (e.g. KVM_RUN -EFAULT) is then what the caller sees.
  *
+ * Stop requests (harness/core/stop.h): once the process has one, no
+ * boot or request is waited for any more.  A boot in progress ends with
+ * -EINTR (its QEMU killed, no retry, no evidence kept: nothing failed); a
+ * request in flight ends with status -EINTR, its VM killed, no finding
+ * saved and no restart; a new request returns -EINTR at once.  A variant
+ * build vmc_start runs gets SIGTERM (its whole process group).
+ *
  * Files: build/vm/run/<variant>-<pid>-<n>/{console.log,chan.sock,qemu.out}
  * per VM; findings under cfg->findings_dir (default "findings").
  */
@@ -83,7 +90,8 @@ struct vmc_result {
 	int status;		/* 0, -ETIMEDOUT (hang), -EPIPE (died),
 				 * -EREMOTEIO (the agent answered ERROR),
 				 * -ENOTCONN (down: a restart failed, and
-				 * the retry at this request failed too) */
+				 * the retry at this request failed too),
+				 * -EINTR (a stop request: see below) */
 	enum vmc_death death;	/* VMC_ALIVE unless the VM died */
 	int restarted;		/* 1: the VM was restarted after the death */
 	int warned;		/* 1: alive, but the kernel WARNed during the

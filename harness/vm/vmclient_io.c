@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "harness/core/say.h"
+#include "harness/core/stop.h"
 #include "harness/vm/vmclient_int.h"
 #include "harness/vm/vmclient_pack.h"
 
@@ -234,6 +235,28 @@ static int take_reply(struct vmc *vm)
 	return ret;
 }
 
+/*
+ * A stop request (harness/core/stop.h) came while requests were in
+ * flight: their answers are not waited for.  The VMs are killed (the
+ * caller's vmc_destroy finds them gone), no finding is saved for them
+ * and they are not restarted: the process is on its way out.
+ */
+static void stop_abandon(struct vmc **vms, int n)
+{
+	for (int i = 0; i < n; i++) {
+		struct vmc *vm = vms[i];
+
+		if (vm->done)
+			continue;
+		vmc__kill(vm);
+		vm->res->status = -EINTR;
+		vm->res->seconds = vmc__now() - vm->t_req;
+		snprintf(vm->res->detail, sizeof(vm->res->detail), "stopped by SIG%s",
+			 sigabbrev_np(stop_requested()));
+		vm->done = 1;
+	}
+}
+
 static int request_many(struct vmc **vms, int n, uint16_t type,
 			const void *a, size_t alen, const void *b, size_t blen,
 			unsigned timeout_ms, struct vmc_result *res)
@@ -242,6 +265,16 @@ static int request_many(struct vmc **vms, int n, uint16_t type,
 
 	if (n < 1 || n > MAX_VMS)
 		return -EINVAL;
+	/* A stopping process sends nothing more and reboots nothing. */
+	if (stop_requested()) {
+		for (i = 0; i < n; i++) {
+			memset(&res[i], 0, sizeof(res[i]));
+			res[i].status = -EINTR;
+			snprintf(res[i].detail, sizeof(res[i].detail), "stopped by SIG%s",
+				 sigabbrev_np(stop_requested()));
+		}
+		return -EINTR;
+	}
 	for (i = 0; i < n; i++) {
 		struct vmc *vm = vms[i];
 
@@ -290,6 +323,10 @@ static int request_many(struct vmc **vms, int n, uint16_t type,
 		}
 		if (!np)
 			break;
+		if (stop_requested()) {
+			stop_abandon(vms, n);
+			break;
+		}
 		poll(pfd, np, wait > 0 ? (int)(wait * 1000) + 1 : 0);
 		for (i = 0; i < np; i++) {
 			struct vmc *vm = vms[idx[i]];

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Process rules that need no VM: fuzz_system()'s children die with their
- * parent (PR_SET_PDEATHSIG), and finding_signals_hold() defers a SIGTERM
- * until the save it guards is over.  (The whole run, with VMs, is
+ * parent (PR_SET_PDEATHSIG), finding_signals_hold() defers a SIGTERM
+ * until the save it guards is over, and a caught stop request
+ * (harness/core/stop.h) is recorded and passed on to fuzz_system()'s
+ * command.  (The whole run, with VMs, is
  * tests/vm/check-lifecycle.sh.)
  */
 #include <errno.h>
@@ -13,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "harness/campaign/fuzz.h"
+#include "harness/core/stop.h"
 #include "harness/store/finding.h"
 #include "tests/check.h"
 
@@ -78,6 +81,49 @@ int main(void)
 		finding_signals_release(&old);
 		CHECK(got_term == SIGTERM, "SIGTERM delivered after the save (%d)", (int)got_term);
 		signal(SIGTERM, SIG_DFL);
+	}
+	/*
+	 * A caught stop request (harness/core/stop.h) is recorded, does not
+	 * end the process, and fuzz_system() passes it on to its command: a
+	 * command that would sleep 60 s ends by SIGTERM at once.  Once a stop
+	 * is requested, fuzz_system() runs no new command.
+	 */
+	{
+		struct stop_saved old;
+		struct timespec t0, t1;
+		pid_t killer;
+
+		CHECK(stop_requested() == 0, "no stop request at the start (%d)", stop_requested());
+		stop_catch(&old);
+		killer = fork();
+		if (!killer) {
+			usleep(300000);
+			kill(getppid(), SIGTERM);
+			_exit(0);
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		st = fuzz_system("exec sleep 60");
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		waitpid(killer, NULL, 0);
+		CHECK(stop_requested() == SIGTERM && !stop_insisted(),
+		      "SIGTERM caught as a stop request (%d), the process lives on", stop_requested());
+		CHECK(st >= 0 && WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM && t1.tv_sec - t0.tv_sec < 10,
+		      "fuzz_system passed the stop on as SIGTERM (status %#x after %ld s)", st,
+		      (long)(t1.tv_sec - t0.tv_sec));
+		raise(SIGINT);
+		CHECK(stop_requested() == SIGTERM && stop_insisted(),
+		      "a second signal insists, the first stays the reason (%d)", stop_requested());
+		/* (The child ends before its exec, or by the passed-on SIGTERM
+		 * if that comes after its reset: a race with one outcome.) */
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		st = fuzz_system("exec sleep 60");
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		CHECK(st >= 0 && t1.tv_sec - t0.tv_sec < 10 &&
+		      ((WIFEXITED(st) && WEXITSTATUS(st) == 128 + SIGTERM) ||
+		       (WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM)),
+		      "after the request the command does not run (status %#x)", st);
+		stop_release(&old);
+		CHECK(stop_requested() == SIGTERM, "the request outlives the release (one-way)");
 	}
 	return check_summary("lifecycle");
 }

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of the root oracle on synthetic traces: every rule with a
- * firing and a non-firing case, the counts, the feature vector, printing.
+ * firing and a non-firing case, the counts, the feature vector, printing,
+ * and the differential verdict's words for each rule (harness/judge/diff.c).
  */
 #include <stdlib.h>
 #include <string.h>
 #include "tests/check.h"
 #include "oracles/roots.h"
 #include "oracles/oracle.h"
+#include "harness/judge/diff.h"
 
 #define CR0_PE_PG_WP	(0x80010011ull)
 #define CR4_PAE		(1ull << 5)
@@ -269,13 +271,18 @@ static void test_shared_and_same_key_quiet(void)
 }
 
 /* Same slot, PDPTEs changed, the root still shows the old ones. */
-static void test_stale(void)
+static void t_stale_fires(void)
 {
 	t_reset();
 	t_pae(0x20000, 0x21001, 0x22001);
 	t_snap_sp(0x20000, 0x21001, 0x22001, 0x6000000, 0x21, 0x22);
 	t_pae(0x20000, 0x21001, 0x23001);
 	t_snap_sp(0x20000, 0x21001, 0x23001, 0x6000000, 0x21, 0x22);
+}
+
+static void test_stale(void)
+{
+	t_stale_fires();
 	roots_eval(tr, n, NULL, &res);
 	CHECK(count_rule(&res, ROOTS_STALE) == 1 && res.n_findings == 1, "stale %u of %u",
 	      count_rule(&res, ROOTS_STALE), res.n_findings);
@@ -303,18 +310,24 @@ static void test_stale(void)
 	CHECK(res.n_findings == 0, "PCD-only change: findings %u: %s", res.n_findings, res.f[0].what);
 }
 
+/* A model whose op 1 loads PDPTE0 = 0x21001, and ops up to n_ops-1 keep it. */
+static void t_model_pae(struct oracle_result *o, unsigned n_ops)
+{
+	memset(o, 0, sizeof(*o));
+	o->n_ops = n_ops;
+	o->ops[1].pdpte_load = 1;
+	for (unsigned i = 1; i < n_ops; i++) {
+		o->ops[i].mode = PGM_PAE;
+		o->ops[i].pdpte[0] = 0x21001;
+	}
+}
+
 /* PDPTEs KVM used vs the PDPTE registers of the model. */
 static void test_model(void)
 {
 	static struct oracle_result o;
 
-	memset(&o, 0, sizeof(o));
-	o.n_ops = 3;
-	o.ops[1].pdpte_load = 1;
-	o.ops[1].mode = PGM_PAE;
-	o.ops[1].pdpte[0] = 0x21001;
-	o.ops[2].mode = PGM_PAE;
-	o.ops[2].pdpte[0] = 0x21001;
+	t_model_pae(&o, 3);
 	t_reset();
 	t_pae(0x20000, 0x21001, 0);
 	t_page(0x21, ROLE_PAE(2), 1, 1);
@@ -331,6 +344,11 @@ static void test_model(void)
 	roots_eval(tr, n, NULL, &res);
 	CHECK(roots_check_model(&res, &o) == 1 && count_rule(&res, ROOTS_PDPTE) == 1,
 	      "foreign PDPTEs: %u findings", res.n_findings);
+	/* The same under NPT (a direct TDP root): KVM's copy is not used. */
+	tr[n - 1].role = 4 | RT_ROLE_DIRECT;
+	roots_eval(tr, n, NULL, &res);
+	CHECK(roots_check_model(&res, &o) == 0, "direct root, foreign PDPTEs: %u findings",
+	      res.n_findings);
 	/* Long-mode loads have no PDPTEs to check. */
 	t_reset();
 	t_load(CR0_PE_PG_WP, 0x103000, CR4_PAE, EFER_LME_LMA, 0x99001, 0, 0, 0);
@@ -526,6 +544,141 @@ static void test_print(void)
 	free(buf);
 }
 
+/*
+ * The differential verdict's words (harness/judge/diff.c): a root finding
+ * of each kind is reported with its rule, what the rule means and its
+ * facts -- which root entry shadows which guest table, and what the
+ * guest's own PDPTE says instead -- and the quiet twin of each case
+ * reports nothing.
+ */
+static void t_stale_quiet(void)		/* rebuilt for the new PDPTEs */
+{
+	t_stale_fires();
+	tr[n - 1].gfn = 0x23;
+}
+
+static void t_alias_quiet(void)		/* one root shared by two equal PDPTs */
+{
+	t_two_slots(0x21001, 0, 0x21001, 0, 0x6000000, 0x21, 0);
+}
+
+static void t_gfn_quiet(void)
+{
+	t_reset();
+	t_snap_stock(0x20000, 0x21001, 0, 0x5001000, 0);
+}
+
+static void t_gfn_fires(void)
+{
+	t_gfn_quiet();
+	tr[n - 1].gfn = 0x29;
+}
+
+static void t_role_fires(void)
+{
+	t_gfn_quiet();
+	tr[n - 1].role &= ~RT_ROLE_CR0_WP;
+}
+
+/* ROOTS_PDPTE: the model says the guest's PDPTE0 was 0x21001. */
+static void t_pdpte_eval(uint64_t kvm_pdpte0)
+{
+	static struct oracle_result o;
+
+	t_model_pae(&o, 2);
+	t_reset();
+	t_pae(0x20000, kvm_pdpte0, 0);
+	roots_eval(tr, n, NULL, &res);
+	roots_check_model(&res, &o);
+}
+
+static void t_pdpte_fires(void) { t_pdpte_eval(0x22001); }
+static void t_pdpte_quiet(void) { t_pdpte_eval(0x21001); }
+
+static const struct why_case {
+	enum roots_rule rule;
+	void (*fires)(void), (*quiet)(void);
+	const char *facts[3];
+} why_cases[] = {
+	{ ROOTS_ALIAS, t_rfc_visible, t_alias_quiet,
+	  { "root entry 0 (0x8021001) shadows gfn 0x21", "PDPTE0 of CR3 0x20000 (another PDPT",
+	    "the guest's PDPTE0 is 0x22001" } },
+	{ ROOTS_STALE, t_stale_fires, t_stale_quiet,
+	  { "root entry 1 (0x8022001) shadows gfn 0x22", "before the guest changed it",
+	    "the guest's PDPTE1 is 0x23001" } },
+	{ ROOTS_GFN, t_gfn_fires, t_gfn_quiet,
+	  { "CR3 0x20000", "shadows gfn 0x29", "the guest's PDPTE0 is 0x21001" } },
+	{ ROOTS_ROLE, t_role_fires, t_gfn_quiet,
+	  { "root entry 0", "gfn 0x21", "role.cr0_wp differs from CR0.WP" } },
+	{ ROOTS_PDPTE, t_pdpte_fires, t_pdpte_quiet,
+	  { "CR3 0x20000", "0x22001", "were never the guest's" } },
+};
+
+static void judge_roots(void (*build)(void), struct kernel_outcome *k)
+{
+	*k = (struct kernel_outcome){ .ran = 1, .exit = RUN_COMPLETED, .first_violation_op = -1 };
+	build();
+	if (build != t_pdpte_fires && build != t_pdpte_quiet)
+		roots_eval(tr, n, NULL, &res);
+	diff_outcome_roots(k, &res);
+}
+
+static void test_verdict_wording(void)
+{
+	struct kernel_outcome base, cand;
+	struct diff_result d;
+
+	for (size_t c = 0; c < sizeof(why_cases) / sizeof(why_cases[0]); c++) {
+		const struct why_case *w = &why_cases[c];
+		const char *name = roots_rule_name(w->rule);
+		char head[64];
+
+		snprintf(head, sizeof(head), "candidate: %s (", name);
+		judge_roots(w->quiet, &base);
+		judge_roots(w->fires, &cand);
+		diff_classify(&base, &cand, &d);
+		CHECK(d.cls == DIFF_ALIASING && strstr(d.why, head) && strstr(d.why, "; baseline: none"),
+		      "%s: %s: %s", name, diff_class_name(d.cls), d.why);
+		for (int i = 0; i < 3; i++)
+			CHECK(strstr(d.why, w->facts[i]) != NULL, "%s: '%s' in: %s", name, w->facts[i],
+			      d.why);
+		/* Each kind in its own words: no other rule is named. */
+		for (int r = 1; r < ROOTS_RULE_COUNT; r++) {
+			snprintf(head, sizeof(head), ": %s (", roots_rule_name(r));
+			if (r != (int)w->rule)
+				CHECK(!strstr(d.why, head), "%s: names %s too: %s", name,
+				      roots_rule_name(r), d.why);
+		}
+		CHECK(!strstr(d.why, "reused a shadow root"), "%s: the old blanket words: %s", name, d.why);
+		/* The quiet twin on both kernels: no finding, no words. */
+		judge_roots(w->quiet, &cand);
+		diff_classify(&base, &cand, &d);
+		CHECK(d.cls == DIFF_CLEAN && !d.why[0] && !cand.aliasing, "%s quiet: %s: '%s'", name,
+		      diff_class_name(d.cls), d.why);
+		/* The same finding on the baseline alone: pre-existing, its words. */
+		judge_roots(w->fires, &base);
+		diff_classify(&base, &cand, &d);
+		snprintf(head, sizeof(head), "baseline: %s (", name);
+		CHECK(d.cls == DIFF_PREEXISTING && strstr(d.why, head) && strstr(d.why, w->facts[2]),
+		      "%s on the baseline: %s: %s", name, diff_class_name(d.cls), d.why);
+	}
+	/* Several findings: the first is told, the rest counted. */
+	t_gfn_quiet();
+	tr[n - 1].gfn = 0x29;
+	tr[n - 1].role &= ~RT_ROLE_CR0_WP;
+	roots_eval(tr, n, NULL, &res);
+	base = (struct kernel_outcome){ .ran = 1, .exit = RUN_COMPLETED, .first_violation_op = -1 };
+	cand = base;
+	diff_outcome_roots(&cand, &res);
+	diff_classify(&base, &cand, &d);
+	CHECK(res.n_findings == 2 && strstr(d.why, "(and 1 more root finding(s))"),
+	      "two findings: %u: %s", res.n_findings, d.why);
+	/* One kernel alone. */
+	diff_classify(&(struct kernel_outcome){ 0 }, &cand, &d);
+	CHECK(d.cls == DIFF_ALIASING && strstr(d.why, "(single kernel)") && strstr(d.why, "role ("),
+	      "single kernel: %s", d.why);
+}
+
 int main(void)
 {
 	test_baseline_counts();
@@ -539,5 +692,6 @@ int main(void)
 	test_no_snapshot();
 	test_features();
 	test_print();
+	test_verdict_wording();
 	return check_summary("roots");
 }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests of vmclient's own logic, no VM: console classification,
- * frame parsing, the finding directory, and one PING against a fake agent
- * on a socketpair.  The real VMs are tested by check-vm (harness/vm/).
+ * frame parsing, the finding directory, one PING against a fake agent
+ * on a socketpair, and a stop request while a request is in flight.  The real VMs are tested by check-vm (harness/vm/).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,7 +11,9 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+#include "harness/core/stop.h"
 #include "harness/vm/vmclient_int.h"
 #include "harness/vm/vmclient_pack.h"
 #include "tests/check.h"
@@ -246,6 +248,61 @@ static void test_dead_peer(void)
 	vmc_destroy(vm);
 }
 
+/*
+ * A stop request (harness/core/stop.h) while a request is in flight: the
+ * fake agent never answers, SIGTERM comes 0.3 s in.  The request ends at
+ * once with -EINTR, the "QEMU" is killed and reaped, nothing is saved,
+ * nothing restarted, and a later request is refused without a try.  (Run
+ * last: a stop request is one-way.)
+ */
+static void test_stop_in_flight(void)
+{
+	struct vmc *vm = calloc(1, sizeof(*vm));
+	struct stop_saved old;
+	struct vmc_result res;
+	struct timespec t0, t1;
+	int sv[2], ret;
+	pid_t pid, killer;
+
+	CHECK(!socketpair(AF_UNIX, SOCK_STREAM, 0, sv), "socketpair");
+	pid = fork();
+	if (pid == 0) {
+		close(sv[0]);
+		sleep(60);	/* reads nothing, answers nothing */
+		_exit(0);
+	}
+	close(sv[1]);
+	vm->fd = sv[0];
+	vm->pid = pid;
+	vm->ready = 1;
+	snprintf(vm->variant, sizeof(vm->variant), "fake");
+	snprintf(vm->tag, sizeof(vm->tag), "fake");
+	snprintf(vm->findings, sizeof(vm->findings), "%s/findings-stop", tmpdir);
+	snprintf(vm->console, sizeof(vm->console), "%s/none.log", tmpdir);
+	stop_catch(&old);
+	killer = fork();
+	if (!killer) {
+		usleep(300000);
+		kill(getppid(), SIGTERM);
+		_exit(0);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ret = vmc_ping(vm, 30000, &res);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	waitpid(killer, NULL, 0);
+	CHECK(ret == -EINTR && res.status == -EINTR && t1.tv_sec - t0.tv_sec < 10,
+	      "stopped request: %d after %ld s", ret, (long)(t1.tv_sec - t0.tv_sec));
+	CHECK(strstr(res.detail, "SIGTERM") != NULL, "detail names the signal: '%s'", res.detail);
+	CHECK(vm->pid == 0 && kill(pid, 0) && errno == ESRCH, "the fake QEMU is killed and reaped");
+	CHECK(res.death == VMC_ALIVE && !res.finding[0] && !res.restarted,
+	      "no death, no finding, no restart (%s, '%s')", vmc_death_name(res.death), res.finding);
+	CHECK(access(vm->findings, F_OK), "nothing saved under %s", vm->findings);
+	ret = vmc_ping(vm, 30000, &res);
+	CHECK(ret == -EINTR && vm->pid == 0, "a later request is refused at once: %d", ret);
+	stop_release(&old);
+	vmc_destroy(vm);
+}
+
 static void test_pack(void)
 {
 	static struct run_obs a, b;
@@ -295,6 +352,7 @@ int main(void)
 	test_finding();
 	test_ping_fake();
 	test_dead_peer();
+	test_stop_in_flight();
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd))
 		fprintf(stderr, "cannot remove %s\n", tmpdir);

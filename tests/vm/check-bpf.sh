@@ -16,6 +16,9 @@
 #                 role.word: two root pages share gfn and role, rightly)
 #   test-pae-root-outside-nocmp  two PDPTs on one page: no finding; a PDPTE
 #                 rewrite and CR3 reload, visible and latent: a stale finding
+# and then one differential run (build/mmufuzz run --kernel, 6.1 only):
+#   baseline,test-planted-pdpte-ad-not-rsvd  a pdpte finding (the root
+#                 oracle's model check) on the candidate, none on baseline
 # CHECK_BPF_BASES (default "6.1") lists the kernel bases to run this on,
 # e.g. "6.1 6.12": on a base other than 6.1 the variants are BASE:NAME
 # (kernels/README "Bases and names") and the test-pae-root-outside ones,
@@ -80,5 +83,38 @@ for base in ${CHECK_BPF_BASES:-6.1}; do
 	run_vm test-pae-root-outside "$clean"
 	run_vm test-pae-root-outside-nocmp "rt-vmtest alias none${ex:+$ex pair none$ex files none pae-two-pdpts-*.mmu$ex files stale pdpte-write-*.mmu}"
 done
+
+# The model check (ROOTS_PDPTE, oracles/roots_model.c) where the verdict
+# is made, a differential run (mmufuzz run --kernel, harness/judge/
+# diffrun.c): a KVM that takes a PDPTE with a reserved bit (A) set builds
+# its roots from PDPTEs the guest never loaded -- the roots agree with
+# KVM's PDPTEs, so only this check sees it in the trace -- while the
+# baseline refuses the load (#GP) and has no such finding.
+diffrun_pdpte() {
+	local v=test-planted-pdpte-ad-not-rsvd prog=$top/corpus/planted/planted-pdpte-ad-not-rsvd.mmu
+	local dir=$top/build/check-bpf-diffrun out nb nc
+	mkdir -p "$dir"
+	echo "-- diffrun baseline,$v: $prog"
+	out=$(cd "$dir" && "$top/build/mmufuzz" run --timeout 30000 --kernel "baseline,$v" "$prog" 2>&1)
+	printf '%s
+' "$out" | sed 's/^/   | /'
+	# A kernel's root findings: its "== NAME: shadow roots" section.
+	findings_of() {
+		printf '%s
+' "$out" | awk -v k="== $1: shadow roots" \
+			'index($0, k) == 1 { on = 1; next } /^== / { on = 0 } on && /FINDING pdpte/' | wc -l
+	}
+	nb=$(findings_of baseline) nc=$(findings_of "$v")
+	if printf '%s
+' "$out" | grep -q "^== $v: shadow roots" && [ "$nc" -ge 1 ] && [ "$nb" = 0 ]; then
+		echo "ok   diffrun: a pdpte finding on $v ($nc), none on baseline"
+		pass=$((pass + 1))
+	else
+		echo "FAIL diffrun: pdpte findings: $v $nc (want >= 1), baseline $nb (want 0)"
+		fail=$((fail + 1))
+	fi
+}
+case " ${CHECK_BPF_BASES:-6.1} " in *" 6.1 "*) diffrun_pdpte ;; esac
+
 echo "bpf: $pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ]

@@ -11,10 +11,22 @@
 #      left, every finding folder is complete and its program re-reads,
 #      there is no half-written .tmp folder, and after SIGTERM the
 #      statistics are printed and the exit status is 128+15
+#   3. `mmufuzz run`, `minimize` and `repro` (they hold their test VMs
+#      themselves) are stopped by SIGTERM, then by SIGKILL: run and repro
+#      while their VMs boot, minimize once it has kept a smaller
+#      candidate (mid-request): no QEMU of the command is left, the
+#      finding folder it was pointed at is byte for byte as before, no
+#      half-written file, exit status 128+N; after SIGTERM minimize has
+#      saved the smallest program so far (minimized.mmu, "partly
+#      minimized", re-readable, smaller), repro has written nothing
 # Prints "lifecycle: N passed, N failed, N skipped".
 #
 #   tests/vm/check-lifecycle.sh      (LIFECYCLE_WAIT_S: how long to wait for
-#                                     the first finding, default 900)
+#                                     the first finding, default 900;
+#                                     LIFECYCLE_PARTS: which of 1 2 3 to
+#                                     run, default all; LIFECYCLE_CMDS: the
+#                                     commands of part 3, default
+#                                     "run minimize repro")
 set -u
 cd "$(dirname "$0")/../.."
 top=$PWD
@@ -24,11 +36,17 @@ bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
 wait_s=${LIFECYCLE_WAIT_S:-900}
 
+parts=" ${LIFECYCLE_PARTS:-1 2 3} "
+part() { case $parts in *" $1 "*) return 0 ;; esac; echo "(part $1 not asked for)"; return 1; }
+
 work=$top/build/check-lifecycle; rm -rf "$work"; mkdir -p "$work"
 prog=corpus/pae-two-pdpts-one-page.mmu
 
 # ---- 1. boot retry and kept evidence ----------------------------------
-MMUFUZZ_TEST_BOOT_FAILS=1 build/mmufuzz run --kernel baseline "$prog" \
+if part 1; then
+# (--timeout: 60 s a request; on a loaded host the default 10 s can pass
+# for a hang, and this part is about the boots.)
+MMUFUZZ_TEST_BOOT_FAILS=1 build/mmufuzz run --timeout 15000 --kernel baseline "$prog" \
 	> "$work/retry.out" 2> "$work/retry.err"
 rc=$?
 check "one failed boot is retried: run succeeds (exit $rc)" test "$rc" = 0
@@ -41,7 +59,7 @@ check "the kept console shows why the boot failed" \
 	grep -q "unknown mmufuzz.mode=boot-fails-on-purpose" "$kept/console.log"
 check "the kept folder says which boot and why" grep -q "^boot 1$" "$kept/why.txt"
 
-MMUFUZZ_TEST_BOOT_FAILS=3 build/mmufuzz run --kernel baseline "$prog" \
+MMUFUZZ_TEST_BOOT_FAILS=3 build/mmufuzz run --timeout 15000 --kernel baseline "$prog" \
 	> "$work/giveup.out" 2> "$work/giveup.err"
 rc=$?
 check "three failed boots: the command fails (exit $rc)" test "$rc" != 0
@@ -51,6 +69,7 @@ while read -r d; do
 	[ -s "$d/console.log" ] && n_kept=$((n_kept + 1))
 done < <(sed -n "s/^vmclient: 'baseline': console log and QEMU output kept in //p" "$work/giveup.err")
 check "every failed boot's console is kept ($n_kept of 3)" test "$n_kept" = 3
+fi
 
 # ---- 2. stopping a fuzz run ------------------------------------------
 # Processes of one run: everything whose command line names its work or
@@ -144,6 +163,7 @@ stop_run() {	# signal engine
 	check "$what: nothing was NOT SAVED" bash -c "! grep -q 'NOT SAVED' '$dir/err'"
 }
 
+if part 2; then
 stop_run TERM libfuzzer
 stop_run KILL libfuzzer
 if command -v afl-fuzz > /dev/null && [ -x build/fuzz/afl_kvm ]; then
@@ -152,6 +172,100 @@ if command -v afl-fuzz > /dev/null && [ -x build/fuzz/afl_kvm ]; then
 else
 	echo "SKIP AFL++ rounds: no afl-fuzz or build/fuzz/afl_kvm (make engines)"
 	skip=$((skip + 2))
+fi
+fi
+
+# ---- 3. stopping run, minimize and repro ------------------------------
+# These hold their QEMUs as children: a QEMU of command pid P names its
+# run folder build/vm/run/<variant>-P-<n>.
+qemus_of() { pgrep -f -- "build/vm/run/[^ ]*-$1-[0-9]" || true; }
+
+stop_cmd() {	# signal command
+	local sig=$1 cmd=$2 dir=$work/$2-$1 pid t rc left kept=0 n_min
+	local what="$cmd SIG$sig"
+	mkdir -p "$dir/finding"
+	cp "$prog" "$dir/finding/program.mmu"
+	echo "saved before the command ran" > "$dir/finding/note.txt"
+	(cd "$dir/finding" && sha256sum program.mmu note.txt > ../before.sha256)
+	local args=("$cmd" --kernel baseline,pae-root-rfc)
+	case $cmd in
+	run) args+=(--timeout 15000 "$dir/finding/program.mmu") ;;	# (60 s a request)
+	minimize) args+=(--verbose "$dir/finding") ;;
+	repro) args+=("$dir/finding") ;;
+	esac
+	# In its folder (a VM death it saves goes to ./findings), and exec'd:
+	# $! is the command itself.
+	(cd "$dir" && exec "$top/build/mmufuzz" "${args[@]}") > "$dir/out" 2> "$dir/err" &
+	pid=$!
+	# run, repro: stop them while their VMs boot (both QEMUs up, 2 s in);
+	# minimize: once it kept a smaller candidate, i.e. amid its requests.
+	for ((t = 0; t < wait_s * 2; t++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		if [ "$cmd" = minimize ]; then
+			# (the first "kept" line is the original program's check)
+			[ "$(grep -c "^  kept: " "$dir/err")" -ge 2 ] && { kept=1; break; }
+		elif [ "$(qemus_of "$pid" | wc -l)" -ge 2 ]; then
+			sleep 2
+			break
+		fi
+		sleep 0.5
+	done
+	if ! kill -0 "$pid" 2>/dev/null; then
+		bad "$what: the command ended before the signal (see $dir/err)"
+		wait "$pid"
+		return
+	fi
+	check "$what: its QEMUs run before the stop" test -n "$(qemus_of "$pid")"
+	kill "-$sig" "$pid"
+	{ wait "$pid"; } 2> /dev/null
+	rc=$?
+	# SIGTERM: the command killed and reaped its QEMUs before it exited.
+	# SIGKILL: the kernel SIGKILLs them (PR_SET_PDEATHSIG); allow a moment.
+	for ((t = 0; t < 30; t++)); do
+		[ -z "$(qemus_of "$pid")" ] && break
+		[ "$sig" = TERM ] && break
+		sleep 1
+	done
+	left=$(qemus_of "$pid")
+	check "$what: no QEMU of the command is left${left:+ (left: $(echo $left))}" test -z "$left"
+	[ -n "$left" ] && kill -KILL $left 2>/dev/null
+	check "$what: exit status $((128 + $(kill -l "$sig"))) (got $rc)" \
+		test "$rc" = $((128 + $(kill -l "$sig")))
+	check "$what: the finding's files are as they were" \
+		bash -c "cd '$dir/finding' && sha256sum --quiet -c ../before.sha256"
+	half=$(find "$dir/finding" -name '*.tmp*' -o -name '.tmp-*' | head -n 3)
+	check "$what: no half-written file${half:+ ($half)}" test -z "$half"
+	if [ "$sig" = TERM ]; then
+		check "$what: it says it was stopped" grep -q "^mmufuzz $cmd: stopped by SIGTERM" "$dir/err"
+	fi
+	case $cmd-$sig in
+	minimize-TERM)
+		local m=$dir/finding/minimized.mmu
+		check "$what: the smallest program so far is saved ($m)" test -s "$m"
+		check "$what: it re-reads" build/mmufuzz explain "$m" > /dev/null 2>&1
+		check "$what: its title says it is partly minimized" \
+			grep -q "^title \"partly minimized " "$m"
+		n_min=$(grep -c '^[a-z]' "$m"); n_orig=$(grep -c '^[a-z]' "$dir/finding/program.mmu")
+		check "$what: it is smaller ($n_min lines of ops/stores, was $n_orig)" \
+			test "$n_min" -lt "$n_orig"
+		;;
+	minimize-KILL)
+		for m in "$dir"/finding/minimized*.mmu; do
+			[ -e "$m" ] || continue
+			check "$what: $m re-reads" build/mmufuzz explain "$m" > /dev/null 2>&1
+		done
+		;;
+	repro-*)
+		check "$what: no reproducer from half a run" test ! -e "$dir/finding/repro"
+		;;
+	esac
+}
+
+if part 3; then
+for c in ${LIFECYCLE_CMDS:-run minimize repro}; do
+	stop_cmd TERM $c
+	stop_cmd KILL $c
+done
 fi
 
 echo "lifecycle: $pass passed, $fail failed, $skip skipped"
