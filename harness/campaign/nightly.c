@@ -13,6 +13,7 @@
 #include "harness/campaign/fuzz.h"
 #include "harness/campaign/minimize.h"
 #include "harness/campaign/nightly.h"
+#include "harness/core/stop.h"
 #include "harness/campaign/nightly_int.h"
 #include "harness/program/prog.h"
 #include "harness/store/finding.h"
@@ -458,6 +459,14 @@ int nightly_run(const struct nightly_opts *o, FILE *rep, struct nightly_stats *n
 			ns->disk_full = 1;
 		else
 			candidate(n, list[i], i, count);
+		/* A stop during replay or triage (VM requests and the
+		 * minimizer give up with -EINTR): end the night like a stop
+		 * during fuzzing; what is untriaged is triaged next night. */
+		if (stop_requested() && !ns->signo) {
+			ns->signo = stop_requested();
+			fprintf(rep, "- stopped by SIG%s: the findings so far are saved; the next "
+				"night triages what is left\n", sigabbrev_np(ns->signo));
+		}
 	}
 	report_groups(n);
 	for (unsigned i = 0; i < n->n_groups; i++) {

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include "harness/campaign/minimize.h"
 #include "harness/campaign/nightly_int.h"
+#include "harness/core/stop.h"
 #include "harness/program/prog.h"
 #include "harness/report/repro.h"
 #include "harness/store/finding.h"
@@ -349,6 +350,13 @@ static void triage_verdict(struct night *n, struct diffrun *dr, const char *cand
 	if (!minimized) {
 		int ret = minimize_finding_limited(dr, &p, &lim, 0, &cls, &ms, err, sizeof(err));
 
+		if (ret == -EINTR) {
+			/* Stopped: keep the smallest so far (every step to
+			 * it confirmed); this folder is triaged next night. */
+			if (ms.kept && !finding_fresh_path(dir, "minimized.mmu", mpath, sizeof(mpath)))
+				prog_save(mpath, &p, err, sizeof(err));
+			return;
+		}
 		if (!ret) {
 			if (!finding_fresh_path(dir, "minimized.mmu", mpath, sizeof(mpath)) &&
 			    prog_save(mpath, &p, err, sizeof(err)) == -ENOSPC)
@@ -481,7 +489,7 @@ void night_triage(struct night *n, struct diffrun *dr, const char *cand, const c
 		todo--;
 		free(names[i]);
 		names[i] = NULL;
-		if (n->st->disk_full)
+		if (n->st->disk_full || stop_requested())
 			break;
 	}
 	for (size_t i = 0; i < nn; i++)

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "harness/cli/cli.h"
+#include "harness/cli/common.h"
 #include "harness/campaign/nightly.h"
 #include "harness/report/repro.h"
 
@@ -84,6 +85,7 @@ int cmd_nightly(int argc, char **argv)
 		fprintf(stderr, "mmufuzz nightly: %s\n", strerror(errno));
 		return 2;
 	}
+	cli_stop_catch();	/* builds, engine, VMs, triage: all end on a stop request */
 	ret = nightly_run(&o, rep, &ns, err, sizeof(err));
 	fclose(rep);
 	if (ret) {
