@@ -96,17 +96,14 @@ diffrun_pdpte() {
 	mkdir -p "$dir"
 	echo "-- diffrun baseline,$v: $prog"
 	out=$(cd "$dir" && "$top/build/mmufuzz" run --timeout 30000 --kernel "baseline,$v" "$prog" 2>&1)
-	printf '%s
-' "$out" | sed 's/^/   | /'
+	printf '%s\n' "$out" | sed 's/^/   | /'
 	# A kernel's root findings: its "== NAME: shadow roots" section.
 	findings_of() {
-		printf '%s
-' "$out" | awk -v k="== $1: shadow roots" \
+		printf '%s\n' "$out" | awk -v k="== $1: shadow roots" \
 			'index($0, k) == 1 { on = 1; next } /^== / { on = 0 } on && /FINDING pdpte/' | wc -l
 	}
 	nb=$(findings_of baseline) nc=$(findings_of "$v")
-	if printf '%s
-' "$out" | grep -q "^== $v: shadow roots" && [ "$nc" -ge 1 ] && [ "$nb" = 0 ]; then
+	if printf '%s\n' "$out" | grep -q "^== $v: shadow roots" && [ "$nc" -ge 1 ] && [ "$nb" = 0 ]; then
 		echo "ok   diffrun: a pdpte finding on $v ($nc), none on baseline"
 		pass=$((pass + 1))
 	else
