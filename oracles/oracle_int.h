@@ -15,51 +15,13 @@
 
 #include <stdint.h>
 #include "oracle.h"
+#include "../harness/core/x86.h"
 
-#define CR0_PE	(1ull << 0)
-#define CR0_MP	(1ull << 1)
-#define CR0_EM	(1ull << 2)
-#define CR0_TS	(1ull << 3)
-#define CR0_ET	(1ull << 4)
-#define CR0_NE	(1ull << 5)
-#define CR0_WP	(1ull << 16)
-#define CR0_AM	(1ull << 18)
-#define CR0_NW	(1ull << 29)
-#define CR0_CD	(1ull << 30)
-#define CR0_PG	(1ull << 31)
-#define CR0_KNOWN (CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP | \
-		   CR0_AM | CR0_NW | CR0_CD | CR0_PG)
-
-#define CR4_VME		(1ull << 0)
-#define CR4_PVI		(1ull << 1)
-#define CR4_TSD		(1ull << 2)
-#define CR4_DE		(1ull << 3)
-#define CR4_PSE		(1ull << 4)
-#define CR4_PAE		(1ull << 5)
-#define CR4_MCE		(1ull << 6)
-#define CR4_PGE		(1ull << 7)
-#define CR4_PCE		(1ull << 8)
-#define CR4_OSFXSR	(1ull << 9)
-#define CR4_OSXMMEXCPT	(1ull << 10)
-#define CR4_PCIDE	(1ull << 17)
-#define CR4_SMEP	(1ull << 20)
-#define CR4_UMIP	(1ull << 11)
-#define CR4_SMAP	(1ull << 21)
-
-#define EFER_SCE	(1ull << 0)
-#define EFER_LME	(1ull << 8)
-#define EFER_LMA	(1ull << 10)
-#define EFER_NXE	(1ull << 11)
-#define EFER_LMSLE	(1ull << 13)
-
-#define PFEC_P		(1u << 0)
-#define PFEC_W		(1u << 1)
-#define PFEC_U		(1u << 2)
-#define PFEC_RSVD	(1u << 3)
-#define PFEC_ID		(1u << 4)
-
-#define VEC_GP		13
-#define VEC_PF		14
+/* CR0 bits the SDM defines; a MOV to CR0 from 32-bit code drops the
+ * others (op_cr0). */
+#define ORACLE_CR0_KNOWN (X86_CR0_PE | X86_CR0_MP | X86_CR0_EM | X86_CR0_TS | X86_CR0_ET | \
+			  X86_CR0_NE | X86_CR0_WP | X86_CR0_AM | X86_CR0_NW | X86_CR0_CD | \
+			  X86_CR0_PG)
 
 enum access { ACC_READ = 0, ACC_WRITE, ACC_FETCH };
 
@@ -96,9 +58,9 @@ uint64_t om_cpu_set(const struct om_mem *m, uint64_t gpa, int width);
 /* Store to MEM_TABLE memory (aligned); clears the A/D uncertainty of the
  * bytes written.  Ignored for other classes. */
 void om_write(struct om_mem *m, uint64_t gpa, int width, uint64_t value);
-/* Note that the CPU may set bits (PTE_A/PTE_D) of the entry at gpa. */
+/* Note that the CPU may set bits (A and D) of the entry at gpa. */
 void om_mark_ad(struct om_mem *m, uint64_t gpa, int width, uint64_t bits);
-/* The CPU has certainly set bits (PTE_A/PTE_D) of the entry at gpa. */
+/* The CPU has certainly set bits (A and D) of the entry at gpa. */
 void om_set_ad(struct om_mem *m, uint64_t gpa, int width, uint64_t bits);
 void om_reset(struct om_mem *m);
 /* Whether [gpa, gpa+width) overlaps a harness entry of the fixed tables. */

@@ -19,10 +19,10 @@ void oracle_format_outcome(char *buf, size_t len, const struct outcome *o)
 			snprintf(buf, len, "ok");
 		break;
 	case OUT_EXCEPTION:
-		if (o->vector == VEC_PF)
+		if (o->vector == PF_VECTOR)
 			snprintf(buf, len, "#PF ec=0x%x cr2=0x%" PRIx64, o->error_code, o->cr2);
 		else
-			snprintf(buf, len, "#%s(%u)", o->vector == VEC_GP ? "GP" : "EXC", o->error_code);
+			snprintf(buf, len, "#%s(%u)", o->vector == GP_VECTOR ? "GP" : "EXC", o->error_code);
 		break;
 	case OUT_MMIO:
 		snprintf(buf, len, "mmio gpa=0x%" PRIx64, o->gpa);
@@ -48,7 +48,7 @@ void oracle_format_obs(char *buf, size_t len, const struct op_obs *o)
 		snprintf(buf, len, "ok val=0x%08" PRIx64, o->value);
 		break;
 	case OPS_EXCEPTION:
-		if (o->vector == VEC_PF)
+		if (o->vector == PF_VECTOR)
 			snprintf(buf, len, "#PF ec=0x%x cr2=0x%" PRIx64, o->error_code, o->cr2);
 		else
 			snprintf(buf, len, "exception vector %u ec=0x%x", o->vector, o->error_code);
@@ -113,10 +113,10 @@ void oracle_print_walk(FILE *f, const struct op_expect *e)
 
 		fprintf(f, "      L%u %-9s table 0x%08" PRIx64 "[%3u] = 0x%016" PRIx64
 			"  %s%s%s%s%s%s%s\n", s->level, s->level < 6 ? lname[s->level] : "?",
-			s->table_gpa, s->index, x, (x & PTE_P) ? "P" : "-",
-			(x & PTE_RW) ? " RW" : "", (x & PTE_US) ? " US" : "",
-			(x & PTE_A) ? " A" : "", (x & PTE_D) ? " D" : "",
-			(x & PTE_PS) ? " PS" : "", (x & PTE_NX) ? " NX" : "");
+			s->table_gpa, s->index, x, (x & PTE_PRESENT_MASK) ? "P" : "-",
+			(x & PTE_WRITABLE_MASK) ? " RW" : "", (x & PTE_USER_MASK) ? " US" : "",
+			(x & PTE_ACCESSED_MASK) ? " A" : "", (x & PTE_DIRTY_MASK) ? " D" : "",
+			(x & PTE_LARGE_MASK) ? " PS" : "", (x & PTE_NX_MASK) ? " NX" : "");
 	}
 }
 
@@ -157,8 +157,10 @@ static void print_ad_words(FILE *f, const struct om_mem *m, uint64_t from, uint6
 		if (!must && !may)
 			continue;
 		fprintf(f, "#   gpa 0x%08" PRIx64 " = 0x%08" PRIx64 "  set by the CPU:%s%s%s  may be set:%s%s%s\n",
-			gpa, om_read(m, gpa, 4), (must & PTE_A) ? " A" : "", (must & PTE_D) ? " D" : "",
-			must ? "" : " -", (may & PTE_A) ? " A" : "", (may & PTE_D) ? " D" : "",
+			gpa, om_read(m, gpa, 4),
+			(must & PTE_ACCESSED_MASK) ? " A" : "", (must & PTE_DIRTY_MASK) ? " D" : "",
+			must ? "" : " -",
+			(may & PTE_ACCESSED_MASK) ? " A" : "", (may & PTE_DIRTY_MASK) ? " D" : "",
 			may ? "" : " -");
 		(*n)++;
 	}

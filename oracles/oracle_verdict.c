@@ -22,7 +22,7 @@ static int outcome_matches(const struct outcome *o, const struct op_obs *ob, int
 			return 0;
 		if (o->has_error_code && o->error_code != ob->error_code)
 			return 0;
-		return o->vector != VEC_PF || o->cr2 == ob->cr2;
+		return o->vector != PF_VECTOR || o->cr2 == ob->cr2;
 	case OPS_MMIO:
 		return o->kind == OUT_MMIO && o->gpa == ob->mmio_gpa;
 	default:
@@ -65,7 +65,7 @@ static int saw_pf(const struct program *p, const struct run_obs *obs)
 		const struct prog_op *op = &p->ops[i];
 
 		if ((op->kind >= OP_READ || (op->kind == OP_PTE && op->via)) &&
-		    obs->ops[i].status == OPS_EXCEPTION && obs->ops[i].vector == VEC_PF)
+		    obs->ops[i].status == OPS_EXCEPTION && obs->ops[i].vector == PF_VECTOR)
 			return 1;
 	}
 	return 0;

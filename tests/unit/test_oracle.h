@@ -20,8 +20,8 @@ static struct oracle_result R;
 static struct oracle_cpu CPU;
 static unsigned n_cases;
 
-#define RW	(PTE_P | PTE_RW)
-#define URW	(PTE_P | PTE_RW | PTE_US)
+#define RW	(PTE_PRESENT_MASK | PTE_WRITABLE_MASK)
+#define URW	(PTE_PRESENT_MASK | PTE_WRITABLE_MASK | PTE_USER_MASK)
 #define VA32	0x00400000ull		/* 32-bit layout probe VA: PDE 1 */
 #define VAPAE	0x40000000ull		/* PAE layout probe VA: PDPTE 1 */
 #define VALM	0x8000000000ull		/* 4-level layout probe VA: PML4E 1 */
@@ -73,7 +73,7 @@ static inline void t_pg32_on(uint64_t cr0)
 static inline void t_layoutpae(uint64_t pde, uint64_t pte)
 {
 	t_init(0x202000, 8, HARNESS_PDPTE_PAE);
-	t_init(0x202008, 8, 0x203000 | PTE_P);
+	t_init(0x202008, 8, 0x203000 | PTE_PRESENT_MASK);
 	t_init(0x203000, 8, 0x204000 | pde);
 	t_init(0x204000, 8, FRAME | pte);
 }

@@ -214,11 +214,11 @@ static void pdpte_load_cr3_pae(void)
 	t_begin(START_PM32);
 	t_layoutpae(RW, RW);
 	t_init(0x202020, 8, HARNESS_PDPTE_PAE);
-	t_init(0x202028, 8, 0x209000 | PTE_P);
+	t_init(0x202028, 8, 0x209000 | PTE_PRESENT_MASK);
 	t_pae_on(0, CR0_PGON);
 	int i = t_op(OP_CR3, 0x202020, 0);
 	t_run();
-	CHECK(E(i)->pdpte_load && E(i)->pdpte[1] == (0x209000 | PTE_P), "CR3 in PAE loads PDPTEs");
+	CHECK(E(i)->pdpte_load && E(i)->pdpte[1] == (0x209000 | PTE_PRESENT_MASK), "CR3 in PAE loads PDPTEs");
 }
 
 /* ... but not with 32-bit paging. */
@@ -241,7 +241,7 @@ static void pdpte_stale_until_reload(void)
 	t_init(0x208000, 8, 0x209000 | RW);
 	t_init(0x209000, 8, FRAME2 | RW);
 	t_pae_on(0, CR0_PGON);
-	t_pte(0x202008, 8, 0x208000 | PTE_P, 0);
+	t_pte(0x202008, 8, 0x208000 | PTE_PRESENT_MASK, 0);
 	t_op(OP_INVLPG, 0, VAPAE);
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_op(OP_CR3, 0x202000, 0);
@@ -258,16 +258,16 @@ static void pdpte_rsvd_gp(void)
 	t_begin(START_PM32);
 	t_layoutpae(RW, RW);
 	t_init(0x202020, 8, HARNESS_PDPTE_PAE);
-	t_init(0x202028, 8, 0x203000 | PTE_P | PTE_RW);
+	t_init(0x202028, 8, 0x203000 | PTE_PRESENT_MASK | PTE_WRITABLE_MASK);
 	t_init(0x202040, 8, HARNESS_PDPTE_PAE);
-	t_init(0x202048, 8, 0x203000 | PTE_P | (1ull << 40));
+	t_init(0x202048, 8, 0x203000 | PTE_PRESENT_MASK | (1ull << 40));
 	t_pae_on(0, CR0_PGON);
 	int i = t_op(OP_CR3, 0x202020, 0);
 	int j = t_op(OP_CR3, 0x202040, 0);
 	int k = t_op(OP_READ, 0, VAPAE);
 	t_run();
 	CHECK(ONLY_GP(i) && ONLY_GP(j) && R.cr3 == 0x202000, "PDPTE R/W or bit 40 set: #GP, CR3 kept");
-	CHECK(ONLY_TAG(k, FRAME) && E(k)->pdpte[1] == (0x203000 | PTE_P), "old PDPTEs still in use");
+	CHECK(ONLY_TAG(k, FRAME) && E(k)->pdpte[1] == (0x203000 | PTE_PRESENT_MASK), "old PDPTEs still in use");
 }
 
 /* Table 4-8: reserved bits of a NOT-present PDPTE are not checked, and
@@ -277,8 +277,8 @@ static void pdpte_rsvd_ok(void)
 	t_begin(START_PM32);
 	t_layoutpae(RW, RW);
 	t_init(0x202020, 8, HARNESS_PDPTE_PAE);
-	t_init(0x202028, 8, 0x203000 | PTE_RW);
-	t_init(0x202030, 8, 0x203000 | PTE_P | 0xE00);
+	t_init(0x202028, 8, 0x203000 | PTE_WRITABLE_MASK);
+	t_init(0x202030, 8, 0x203000 | PTE_PRESENT_MASK | 0xE00);
 	t_pae_on(0, CR0_PGON);
 	int i = t_op(OP_CR3, 0x202020, 0);
 	int j = t_op(OP_READ, 0, VAPAE);
@@ -292,7 +292,7 @@ static void pdpte_load_cr0_pg(void)
 {
 	t_begin(START_PM32);
 	t_layoutpae(RW, RW);
-	t_init(0x202008, 8, 0x203000 | PTE_P | PTE_US);
+	t_init(0x202008, 8, 0x203000 | PTE_PRESENT_MASK | PTE_USER_MASK);
 	t_op(OP_CR3, 0x202000, 0);
 	t_op(OP_CR4, 0x20, 0);
 	int i = t_op(OP_CR0, CR0_PGON, 0);
@@ -307,7 +307,7 @@ static void pdpte_load_cr4_pae(void)
 		t_begin(START_PM32);
 		t_layout32(RW, RW);
 		t_init(0x200020, 8, HARNESS_PDPTE_PAE);	/* PDPT at CR3[31:5] */
-		t_init(0x200028, 8, 0x203000 | PTE_P | (bad ? PTE_RW : 0));
+		t_init(0x200028, 8, 0x203000 | PTE_PRESENT_MASK | (bad ? PTE_WRITABLE_MASK : 0));
 		t_init(0x203000, 8, 0x204000 | RW);
 		t_init(0x204000, 8, FRAME | RW);
 		t_op(OP_CR3, 0x200020, 0);
@@ -334,7 +334,7 @@ static void pdpte_load_cr4_bits(void)
 		t_begin(START_PM32);
 		t_layoutpae(RW, RW);
 		t_pae_on(0, CR0_PGON);
-		t_pte(0x202008, 8, 0x203000 | PTE_P | PTE_RW, 0);
+		t_pte(0x202008, 8, 0x203000 | PTE_PRESENT_MASK | PTE_WRITABLE_MASK, 0);
 		int i = t_op(OP_CR4, 0x20 | bit[b], 0);
 		t_run();
 		if (b < 3)
@@ -350,7 +350,7 @@ static void pdpte_load_cr0_cd(void)
 	t_begin(START_PM32);
 	t_layoutpae(RW, RW);
 	t_pae_on(0, CR0_PGON);
-	t_pte(0x202008, 8, 0x203000 | PTE_P | PTE_RW, 0);
+	t_pte(0x202008, 8, 0x203000 | PTE_PRESENT_MASK | PTE_WRITABLE_MASK, 0);
 	int i = t_op(OP_CR0, CR0_PGON | (1u << 30), 0);
 	int j = t_op(OP_CR0, CR0_WPON, 0);
 	t_run();
@@ -365,7 +365,7 @@ static void pae_two_pdpts_one_page(void)
 	t_begin(START_PM32);
 	t_layoutpae(RW, RW);
 	t_init(0x202020, 8, HARNESS_PDPTE_PAE);
-	t_init(0x202028, 8, 0x208000 | PTE_P);
+	t_init(0x202028, 8, 0x208000 | PTE_PRESENT_MASK);
 	t_init(0x208000, 8, 0x209000 | RW);
 	t_init(0x209000, 8, FRAME2 | RW);
 	t_pae_on(0, CR0_PGON);

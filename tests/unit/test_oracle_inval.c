@@ -63,7 +63,7 @@ static int two_spaces(uint64_t pte)
 	t_begin(START_PM32);
 	t_layoutpae(RW, pte);
 	t_init(0x208000, 8, HARNESS_PDPTE_PAE);
-	t_init(0x208008, 8, 0x209000 | PTE_P);
+	t_init(0x208008, 8, 0x209000 | PTE_PRESENT_MASK);
 	t_init(0x209000, 8, 0x20a000 | RW);
 	t_init(0x20a000, 8, FRAME2 | RW);
 	t_pae_on(CR4_PGE_BIT, CR0_PGON);
@@ -76,7 +76,7 @@ static int two_spaces(uint64_t pte)
  * address space left may still be used in the new one. */
 static void global_survives_space_switch(void)
 {
-	two_spaces(RW | PTE_G);
+	two_spaces(RW | PTE_GLOBAL_MASK);
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_run();
 	CHECK(nout(i) == 2 && has_tag(i, FRAME2) && has_tag(i, FRAME),
@@ -91,7 +91,7 @@ static void global_survives_space_switch(void)
 /* ... until an invalidation covering the page: INVLPG (SDM 4.10.4.1). */
 static void global_old_space_invlpg(void)
 {
-	two_spaces(RW | PTE_G);
+	two_spaces(RW | PTE_GLOBAL_MASK);
 	t_op(OP_INVLPG, 0, VAPAE);
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_run();
@@ -103,8 +103,8 @@ static void global_old_space_invlpg(void)
  * walked through that root. */
 static void global_old_space_later_store(void)
 {
-	two_spaces(RW | PTE_G);
-	t_pte(0x204000, 8, FRAME3 | RW | PTE_G, 0);	/* old space's PTE */
+	two_spaces(RW | PTE_GLOBAL_MASK);
+	t_pte(0x204000, 8, FRAME3 | RW | PTE_GLOBAL_MASK, 0);	/* old space's PTE */
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_run();
 	CHECK(nout(i) == 2 && has_tag(i, FRAME2) && has_tag(i, FRAME) && !has_tag(i, FRAME3),
@@ -273,7 +273,7 @@ static void pf_npt(int tcg)
 static void pf_certain_apriori(int strict)
 {
 	t_begin(START_PM32);
-	t_layoutpae(RW, PTE_P);
+	t_layoutpae(RW, PTE_PRESENT_MASK);
 	t_pae_on(0, CR0_WPON);
 	t_op(OP_READ, 0, VAPAE);
 	t_pte(0x204000, 8, 0, 0);

@@ -58,7 +58,7 @@ static void p32_pse_4m(void)
 {
 	t_begin(START_PM32);
 	t_layout32(RW, RW);
-	t_init(0x200004, 4, 0x800000 | RW | PTE_PS);
+	t_init(0x200004, 4, 0x800000 | RW | PTE_LARGE_MASK);
 	t_op(OP_CR4, 0x10, 0);
 	t_pg32_on(CR0_PGON);
 	int i = t_op(OP_READ, 0, VA32 + 0x3008);
@@ -72,7 +72,7 @@ static void p32_pse_off_ignores_ps(void)
 {
 	t_begin(START_PM32);
 	t_layout32(RW, RW);
-	t_init(0x200004, 4, 0x800000 | RW | PTE_PS);
+	t_init(0x200004, 4, 0x800000 | RW | PTE_LARGE_MASK);
 	t_pg32_on(CR0_PGON);
 	int i = t_op(OP_READ, 0, VA32 + 0x3008);
 	t_run();
@@ -84,7 +84,7 @@ static void p32_pse36_high(void)
 {
 	t_begin(START_PM32);
 	t_layout32(RW, RW);
-	t_init(0x200004, 4, (1u << 13) | RW | PTE_PS);
+	t_init(0x200004, 4, (1u << 13) | RW | PTE_LARGE_MASK);
 	t_op(OP_CR4, 0x10, 0);
 	t_pg32_on(CR0_PGON);
 	int i = t_op(OP_READ, 0, VA32);
@@ -97,7 +97,7 @@ static void p32_pse_rsvd21(void)
 {
 	t_begin(START_PM32);
 	t_layout32(RW, RW);
-	t_init(0x200004, 4, (1u << 21) | RW | PTE_PS);
+	t_init(0x200004, 4, (1u << 21) | RW | PTE_LARGE_MASK);
 	t_op(OP_CR4, 0x10, 0);
 	t_pg32_on(CR0_PGON);
 	int i = t_op(OP_READ, 0, VA32);
@@ -111,7 +111,7 @@ static void p32_pse36_ambiguous(void)
 {
 	t_begin(START_PM32);
 	t_layout32(RW, RW);
-	t_init(0x200004, 4, (1u << 17) | RW | PTE_PS);
+	t_init(0x200004, 4, (1u << 17) | RW | PTE_LARGE_MASK);
 	t_op(OP_CR4, 0x10, 0);
 	t_pg32_on(CR0_PGON);
 	int i = t_op(OP_READ, 0, VA32);
@@ -126,7 +126,7 @@ static void p32_no_pse36(void)
 	t_begin(START_PM32);
 	CPU.features &= ~ORACLE_F_PSE36;
 	t_layout32(RW, RW);
-	t_init(0x200004, 4, (1u << 13) | RW | PTE_PS);
+	t_init(0x200004, 4, (1u << 13) | RW | PTE_LARGE_MASK);
 	t_op(OP_CR4, 0x10, 0);
 	t_pg32_on(CR0_PGON);
 	int i = t_op(OP_READ, 0, VA32);
@@ -149,7 +149,7 @@ static void p32_pte_no_rsvd(void)
 static void wp_off_write_ro(void)
 {
 	t_begin(START_PM32);
-	t_layout32(RW, PTE_P);
+	t_layout32(RW, PTE_PRESENT_MASK);
 	t_pg32_on(CR0_PGON);
 	int i = t_op(OP_WRITE, 0, VA32);
 	t_run();
@@ -160,7 +160,7 @@ static void wp_off_write_ro(void)
 static void wp_on_write_ro(void)
 {
 	t_begin(START_PM32);
-	t_layout32(RW, PTE_P);
+	t_layout32(RW, PTE_PRESENT_MASK);
 	t_pg32_on(CR0_WPON);
 	int i = t_op(OP_WRITE, 0, VA32);
 	int j = t_op(OP_READ, 0, VA32);
@@ -173,7 +173,7 @@ static void wp_on_write_ro(void)
 static void wp_on_ro_pde(void)
 {
 	t_begin(START_PM32);
-	t_layout32(PTE_P, RW);
+	t_layout32(PTE_PRESENT_MASK, RW);
 	t_pg32_on(CR0_WPON);
 	int i = t_op(OP_WRITE, 0, VA32);
 	t_run();
@@ -242,7 +242,7 @@ static void smep_off_fetch_user(void)
 static void nx_fetch_xd(void)
 {
 	t_begin(START_PM32);
-	t_layoutpae(RW, RW | PTE_NX);
+	t_layoutpae(RW, RW | PTE_NX_MASK);
 	t_op(OP_EFER, 0x800, 0);
 	t_pae_on(0, CR0_PGON);
 	int i = t_op(OP_FETCH, 0, VAPAE);
@@ -267,7 +267,7 @@ static void nx_fetch_ok(void)
 static void nx_xd_in_pde(void)
 {
 	t_begin(START_PM32);
-	t_layoutpae(RW | PTE_NX, RW);
+	t_layoutpae(RW | PTE_NX_MASK, RW);
 	t_op(OP_EFER, 0x800, 0);
 	t_pae_on(0, CR0_PGON);
 	int i = t_op(OP_FETCH, 0, VAPAE);
@@ -279,7 +279,7 @@ static void nx_xd_in_pde(void)
 static void nx_off_bit63_rsvd(void)
 {
 	t_begin(START_PM32);
-	t_layoutpae(RW, RW | PTE_NX);
+	t_layoutpae(RW, RW | PTE_NX_MASK);
 	t_pae_on(0, CR0_PGON);
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_run();
@@ -350,8 +350,8 @@ static void pae_2m(void)
 {
 	t_begin(START_PM32);
 	t_layoutpae(RW, RW);
-	t_init(0x203000, 8, 0x600000 | RW | PTE_PS);
-	t_init(0x203008, 8, 0x600000 | RW | PTE_PS | (1ull << 13));
+	t_init(0x203000, 8, 0x600000 | RW | PTE_LARGE_MASK);
+	t_init(0x203008, 8, 0x600000 | RW | PTE_LARGE_MASK | (1ull << 13));
 	t_pae_on(0, CR0_PGON);
 	int i = t_op(OP_READ, 0, VAPAE + 0x1000);
 	int j = t_op(OP_READ, 0, VAPAE + 0x200000);
@@ -369,7 +369,7 @@ static void mmio_write_rights(void)
 	for (int wp = 0; wp < 2; wp++) {
 		t_begin(START_LM64);
 		t_layoutlm(RW, RW, RW, RW);
-		t_init(0x205000, 8, 0 | PTE_P | PTE_PS);	/* 1 GiB R/O at gpa 0 */
+		t_init(0x205000, 8, 0 | PTE_PRESENT_MASK | PTE_LARGE_MASK);	/* 1 GiB R/O at gpa 0 */
 		if (wp)
 			t_op(OP_CR0, CR0_WPON, 0);
 		int i = t_op(OP_WRITE, 0, VALM + 0x3000000);
@@ -395,7 +395,7 @@ static void lm_translate(void)
 static void lm_pml4e_ps_rsvd(void)
 {
 	t_begin(START_LM64);
-	t_layoutlm(RW | PTE_PS, RW, RW, RW);
+	t_layoutlm(RW | PTE_LARGE_MASK, RW, RW, RW);
 	int i = t_op(OP_READ, 0, VALM);
 	t_run();
 	CHECK(ONLY_PF(i, 0x9, VALM), "PML4E.PS reserved");
@@ -408,7 +408,7 @@ static void lm_pml4e_bit8_vendor(void)
 	int i;
 
 	t_begin(START_LM64);
-	t_layoutlm(RW | PTE_G, RW, RW, RW);
+	t_layoutlm(RW | PTE_GLOBAL_MASK, RW, RW, RW);
 	i = t_op(OP_READ, 0, VALM);
 	t_run();
 	CHECK(ONLY_PF(i, 0x9, VALM) && R.vendor == VENDOR_AMD, "AMD: PML4E bit 8 reserved");
@@ -424,7 +424,7 @@ static void lm_pdpte_bit8_vendor(void)
 	int i;
 
 	t_begin(START_LM64);
-	t_layoutlm(RW, RW | PTE_G, RW, RW);
+	t_layoutlm(RW, RW | PTE_GLOBAL_MASK, RW, RW);
 	i = t_op(OP_READ, 0, VALM);
 	t_run();
 	CHECK(nout(i) == 2 && has_pf(i, 0x9, VALM) && has_tag(i, FRAME), "AMD: PDPTE bit 8 either");
@@ -438,8 +438,8 @@ static void lm_1g(void)
 {
 	t_begin(START_LM64);
 	t_layoutlm(RW, RW, RW, RW);
-	t_init(0x205000, 8, 0 | RW | PTE_PS);
-	t_init(0x205008, 8, 0 | RW | PTE_PS | (1ull << 13));
+	t_init(0x205000, 8, 0 | RW | PTE_LARGE_MASK);
+	t_init(0x205008, 8, 0 | RW | PTE_LARGE_MASK | (1ull << 13));
 	int i = t_op(OP_READ, 0, VALM + FRAME);
 	int j = t_op(OP_READ, 0, VALM + 0x40000000);
 	t_run();
@@ -453,7 +453,7 @@ static void lm_no_1g(void)
 	t_begin(START_LM64);
 	CPU.features &= ~ORACLE_F_1G;
 	t_layoutlm(RW, RW, RW, RW);
-	t_init(0x205000, 8, 0 | RW | PTE_PS);
+	t_init(0x205000, 8, 0 | RW | PTE_LARGE_MASK);
 	int i = t_op(OP_READ, 0, VALM + FRAME);
 	t_run();
 	CHECK(ONLY_PF(i, 0x9, VALM + FRAME), "no 1 GiB pages: PS reserved");
@@ -477,7 +477,7 @@ static void lm_pte_bits(void)
 static void lm_2m_rsvd(void)
 {
 	t_begin(START_LM64);
-	t_layoutlm(RW, RW, RW | PTE_PS | (1ull << 20), RW);
+	t_layoutlm(RW, RW, RW | PTE_LARGE_MASK | (1ull << 20), RW);
 	int i = t_op(OP_READ, 0, VALM);
 	t_run();
 	CHECK(ONLY_PF(i, 0x9, VALM), "2 MiB PDE bit 20 reserved");
@@ -506,9 +506,9 @@ static void ad_alias_read_required(void)
 	t_op(OP_WRITE, 0, VAPAE);
 	int i = t_op(OP_READ, 0, VAPAE + 0x1000);
 	t_run();
-	CHECK(nout(i) == 1 && E(i)->out[0].value == (FRAME | RW | PTE_A | PTE_D) &&
+	CHECK(nout(i) == 1 && E(i)->out[0].value == (FRAME | RW | PTE_ACCESSED_MASK | PTE_DIRTY_MASK) &&
 	      E(i)->out[0].value_mask == ~0u, "alias read of the written PTE: A and D required");
-	CHECK(!has_out(i, &(struct outcome){ .kind = OUT_DONE, .value = FRAME | RW | PTE_A,
+	CHECK(!has_out(i, &(struct outcome){ .kind = OUT_DONE, .value = FRAME | RW | PTE_ACCESSED_MASK,
 					     .value_mask = ~0u }), "PTE without D is not allowed");
 }
 
@@ -526,8 +526,8 @@ static void ad_alias_read_may(void)
 	int i = t_op(OP_READ, 0, VAPAE + 0x1000);
 	t_run();
 	CHECK(nout(i) == 1 && E(i)->out[0].value == (FRAME2 | RW) &&
-	      E(i)->out[0].value_mask == ~(uint32_t)PTE_A, "alias read after a stale-capable read: A free");
-	CHECK(has_out(i, &(struct outcome){ .kind = OUT_DONE, .value = FRAME2 | RW | PTE_A,
+	      E(i)->out[0].value_mask == ~(uint32_t)PTE_ACCESSED_MASK, "alias read after a stale-capable read: A free");
+	CHECK(has_out(i, &(struct outcome){ .kind = OUT_DONE, .value = FRAME2 | RW | PTE_ACCESSED_MASK,
 					    .value_mask = ~0u }) &&
 	      has_out(i, &(struct outcome){ .kind = OUT_DONE, .value = FRAME2 | RW,
 					    .value_mask = ~0u }), "with or without A");
@@ -541,8 +541,8 @@ static void ad_alias_read_may(void)
 static void ad_store_clears_may_bit(int restore)
 {
 	t_begin(START_PM32);
-	t_layoutpae(RW, RW | PTE_A);
-	t_init(0x204008, 8, 0x204000 | RW | PTE_A);	/* VAPAE+0x1000 -> the PT */
+	t_layoutpae(RW, RW | PTE_ACCESSED_MASK);
+	t_init(0x204008, 8, 0x204000 | RW | PTE_ACCESSED_MASK);	/* VAPAE+0x1000 -> the PT */
 	t_pae_on(0, CR0_PGON);
 	t_pte(0x204000, 8, FRAME | RW, 0);		/* A cleared, same frame */
 	t_op(OP_READ, 0, VAPAE);			/* stale or fresh: A may */
@@ -553,10 +553,10 @@ static void ad_store_clears_may_bit(int restore)
 	int i = t_op(OP_READ, 0, VAPAE + 0x1000);
 	t_run();
 	if (restore)
-		CHECK(nout(i) == 1 && E(i)->out[0].value_mask == ~(uint32_t)PTE_A,
+		CHECK(nout(i) == 1 && E(i)->out[0].value_mask == ~(uint32_t)PTE_ACCESSED_MASK,
 		      "store clearing a may-be-set A: a TLB entry made before it may serve the read");
 	else
-		CHECK(nout(i) == 1 && E(i)->out[0].value == (FRAME | RW | PTE_A) &&
+		CHECK(nout(i) == 1 && E(i)->out[0].value == (FRAME | RW | PTE_ACCESSED_MASK) &&
 		      E(i)->out[0].value_mask == ~0u, "after the flush only the fresh walk: A required");
 }
 
@@ -570,7 +570,7 @@ static void ad_pdpte_none(void)
 	t_op(OP_WRITE, 0, VAPAE);
 	int i = t_op(OP_CR3, 0x202000, 0);
 	t_run();
-	CHECK(ONLY_DONE(i) && R.harness_ok && E(i)->pdpte[1] == (0x203000 | PTE_P),
+	CHECK(ONLY_DONE(i) && R.harness_ok && E(i)->pdpte[1] == (0x203000 | PTE_PRESENT_MASK),
 	      "PDPTE reload after walks: no A bit, no #GP");
 }
 

@@ -63,11 +63,11 @@ static void tlb_history_recurring_value(void)
 	t_begin(START_PM32);
 	t_layoutpae(RW, RW);
 	t_pae_on(0, CR0_PGON);
-	t_pte(0x204000, 8, FRAME | PTE_RW, 0);		/* P cleared */
+	t_pte(0x204000, 8, FRAME | PTE_WRITABLE_MASK, 0);		/* P cleared */
 	t_op(OP_CR3, 0x202000, 0);
 	t_pte(0x204000, 8, FRAME | RW, 0);		/* present again */
 	t_op(OP_READ, 0, VAPAE);
-	t_pte(0x204000, 8, FRAME | PTE_RW, 0);		/* cleared, no INVLPG */
+	t_pte(0x204000, 8, FRAME | PTE_WRITABLE_MASK, 0);		/* cleared, no INVLPG */
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_run();
 	CHECK(nout(i) == 2 && has_tag(i, FRAME) && has_pf(i, 0, VAPAE), "recurring value: latest overwrite counts");
@@ -77,10 +77,10 @@ static void tlb_history_recurring_value(void)
 static void tlb_global_survives_cr3(void)
 {
 	t_begin(START_PM32);
-	t_layoutpae(RW, RW | PTE_G);
+	t_layoutpae(RW, RW | PTE_GLOBAL_MASK);
 	t_pae_on(0x80, CR0_PGON);
 	t_op(OP_READ, 0, VAPAE);
-	t_pte(0x204000, 8, FRAME2 | RW | PTE_G, 0);
+	t_pte(0x204000, 8, FRAME2 | RW | PTE_GLOBAL_MASK, 0);
 	t_op(OP_CR3, 0x202000, 0);
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_run();
@@ -91,10 +91,10 @@ static void tlb_global_survives_cr3(void)
 static void tlb_g_without_pge(void)
 {
 	t_begin(START_PM32);
-	t_layoutpae(RW, RW | PTE_G);
+	t_layoutpae(RW, RW | PTE_GLOBAL_MASK);
 	t_pae_on(0, CR0_PGON);
 	t_op(OP_READ, 0, VAPAE);
-	t_pte(0x204000, 8, FRAME2 | RW | PTE_G, 0);
+	t_pte(0x204000, 8, FRAME2 | RW | PTE_GLOBAL_MASK, 0);
 	t_op(OP_CR3, 0x202000, 0);
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_run();
@@ -105,10 +105,10 @@ static void tlb_g_without_pge(void)
 static void tlb_pge_toggle(void)
 {
 	t_begin(START_PM32);
-	t_layoutpae(RW, RW | PTE_G);
+	t_layoutpae(RW, RW | PTE_GLOBAL_MASK);
 	t_pae_on(0x80, CR0_PGON);
 	t_op(OP_READ, 0, VAPAE);
-	t_pte(0x204000, 8, FRAME2 | RW | PTE_G, 0);
+	t_pte(0x204000, 8, FRAME2 | RW | PTE_GLOBAL_MASK, 0);
 	t_op(OP_CR4, 0x20, 0);
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_run();
@@ -166,7 +166,7 @@ static void tlb_stale_rights(void)
 	t_layoutpae(RW, RW);
 	t_pae_on(0, CR0_WPON);
 	t_op(OP_WRITE, 0, VAPAE);
-	t_pte(0x204000, 8, FRAME | PTE_P, 0);
+	t_pte(0x204000, 8, FRAME | PTE_PRESENT_MASK, 0);
 	int i = t_op(OP_WRITE, 0, VAPAE);
 	t_run();
 	CHECK(nout(i) == 2 && has_tag(i, FRAME) && has_pf(i, 0x3, VAPAE) && R.harness_ok,
@@ -204,9 +204,9 @@ static void tlb_history_cut_by_cr3(void)
 {
 	for (int g = 0; g < 2; g++) {
 		t_begin(START_PM32);
-		t_layoutpae(RW, RW | (g ? PTE_G : 0));
+		t_layoutpae(RW, RW | (g ? PTE_GLOBAL_MASK : 0));
 		t_pae_on(0x80, CR0_PGON);
-		t_pte(0x204000, 8, FRAME2 | RW | (g ? PTE_G : 0), 0);
+		t_pte(0x204000, 8, FRAME2 | RW | (g ? PTE_GLOBAL_MASK : 0), 0);
 		t_op(OP_CR3, 0x202000, 0);
 		int i = t_op(OP_READ, 0, VAPAE);
 		t_run();
@@ -224,7 +224,7 @@ static void tlb_pse_change(void)
 	t_begin(START_PM32);
 	CPU.strict = ORACLE_STRICT_PSE;		/* the SDM rule, not KVM's */
 	t_layout32(RW, RW);
-	t_init(0x200004, 4, 0x800000 | RW | PTE_PS);
+	t_init(0x200004, 4, 0x800000 | RW | PTE_LARGE_MASK);
 	t_op(OP_CR4, 0x10, 0);
 	t_pg32_on(CR0_PGON);
 	t_op(OP_CR4, 0, 0);
@@ -241,7 +241,7 @@ static void tlb_pse_change(void)
 static void tlb_nxe_clear(void)
 {
 	t_begin(START_PM32);
-	t_layoutpae(RW, RW | PTE_NX);
+	t_layoutpae(RW, RW | PTE_NX_MASK);
 	t_op(OP_EFER, 0x800, 0);
 	t_pae_on(0, CR0_PGON);
 	t_op(OP_EFER, 0, 0);
@@ -257,12 +257,12 @@ static void tlb_nxe_clear(void)
 static void tlb_history_nxe(void)
 {
 	t_begin(START_PM32);
-	t_layoutpae(RW, RW | PTE_NX);
+	t_layoutpae(RW, RW | PTE_NX_MASK);
 	t_op(OP_EFER, 0x800, 0);
 	t_pae_on(0, CR0_PGON);
 	t_op(OP_WRITE, 0, VAPAE);
 	t_op(OP_EFER, 0, 0);
-	t_pte(0x204000, 8, FRAME | PTE_RW | PTE_NX, 0);
+	t_pte(0x204000, 8, FRAME | PTE_WRITABLE_MASK | PTE_NX_MASK, 0);
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_run();
 	CHECK(nout(i) == 2 && has_pf(i, 0, VAPAE) && has_tag(i, FRAME),
@@ -279,7 +279,7 @@ static void quirk_sticky_nx(void)
 		t_begin(START_LM64);
 		if (strict)
 			CPU.strict = ORACLE_STRICT_NX;
-		t_layoutlm(RW, RW, RW, RW | PTE_NX);
+		t_layoutlm(RW, RW, RW, RW | PTE_NX_MASK);
 		t_op(OP_EFER, 0xD00, 0);
 		t_op(OP_READ, 0, VALM);
 		t_op(OP_EFER, 0x500, 0);
@@ -305,7 +305,7 @@ static void quirk_sticky_pse(void)
 		if (strict)
 			CPU.strict = ORACLE_STRICT_PSE;
 		t_layout32(RW, RW);
-		t_init(0x200004, 4, 0x800000 | RW | PTE_PS);
+		t_init(0x200004, 4, 0x800000 | RW | PTE_LARGE_MASK);
 		t_op(OP_CR4, 0x10, 0);
 		t_pg32_on(CR0_PGON);
 		t_op(OP_READ, 0, VA32);
@@ -331,12 +331,12 @@ static void quirk_sticky_nx_then_stale(void)
 		t_begin(START_LM64);
 		if (strict)
 			CPU.strict = ORACLE_STRICT_NX;
-		t_layoutlm(RW, RW, RW, RW | PTE_NX);
+		t_layoutlm(RW, RW, RW, RW | PTE_NX_MASK);
 		t_op(OP_EFER, 0xD00, 0);
 		t_op(OP_READ, 0, VALM);
 		t_op(OP_EFER, 0x500, 0);
 		t_op(OP_CR3, LAYOUT_LOW_PML4, 0);
-		t_pte(0x207000, 8, FRAME | PTE_RW | PTE_NX, 0);
+		t_pte(0x207000, 8, FRAME | PTE_WRITABLE_MASK | PTE_NX_MASK, 0);
 		int i = t_op(OP_READ, 0, VALM);
 		t_run();
 		if (strict)
@@ -439,7 +439,7 @@ static void alias_store_ro(void)
 {
 	t_begin(START_PM32);
 	t_layout32(RW, RW);
-	t_init(0x201004, 4, 0x201000 | PTE_P);
+	t_init(0x201004, 4, 0x201000 | PTE_PRESENT_MASK);
 	t_pg32_on(CR0_WPON);
 	int s = t_pte(0x201000, 4, FRAME2 | RW, VA32 + 0x1000);
 	int i = t_op(OP_READ, 0, VA32);
@@ -457,7 +457,7 @@ static void alias_store_cmpxchg8b(void)
 	t_begin(START_PM32);
 	t_layoutpae(RW, RW);
 	t_init(0x204008, 8, 0);				/* VAPAE+0x1000 not present */
-	t_init(0x204010, 8, 0x204000 | PTE_P);		/* VAPAE+0x2000 R/O alias */
+	t_init(0x204010, 8, 0x204000 | PTE_PRESENT_MASK);		/* VAPAE+0x2000 R/O alias */
 	t_pae_on(0, CR0_WPON);
 	int a = t_pte(0x204000, 8, FRAME2 | RW, VAPAE + 0x1000);
 	int b = t_pte(0x204000, 8, FRAME2 | RW, VAPAE + 0x2000);

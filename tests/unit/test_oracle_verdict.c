@@ -93,9 +93,9 @@ static void verdict_ad_masked(void)
 	int i = t_op(OP_READ, 0, VAPAE + 0x1000);
 	t_run();
 	obs_from_expect(0);
-	OBS.ops[i].value = FRAME | RW | PTE_A;
+	OBS.ops[i].value = FRAME | RW | PTE_ACCESSED_MASK;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "A bit set in PTE read: accepted");
-	OBS.ops[i].value = FRAME | PTE_P | PTE_A;
+	OBS.ops[i].value = FRAME | PTE_PRESENT_MASK | PTE_ACCESSED_MASK;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "R/W bit lost in PTE read: flagged");
 }
 
@@ -127,7 +127,7 @@ static void verdict_gp_and_final_state(void)
 	t_begin(START_PM32);
 	t_layoutpae(RW, RW);
 	t_init(0x202020, 8, HARNESS_PDPTE_PAE);
-	t_init(0x202028, 8, 0x203000 | PTE_P | PTE_RW);
+	t_init(0x202028, 8, 0x203000 | PTE_PRESENT_MASK | PTE_WRITABLE_MASK);
 	t_pae_on(0, CR0_PGON);
 	int i = t_op(OP_CR3, 0x202020, 0);
 	t_run();
@@ -185,31 +185,31 @@ static void verdict_arena(void)
 			       P.init[i].width);
 	uint64_t pte = FRAME2 | RW;
 	memcpy(OBS.arena + 0x4008, &pte, 8);
-	OBS.arena[0x4000] |= PTE_A | PTE_D;		/* CPU set A/D on PT[0] */
-	OBS.arena[0x3000] |= PTE_A;			/* and A on PD[0] */
+	OBS.arena[0x4000] |= PTE_ACCESSED_MASK | PTE_DIRTY_MASK;		/* CPU set A/D on PT[0] */
+	OBS.arena[0x3000] |= PTE_ACCESSED_MASK;			/* and A on PD[0] */
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "arena as modelled (A/D set): accepted");
 	/* SDM 4.8: the write completed through its only translation, so A
 	 * on every entry of the walk and D on the leaf are required. */
-	OBS.arena[0x4000] &= ~PTE_D;
+	OBS.arena[0x4000] &= ~PTE_DIRTY_MASK;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "D missing on the written PTE flagged");
-	OBS.arena[0x4000] |= PTE_D;
-	OBS.arena[0x3000] &= ~PTE_A;
+	OBS.arena[0x4000] |= PTE_DIRTY_MASK;
+	OBS.arena[0x3000] &= ~PTE_ACCESSED_MASK;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "A missing on the walked PDE flagged");
-	OBS.arena[0x3000] |= PTE_A;
+	OBS.arena[0x3000] |= PTE_ACCESSED_MASK;
 	OBS.arena[0x4009] ^= 0x10;			/* PT[1] frame bit 12 flipped */
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "arena word differing outside A/D: flagged");
 	OBS.arena[0x4009] ^= 0x10;
-	OBS.arena[0x4008] &= ~PTE_RW;			/* the store lost its R/W bit */
+	OBS.arena[0x4008] &= ~PTE_WRITABLE_MASK;			/* the store lost its R/W bit */
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "lost store bits flagged");
-	OBS.arena[0x4008] |= PTE_RW;
+	OBS.arena[0x4008] |= PTE_WRITABLE_MASK;
 	/* SDM 4.8: PT[1] (VAPAE+0x1000) was never used: no A; the CPU never
 	 * sets A/D in PAE PDPTEs (bit 5 is reserved there, Table 4-8). */
-	OBS.arena[0x4008] |= PTE_A;
+	OBS.arena[0x4008] |= PTE_ACCESSED_MASK;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "A set on a never-walked PTE flagged");
-	OBS.arena[0x4008] &= ~PTE_A;
-	OBS.arena[0x2008] |= PTE_A;
+	OBS.arena[0x4008] &= ~PTE_ACCESSED_MASK;
+	OBS.arena[0x2008] |= PTE_ACCESSED_MASK;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "A set in a PDPTE flagged");
-	OBS.arena[0x2008] &= ~PTE_A;
+	OBS.arena[0x2008] &= ~PTE_ACCESSED_MASK;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "A/D back as modelled: accepted");
 }
 
@@ -234,14 +234,14 @@ static void verdict_arena_ad_free(void)
 			       P.init[k].width);
 	uint64_t pte = FRAME2 | RW;
 	memcpy(OBS.arena + 0x4000, &pte, 8);
-	OBS.arena[0x3000] |= PTE_A;			/* the first read set it */
+	OBS.arena[0x3000] |= PTE_ACCESSED_MASK;			/* the first read set it */
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "stale-capable read: no A required");
-	OBS.arena[0x4000] |= PTE_A;
+	OBS.arena[0x4000] |= PTE_ACCESSED_MASK;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "stale-capable read: A allowed");
-	OBS.arena[0x4000] |= PTE_D;
+	OBS.arena[0x4000] |= PTE_DIRTY_MASK;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "D without a write flagged");
-	OBS.arena[0x4000] &= ~PTE_D;
-	OBS.arena[0x3000] &= ~PTE_A;
+	OBS.arena[0x4000] &= ~PTE_DIRTY_MASK;
+	OBS.arena[0x3000] &= ~PTE_ACCESSED_MASK;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "A of the first, certain walk still required");
 }
 
@@ -264,9 +264,9 @@ static void verdict_arena_fault_walk(void)
 			memcpy(OBS.arena + (P.init[k].gpa - LAYOUT_ARENA_BASE), &P.init[k].value,
 			       P.init[k].width);
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "faulting walk: no A required (KVM)");
-	OBS.arena[0x3000] |= PTE_A;
+	OBS.arena[0x3000] |= PTE_ACCESSED_MASK;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "faulting walk: A on the PDE allowed (TCG)");
-	OBS.arena[0x4000] |= PTE_A;
+	OBS.arena[0x4000] |= PTE_ACCESSED_MASK;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "A on the not-present PTE flagged");
 }
 

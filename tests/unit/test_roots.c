@@ -10,7 +10,6 @@
 #include "oracles/oracle.h"
 
 #define CR0_PE_PG_WP	(0x80010011ull)
-#define CR4_PAE		(1ull << 5)
 #define EFER_LME_LMA	(0x500ull)
 /* Role of a PAE-guest shadow root as 6.1 builds it: level, nx, wp, acc 7. */
 #define ROLE_PAE(l)	((l) | (7u << 8) | RT_ROLE_EFER_NX | RT_ROLE_CR0_WP)
@@ -38,7 +37,7 @@ static void t_load(uint64_t cr0, uint64_t cr3, uint64_t cr4, uint64_t efer,
 
 static void t_pae(uint64_t cr3, uint64_t p0, uint64_t p1)
 {
-	t_load(CR0_PE_PG_WP, cr3, CR4_PAE, 0, p0, p1, 0, 0);
+	t_load(CR0_PE_PG_WP, cr3, X86_CR4_PAE, 0, p0, p1, 0, 0);
 }
 
 static void t_page(uint64_t gfn, uint32_t role, int created, int root_window)
@@ -100,7 +99,7 @@ static void t_ent(unsigned i, uint64_t hpa, int sp, uint64_t gfn, uint32_t role)
 /* Stock 6.1 PAE: the per-vCPU pae_root (no shadow page), one child each. */
 static void t_snap_stock(uint64_t cr3, uint64_t p0, uint64_t p1, uint64_t c0, uint64_t c1)
 {
-	t_snap(CR0_PE_PG_WP, cr3, CR4_PAE, 0, p0, p1, 0x7000000, 0, 0, ROLE_PAE(3),
+	t_snap(CR0_PE_PG_WP, cr3, X86_CR4_PAE, 0, p0, p1, 0x7000000, 0, 0, ROLE_PAE(3),
 	       (p0 & 1) | (p1 & 1) << 1);
 	if (p0 & 1)
 		t_ent(0, c0, 1, p0 >> 12, ROLE_PAE(2));
@@ -113,7 +112,7 @@ static void t_snap_stock(uint64_t cr3, uint64_t p0, uint64_t p1, uint64_t c0, ui
 static void t_snap_sp(uint64_t cr3, uint64_t p0, uint64_t p1, uint64_t hpa, uint64_t g0,
 		      uint64_t g1)
 {
-	t_snap(CR0_PE_PG_WP, cr3, CR4_PAE, 0, p0, p1, hpa, 1, cr3 >> 12, ROLE_RFC,
+	t_snap(CR0_PE_PG_WP, cr3, X86_CR4_PAE, 0, p0, p1, hpa, 1, cr3 >> 12, ROLE_RFC,
 	       (g0 ? 1 : 0) | (g1 ? 2 : 0));
 	if (g0)
 		t_ent(0, 0x8000000 + (g0 << 12), 1, g0, ROLE_PAE(2));
@@ -199,7 +198,7 @@ static void test_alias_fires(void)
 	CHECK(strstr(res.f[0].what, "same page") && strstr(res.f[0].what, "shadows gfn 0x21") &&
 	      strstr(res.f[0].what, "PDPTE0 is 0x22001"), "what: %s", res.f[0].what);
 	/* Entered three times on the same wrong root: still one finding. */
-	t_snap(CR0_PE_PG_WP & ~(1ull << 16), 0x20020, CR4_PAE, 0, 0x22001, 0, 0x6000000, 1, 0x20,
+	t_snap(CR0_PE_PG_WP & ~(1ull << 16), 0x20020, X86_CR4_PAE, 0, 0x22001, 0, 0x6000000, 1, 0x20,
 	       ROLE_RFC & ~RT_ROLE_CR0_WP, 1);
 	t_ent(0, 0x8021000, 1, 0x21, ROLE_PAE(2) & ~RT_ROLE_CR0_WP);
 	t_snap_sp(0x20020, 0x22001, 0, 0x6000000, 0x21, 0);
@@ -333,7 +332,7 @@ static void test_model(void)
 	      "foreign PDPTEs: %u findings", res.n_findings);
 	/* Long-mode loads have no PDPTEs to check. */
 	t_reset();
-	t_load(CR0_PE_PG_WP, 0x103000, CR4_PAE, EFER_LME_LMA, 0x99001, 0, 0, 0);
+	t_load(CR0_PE_PG_WP, 0x103000, X86_CR4_PAE, EFER_LME_LMA, 0x99001, 0, 0, 0);
 	roots_eval(tr, n, NULL, &res);
 	CHECK(roots_check_model(&res, &o) == 0, "long mode: %u findings", res.n_findings);
 }
@@ -349,7 +348,7 @@ static void test_gfn(void)
 	      count_rule(&res, ROOTS_GFN), res.n_findings);
 	/* A present entry for a not-present PDPTE, and the reverse. */
 	t_reset();
-	t_snap(CR0_PE_PG_WP, 0x20000, CR4_PAE, 0, 0x21000, 0x22001, 0x7000000, 0, 0, ROLE_PAE(3), 1);
+	t_snap(CR0_PE_PG_WP, 0x20000, X86_CR4_PAE, 0, 0x21000, 0x22001, 0x7000000, 0, 0, ROLE_PAE(3), 1);
 	t_ent(0, 0x5001000, 1, 0x21, ROLE_PAE(2));
 	roots_eval(tr, n, NULL, &res);
 	CHECK(count_rule(&res, ROOTS_GFN) == 2, "present mismatch: gfn %u", count_rule(&res, ROOTS_GFN));
@@ -362,14 +361,14 @@ static void test_gfn(void)
 	      "no sp: gfn %u", count_rule(&res, ROOTS_GFN));
 	/* Long mode: the root is CR3's frame, or it is wrong. */
 	t_reset();
-	t_snap(CR0_PE_PG_WP, 0x103000, CR4_PAE, EFER_LME_LMA, 0, 0, 0x5103000, 1, 0x103, ROLE_PAE(4), 0);
-	t_snap(CR0_PE_PG_WP, 0x104000, CR4_PAE, EFER_LME_LMA, 0, 0, 0x5104000, 1, 0x104, ROLE_PAE(4), 0);
+	t_snap(CR0_PE_PG_WP, 0x103000, X86_CR4_PAE, EFER_LME_LMA, 0, 0, 0x5103000, 1, 0x103, ROLE_PAE(4), 0);
+	t_snap(CR0_PE_PG_WP, 0x104000, X86_CR4_PAE, EFER_LME_LMA, 0, 0, 0x5104000, 1, 0x104, ROLE_PAE(4), 0);
 	roots_eval(tr, n, NULL, &res);
 	CHECK(res.n_findings == 0, "long mode, right frames: %u findings: %s", res.n_findings,
 	      res.f[0].what);
 	t_reset();
-	t_snap(CR0_PE_PG_WP, 0x104000, CR4_PAE, EFER_LME_LMA, 0, 0, 0x5103000, 1, 0x103, ROLE_PAE(4), 0);
-	t_snap(CR0_PE_PG_WP, 0x105000, CR4_PAE, EFER_LME_LMA, 0, 0, 0x5105000, 0, 0, ROLE_PAE(4), 0);
+	t_snap(CR0_PE_PG_WP, 0x104000, X86_CR4_PAE, EFER_LME_LMA, 0, 0, 0x5103000, 1, 0x103, ROLE_PAE(4), 0);
+	t_snap(CR0_PE_PG_WP, 0x105000, X86_CR4_PAE, EFER_LME_LMA, 0, 0, 0x5105000, 0, 0, ROLE_PAE(4), 0);
 	roots_eval(tr, n, NULL, &res);
 	CHECK(count_rule(&res, ROOTS_GFN) == 2, "long mode, wrong frame / no page: gfn %u",
 	      count_rule(&res, ROOTS_GFN));
@@ -406,14 +405,14 @@ static void test_role(void)
 	      count_rule(&res, ROOTS_ROLE), res.n_findings);
 	/* WP=0 with wp=0 in the roles: fine. */
 	t_reset();
-	t_snap(CR0_PE_PG_WP & ~(1ull << 16), 0x20000, CR4_PAE, 0, 0x21001, 0, 0x7000000, 0, 0,
+	t_snap(CR0_PE_PG_WP & ~(1ull << 16), 0x20000, X86_CR4_PAE, 0, 0x21001, 0, 0x7000000, 0, 0,
 	       ROLE_PAE(3) & ~RT_ROLE_CR0_WP, 1);
 	t_ent(0, 0x5001000, 1, 0x21, ROLE_PAE(2) & ~RT_ROLE_CR0_WP);
 	roots_eval(tr, n, NULL, &res);
 	CHECK(res.n_findings == 0, "wp=0 consistent: %u findings %s", res.n_findings, res.f[0].what);
 	/* A direct child while paging is on; a 32-bit-gpte child under PAE. */
 	t_reset();
-	t_snap(CR0_PE_PG_WP, 0x20000, CR4_PAE, 0, 0x21001, 0x22001, 0x7000000, 0, 0, ROLE_PAE(3), 3);
+	t_snap(CR0_PE_PG_WP, 0x20000, X86_CR4_PAE, 0, 0x21001, 0x22001, 0x7000000, 0, 0, ROLE_PAE(3), 3);
 	t_ent(0, 0x5001000, 1, 0x21, ROLE_PAE(2) | RT_ROLE_DIRECT);
 	t_ent(1, 0x5002000, 1, 0x22, ROLE_PAE(2) | RT_ROLE_4BYTE_GPTE);
 	roots_eval(tr, n, NULL, &res);
@@ -427,7 +426,7 @@ static void test_role(void)
 	      count_rule(&res, ROOTS_ROLE));
 	/* A long-mode-level root outside long mode. */
 	t_reset();
-	t_snap(CR0_PE_PG_WP, 0x20000, CR4_PAE, 0, 0x21001, 0, 0x7000000, 0, 0, ROLE_PAE(4), 0);
+	t_snap(CR0_PE_PG_WP, 0x20000, X86_CR4_PAE, 0, 0x21001, 0, 0x7000000, 0, 0, ROLE_PAE(4), 0);
 	roots_eval(tr, n, NULL, &res);
 	CHECK(count_rule(&res, ROOTS_ROLE) == 1, "level-4 root in PAE mode: role %u",
 	      count_rule(&res, ROOTS_ROLE));
@@ -453,7 +452,7 @@ static void test_no_snapshot(void)
 	      res.pages_created);
 	/* Entry 1's record lost (ring buffer full): entry 0 still judged. */
 	t_reset();
-	t_snap(CR0_PE_PG_WP, 0x20000, CR4_PAE, 0, 0x21001, 0x22001, 0x7000000, 0, 0, ROLE_PAE(3), 3);
+	t_snap(CR0_PE_PG_WP, 0x20000, X86_CR4_PAE, 0, 0x21001, 0x22001, 0x7000000, 0, 0, ROLE_PAE(3), 3);
 	t_ent(0, 0x5001000, 1, 0x29, ROLE_PAE(2));
 	t_simple(RT_SET_CR3, 0, 0, 0x20000);
 	roots_eval(tr, n, NULL, &res);
