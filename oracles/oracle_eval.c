@@ -537,7 +537,7 @@ static void eval_run(const struct program *p, const struct oracle_cpu *cpu,
 		     const struct run_obs *obs, struct oracle_result *res)
 {
 	static const struct oracle_cpu amd = {
-		.vendor = VENDOR_AMD, .maxphyaddr = ORACLE_DEFAULT_MAXPHYADDR,
+		.vendor = ORACLE_VENDOR_AMD, .maxphyaddr = ORACLE_DEFAULT_MAXPHYADDR,
 		.features = ORACLE_DEFAULT_FEATURES,
 	};
 	struct ostate *s = &tls_state;
@@ -628,7 +628,7 @@ void oracle_eval_obs(const struct program *p, const struct oracle_cpu *cpu,
 	eval_run(p, cpu, obs, res);
 }
 
-void oracle_eval(const struct program *p, enum vendor v, struct oracle_result *res)
+void oracle_eval(const struct program *p, enum oracle_vendor v, struct oracle_result *res)
 {
 	struct oracle_cpu cpu;
 

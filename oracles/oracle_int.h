@@ -107,9 +107,9 @@ struct oldroot {
 #define WIPE_MAX	PROG_MAX_OPS
 #define OLDROOT_MAX	PROG_MAX_OPS	/* one per MOV CR3 at most */
 
-#define RT_RW	1
-#define RT_US	2
-#define RT_XD	4
+#define XL_RIGHT_RW	1
+#define XL_RIGHT_US	2
+#define XL_RIGHT_XD	4
 
 struct ostate {
 	const struct oracle_cpu *cpu;
@@ -160,7 +160,7 @@ struct xlate {
 
 #define XL_MAX	24
 
-enum paging_mode os_mode(const struct ostate *s);
+enum oracle_paging_mode os_mode(const struct ostate *s);
 int os_is_canonical(uint64_t va);
 /* All translations of va the model allows (the fresh walk first).
  * Returns the count; sets *overflow when more than max existed. */

@@ -135,7 +135,7 @@ void oracle_print_expect(FILE *f, const struct program *p, const struct oracle_r
 		const struct op_expect *e = &res->ops[i];
 
 		format_op(buf, sizeof(buf), &p->ops[i]);
-		fprintf(f, "%3u  %-44s %-5s ", i, buf, paging_mode_name(e->mode));
+		fprintf(f, "%3u  %-44s %-5s ", i, buf, oracle_paging_mode_name(e->mode));
 		print_set(f, e);
 		if (e->pdpte_load)
 			fprintf(f, "  pdptes=%" PRIx64 ",%" PRIx64 ",%" PRIx64 ",%" PRIx64,
@@ -189,7 +189,7 @@ void oracle_print_violation(FILE *f, const struct program *p, const struct viola
 	if (p && v->op < p->n_ops) {
 		format_op(buf, sizeof(buf), &p->ops[v->op]);
 		fprintf(f, "  op %d: %s (mode %s, %s profile)\n", v->op, buf,
-			paging_mode_name(v->expect.mode), vendor_name(v->vendor));
+			oracle_paging_mode_name(v->expect.mode), oracle_vendor_name(v->vendor));
 	}
 	fprintf(f, "  allowed:  ");
 	print_set(f, &v->expect);

@@ -15,7 +15,7 @@
 #include <string.h>
 #include "oracle_int.h"
 
-enum paging_mode os_mode(const struct ostate *s)
+enum oracle_paging_mode os_mode(const struct ostate *s)
 {
 	if (!(s->cr0 & X86_CR0_PG))
 		return PGM_OFF;
@@ -29,7 +29,7 @@ int os_is_canonical(uint64_t va)
 	return (uint64_t)((int64_t)(va << 16) >> 16) == va;
 }
 
-static unsigned level_shift(enum paging_mode m, unsigned level)
+static unsigned level_shift(enum oracle_paging_mode m, unsigned level)
 {
 	if (m == PGM_32)
 		return 12 + 10 * (level - 1);
@@ -53,11 +53,11 @@ static uint64_t addr_mask(const struct ostate *s)
  * must fault; *amb gets bits where the manuals allow a fault but KVM's
  * walker does not (or the reverse).  *leaf says whether it maps a page.
  */
-static uint64_t rsvd_bits(const struct oracle_cpu *cpu, int pse, int nxe, enum paging_mode m,
+static uint64_t rsvd_bits(const struct oracle_cpu *cpu, int pse, int nxe, enum oracle_paging_mode m,
 			  unsigned level, uint64_t e, int *leaf, uint64_t *amb)
 {
 	unsigned M = cpu->maxphyaddr;
-	int amd = cpu->vendor == VENDOR_AMD;
+	int amd = cpu->vendor == ORACLE_VENDOR_AMD;
 	uint64_t r = 0, nx = nxe ? 0 : 1ull << 63;
 
 	*amb = 0;
@@ -128,7 +128,7 @@ static uint64_t rsvd_bits(const struct oracle_cpu *cpu, int pse, int nxe, enum p
 	return r;
 }
 
-static uint64_t leaf_frame(const struct ostate *s, enum paging_mode m, unsigned level, uint64_t e)
+static uint64_t leaf_frame(const struct ostate *s, enum oracle_paging_mode m, unsigned level, uint64_t e)
 {
 	if (m == PGM_32) {
 		if (level == 2)
@@ -138,14 +138,14 @@ static uint64_t leaf_frame(const struct ostate *s, enum paging_mode m, unsigned 
 	return e & addr_mask(s) & ~((1ull << level_shift(m, level)) - 1);
 }
 
-static uint64_t next_table(const struct ostate *s, enum paging_mode m, uint64_t e)
+static uint64_t next_table(const struct ostate *s, enum oracle_paging_mode m, uint64_t e)
 {
 	return m == PGM_32 ? (e & 0xFFFFF000ull) : (e & addr_mask(s));
 }
 
 struct wctx {
 	struct ostate *s;
-	enum paging_mode m;
+	enum oracle_paging_mode m;
 	uint64_t va;
 	uint32_t cut_g, cut_ng;	/* history values newer than these may be used */
 	int old_root;		/* walking a root a MOV CR3 left: only cached
@@ -276,12 +276,12 @@ static void walk_entry(struct wctx *w, struct xlate x, unsigned level, uint64_t 
 	/* A PAE PDPE grants every right (R/W and U/S do not exist there). */
 	if (!(w->m == PGM_PAE && level == 3)) {
 		if (!(e & PTE_WRITABLE_MASK))
-			x.rights &= ~RT_RW;
+			x.rights &= ~XL_RIGHT_RW;
 		if (!(e & PTE_USER_MASK))
-			x.rights &= ~RT_US;
+			x.rights &= ~XL_RIGHT_US;
 	}
 	if (w->m != PGM_32 && nxe && (e & PTE_NX_MASK))
-		x.rights |= RT_XD;
+		x.rights |= XL_RIGHT_XD;
 	if (leaf) {
 		uint64_t size = 1ull << level_shift(w->m, level);
 
@@ -441,7 +441,7 @@ int os_translate(struct ostate *s, uint64_t va, struct xlate *out, int max, int 
 
 		memset(&x, 0, sizeof(x));
 		x.fresh = 1;
-		x.rights = RT_RW | RT_US;
+		x.rights = XL_RIGHT_RW | XL_RIGHT_US;
 		x.gpa = va & 0xFFFFFFFFull;
 		x.tlb_by = ~0u;
 		emit(&w, &x);
@@ -458,7 +458,7 @@ int os_translate(struct ostate *s, uint64_t va, struct xlate *out, int max, int 
 
 		memset(&x, 0, sizeof(x));
 		x.fresh = 1;
-		x.rights = RT_RW | RT_US;
+		x.rights = XL_RIGHT_RW | XL_RIGHT_US;
 		x.tlb_by = ~0u;
 		walk_root(&w, x, s->cr3, s->pdpte);
 		/* SDM 4.10.4.1: MOV CR3 keeps global TLB entries, so a
@@ -484,7 +484,7 @@ int os_translate(struct ostate *s, uint64_t va, struct xlate *out, int max, int 
 
 int os_permits(const struct ostate *s, const struct xlate *x, enum access acc)
 {
-	int user = x->rights & RT_US, smap = (s->cr4 & X86_CR4_SMAP) && user;
+	int user = x->rights & XL_RIGHT_US, smap = (s->cr4 & X86_CR4_SMAP) && user;
 
 	if (os_mode(s) == PGM_OFF)
 		return 1;
@@ -498,16 +498,16 @@ int os_permits(const struct ostate *s, const struct xlate *x, enum access acc)
 	case ACC_READ:
 		return !smap;
 	case ACC_WRITE:
-		return !smap && ((x->rights & RT_RW) || !(s->cr0 & X86_CR0_WP));
+		return !smap && ((x->rights & XL_RIGHT_RW) || !(s->cr0 & X86_CR0_WP));
 	case ACC_FETCH:
-		return !(x->rights & RT_XD) && !((s->cr4 & X86_CR4_SMEP) && user);
+		return !(x->rights & XL_RIGHT_XD) && !((s->cr4 & X86_CR4_SMEP) && user);
 	}
 	return 0;
 }
 
 int os_pf_codes(const struct ostate *s, const struct xlate *x, enum access acc, uint32_t ec[4])
 {
-	enum paging_mode m = os_mode(s);
+	enum oracle_paging_mode m = os_mode(s);
 	uint32_t base = (x->fault == 1 ? 0 : PFERR_PRESENT_MASK) | (x->fault == 2 ? PFERR_RSVD_MASK : 0) |
 			(acc == ACC_WRITE ? PFERR_WRITE_MASK : 0);
 	int smep = !!(s->cr4 & X86_CR4_SMEP), nxe = !!(s->efer & EFER_NX);
@@ -570,7 +570,7 @@ static void tcg_pdpte_a(struct ostate *s, const struct xlate *xl, int n, enum ac
 
 void os_after_access(struct ostate *s, const struct xlate *xl, int n, enum access acc, int over)
 {
-	enum paging_mode m = os_mode(s);
+	enum oracle_paging_mode m = os_mode(s);
 	int esz = m == PGM_32 ? 4 : 8;
 	/* SDM 4.8 requires A on every entry a completed walk used and D on
 	 * the leaf of a write.  When the fresh walk is the one translation

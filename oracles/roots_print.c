@@ -49,7 +49,7 @@ char *roots_role_str(uint32_t role, char *buf, size_t len)
  * The CR3 column is the CR3 in force: the vCPU's own where the event
  * carries it, else the last one seen (tracepoints carry no vCPU).
  */
-void rootrace_print(FILE *f, const struct rootrace_event *ev, size_t n)
+void roots_print_events(FILE *f, const struct rootrace_event *ev, size_t n)
 {
 	uint64_t cr3 = 0, t0 = n ? ev[0].ts_ns : 0;
 	char role[96];

@@ -137,7 +137,7 @@ int main(int argc, char **argv)
 		for (int i = 0; i < 256; i++, n++) {
 			const struct program *p = &progs[n % N_PROGS];
 
-			oracle_eval(p, (enum vendor)(n & 1), &res);
+			oracle_eval(p, (enum oracle_vendor)(n & 1), &res);
 			ops += res.n_ops;
 			ok += res.harness_ok;
 			for (unsigned k = 0; k < res.n_ops; k++)

@@ -34,7 +34,7 @@ static inline void t_begin(enum prog_start st)
 {
 	prog_init_empty(&P);
 	P.start = st;
-	oracle_cpu_default(&CPU, VENDOR_AMD);
+	oracle_cpu_default(&CPU, ORACLE_VENDOR_AMD);
 	n_cases++;
 }
 

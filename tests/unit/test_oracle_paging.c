@@ -411,10 +411,10 @@ static void lm_pml4e_bit8_vendor(void)
 	t_layoutlm(RW | PTE_GLOBAL_MASK, RW, RW, RW);
 	i = t_op(OP_READ, 0, VALM);
 	t_run();
-	CHECK(ONLY_PF(i, 0x9, VALM) && R.vendor == VENDOR_AMD, "AMD: PML4E bit 8 reserved");
-	CPU.vendor = VENDOR_INTEL;
+	CHECK(ONLY_PF(i, 0x9, VALM) && R.vendor == ORACLE_VENDOR_AMD, "AMD: PML4E bit 8 reserved");
+	CPU.vendor = ORACLE_VENDOR_INTEL;
 	t_run();
-	CHECK(ONLY_TAG(i, FRAME) && R.vendor == VENDOR_INTEL, "Intel: PML4E bit 8 ignored");
+	CHECK(ONLY_TAG(i, FRAME) && R.vendor == ORACLE_VENDOR_INTEL, "Intel: PML4E bit 8 ignored");
 }
 
 /* APM reserves bit 8 of non-leaf PDPEs, KVM 6.1 does not: AMD allows
@@ -428,7 +428,7 @@ static void lm_pdpte_bit8_vendor(void)
 	i = t_op(OP_READ, 0, VALM);
 	t_run();
 	CHECK(nout(i) == 2 && has_pf(i, 0x9, VALM) && has_tag(i, FRAME), "AMD: PDPTE bit 8 either");
-	CPU.vendor = VENDOR_INTEL;
+	CPU.vendor = ORACLE_VENDOR_INTEL;
 	t_run();
 	CHECK(ONLY_TAG(i, FRAME), "Intel: PDPTE bit 8 ignored");
 }

@@ -110,7 +110,7 @@ static void well_formed(long n)
 	for (long i = 0; i < n; i++) {
 		if (prog_random(&seed, &P, NULL))
 			continue;
-		oracle_cpu_default(&CPU, (enum vendor)(i & 1));
+		oracle_cpu_default(&CPU, (enum oracle_vendor)(i & 1));
 		oracle_eval_cpu(&P, &CPU, &R);
 		oracle_eval_cpu(&P, &CPU, &R2);
 		bad_det += !same_result(&R, &R2);
@@ -162,7 +162,7 @@ static void malformed(long n)
 			P.ops[k] = (struct prog_op){ .kind = rnd() % 10, .width = (rnd() % 3) * 4,
 						     .value = field(), .addr = field(),
 						     .via = rnd() % 3 ? 0 : field() };
-		oracle_cpu_default(&CPU, (enum vendor)(rnd() & 1));
+		oracle_cpu_default(&CPU, (enum oracle_vendor)(rnd() & 1));
 		CPU.strict = rnd() & 3;
 		oracle_eval_cpu(&P, &CPU, &R);
 		bad += R.n_ops != P.n_ops || (!R.harness_ok && !R.harness_why[0]);

@@ -510,7 +510,7 @@ static void test_print(void)
 	FILE *f = open_memstream(&buf, &len);
 
 	t_rfc_visible();
-	rootrace_print(f, tr, n);
+	roots_print_events(f, tr, n);
 	roots_eval(tr, n, NULL, &res);
 	roots_print(f, &res);
 	roots_print_compare(f, "baseline", &res, "candidate", &res);
