@@ -2,7 +2,9 @@
 /*
  * Human output of the oracle: the allowed set of each op (what `mmufuzz
  * explain` shows), observations, and the page walk behind an expectation
- * in the spirit of kvm-unit-tests' access.c dumps.
+ * in the spirit of kvm-unit-tests' access.c dumps.  Ops are printed as
+ * their .mmu line (prog_op_format), so a line of the table can be pasted
+ * back into a program.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -61,28 +63,6 @@ void oracle_format_obs(char *buf, size_t len, const struct op_obs *o)
 	}
 }
 
-static void format_op(char *buf, size_t len, const struct prog_op *op)
-{
-	switch (op->kind) {
-	case OP_PTE:
-		if (op->via)
-			snprintf(buf, len, "pte%u [0x%" PRIx64 " via 0x%" PRIx64 "] = 0x%" PRIx64,
-				 op->width * 8, op->addr, op->via, op->value);
-		else
-			snprintf(buf, len, "pte%u [0x%" PRIx64 "] = 0x%" PRIx64, op->width * 8,
-				 op->addr, op->value);
-		break;
-	case OP_CR0:
-	case OP_CR3:
-	case OP_CR4:
-	case OP_EFER:
-		snprintf(buf, len, "%s = 0x%" PRIx64, prog_op_name(op->kind), op->value);
-		break;
-	default:
-		snprintf(buf, len, "%s 0x%" PRIx64, prog_op_name(op->kind), op->addr);
-	}
-}
-
 static void print_set(FILE *f, const struct op_expect *e)
 {
 	char buf[96];
@@ -134,7 +114,7 @@ void oracle_print_expect(FILE *f, const struct program *p, const struct oracle_r
 	for (unsigned i = 0; i < res->n_ops; i++) {
 		const struct op_expect *e = &res->ops[i];
 
-		format_op(buf, sizeof(buf), &p->ops[i]);
+		prog_op_format(buf, sizeof(buf), &p->ops[i]);
 		fprintf(f, "%3u  %-44s %-5s ", i, buf, oracle_paging_mode_name(e->mode));
 		print_set(f, e);
 		if (e->pdpte_load)
@@ -187,7 +167,7 @@ void oracle_print_violation(FILE *f, const struct program *p, const struct viola
 	if (v->op < 0)
 		return;
 	if (p && v->op < p->n_ops) {
-		format_op(buf, sizeof(buf), &p->ops[v->op]);
+		prog_op_format(buf, sizeof(buf), &p->ops[v->op]);
 		fprintf(f, "  op %d: %s (mode %s, %s profile)\n", v->op, buf,
 			oracle_paging_mode_name(v->expect.mode), oracle_vendor_name(v->vendor));
 	}
