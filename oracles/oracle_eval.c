@@ -11,41 +11,14 @@
 
 static __thread struct ostate tls_state;
 
-/* Field by field: compound literals leave struct padding indeterminate. */
-static int outcome_same(const struct outcome *a, const struct outcome *b)
-{
-	return a->kind == b->kind && a->vector == b->vector &&
-	       a->has_error_code == b->has_error_code && a->error_code == b->error_code &&
-	       a->cr2 == b->cr2 && a->gpa == b->gpa && a->value == b->value &&
-	       a->value_mask == b->value_mask;
-}
-
-int oe_add(struct op_expect *e, const struct outcome *o)
-{
-	for (unsigned i = 0; i < e->n_out; i++)
-		if (outcome_same(&e->out[i], o))
-			return 0;
-	if (e->n_out >= ORACLE_MAX_OUTCOMES) {
-		e->unbounded = 1;
-		return -1;
-	}
-	e->out[e->n_out] = (struct outcome){
-		.kind = o->kind, .vector = o->vector, .has_error_code = o->has_error_code,
-		.error_code = o->error_code, .cr2 = o->cr2, .gpa = o->gpa, .value = o->value,
-		.value_mask = o->value_mask,
-	};
-	e->n_out++;
-	return 0;
-}
-
 static void add_done(struct op_expect *e)
 {
-	oe_add(e, &(struct outcome){ .kind = OUT_DONE });
+	oset_add(e, &(struct outcome){ .kind = OUT_DONE });
 }
 
 static void add_gp(struct op_expect *e)
 {
-	oe_add(e, &(struct outcome){ .kind = OUT_EXCEPTION, .vector = GP_VECTOR, .has_error_code = 1 });
+	oset_add(e, &(struct outcome){ .kind = OUT_EXCEPTION, .vector = GP_VECTOR, .has_error_code = 1 });
 }
 
 struct ectx {
@@ -370,11 +343,6 @@ static int store_ok(struct ectx *x, uint64_t gpa, int width, uint64_t value)
 	return 1;
 }
 
-uint64_t oe_probe_va(const struct ostate *s, uint64_t addr)
-{
-	return (s->efer & EFER_LMA) ? addr : (addr & 0xFFFFFFFFull);
-}
-
 static void op_probe(struct ectx *x, struct op_expect *e, const struct prog_op *op)
 {
 	const char *why = NULL;
@@ -397,7 +365,7 @@ static void op_pte(struct ectx *x, struct op_expect *e, const struct prog_op *op
 		add_done(e);
 		return;
 	}
-	va = oe_probe_va(s, op->via);
+	va = os_op_va(s, op->via);
 	if ((s->efer & EFER_LMA) && !os_is_canonical(va)) {
 		add_gp(e);
 		return;
@@ -431,10 +399,10 @@ static void op_pte(struct ectx *x, struct op_expect *e, const struct prog_op *op
 				  !os_permits(s, &xl[k], ACC_READ);
 
 			for (int c = 0; c < nc; c++) {
-				oe_add(e, &(struct outcome){ .kind = OUT_EXCEPTION, .vector = PF_VECTOR,
+				oset_add(e, &(struct outcome){ .kind = OUT_EXCEPTION, .vector = PF_VECTOR,
 					  .has_error_code = 1, .error_code = ec[c], .cr2 = va });
 				if (rmw)
-					oe_add(e, &(struct outcome){ .kind = OUT_EXCEPTION,
+					oset_add(e, &(struct outcome){ .kind = OUT_EXCEPTION,
 						  .vector = PF_VECTOR, .has_error_code = 1,
 						  .error_code = ec[c] & ~PFERR_WRITE_MASK, .cr2 = va });
 			}
@@ -453,7 +421,7 @@ static void op_pte(struct ectx *x, struct op_expect *e, const struct prog_op *op
 static void op_invlpg(struct ectx *x, struct op_expect *e, uint64_t addr)
 {
 	struct ostate *s = x->s;
-	uint64_t va = oe_probe_va(s, addr);
+	uint64_t va = os_op_va(s, addr);
 
 	if ((s->efer & EFER_LMA) && !os_is_canonical(va)) {
 		/* Non-canonical INVLPG: #GP or a no-op depending on the

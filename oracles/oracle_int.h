@@ -162,6 +162,8 @@ struct xlate {
 
 enum oracle_paging_mode os_mode(const struct ostate *s);
 int os_is_canonical(uint64_t va);
+/* The VA an op uses: all 64 bits in long mode, the low 32 otherwise. */
+uint64_t os_op_va(const struct ostate *s, uint64_t addr);
 /* All translations of va the model allows (the fresh walk first).
  * Returns the count; sets *overflow when more than max existed. */
 int os_translate(struct ostate *s, uint64_t va, struct xlate *out, int max, int *overflow);
@@ -192,11 +194,12 @@ void os_store(struct ostate *s, uint64_t gpa, int width, uint64_t value);
 const struct om_mem *oe_final_memory(const struct program *p, const struct oracle_cpu *cpu,
 				     const struct run_obs *obs);
 
-/* ---- outcome helpers (oracle_eval.c, oracle_probe.c) ---- */
-/* Add o to e's allowed set unless present; sets e->unbounded when full. */
-int oe_add(struct op_expect *e, const struct outcome *o);
-/* The VA an op uses: all 64 bits in long mode, the low 32 otherwise. */
-uint64_t oe_probe_va(const struct ostate *s, uint64_t addr);
+/* ---- allowed sets (oracle_set.c) ---- */
+/* Add o to e's allowed set unless present.  Returns 0, or -1 when the set
+ * is full: o is dropped and e->unbounded set (any observation passes). */
+int oset_add(struct op_expect *e, const struct outcome *o);
+
+/* ---- probes (oracle_probe.c) ---- */
 /* Expected outcomes of a READ/WRITE/FETCH at addr; updates A/D and the
  * cache set.  *harness_why is set when the probe could break the harness
  * or leave the model unable to follow (left NULL otherwise). */

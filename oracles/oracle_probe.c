@@ -14,7 +14,7 @@ static void add_pf(const struct ostate *s, struct op_expect *e, const struct xla
 	int n = os_pf_codes(s, x, acc, ec);
 
 	for (int i = 0; i < n; i++)
-		oe_add(e, &(struct outcome){ .kind = OUT_EXCEPTION, .vector = PF_VECTOR,
+		oset_add(e, &(struct outcome){ .kind = OUT_EXCEPTION, .vector = PF_VECTOR,
 			  .has_error_code = 1, .error_code = ec[i], .cr2 = va });
 }
 
@@ -62,21 +62,21 @@ static void add_value(const struct ostate *s, struct op_expect *e, uint64_t gpa,
 		o.value_mask = 0;
 		break;
 	}
-	oe_add(e, &o);
+	oset_add(e, &o);
 }
 
 void oe_probe(struct ostate *s, enum prog_op_kind kind, uint64_t addr,
 	      struct op_expect *e, const char **harness_why)
 {
 	struct xlate xl[XL_MAX];
-	uint64_t va = oe_probe_va(s, addr), gpa = ~0ull;
+	uint64_t va = os_op_va(s, addr), gpa = ~0ull;
 	enum access acc = kind == OP_FETCH ? ACC_FETCH : kind == OP_WRITE ? ACC_WRITE : ACC_READ;
 	int n, over, any_load = 0;
 
 	if ((s->efer & EFER_LMA) && !os_is_canonical(va)) {
 		/* SDM 3.3.7.1: a non-canonical data access or branch target
 		 * in 64-bit mode is #GP(0) (DS-based, not #SS). */
-		oe_add(e, &(struct outcome){ .kind = OUT_EXCEPTION, .vector = GP_VECTOR,
+		oset_add(e, &(struct outcome){ .kind = OUT_EXCEPTION, .vector = GP_VECTOR,
 			  .has_error_code = 1 });
 		return;
 	}

@@ -29,6 +29,11 @@ int os_is_canonical(uint64_t va)
 	return (uint64_t)((int64_t)(va << 16) >> 16) == va;
 }
 
+uint64_t os_op_va(const struct ostate *s, uint64_t addr)
+{
+	return (s->efer & EFER_LMA) ? addr : (addr & 0xFFFFFFFFull);
+}
+
 static unsigned level_shift(enum oracle_paging_mode m, unsigned level)
 {
 	if (m == PGM_32)
