@@ -21,6 +21,14 @@ static void add_gp(struct op_expect *e)
 	oset_add(e, &(struct outcome){ .kind = OUT_EXCEPTION, .vector = GP_VECTOR, .has_error_code = 1 });
 }
 
+static void add_mov_cr(struct op_expect *e, int gp)
+{
+	if (gp)
+		add_gp(e);
+	else
+		add_done(e);
+}
+
 struct ectx {
 	const struct program *p;
 	struct oracle_result *res;
@@ -86,7 +94,11 @@ static int pae_paging_after(const struct ostate *s, uint64_t cr0, uint64_t cr4)
 	return (cr0 & X86_CR0_PG) && (cr4 & X86_CR4_PAE) && !(s->efer & EFER_LME);
 }
 
-static void op_cr0(struct ectx *x, struct op_expect *e, uint64_t value)
+/*
+ * MOV to CR0, CR4, CR3: each returns 0 when the MOV completes and -1 when
+ * it raises #GP(0); the op loop adds the one outcome (add_mov_cr).
+ */
+static int op_cr0(struct ectx *x, struct op_expect *e, uint64_t value)
 {
 	struct ostate *s = x->s;
 	uint64_t old = s->cr0, v = value & 0xFFFFFFFFull;
@@ -100,17 +112,17 @@ static void op_cr0(struct ectx *x, struct op_expect *e, uint64_t value)
 	v = (v | X86_CR0_ET) & ORACLE_CR0_KNOWN;
 	/* SDM 2.5 / MOV CR #GP list: NW without CD, PG without PE. */
 	if (((v & X86_CR0_NW) && !(v & X86_CR0_CD)) || ((v & X86_CR0_PG) && !(v & X86_CR0_PE)))
-		goto gp;
+		return -1;
 	/* SDM 10.8.5 / APM 14.6.1: enabling paging with EFER.LME = 1
 	 * requires CR4.PAE = 1 (CS.L = 0 always holds in the stub). */
 	if (!(old & X86_CR0_PG) && (v & X86_CR0_PG) && (s->efer & EFER_LME) && !(s->cr4 & X86_CR4_PAE))
-		goto gp;
+		return -1;
 	/* SDM 4.4.1: PAE paging after a MOV to CR0 that changes CD, NW or
 	 * PG loads the PDPTEs. */
 	pdpte_load = pae_paging_after(s, v, s->cr4) &&
 		     ((v ^ old) & (X86_CR0_CD | X86_CR0_NW | X86_CR0_PG));
 	if (pdpte_load && load_pdptes(x, s->cr3, pd))
-		goto gp;
+		return -1;
 	if (!(v & X86_CR0_PE))
 		harness_fail(x, "CR0.PE cleared: the stub cannot run in real mode");
 	s->cr0 = v;
@@ -127,10 +139,7 @@ static void op_cr0(struct ectx *x, struct op_expect *e, uint64_t value)
 		/* SDM 4.10.4.1: MOV to CR0 that changes PG flushes all. */
 		os_flush_all(s);
 	}
-	add_done(e);
-	return;
-gp:
-	add_gp(e);
+	return 0;
 }
 
 static uint64_t cr4_allowed(const struct ostate *s)
@@ -148,7 +157,7 @@ static uint64_t cr4_allowed(const struct ostate *s)
 	return ok;
 }
 
-static void op_cr4(struct ectx *x, struct op_expect *e, uint64_t value)
+static int op_cr4(struct ectx *x, struct op_expect *e, uint64_t value)
 {
 	struct ostate *s = x->s;
 	uint64_t old = s->cr4, v = (s->efer & EFER_LMA) ? value : (value & 0xFFFFFFFFull);
@@ -158,16 +167,16 @@ static void op_cr4(struct ectx *x, struct op_expect *e, uint64_t value)
 	/* SDM 2.5: setting a reserved CR4 bit (every bit of a feature the
 	 * profile hides) is #GP. */
 	if (v & ~cr4_allowed(s))
-		goto gp;
+		return -1;
 	/* SDM 4.1.2: CR4.PAE cannot be cleared in IA-32e mode. */
 	if ((s->efer & EFER_LMA) && !(v & X86_CR4_PAE))
-		goto gp;
+		return -1;
 	/* SDM 4.4.1: with PAE paging after the write, a change of PAE, PGE,
 	 * PSE or SMEP loads the PDPTEs. */
 	pdpte_load = !(s->efer & EFER_LMA) && pae_paging_after(s, s->cr0, v) &&
 		     ((v ^ old) & (X86_CR4_PAE | X86_CR4_PGE | X86_CR4_PSE | X86_CR4_SMEP));
 	if (pdpte_load && load_pdptes(x, s->cr3, pd))
-		goto gp;
+		return -1;
 	s->cr4 = v;
 	if (pdpte_load) {
 		memcpy(s->pdpte, pd, sizeof(pd));
@@ -182,13 +191,10 @@ static void op_cr4(struct ectx *x, struct op_expect *e, uint64_t value)
 	/* A PSE change flushes nothing: old 4 MiB / PT readings remain. */
 	if ((v ^ old) & X86_CR4_PSE)
 		s->pse_seq = s->seq;
-	add_done(e);
-	return;
-gp:
-	add_gp(e);
+	return 0;
 }
 
-static void op_cr3(struct ectx *x, struct op_expect *e, uint64_t value)
+static int op_cr3(struct ectx *x, struct op_expect *e, uint64_t value)
 {
 	struct ostate *s = x->s;
 	int lma = !!(s->efer & EFER_LMA);
@@ -198,14 +204,14 @@ static void op_cr3(struct ectx *x, struct op_expect *e, uint64_t value)
 	/* SDM MOV CR / 4.5: in 64-bit code, CR3 bits 63:MAXPHYADDR are
 	 * reserved (no PCIDs in the profile, so bit 63 too). */
 	if (lma && (v >> s->cpu->maxphyaddr))
-		goto gp;
+		return -1;
 	os_leave_root(s, v);
 	/* SDM 4.4.1: MOV to CR3 with PAE paging loads the PDPTEs.  Not
 	 * under nested paging: the MOV is not intercepted and AMD has no
 	 * PDPTE registers (oracle.h ORACLE_MMU_NPT). */
 	if (os_mode(s) == PGM_PAE && s->cpu->mmu != ORACLE_MMU_NPT) {
 		if (load_pdptes(x, v, pd))
-			goto gp;
+			return -1;
 		memcpy(s->pdpte, pd, sizeof(pd));
 		e->pdpte_load = 1;
 	}
@@ -213,10 +219,7 @@ static void op_cr3(struct ectx *x, struct op_expect *e, uint64_t value)
 	/* SDM 4.10.4.1: MOV to CR3 flushes non-global TLB entries and all
 	 * paging-structure caches. */
 	os_flush_nonglobal(s);
-	add_done(e);
-	return;
-gp:
-	add_gp(e);
+	return 0;
 }
 
 static void op_efer(struct ectx *x, struct op_expect *e, uint64_t v)
@@ -545,13 +548,13 @@ static void eval_run(const struct program *p, const struct oracle_cpu *cpu,
 		e->pdpte_load = 0;
 		switch (op->kind) {
 		case OP_CR0:
-			op_cr0(&x, e, op->value);
+			add_mov_cr(e, op_cr0(&x, e, op->value));
 			break;
 		case OP_CR3:
-			op_cr3(&x, e, op->value);
+			add_mov_cr(e, op_cr3(&x, e, op->value));
 			break;
 		case OP_CR4:
-			op_cr4(&x, e, op->value);
+			add_mov_cr(e, op_cr4(&x, e, op->value));
 			break;
 		case OP_EFER:
 			op_efer(&x, e, op->value);
