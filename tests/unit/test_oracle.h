@@ -9,6 +9,7 @@
 #ifndef MMUFUZZ_TEST_ORACLE_H
 #define MMUFUZZ_TEST_ORACLE_H
 
+#include <stddef.h>
 #include <string.h>
 #include "tests/check.h"
 #include "oracles/oracle.h"
@@ -84,6 +85,23 @@ static inline void t_pae_on(uint64_t cr4, uint64_t cr0)
 	t_op(OP_CR0, cr0, 0);
 }
 
+/* The usual start of a PAE case: a new program from START_PM32 with the
+ * PAE layout (pde, pte flags) and paging on (CR4 cr4 | PAE, CR0 cr0). */
+static inline void t_pae_case(uint64_t pde, uint64_t pte, uint64_t cr4, uint64_t cr0)
+{
+	t_begin(START_PM32);
+	t_layoutpae(pde, pte);
+	t_pae_on(cr4, cr0);
+}
+
+/* The same for a 32-bit case: the 32-bit layout, CR3, then CR0 cr0. */
+static inline void t_32_case(uint64_t pde, uint64_t pte, uint64_t cr0)
+{
+	t_begin(START_PM32);
+	t_layout32(pde, pte);
+	t_pg32_on(cr0);
+}
+
 /* 4-level layout (start LM64, CR3 = LOW_PML4): PML4[1] -> PDPT 0x205000,
  * PDPT[0] -> PD 0x206000, PD[0] -> PT 0x207000, PT[0] -> FRAME; VALM. */
 static inline void t_layoutlm(uint64_t pml4e, uint64_t pdpte, uint64_t pde, uint64_t pte)
@@ -153,5 +171,61 @@ static inline int nout(int i) { return E(i)->n_out; }
 #define ONLY_PF(i, ec, va)	(nout(i) == 1 && has_pf(i, ec, va))
 #define ONLY_GP(i)		(nout(i) == 1 && has_gp(i))
 #define ONLY_DONE(i)		(nout(i) == 1 && has_done(i))
+
+/*
+ * An observation of a completed run that shows, for every op of r, its
+ * allowed outcome number pick (modulo the set's size; pick 0 is the
+ * first, where the model puts the fresh translation), an op with an empty
+ * set done, and r's final control registers.  No arena (has_arena = 0).
+ */
+static inline void t_observe(struct run_obs *obs, const struct oracle_result *r, unsigned pick)
+{
+	memset(obs, 0, offsetof(struct run_obs, arena));
+	obs->has_arena = 0;
+	obs->exit = RUN_COMPLETED;
+	obs->n_ops = r->n_ops;
+	for (unsigned k = 0; k < r->n_ops; k++) {
+		const struct op_expect *e = &r->ops[k];
+		struct op_obs *b = &obs->ops[k];
+		const struct outcome *o;
+
+		if (!e->n_out) {
+			b->status = OPS_DONE;
+			continue;
+		}
+		o = &e->out[pick % e->n_out];
+		switch (o->kind) {
+		case OUT_EXCEPTION:
+			b->status = OPS_EXCEPTION;
+			b->vector = o->vector;
+			b->error_code = o->error_code;
+			b->cr2 = o->cr2;
+			break;
+		case OUT_MMIO:
+			b->status = OPS_MMIO;
+			b->mmio_gpa = o->gpa;
+			break;
+		default:
+			b->status = OPS_DONE;
+			b->value = o->value;
+		}
+	}
+	obs->cr0 = r->cr0;
+	obs->cr3 = r->cr3;
+	obs->cr4 = r->cr4;
+	obs->efer = r->efer;
+}
+
+/* Give obs the arena as P's init entries left it (a case then sets the
+ * words the run changed). */
+static inline void t_observe_arena(struct run_obs *obs)
+{
+	obs->has_arena = 1;
+	memset(obs->arena, 0, sizeof(obs->arena));
+	for (unsigned k = 0; k < P.n_init; k++)
+		if (P.init[k].gpa >= LAYOUT_ARENA_BASE && P.init[k].gpa < LAYOUT_ARENA_END)
+			memcpy(obs->arena + (P.init[k].gpa - LAYOUT_ARENA_BASE), &P.init[k].value,
+			       P.init[k].width);
+}
 
 #endif /* MMUFUZZ_TEST_ORACLE_H */

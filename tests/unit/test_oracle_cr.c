@@ -169,9 +169,7 @@ static void cr3_legacy_truncated(void)
 /* SDM vol. 4 IA32_EFER / APM 3.1.7: LME may not change while PG = 1. */
 static void efer_lme_with_pg(void)
 {
-	t_begin(START_PM32);
-	t_layout32(RW, RW);
-	t_pg32_on(CR0_PGON);
+	t_32_case(RW, RW, CR0_PGON);
 	int i = t_op(OP_EFER, 0x100, 0);
 	t_run();
 	CHECK(ONLY_GP(i) && R.efer == 0, "LME change with paging on: #GP");
@@ -224,9 +222,7 @@ static void pdpte_load_cr3_pae(void)
 /* ... but not with 32-bit paging. */
 static void pdpte_no_load_cr3_32(void)
 {
-	t_begin(START_PM32);
-	t_layout32(RW, RW);
-	t_pg32_on(CR0_PGON);
+	t_32_case(RW, RW, CR0_PGON);
 	int i = t_op(OP_CR3, 0x200000, 0);
 	t_run();
 	CHECK(!E(i)->pdpte_load && ONLY_DONE(i), "CR3 in 32-bit paging: no PDPTE load");
@@ -331,9 +327,7 @@ static void pdpte_load_cr4_bits(void)
 	static const uint64_t bit[4] = { 0x80, 0x10, 1u << 20, 1u << 21 };
 
 	for (int b = 0; b < 4; b++) {
-		t_begin(START_PM32);
-		t_layoutpae(RW, RW);
-		t_pae_on(0, CR0_PGON);
+		t_pae_case(RW, RW, 0, CR0_PGON);
 		t_pte(0x202008, 8, 0x203000 | PTE_PRESENT_MASK | PTE_WRITABLE_MASK, 0);
 		int i = t_op(OP_CR4, 0x20 | bit[b], 0);
 		t_run();
@@ -347,9 +341,7 @@ static void pdpte_load_cr4_bits(void)
 /* SDM 4.4.1: with PAE paging, MOV to CR0 changing CD/NW reloads; WP not. */
 static void pdpte_load_cr0_cd(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, RW, 0, CR0_PGON);
 	t_pte(0x202008, 8, 0x203000 | PTE_PRESENT_MASK | PTE_WRITABLE_MASK, 0);
 	int i = t_op(OP_CR0, CR0_PGON | (1u << 30), 0);
 	int j = t_op(OP_CR0, CR0_WPON, 0);

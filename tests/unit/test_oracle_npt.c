@@ -14,33 +14,6 @@ static void use_npt(int tcg)
 	oracle_cpu_npt(&CPU, tcg);
 }
 
-/* A completed observation equal to the first allowed outcome of each op,
- * with the arena as initialised by the program. */
-static void obs_first(void)
-{
-	memset(&OBS, 0, sizeof(OBS));
-	OBS.exit = RUN_COMPLETED;
-	OBS.n_ops = R.n_ops;
-	for (unsigned i = 0; i < R.n_ops; i++) {
-		const struct outcome *o = &R.ops[i].out[0];
-		struct op_obs *b = &OBS.ops[i];
-
-		b->status = o->kind == OUT_EXCEPTION ? OPS_EXCEPTION : OPS_DONE;
-		b->value = o->value;
-		b->vector = o->vector;
-		b->error_code = o->error_code;
-		b->cr2 = o->cr2;
-	}
-	OBS.cr0 = R.cr0;
-	OBS.cr3 = R.cr3;
-	OBS.cr4 = R.cr4;
-	OBS.efer = R.efer;
-	OBS.has_arena = 1;
-	for (unsigned i = 0; i < P.n_init; i++)
-		if (P.init[i].gpa >= LAYOUT_ARENA_BASE && P.init[i].gpa < LAYOUT_ARENA_END)
-			memcpy(OBS.arena + (P.init[i].gpa - LAYOUT_ARENA_BASE), &P.init[i].value,
-			       P.init[i].width);
-}
 
 /* PAE on with the layout's PDPT, then MOV CR3 to a second PDPT on the
  * same page (slot 1) whose PDPTE 1 is pdpte1, then read VAPAE.  Returns
@@ -118,9 +91,7 @@ static void pdpte_store_no_reload(int npt)
  * fine with CR0.WP = 1 in both profiles. */
 static void pdpte_no_rights(int npt)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_pae_on(0, CR0_WPON);
+	t_pae_case(RW, RW, 0, CR0_WPON);
 	int i = t_op(OP_WRITE, 0, VAPAE);
 	if (npt)
 		use_npt(0);
@@ -133,9 +104,7 @@ static void pdpte_no_rights(int npt)
  * in PDPTE 0 and KVM's load_pdptrs on a CR4.PGE toggle #GPs. */
 static void tcg_pdpte0_a_pge(int quirk)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, RW, 0, CR0_PGON);
 	int i = t_op(OP_CR4, 0xa0, 0);
 	int j = t_op(OP_READ, 0, VAPAE);
 	use_npt(quirk);
@@ -150,13 +119,12 @@ static void tcg_pdpte0_a_pge(int quirk)
 /* The A bit TCG sets in walked PDPTEs: accepted only under the quirk. */
 static void tcg_pdpte_a_arena(int quirk)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, RW, 0, CR0_PGON);
 	t_op(OP_READ, 0, VAPAE);
 	use_npt(quirk);
 	t_run();
-	obs_first();
+	t_observe(&OBS, &R, 0);
+	t_observe_arena(&OBS);
 	OBS.arena[0x3000] |= PTE_ACCESSED_MASK;		/* SDM 4.8: PD[0] and PT[0], the */
 	OBS.arena[0x4000] |= PTE_ACCESSED_MASK;		/* probe's walk, need A */
 	if (quirk)
@@ -190,7 +158,8 @@ static void tcg_pdpte_a_two_roots(void)
 	t_run();
 	CHECK(nout(i) == 2 && has_tag(i, FRAME) && has_tag(i, FRAME2),
 	      "NPT/TCG: the old space's global translation or the new one");
-	obs_first();
+	t_observe(&OBS, &R, 0);
+	t_observe_arena(&OBS);
 	OBS.arena[0x2000] |= PTE_ACCESSED_MASK;			/* PDPTE 0s: the stub's walks */
 	OBS.arena[0x8000] |= PTE_ACCESSED_MASK;
 	OBS.arena[0x2008] |= PTE_ACCESSED_MASK;			/* the first read's walk */
@@ -225,9 +194,7 @@ static void tcg_rsvd_no_p(int quirk)
  * or may not #GP, so nothing is judged from there (lost_op). */
 static void tcg_lost(int quirk)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, RW, 0, CR0_PGON);
 	t_pte(0x202000, 8, HARNESS_PDPTE_PAE, 0);
 	t_op(OP_READ, 0, VAPAE);
 	int i = t_op(OP_CR4, 0xa0, 0);
@@ -239,7 +206,8 @@ static void tcg_lost(int quirk)
 		return;
 	}
 	CHECK(R.lost_op == i && R.harness_ok, "NPT/TCG: lost at the PDPTE load");
-	obs_first();
+	t_observe(&OBS, &R, 0);
+	t_observe_arena(&OBS);
 	OBS.ops[i].status = OPS_EXCEPTION;	/* #GP where the model said done */
 	OBS.ops[i].vector = 13;
 	OBS.ops[j].value ^= 1;
@@ -253,9 +221,7 @@ static void tcg_lost(int quirk)
  * in use breaks the harness (the shadow profile's register keeps it). */
 static void harness_pdpte0(int npt)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, RW, 0, CR0_PGON);
 	int i = t_pte(0x202000, 8, 0x203000 | PTE_PRESENT_MASK, 0);
 	if (npt)
 		use_npt(0);

@@ -21,9 +21,7 @@ static void paging_off(void)
 /* SDM 4.3 (Fig. 4-2): 32-bit paging, PDE -> PT -> 4 KiB page. */
 static void p32_translate(void)
 {
-	t_begin(START_PM32);
-	t_layout32(RW, RW);
-	t_pg32_on(CR0_PGON);
+	t_32_case(RW, RW, CR0_PGON);
 	int i = t_op(OP_READ, 0, VA32 + 0x40);
 	t_run();
 	CHECK(ONLY_TAG(i, FRAME) && E(i)->mode == PGM_32 && R.harness_ok, "32-bit 4K translation");
@@ -34,9 +32,7 @@ static void p32_translate(void)
 /* SDM 4.3 Table 4-6: PTE P = 0 -> #PF, error code P = 0. */
 static void p32_pte_not_present(void)
 {
-	t_begin(START_PM32);
-	t_layout32(RW, 0);
-	t_pg32_on(CR0_PGON);
+	t_32_case(RW, 0, CR0_PGON);
 	int i = t_op(OP_READ, 0, VA32);
 	t_run();
 	CHECK(ONLY_PF(i, 0, VA32), "PTE not present: #PF ec=0 cr2=VA");
@@ -45,9 +41,7 @@ static void p32_pte_not_present(void)
 /* SDM 4.3 Table 4-5: PDE P = 0 -> #PF, error code P = 0. */
 static void p32_pde_not_present(void)
 {
-	t_begin(START_PM32);
-	t_layout32(0, RW);
-	t_pg32_on(CR0_PGON);
+	t_32_case(0, RW, CR0_PGON);
 	int i = t_op(OP_WRITE, 0, VA32 + 8);
 	t_run();
 	CHECK(ONLY_PF(i, 0, VA32 + 8), "PDE not present, write probe faults on its load: ec=0");
@@ -137,9 +131,7 @@ static void p32_no_pse36(void)
 /* SDM Table 4-6: 32-bit PTEs have no reserved bits (11:9 ignored). */
 static void p32_pte_no_rsvd(void)
 {
-	t_begin(START_PM32);
-	t_layout32(RW, RW | 0xE00);
-	t_pg32_on(CR0_PGON);
+	t_32_case(RW, RW | 0xE00, CR0_PGON);
 	int i = t_op(OP_READ, 0, VA32);
 	t_run();
 	CHECK(ONLY_TAG(i, FRAME), "32-bit PTE ignored bits 11:9");
@@ -148,9 +140,7 @@ static void p32_pte_no_rsvd(void)
 /* SDM 4.6.1: CPL0 write to a read-only page is allowed with CR0.WP = 0. */
 static void wp_off_write_ro(void)
 {
-	t_begin(START_PM32);
-	t_layout32(RW, PTE_PRESENT_MASK);
-	t_pg32_on(CR0_PGON);
+	t_32_case(RW, PTE_PRESENT_MASK, CR0_PGON);
 	int i = t_op(OP_WRITE, 0, VA32);
 	t_run();
 	CHECK(ONLY_TAG(i, FRAME), "WP=0: supervisor write to R/O page succeeds");
@@ -159,9 +149,7 @@ static void wp_off_write_ro(void)
 /* SDM 4.6.1: with CR0.WP = 1 it faults on the store: ec = P|W. */
 static void wp_on_write_ro(void)
 {
-	t_begin(START_PM32);
-	t_layout32(RW, PTE_PRESENT_MASK);
-	t_pg32_on(CR0_WPON);
+	t_32_case(RW, PTE_PRESENT_MASK, CR0_WPON);
 	int i = t_op(OP_WRITE, 0, VA32);
 	int j = t_op(OP_READ, 0, VA32);
 	t_run();
@@ -172,9 +160,7 @@ static void wp_on_write_ro(void)
 /* SDM 4.6.1: R/W is the AND over all levels (R/O at the PDE). */
 static void wp_on_ro_pde(void)
 {
-	t_begin(START_PM32);
-	t_layout32(PTE_PRESENT_MASK, RW);
-	t_pg32_on(CR0_WPON);
+	t_32_case(PTE_PRESENT_MASK, RW, CR0_WPON);
 	int i = t_op(OP_WRITE, 0, VA32);
 	t_run();
 	CHECK(ONLY_PF(i, 0x3, VA32), "R/O PDE makes the page R/O");
@@ -196,9 +182,7 @@ static void smap_read_user(void)
 
 static void smap_off_user(void)
 {
-	t_begin(START_PM32);
-	t_layout32(URW, URW);
-	t_pg32_on(CR0_PGON);
+	t_32_case(URW, URW, CR0_PGON);
 	int i = t_op(OP_READ, 0, VA32);
 	t_run();
 	CHECK(ONLY_TAG(i, FRAME), "SMAP off: user page readable at CPL0");
@@ -230,9 +214,7 @@ static void smep_fetch_user(void)
 
 static void smep_off_fetch_user(void)
 {
-	t_begin(START_PM32);
-	t_layout32(URW, URW);
-	t_pg32_on(CR0_PGON);
+	t_32_case(URW, URW, CR0_PGON);
 	int i = t_op(OP_FETCH, 0, VA32 + 0x10);
 	t_run();
 	CHECK(nout(i) == 1 && has_ftag(i, FRAME), "no SMEP: fetch returns FETCH_TAG");
@@ -278,9 +260,7 @@ static void nx_xd_in_pde(void)
 /* SDM Table 4-11: with NXE = 0 bit 63 is reserved -> #PF P|RSVD. */
 static void nx_off_bit63_rsvd(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW | PTE_NX_MASK);
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, RW | PTE_NX_MASK, 0, CR0_PGON);
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_run();
 	CHECK(ONLY_PF(i, 0x9, VAPAE), "NXE=0: bit 63 reserved ec=0x9");
@@ -316,9 +296,7 @@ static void pfec_id_smep(void)
 /* SDM Table 4-11: PAE PTE bits 62:MAXPHYADDR reserved. */
 static void pae_pte_rsvd_maxphy(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW | (1ull << 40));
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, RW | (1ull << 40), 0, CR0_PGON);
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_run();
 	CHECK(ONLY_PF(i, 0x9, VAPAE), "PAE PTE bit 40 (= MAXPHYADDR) reserved");
@@ -326,9 +304,7 @@ static void pae_pte_rsvd_maxphy(void)
 
 static void pae_pte_bit39_addr(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW | (1ull << 39));
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, RW | (1ull << 39), 0, CR0_PGON);
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_run();
 	CHECK(nout(i) == 1 && has_mmio(i, (1ull << 39) | FRAME), "PAE PTE bit 39 is address");
@@ -337,9 +313,7 @@ static void pae_pte_bit39_addr(void)
 /* SDM Table 4-11: bits 62:52 are reserved in PAE (not ignored). */
 static void pae_pte_bit62_rsvd(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW | (1ull << 62));
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, RW | (1ull << 62), 0, CR0_PGON);
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_run();
 	CHECK(ONLY_PF(i, 0x9, VAPAE), "PAE PTE bit 62 reserved");
@@ -564,9 +538,7 @@ static void ad_store_clears_may_bit(int restore)
  * PDPT reloaded after walks still passes its checks ... */
 static void ad_pdpte_none(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, RW, 0, CR0_PGON);
 	t_op(OP_WRITE, 0, VAPAE);
 	int i = t_op(OP_CR3, 0x202000, 0);
 	t_run();

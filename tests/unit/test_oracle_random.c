@@ -43,44 +43,6 @@ static int same_result(const struct oracle_result *a, const struct oracle_result
 	return 1;
 }
 
-/* Observation picking outcome `pick` (mod n_out) of every op. */
-static void observe(const struct oracle_result *r, unsigned pick)
-{
-	memset(&OBS, 0, offsetof(struct run_obs, arena));
-	OBS.has_arena = 0;
-	OBS.exit = RUN_COMPLETED;
-	OBS.n_ops = r->n_ops;
-	for (unsigned k = 0; k < r->n_ops; k++) {
-		const struct op_expect *e = &r->ops[k];
-		struct op_obs *b = &OBS.ops[k];
-		const struct outcome *o;
-
-		if (!e->n_out) {
-			b->status = OPS_DONE;
-			continue;
-		}
-		o = &e->out[pick % e->n_out];
-		switch (o->kind) {
-		case OUT_EXCEPTION:
-			b->status = OPS_EXCEPTION;
-			b->vector = o->vector;
-			b->error_code = o->error_code;
-			b->cr2 = o->cr2;
-			break;
-		case OUT_MMIO:
-			b->status = OPS_MMIO;
-			b->mmio_gpa = o->gpa;
-			break;
-		default:
-			b->status = OPS_DONE;
-			b->value = o->value;
-		}
-	}
-	OBS.cr0 = r->cr0;
-	OBS.cr3 = r->cr3;
-	OBS.cr4 = r->cr4;
-	OBS.efer = r->efer;
-}
 
 /*
  * An observation that picks outcome `pick` of every op from the set that
@@ -91,14 +53,14 @@ static void observe(const struct oracle_result *r, unsigned pick)
  */
 static void observe_followed(unsigned pick)
 {
-	observe(&R, pick);
+	t_observe(&OBS, &R, pick);
 	R2 = R;
 	for (unsigned round = 0; round <= PROG_MAX_OPS; round++) {
 		oracle_eval_obs(&P, &CPU, &OBS, &R3);
 		if (same_result(&R3, &R2))
 			break;
 		R2 = R3;
-		observe(&R2, pick);
+		t_observe(&OBS, &R2, pick);
 	}
 }
 
@@ -166,7 +128,7 @@ static void malformed(long n)
 		CPU.strict = rnd() & 3;
 		oracle_eval_cpu(&P, &CPU, &R);
 		bad += R.n_ops != P.n_ops || (!R.harness_ok && !R.harness_why[0]);
-		observe(&R, 0);
+		t_observe(&OBS, &R, 0);
 		oracle_verdict(&P, &R, &OBS, NULL);
 	}
 	CHECK(bad == 0, "malformed: %ld evaluations stopped early or broke without a reason", bad);

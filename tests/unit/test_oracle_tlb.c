@@ -8,9 +8,7 @@
 /* PAE layout + PT[0] of VAPAE rewritten to FRAME2 by a direct store. */
 static int remap_pae(uint64_t pte_flags)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, pte_flags);
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, pte_flags, 0, CR0_PGON);
 	t_op(OP_READ, 0, VAPAE);
 	return t_pte(0x204000, 8, FRAME2 | pte_flags, 0);
 }
@@ -60,9 +58,7 @@ static void tlb_cr3_flush(void)
  * be cached even though the same value was also overwritten before it. */
 static void tlb_history_recurring_value(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, RW, 0, CR0_PGON);
 	t_pte(0x204000, 8, FRAME | PTE_WRITABLE_MASK, 0);		/* P cleared */
 	t_op(OP_CR3, 0x202000, 0);
 	t_pte(0x204000, 8, FRAME | RW, 0);		/* present again */
@@ -76,9 +72,7 @@ static void tlb_history_recurring_value(void)
 /* SDM 4.10.2.4: global translations (G = 1, CR4.PGE = 1) survive CR3. */
 static void tlb_global_survives_cr3(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW | PTE_GLOBAL_MASK);
-	t_pae_on(0x80, CR0_PGON);
+	t_pae_case(RW, RW | PTE_GLOBAL_MASK, 0x80, CR0_PGON);
 	t_op(OP_READ, 0, VAPAE);
 	t_pte(0x204000, 8, FRAME2 | RW | PTE_GLOBAL_MASK, 0);
 	t_op(OP_CR3, 0x202000, 0);
@@ -90,9 +84,7 @@ static void tlb_global_survives_cr3(void)
 /* Without CR4.PGE the G bit means nothing: CR3 flushes it. */
 static void tlb_g_without_pge(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW | PTE_GLOBAL_MASK);
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, RW | PTE_GLOBAL_MASK, 0, CR0_PGON);
 	t_op(OP_READ, 0, VAPAE);
 	t_pte(0x204000, 8, FRAME2 | RW | PTE_GLOBAL_MASK, 0);
 	t_op(OP_CR3, 0x202000, 0);
@@ -104,9 +96,7 @@ static void tlb_g_without_pge(void)
 /* SDM 4.10.4.1: MOV to CR4 that changes PGE flushes globals too. */
 static void tlb_pge_toggle(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW | PTE_GLOBAL_MASK);
-	t_pae_on(0x80, CR0_PGON);
+	t_pae_case(RW, RW | PTE_GLOBAL_MASK, 0x80, CR0_PGON);
 	t_op(OP_READ, 0, VAPAE);
 	t_pte(0x204000, 8, FRAME2 | RW | PTE_GLOBAL_MASK, 0);
 	t_op(OP_CR4, 0x20, 0);
@@ -148,9 +138,7 @@ static void tlb_stale_pde(void)
  * (P = 0): making it present needs no invalidation. */
 static void tlb_not_present_not_cached(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, 0);
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, 0, 0, CR0_PGON);
 	t_op(OP_READ, 0, VAPAE);
 	t_pte(0x204000, 8, FRAME | RW, 0);
 	int i = t_op(OP_READ, 0, VAPAE);
@@ -162,9 +150,7 @@ static void tlb_not_present_not_cached(void)
  * may still succeed or fault. */
 static void tlb_stale_rights(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_pae_on(0, CR0_WPON);
+	t_pae_case(RW, RW, 0, CR0_WPON);
 	t_op(OP_WRITE, 0, VAPAE);
 	t_pte(0x204000, 8, FRAME | PTE_PRESENT_MASK, 0);
 	int i = t_op(OP_WRITE, 0, VAPAE);
@@ -203,9 +189,7 @@ static void tlb_speculative(void)
 static void tlb_history_cut_by_cr3(void)
 {
 	for (int g = 0; g < 2; g++) {
-		t_begin(START_PM32);
-		t_layoutpae(RW, RW | (g ? PTE_GLOBAL_MASK : 0));
-		t_pae_on(0x80, CR0_PGON);
+		t_pae_case(RW, RW | (g ? PTE_GLOBAL_MASK : 0), 0x80, CR0_PGON);
 		t_pte(0x204000, 8, FRAME2 | RW | (g ? PTE_GLOBAL_MASK : 0), 0);
 		t_op(OP_CR3, 0x202000, 0);
 		int i = t_op(OP_READ, 0, VAPAE);
@@ -401,9 +385,7 @@ static void harness_fetch_target(void)
 	int i = t_op(OP_FETCH, 0, VAPAE + 0x1000);
 	t_run();
 	CHECK(!R.harness_ok && R.harness_op == i, "fetch from a page table: harness broken");
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, RW, 0, CR0_PGON);
 	t_op(OP_FETCH, 0, VAPAE);
 	t_run();
 	CHECK(R.harness_ok, "fetch from a data frame: fine");

@@ -9,47 +9,11 @@
 
 static struct run_obs OBS;
 
-/* An observation that picks outcome k (or the first) of every op. */
-static void obs_from_expect(unsigned pick)
-{
-	memset(&OBS, 0, sizeof(OBS));
-	OBS.exit = RUN_COMPLETED;
-	OBS.n_ops = R.n_ops;
-	for (unsigned i = 0; i < R.n_ops; i++) {
-		const struct op_expect *e = &R.ops[i];
-		const struct outcome *o = &e->out[pick < e->n_out ? pick : 0];
-		struct op_obs *b = &OBS.ops[i];
-
-		switch (o->kind) {
-		case OUT_DONE:
-		case OUT_ANY_VALUE:
-			b->status = OPS_DONE;
-			b->value = o->value;
-			break;
-		case OUT_EXCEPTION:
-			b->status = OPS_EXCEPTION;
-			b->vector = o->vector;
-			b->error_code = o->error_code;
-			b->cr2 = o->cr2;
-			break;
-		case OUT_MMIO:
-			b->status = OPS_MMIO;
-			b->mmio_gpa = o->gpa;
-			break;
-		}
-	}
-	OBS.cr0 = R.cr0;
-	OBS.cr3 = R.cr3;
-	OBS.cr4 = R.cr4;
-	OBS.efer = R.efer;
-}
 
 /* The stale-PTE program of SDM 4.10.4.3: read may see old or new. */
 static int stale_program(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, RW, 0, CR0_PGON);
 	t_op(OP_READ, 0, VAPAE);
 	t_pte(0x204000, 8, FRAME2 | RW, 0);
 	int i = t_op(OP_READ, 0, VAPAE);
@@ -61,9 +25,9 @@ static int stale_program(void)
 static void verdict_accepts_set(void)
 {
 	stale_program();
-	obs_from_expect(0);
+	t_observe(&OBS, &R, 0);
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "first allowed outcome accepted");
-	obs_from_expect(1);
+	t_observe(&OBS, &R, 1);
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "second allowed outcome accepted");
 }
 
@@ -73,7 +37,7 @@ static void verdict_flags_outside(void)
 	struct verdict v;
 	int i = stale_program();
 
-	obs_from_expect(0);
+	t_observe(&OBS, &R, 0);
 	OBS.ops[i].value = READ_TAG(0x700);	/* a frame no translation reaches */
 	CHECK(oracle_verdict(&P, &R, &OBS, &v) == 1 && v.n == 1 && v.v[0].op == i,
 	      "wrong frame flagged at op %d", i);
@@ -92,7 +56,7 @@ static void verdict_ad_masked(void)
 	t_op(OP_READ, 0, VAPAE);
 	int i = t_op(OP_READ, 0, VAPAE + 0x1000);
 	t_run();
-	obs_from_expect(0);
+	t_observe(&OBS, &R, 0);
 	OBS.ops[i].value = FRAME | RW | PTE_ACCESSED_MASK;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "A bit set in PTE read: accepted");
 	OBS.ops[i].value = FRAME | PTE_PRESENT_MASK | PTE_ACCESSED_MASK;
@@ -102,19 +66,17 @@ static void verdict_ad_masked(void)
 /* #PF must match vector, error code and CR2 (SDM 4.7). */
 static void verdict_pf_fields(void)
 {
-	t_begin(START_PM32);
-	t_layout32(RW, 0);
-	t_pg32_on(CR0_PGON);
+	t_32_case(RW, 0, CR0_PGON);
 	int i = t_op(OP_READ, 0, VA32 + 8);
 	t_run();
-	obs_from_expect(0);
+	t_observe(&OBS, &R, 0);
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "exact #PF accepted");
 	OBS.ops[i].cr2 = VA32;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "wrong CR2 flagged");
-	obs_from_expect(0);
+	t_observe(&OBS, &R, 0);
 	OBS.ops[i].error_code = 0x8;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "wrong error code flagged");
-	obs_from_expect(0);
+	t_observe(&OBS, &R, 0);
 	OBS.ops[i].status = OPS_DONE;
 	OBS.ops[i].value = READ_TAG(0x500);
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "missing #PF flagged");
@@ -131,7 +93,7 @@ static void verdict_gp_and_final_state(void)
 	t_pae_on(0, CR0_PGON);
 	int i = t_op(OP_CR3, 0x202020, 0);
 	t_run();
-	obs_from_expect(0);
+	t_observe(&OBS, &R, 0);
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "predicted #GP observed: fine");
 	OBS.ops[i].status = OPS_DONE;
 	OBS.cr3 = 0x202020;
@@ -143,12 +105,12 @@ static void verdict_gp_and_final_state(void)
 static void verdict_run_exits(void)
 {
 	stale_program();
-	obs_from_expect(0);
+	t_observe(&OBS, &R, 0);
 	OBS.exit = RUN_SHUTDOWN;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) >= 1, "shutdown flagged");
 	OBS.exit = RUN_REFUSED;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "refused: not judged");
-	obs_from_expect(0);
+	t_observe(&OBS, &R, 0);
 	OBS.ops[2].status = OPS_NOT_RUN;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "completed run missing an op flagged");
 }
@@ -159,7 +121,7 @@ static void verdict_unbounded(void)
 	t_begin(START_PM32);
 	int i = t_op(OP_EFER, 1u << 13, 0);
 	t_run();
-	obs_from_expect(0);
+	t_observe(&OBS, &R, 0);
 	OBS.ops[i].status = OPS_EXCEPTION;
 	OBS.ops[i].vector = 13;
 	CHECK(E(i)->unbounded && !R.harness_ok && oracle_verdict(&P, &R, &OBS, NULL) == 0,
@@ -170,19 +132,12 @@ static void verdict_unbounded(void)
  * walk certainly set them (SDM 4.8), free where one may have. */
 static void verdict_arena(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, RW, 0, CR0_PGON);
 	t_op(OP_WRITE, 0, VAPAE);
 	t_pte(0x204008, 8, FRAME2 | RW, 0);
 	t_run();
-	obs_from_expect(0);
-	OBS.has_arena = 1;
-	memset(OBS.arena, 0, sizeof(OBS.arena));
-	for (unsigned i = 0; i < P.n_init; i++)
-		if (P.init[i].gpa >= LAYOUT_ARENA_BASE && P.init[i].gpa < LAYOUT_ARENA_END)
-			memcpy(OBS.arena + (P.init[i].gpa - LAYOUT_ARENA_BASE), &P.init[i].value,
-			       P.init[i].width);
+	t_observe(&OBS, &R, 0);
+	t_observe_arena(&OBS);
 	uint64_t pte = FRAME2 | RW;
 	memcpy(OBS.arena + 0x4008, &pte, 8);
 	OBS.arena[0x4000] |= PTE_ACCESSED_MASK | PTE_DIRTY_MASK;		/* CPU set A/D on PT[0] */
@@ -217,21 +172,14 @@ static void verdict_arena(void)
  * translation of an older entry value, the walk's A/D bits stay free. */
 static void verdict_arena_ad_free(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, RW, 0, CR0_PGON);
 	t_op(OP_READ, 0, VAPAE);
 	t_pte(0x204000, 8, FRAME2 | RW, 0);		/* no INVLPG: stale allowed */
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_run();
 	CHECK(nout(i) == 2 && R.harness_ok, "read after a PTE change: old or new frame");
-	obs_from_expect(0);
-	OBS.has_arena = 1;
-	memset(OBS.arena, 0, sizeof(OBS.arena));
-	for (unsigned k = 0; k < P.n_init; k++)
-		if (P.init[k].gpa >= LAYOUT_ARENA_BASE && P.init[k].gpa < LAYOUT_ARENA_END)
-			memcpy(OBS.arena + (P.init[k].gpa - LAYOUT_ARENA_BASE), &P.init[k].value,
-			       P.init[k].width);
+	t_observe(&OBS, &R, 0);
+	t_observe_arena(&OBS);
 	uint64_t pte = FRAME2 | RW;
 	memcpy(OBS.arena + 0x4000, &pte, 8);
 	OBS.arena[0x3000] |= PTE_ACCESSED_MASK;			/* the first read set it */
@@ -256,13 +204,8 @@ static void verdict_arena_fault_walk(void)
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_run();
 	CHECK(ONLY_PF(i, 0, VAPAE), "read of a not-present page: #PF");
-	obs_from_expect(0);
-	OBS.has_arena = 1;
-	memset(OBS.arena, 0, sizeof(OBS.arena));
-	for (unsigned k = 0; k < P.n_init; k++)
-		if (P.init[k].gpa >= LAYOUT_ARENA_BASE && P.init[k].gpa < LAYOUT_ARENA_END)
-			memcpy(OBS.arena + (P.init[k].gpa - LAYOUT_ARENA_BASE), &P.init[k].value,
-			       P.init[k].width);
+	t_observe(&OBS, &R, 0);
+	t_observe_arena(&OBS);
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "faulting walk: no A required (KVM)");
 	OBS.arena[0x3000] |= PTE_ACCESSED_MASK;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "faulting walk: A on the PDE allowed (TCG)");
@@ -303,7 +246,7 @@ static void print_output(void)
 	free(w);
 
 	int i = stale_program();
-	obs_from_expect(0);
+	t_observe(&OBS, &R, 0);
 	OBS.ops[i].value = READ_TAG(0x700);
 	CHECK(oracle_verdict(&P, &R, &OBS, &VD) == 1, "violation for the report");
 	char *v = capture(print_violation_fn);
