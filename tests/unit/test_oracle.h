@@ -102,6 +102,20 @@ static inline void t_32_case(uint64_t pde, uint64_t pte, uint64_t cr0)
 	t_pg32_on(cr0);
 }
 
+/* SDM 4.10.4.3's stale-TLB shape: a PAE case (PT[0] flags pte, CR0 cr0)
+ * that makes access k to VAPAE, stores newpte to PT[0] with no
+ * invalidation, makes access k again and is evaluated.  Returns the
+ * second access's op index. */
+static inline int t_pae_stale(uint64_t pte, uint64_t cr0, enum prog_op_kind k, uint64_t newpte)
+{
+	t_pae_case(PTE_PRESENT_MASK | PTE_WRITABLE_MASK, pte, 0, cr0);
+	t_op(k, 0, VAPAE);
+	t_pte(0x204000, 8, newpte, 0);
+	int i = t_op(k, 0, VAPAE);
+	t_run();
+	return i;
+}
+
 /* 4-level layout (start LM64, CR3 = LOW_PML4): PML4[1] -> PDPT 0x205000,
  * PDPT[0] -> PD 0x206000, PD[0] -> PT 0x207000, PT[0] -> FRAME; VALM. */
 static inline void t_layoutlm(uint64_t pml4e, uint64_t pdpte, uint64_t pde, uint64_t pte)

@@ -13,6 +13,7 @@
  */
 #include <stdlib.h>
 #include "test_oracle.h"
+#include "tests/xorshift.h"
 
 static struct oracle_result R2, R3;
 static struct run_obs OBS;
@@ -20,10 +21,7 @@ static uint64_t rng = 0x2545F4914F6CDD1Dull;
 
 static uint64_t rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return xorshift64(&rng);
 }
 
 static int same_result(const struct oracle_result *a, const struct oracle_result *b)

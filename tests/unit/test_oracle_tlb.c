@@ -138,11 +138,7 @@ static void tlb_stale_pde(void)
  * (P = 0): making it present needs no invalidation. */
 static void tlb_not_present_not_cached(void)
 {
-	t_pae_case(RW, 0, 0, CR0_PGON);
-	t_op(OP_READ, 0, VAPAE);
-	t_pte(0x204000, 8, FRAME | RW, 0);
-	int i = t_op(OP_READ, 0, VAPAE);
-	t_run();
+	int i = t_pae_stale(0, CR0_PGON, OP_READ, FRAME | RW);
 	CHECK(ONLY_TAG(i, FRAME), "not-present is never cached");
 }
 
@@ -150,11 +146,7 @@ static void tlb_not_present_not_cached(void)
  * may still succeed or fault. */
 static void tlb_stale_rights(void)
 {
-	t_pae_case(RW, RW, 0, CR0_WPON);
-	t_op(OP_WRITE, 0, VAPAE);
-	t_pte(0x204000, 8, FRAME | PTE_PRESENT_MASK, 0);
-	int i = t_op(OP_WRITE, 0, VAPAE);
-	t_run();
+	int i = t_pae_stale(RW, CR0_WPON, OP_WRITE, FRAME | PTE_PRESENT_MASK);
 	CHECK(nout(i) == 2 && has_tag(i, FRAME) && has_pf(i, 0x3, VAPAE) && R.harness_ok,
 	      "stale R/W: {done, #PF P|W}");
 }

@@ -13,12 +13,7 @@ static struct run_obs OBS;
 /* The stale-PTE program of SDM 4.10.4.3: read may see old or new. */
 static int stale_program(void)
 {
-	t_pae_case(RW, RW, 0, CR0_PGON);
-	t_op(OP_READ, 0, VAPAE);
-	t_pte(0x204000, 8, FRAME2 | RW, 0);
-	int i = t_op(OP_READ, 0, VAPAE);
-	t_run();
-	return i;
+	return t_pae_stale(RW, CR0_PGON, OP_READ, FRAME2 | RW);
 }
 
 /* Every member of the allowed set is accepted (SDM 4.10.4.3 freedom). */
@@ -172,11 +167,8 @@ static void verdict_arena(void)
  * translation of an older entry value, the walk's A/D bits stay free. */
 static void verdict_arena_ad_free(void)
 {
-	t_pae_case(RW, RW, 0, CR0_PGON);
-	t_op(OP_READ, 0, VAPAE);
-	t_pte(0x204000, 8, FRAME2 | RW, 0);		/* no INVLPG: stale allowed */
-	int i = t_op(OP_READ, 0, VAPAE);
-	t_run();
+	int i = t_pae_stale(RW, CR0_PGON, OP_READ, FRAME2 | RW);	/* no INVLPG */
+
 	CHECK(nout(i) == 2 && R.harness_ok, "read after a PTE change: old or new frame");
 	t_observe(&OBS, &R, 0);
 	t_observe_arena(&OBS);

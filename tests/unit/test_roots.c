@@ -120,6 +120,15 @@ static void t_snap_sp(uint64_t cr3, uint64_t p0, uint64_t p1, uint64_t hpa, uint
 		t_ent(1, 0x8000000 + (g1 << 12), 1, g1, ROLE_PAE(2));
 }
 
+/* Judge the trace built so far (no model) and check that rule fired want
+ * times (a macro, so a failure names the case's line). */
+#define CHECK_RULE(rule, want, what)						\
+	do {									\
+		roots_eval(tr, n, NULL, &res);					\
+		CHECK(count_rule(&res, rule) == (want), "%s: %u %s findings, want %u",	\
+		      what, count_rule(&res, rule), #rule, (unsigned)(want));	\
+	} while (0)
+
 static unsigned count_rule(const struct roots_result *r, enum roots_rule rule)
 {
 	unsigned i, c = 0;
@@ -185,8 +194,7 @@ static void t_rfc_visible(void)
 static void test_alias_fires(void)
 {
 	t_rfc_visible();
-	roots_eval(tr, n, NULL, &res);
-	CHECK(count_rule(&res, ROOTS_ALIAS) == 1, "alias findings %u", count_rule(&res, ROOTS_ALIAS));
+	CHECK_RULE(ROOTS_ALIAS, 1, "alias");
 	CHECK(res.n_findings == 1, "findings %u", res.n_findings);
 	CHECK(res.f[0].cr3_built == 0x20000 && res.f[0].cr3_now == 0x20020,
 	      "built %#llx now %#llx", (unsigned long long)res.f[0].cr3_built,
@@ -262,9 +270,7 @@ static void test_shared_and_same_key_quiet(void)
 	CHECK(res.snaps == 3, "snapshots %u", res.snaps);
 	/* The same with the second slot entered on the first page: flagged. */
 	t_two_slots(0x21001, 0, 0x22001, 0, 0x6000000, 0x21, 0);
-	roots_eval(tr, n, NULL, &res);
-	CHECK(count_rule(&res, ROOTS_ALIAS) == 1, "wrong page entered: alias %u",
-	      count_rule(&res, ROOTS_ALIAS));
+	CHECK_RULE(ROOTS_ALIAS, 1, "wrong page entered");
 }
 
 /* Same slot, PDPTEs changed, the root still shows the old ones. */
@@ -283,8 +289,7 @@ static void test_stale(void)
 	t_reset();
 	t_snap_sp(0x20000, 0x21001, 0x22001, 0x6000000, 0x21, 0x22);
 	t_snap_sp(0x20000, 0x21001, 0, 0x6000000, 0x21, 0x22);
-	roots_eval(tr, n, NULL, &res);
-	CHECK(count_rule(&res, ROOTS_STALE) == 1, "cleared PDPTE: stale %u", count_rule(&res, ROOTS_STALE));
+	CHECK_RULE(ROOTS_STALE, 1, "cleared PDPTE");
 	/* Non-firing: the root rebuilt with the new PDPTEs (pae-root-slot). */
 	t_reset();
 	t_snap_sp(0x20000, 0x21001, 0x22001, 0x6000000, 0x21, 0x22);
@@ -350,8 +355,7 @@ static void test_gfn(void)
 	t_reset();
 	t_snap(CR0_PE_PG_WP, 0x20000, X86_CR4_PAE, 0, 0x21000, 0x22001, 0x7000000, 0, 0, ROLE_PAE(3), 1);
 	t_ent(0, 0x5001000, 1, 0x21, ROLE_PAE(2));
-	roots_eval(tr, n, NULL, &res);
-	CHECK(count_rule(&res, ROOTS_GFN) == 2, "present mismatch: gfn %u", count_rule(&res, ROOTS_GFN));
+	CHECK_RULE(ROOTS_GFN, 2, "present mismatch");
 	/* An entry that points at no shadow page. */
 	t_reset();
 	t_snap_stock(0x20000, 0x21001, 0, 0x5001000, 0);
@@ -369,9 +373,7 @@ static void test_gfn(void)
 	t_reset();
 	t_snap(CR0_PE_PG_WP, 0x104000, X86_CR4_PAE, EFER_LME_LMA, 0, 0, 0x5103000, 1, 0x103, ROLE_PAE(4), 0);
 	t_snap(CR0_PE_PG_WP, 0x105000, X86_CR4_PAE, EFER_LME_LMA, 0, 0, 0x5105000, 0, 0, ROLE_PAE(4), 0);
-	roots_eval(tr, n, NULL, &res);
-	CHECK(count_rule(&res, ROOTS_GFN) == 2, "long mode, wrong frame / no page: gfn %u",
-	      count_rule(&res, ROOTS_GFN));
+	CHECK_RULE(ROOTS_GFN, 2, "long mode, wrong frame / no page");
 	/* Paging off: direct children map GiB i. */
 	t_reset();
 	t_snap(0x11, 0, 0, 0, 0, 0, 0x7000000, 0, 0, 3 | (7u << 8) | RT_ROLE_DIRECT, 0xf);
@@ -380,8 +382,7 @@ static void test_gfn(void)
 	roots_eval(tr, n, NULL, &res);
 	CHECK(res.n_findings == 0, "paging off: %u findings: %s", res.n_findings, res.f[0].what);
 	tr[n - 1].gfn = 0;
-	roots_eval(tr, n, NULL, &res);
-	CHECK(count_rule(&res, ROOTS_GFN) == 1, "paging off, wrong GiB: gfn %u", count_rule(&res, ROOTS_GFN));
+	CHECK_RULE(ROOTS_GFN, 1, "paging off, wrong GiB");
 	/* 2-level guest: quadrant i of CR3's directory in entry i. */
 	t_reset();
 	t_snap(CR0_PE_PG_WP, 0x30000, 0, 0, 0, 0, 0x7000000, 0, 0, ROLE_PAE(3) | RT_ROLE_4BYTE_GPTE, 0xf);
@@ -390,8 +391,7 @@ static void test_gfn(void)
 	roots_eval(tr, n, NULL, &res);
 	CHECK(res.n_findings == 0, "32-bit: %u findings %s", res.n_findings, res.f[0].what);
 	tr[n - 1].role &= ~(3u << 5);
-	roots_eval(tr, n, NULL, &res);
-	CHECK(count_rule(&res, ROOTS_GFN) == 1, "32-bit, wrong quadrant: gfn %u", count_rule(&res, ROOTS_GFN));
+	CHECK_RULE(ROOTS_GFN, 1, "32-bit, wrong quadrant");
 }
 
 static void test_role(void)
@@ -415,8 +415,7 @@ static void test_role(void)
 	t_snap(CR0_PE_PG_WP, 0x20000, X86_CR4_PAE, 0, 0x21001, 0x22001, 0x7000000, 0, 0, ROLE_PAE(3), 3);
 	t_ent(0, 0x5001000, 1, 0x21, ROLE_PAE(2) | RT_ROLE_DIRECT);
 	t_ent(1, 0x5002000, 1, 0x22, ROLE_PAE(2) | RT_ROLE_4BYTE_GPTE);
-	roots_eval(tr, n, NULL, &res);
-	CHECK(count_rule(&res, ROOTS_ROLE) == 2, "role %u", count_rule(&res, ROOTS_ROLE));
+	CHECK_RULE(ROOTS_ROLE, 2, "role");
 	/* The root page of the RFC design carries the root's role too. */
 	t_reset();
 	t_snap_sp(0x20000, 0x21001, 0, 0x6000000, 0x21, 0);
@@ -427,9 +426,7 @@ static void test_role(void)
 	/* A long-mode-level root outside long mode. */
 	t_reset();
 	t_snap(CR0_PE_PG_WP, 0x20000, X86_CR4_PAE, 0, 0x21001, 0, 0x7000000, 0, 0, ROLE_PAE(4), 0);
-	roots_eval(tr, n, NULL, &res);
-	CHECK(count_rule(&res, ROOTS_ROLE) == 1, "level-4 root in PAE mode: role %u",
-	      count_rule(&res, ROOTS_ROLE));
+	CHECK_RULE(ROOTS_ROLE, 1, "level-4 root in PAE mode");
 }
 
 /* Without snapshots nothing is judged; lost entry records are skipped. */
