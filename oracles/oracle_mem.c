@@ -128,42 +128,38 @@ void om_write(struct om_mem *m, uint64_t gpa, int width, uint64_t value)
 	m->set[slot][i] &= ~mask;
 }
 
-/* The entry at gpa for an A/D update: its page copied in, *i its word and
- * *bits moved to the entry's half.  Returns the page slot, -1 outside the
- * modelled tables (nothing to record). */
-static int ad_entry(struct om_mem *m, uint64_t gpa, int width, uint64_t *bits, unsigned *i)
+/*
+ * An A/D update of the entry at gpa: certain (the CPU set bits: they go
+ * into the memory and leave the uncertain set) or only possible (bits
+ * not yet set become uncertain; set ones stay set).  Nothing outside the
+ * modelled tables.
+ */
+static void ad_update(struct om_mem *m, uint64_t gpa, int width, uint64_t bits, int certain)
 {
 	int slot = page_slot(gpa);
+	unsigned i = (gpa & 0xFFF) / 8;
 
 	if (slot < 0)
-		return -1;
+		return;
 	materialize(m, slot);
-	*i = (gpa & 0xFFF) / 8;
-	*bits <<= width == 8 ? 0 : (gpa & 4) * 8;
-	return slot;
+	bits <<= width == 8 ? 0 : (gpa & 4) * 8;
+	if (!certain) {
+		m->unc[slot][i] |= bits & ~m->data[slot][i];
+		return;
+	}
+	m->set[slot][i] |= bits & ~m->data[slot][i];
+	m->data[slot][i] |= bits;
+	m->unc[slot][i] &= ~bits;
 }
 
 void om_mark_ad(struct om_mem *m, uint64_t gpa, int width, uint64_t bits)
 {
-	unsigned i;
-	int slot = ad_entry(m, gpa, width, &bits, &i);
-
-	if (slot < 0)
-		return;
-	/* Bits already set stay set: only clear ones are uncertain. */
-	m->unc[slot][i] |= bits & ~m->data[slot][i];
+	ad_update(m, gpa, width, bits, 0);
 }
 
 void om_set_ad(struct om_mem *m, uint64_t gpa, int width, uint64_t bits)
 {
-	unsigned i;
-	int slot = ad_entry(m, gpa, width, &bits, &i);
-
-	if (slot < 0)
-		return;
-	m->set[slot][i] |= bits & ~m->data[slot][i];
-	m->data[slot][i] |= bits;
-	m->unc[slot][i] &= ~bits;
+	ad_update(m, gpa, width, bits, 1);
 }
 
 void om_reset(struct om_mem *m)

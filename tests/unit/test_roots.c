@@ -40,18 +40,8 @@ static void t_pae(uint64_t cr3, uint64_t p0, uint64_t p1)
 	t_load(CR0_PE_PG_WP, cr3, X86_CR4_PAE, 0, p0, p1, 0, 0);
 }
 
-static void t_page(uint64_t gfn, uint32_t role, int created, int root_window)
-{
-	struct rootrace_event *e = &tr[n++];
-
-	e->kind = RT_GET_PAGE;
-	e->gfn = gfn;
-	e->role = role;
-	e->level = RT_ROLE_LEVEL(role);
-	e->flags = (created ? RT_F_CREATED : 0) | (root_window ? RT_F_ROOT : 0);
-}
-
-static void t_simple(uint8_t kind, uint64_t gfn, uint32_t role, uint64_t val)
+/* Append an event of kind with gfn, role (and its level) and val. */
+static struct rootrace_event *t_simple(uint8_t kind, uint64_t gfn, uint32_t role, uint64_t val)
 {
 	struct rootrace_event *e = &tr[n++];
 
@@ -60,6 +50,13 @@ static void t_simple(uint8_t kind, uint64_t gfn, uint32_t role, uint64_t val)
 	e->role = role;
 	e->level = RT_ROLE_LEVEL(role);
 	e->val = val;
+	return e;
+}
+
+static void t_page(uint64_t gfn, uint32_t role, int created, int root_window)
+{
+	t_simple(RT_GET_PAGE, gfn, role, 0)->flags = (created ? RT_F_CREATED : 0) |
+						     (root_window ? RT_F_ROOT : 0);
 }
 
 /*
