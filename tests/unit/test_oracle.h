@@ -102,6 +102,17 @@ static inline void t_32_case(uint64_t pde, uint64_t pte, uint64_t cr0)
 	t_pg32_on(cr0);
 }
 
+/* A PAE case whose PT[1] maps the PT itself, so VAPAE + 0x1000 reads
+ * the page-table entries (the alias); PT[0] and the alias have flags
+ * flags; paging on with CR0_PGON. */
+static inline void t_pae_alias_case(uint64_t flags)
+{
+	t_begin(START_PM32);
+	t_layoutpae(PTE_PRESENT_MASK | PTE_WRITABLE_MASK, flags);
+	t_init(0x204008, 8, 0x204000 | flags);
+	t_pae_on(0, CR0_PGON);
+}
+
 /* SDM 4.10.4.3's stale-TLB shape: a PAE case (PT[0] flags pte, CR0 cr0)
  * that makes access k to VAPAE, stores newpte to PT[0] with no
  * invalidation, makes access k again and is evaluated.  Returns the

@@ -473,10 +473,7 @@ static void lm_noncanonical(void)
  * through an alias shows them, so a missing bit shows mid-run. */
 static void ad_alias_read_required(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_init(0x204008, 8, 0x204000 | RW);		/* VAPAE+0x1000 -> the PT */
-	t_pae_on(0, CR0_PGON);
+	t_pae_alias_case(RW);
 	t_op(OP_WRITE, 0, VAPAE);
 	int i = t_op(OP_READ, 0, VAPAE + 0x1000);
 	t_run();
@@ -490,10 +487,7 @@ static void ad_alias_read_required(void)
  * 4.10.2.3) the bits only may be set: masked in the read-back. */
 static void ad_alias_read_may(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_init(0x204008, 8, 0x204000 | RW);
-	t_pae_on(0, CR0_PGON);
+	t_pae_alias_case(RW);
 	t_op(OP_READ, 0, VAPAE);
 	t_pte(0x204000, 8, FRAME2 | RW, 0);		/* no INVLPG */
 	t_op(OP_READ, 0, VAPAE);			/* old or new translation */
@@ -514,10 +508,7 @@ static void ad_alias_read_may(void)
  * flush is the fresh walk's and A is required (SDM 4.8, 4.10.4.3). */
 static void ad_store_clears_may_bit(int restore)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW | PTE_ACCESSED_MASK);
-	t_init(0x204008, 8, 0x204000 | RW | PTE_ACCESSED_MASK);	/* VAPAE+0x1000 -> the PT */
-	t_pae_on(0, CR0_PGON);
+	t_pae_alias_case(RW | PTE_ACCESSED_MASK);
 	t_pte(0x204000, 8, FRAME | RW, 0);		/* A cleared, same frame */
 	t_op(OP_READ, 0, VAPAE);			/* stale or fresh: A may */
 	t_op(OP_CR4, 0x100020, 0);			/* SMEP 0 -> 1: non-global flush */

@@ -370,10 +370,7 @@ static void harness_top_entry(void)
 /* layout.h: a fetch must land on a data frame. */
 static void harness_fetch_target(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_init(0x204008, 8, 0x204000 | RW);
-	t_pae_on(0, CR0_PGON);
+	t_pae_alias_case(RW);
 	int i = t_op(OP_FETCH, 0, VAPAE + 0x1000);
 	t_run();
 	CHECK(!R.harness_ok && R.harness_op == i, "fetch from a page table: harness broken");

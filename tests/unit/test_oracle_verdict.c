@@ -44,10 +44,7 @@ static void verdict_flags_outside(void)
 /* SDM 4.8: A/D bits seen through an alias are not judged. */
 static void verdict_ad_masked(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_init(0x204008, 8, 0x204000 | RW);
-	t_pae_on(0, CR0_PGON);
+	t_pae_alias_case(RW);
 	t_op(OP_READ, 0, VAPAE);
 	int i = t_op(OP_READ, 0, VAPAE + 0x1000);
 	t_run();
