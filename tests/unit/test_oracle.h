@@ -52,6 +52,18 @@ static inline int t_pte(uint64_t gpa, int w, uint64_t v, uint64_t via)
 }
 static inline void t_run(void) { oracle_eval_cpu(&P, &CPU, &R); }
 
+/* A program of one MOV or WRMSR (kind, value) from st, evaluated.
+ * Returns the op's index (0). */
+static inline int t_one_op(enum prog_start st, enum prog_op_kind k, uint64_t value)
+{
+	int i;
+
+	t_begin(st);
+	i = t_op(k, value, 0);
+	t_run();
+	return i;
+}
+
 /*
  * 32-bit layout: PD 0x200000 (PDE0 = harness, PDE1 -> PT 0x201000 with
  * pde flags), PT[0] -> FRAME with pte flags; VA32 is the probe VA.

@@ -34,18 +34,14 @@ static void cr0_nw_without_cd(void)
 /* SDM vol. 2 MOV CR: reserved CR0[31:0] bits are ignored, ET reads 1. */
 static void cr0_reserved_ignored(void)
 {
-	t_begin(START_PM32);
-	int i = t_op(OP_CR0, 0x00000021 | (1u << 7), 0);
-	t_run();
+	int i = t_one_op(START_PM32, OP_CR0, 0x00000021 | (1u << 7));
 	CHECK(ONLY_DONE(i) && R.cr0 == 0x31, "CR0: ET forced, bit 7 dropped");
 }
 
 /* oracle.h contract: CR0 is written from 32-bit code, upper half dropped. */
 static void cr0_upper_dropped(void)
 {
-	t_begin(START_PM32);
-	int i = t_op(OP_CR0, 0x100000031ull, 0);
-	t_run();
+	int i = t_one_op(START_PM32, OP_CR0, 0x100000031ull);
 	CHECK(ONLY_DONE(i) && R.cr0 == 0x31, "CR0 value bit 32 never reaches CR0");
 }
 
@@ -75,9 +71,7 @@ static void cr0_lm_needs_pae(void)
  * long mode and clears LMA. */
 static void cr0_leave_lm(void)
 {
-	t_begin(START_LM64);
-	int i = t_op(OP_CR0, 0x31, 0);
-	t_run();
+	int i = t_one_op(START_LM64, OP_CR0, 0x31);
 	CHECK(ONLY_DONE(i) && R.efer == 0x100 && R.cr0 == 0x31 && R.harness_ok, "leave long mode");
 }
 
@@ -110,13 +104,9 @@ static void cr4_reserved(void)
  * code the upper half never reaches CR4. */
 static void cr4_high_bits(void)
 {
-	t_begin(START_LM64);
-	int i = t_op(OP_CR4, 0x100000020ull, 0);
-	t_run();
+	int i = t_one_op(START_LM64, OP_CR4, 0x100000020ull);
 	CHECK(ONLY_GP(i), "LM: CR4 bit 32 #GP");
-	t_begin(START_PM32);
-	i = t_op(OP_CR4, 0x100000000ull, 0);
-	t_run();
+	i = t_one_op(START_PM32, OP_CR4, 0x100000000ull);
 	CHECK(ONLY_DONE(i) && R.cr4 == 0, "legacy: CR4 bit 32 dropped");
 }
 
@@ -136,9 +126,7 @@ static void cr4_smep_feature(void)
 /* SDM 2.5: CR4.UMIP exists only with CPUID.7.0:ECX.UMIP (off by default). */
 static void cr4_umip_feature(void)
 {
-	t_begin(START_LM64);
-	int i = t_op(OP_CR4, (1u << 11) | 0x20, 0);
-	t_run();
+	int i = t_one_op(START_LM64, OP_CR4, (1u << 11) | 0x20);
 	CHECK(ONLY_GP(i), "UMIP hidden (default): #GP");
 	CPU.features |= ORACLE_F_UMIP;
 	t_run();
@@ -160,9 +148,7 @@ static void cr3_lm_reserved(void)
 /* oracle.h contract: legacy CR3 writes keep the low 32 bits only. */
 static void cr3_legacy_truncated(void)
 {
-	t_begin(START_PM32);
-	int i = t_op(OP_CR3, 0x100200000ull, 0);
-	t_run();
+	int i = t_one_op(START_PM32, OP_CR3, 0x100200000ull);
 	CHECK(ONLY_DONE(i) && R.cr3 == 0x200000, "legacy CR3 upper half dropped");
 }
 
@@ -173,9 +159,7 @@ static void efer_lme_with_pg(void)
 	int i = t_op(OP_EFER, 0x100, 0);
 	t_run();
 	CHECK(ONLY_GP(i) && R.efer == 0, "LME change with paging on: #GP");
-	t_begin(START_PM32);
-	i = t_op(OP_EFER, 0x100, 0);
-	t_run();
+	i = t_one_op(START_PM32, OP_EFER, 0x100);
 	CHECK(ONLY_DONE(i) && R.efer == 0x100, "LME with paging off: ok");
 }
 
@@ -196,13 +180,9 @@ static void efer_reserved(void)
 /* APM 3.1.7: EFER.LMA is read-only; WRMSR ignores the written value. */
 static void efer_lma_ignored(void)
 {
-	t_begin(START_PM32);
-	int i = t_op(OP_EFER, 0x400, 0);
-	t_run();
+	int i = t_one_op(START_PM32, OP_EFER, 0x400);
 	CHECK(ONLY_DONE(i) && R.efer == 0, "LMA write ignored");
-	t_begin(START_LM64);
-	i = t_op(OP_EFER, 0x100, 0);
-	t_run();
+	i = t_one_op(START_LM64, OP_EFER, 0x100);
 	CHECK(ONLY_DONE(i) && R.efer == 0x500, "LMA kept when written 0 in long mode");
 }
 

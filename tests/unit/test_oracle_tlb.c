@@ -383,9 +383,7 @@ static void harness_fetch_target(void)
 /* The stub runs in protected mode: CR0.PE = 0 breaks it. */
 static void harness_real_mode(void)
 {
-	t_begin(START_PM32);
-	int i = t_op(OP_CR0, 0x30, 0);
-	t_run();
+	int i = t_one_op(START_PM32, OP_CR0, 0x30);
 	CHECK(!R.harness_ok && R.harness_op == i, "CR0.PE = 0 breaks the harness");
 }
 

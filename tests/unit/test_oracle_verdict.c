@@ -110,9 +110,7 @@ static void verdict_run_exits(void)
 /* Ops the model cannot bound are not judged. */
 static void verdict_unbounded(void)
 {
-	t_begin(START_PM32);
-	int i = t_op(OP_EFER, 1u << 13, 0);
-	t_run();
+	int i = t_one_op(START_PM32, OP_EFER, 1u << 13);
 	t_observe(&OBS, &R, 0);
 	OBS.ops[i].status = OPS_EXCEPTION;
 	OBS.ops[i].vector = 13;
