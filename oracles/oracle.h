@@ -26,12 +26,13 @@
 #include "../harness/core/program.h"
 #include "../harness/core/observation.h"
 
-enum vendor {
-	VENDOR_AMD = 0,
-	VENDOR_INTEL,
-	VENDOR_COUNT
+enum oracle_vendor {
+	ORACLE_VENDOR_AMD = 0,
+	ORACLE_VENDOR_INTEL,
+	ORACLE_VENDOR_COUNT
 };
-const char *vendor_name(enum vendor v);
+/* "AMD", "Intel"; "?" for a value out of range (never NULL). */
+const char *oracle_vendor_name(enum oracle_vendor v);
 
 /*
  * Guest CPU profile.  The executor programs the guest CPUID from it
@@ -140,7 +141,7 @@ enum oracle_mmu {
 				 ORACLE_QUIRK_TCG_LME_NOPAE)
 
 struct oracle_cpu {
-	enum vendor vendor;
+	enum oracle_vendor vendor;
 	uint8_t maxphyaddr;	/* 32..52 */
 	uint8_t mmu;		/* enum oracle_mmu */
 	uint32_t features;	/* ORACLE_F_* */
@@ -154,7 +155,7 @@ struct oracle_cpu {
 #define ORACLE_DEFAULT_MAXPHYADDR 40
 #define ORACLE_DEFAULT_FEATURES	(ORACLE_F_PSE | ORACLE_F_PAE | ORACLE_F_PGE | ORACLE_F_PSE36 | \
 				 ORACLE_F_NX | ORACLE_F_SMEP | ORACLE_F_SMAP | ORACLE_F_1G | ORACLE_F_LM)
-void oracle_cpu_default(struct oracle_cpu *cpu, enum vendor v);
+void oracle_cpu_default(struct oracle_cpu *cpu, enum oracle_vendor v);
 /* Switch a profile to AMD nested paging; outer_tcg: the CPU under KVM is
  * QEMU TCG (the test VM), so its NPT quirks apply. */
 void oracle_cpu_npt(struct oracle_cpu *cpu, int outer_tcg);
@@ -197,14 +198,15 @@ const char *oracle_cpu_name(const struct oracle_cpu *cpu);
  *     oracle never predicts OUT_SHUTDOWN for a program with harness_ok.
  */
 
-enum paging_mode {
+enum oracle_paging_mode {
 	PGM_OFF = 0,		/* CR0.PG = 0 */
 	PGM_32,			/* 32-bit paging (PSE, PSE-36 per CR4.PSE) */
 	PGM_PAE,		/* PAE paging, legacy mode */
 	PGM_LM4,		/* 4-level paging, IA-32e / long mode */
 	PGM_COUNT
 };
-const char *paging_mode_name(enum paging_mode m);
+/* "nopg", "32bit", "pae", "lm4"; "?" out of range (never NULL). */
+const char *oracle_paging_mode_name(enum oracle_paging_mode m);
 
 /* Allowed outcomes of one op.  An observation matches if it equals any one. */
 #define ORACLE_MAX_OUTCOMES 8
@@ -240,7 +242,7 @@ struct walk_step {
 };
 
 struct op_expect {
-	enum paging_mode mode;	/* mode in force when the op ran */
+	enum oracle_paging_mode mode;	/* mode in force when the op ran */
 	uint8_t n_out;
 	struct outcome out[ORACLE_MAX_OUTCOMES];
 	uint8_t n_walk;
@@ -253,7 +255,7 @@ struct op_expect {
 };
 
 struct oracle_result {
-	enum vendor vendor;
+	enum oracle_vendor vendor;
 	struct oracle_cpu cpu;		/* profile the verdicts used */
 	uint16_t n_ops;			/* ops evaluated (stops after a shutdown) */
 	struct op_expect ops[PROG_MAX_OPS];
@@ -273,7 +275,7 @@ struct oracle_result {
 
 /* Evaluate a program under the default profile of vendor v (see
  * oracle_cpu_default).  Never fails. */
-void oracle_eval(const struct program *p, enum vendor v, struct oracle_result *res);
+void oracle_eval(const struct program *p, enum oracle_vendor v, struct oracle_result *res);
 /* Evaluate a program under an explicit CPU profile.  Never fails; a NULL
  * cpu means the default AMD profile. */
 void oracle_eval_cpu(const struct program *p, const struct oracle_cpu *cpu,
@@ -292,7 +294,7 @@ void oracle_eval_obs(const struct program *p, const struct oracle_cpu *cpu,
 struct violation {
 	int op;			/* op index, or -1 for the run as a whole */
 	char what[160];		/* one-line description, names the vendor profile */
-	enum vendor vendor;	/* profile the expectation came from */
+	enum oracle_vendor vendor;	/* profile the expectation came from */
 	struct op_obs observed;	/* what the run showed (op >= 0) */
 	struct op_expect expect;	/* allowed set and walk (op >= 0) */
 };

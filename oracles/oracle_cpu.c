@@ -2,19 +2,19 @@
 /* Names and CPU profiles of the oracle. */
 #include "oracle_int.h"
 
-const char *vendor_name(enum vendor v)
+const char *oracle_vendor_name(enum oracle_vendor v)
 {
 	switch (v) {
-	case VENDOR_AMD:
+	case ORACLE_VENDOR_AMD:
 		return "AMD";
-	case VENDOR_INTEL:
+	case ORACLE_VENDOR_INTEL:
 		return "Intel";
 	default:
 		return "?";
 	}
 }
 
-const char *paging_mode_name(enum paging_mode m)
+const char *oracle_paging_mode_name(enum oracle_paging_mode m)
 {
 	static const char *const names[PGM_COUNT] = {
 		[PGM_OFF] = "nopg", [PGM_32] = "32bit", [PGM_PAE] = "pae", [PGM_LM4] = "lm4",
@@ -23,9 +23,9 @@ const char *paging_mode_name(enum paging_mode m)
 	return (unsigned)m < PGM_COUNT ? names[m] : "?";
 }
 
-void oracle_cpu_default(struct oracle_cpu *cpu, enum vendor v)
+void oracle_cpu_default(struct oracle_cpu *cpu, enum oracle_vendor v)
 {
-	cpu->vendor = (unsigned)v < VENDOR_COUNT ? v : VENDOR_AMD;
+	cpu->vendor = (unsigned)v < ORACLE_VENDOR_COUNT ? v : ORACLE_VENDOR_AMD;
 	cpu->maxphyaddr = ORACLE_DEFAULT_MAXPHYADDR;
 	cpu->features = ORACLE_DEFAULT_FEATURES;
 	cpu->strict = 0;
@@ -41,7 +41,7 @@ void oracle_cpu_npt(struct oracle_cpu *cpu, int outer_tcg)
 
 const char *oracle_cpu_name(const struct oracle_cpu *cpu)
 {
-	int intel = cpu->vendor == VENDOR_INTEL;
+	int intel = cpu->vendor == ORACLE_VENDOR_INTEL;
 
 	if (cpu->mmu != ORACLE_MMU_NPT)
 		return intel ? "Intel" : "AMD";

@@ -11,41 +11,22 @@
 
 static __thread struct ostate tls_state;
 
-/* Field by field: compound literals leave struct padding indeterminate. */
-static int outcome_same(const struct outcome *a, const struct outcome *b)
-{
-	return a->kind == b->kind && a->vector == b->vector &&
-	       a->has_error_code == b->has_error_code && a->error_code == b->error_code &&
-	       a->cr2 == b->cr2 && a->gpa == b->gpa && a->value == b->value &&
-	       a->value_mask == b->value_mask;
-}
-
-int oe_add(struct op_expect *e, const struct outcome *o)
-{
-	for (unsigned i = 0; i < e->n_out; i++)
-		if (outcome_same(&e->out[i], o))
-			return 0;
-	if (e->n_out >= ORACLE_MAX_OUTCOMES) {
-		e->unbounded = 1;
-		return -1;
-	}
-	e->out[e->n_out] = (struct outcome){
-		.kind = o->kind, .vector = o->vector, .has_error_code = o->has_error_code,
-		.error_code = o->error_code, .cr2 = o->cr2, .gpa = o->gpa, .value = o->value,
-		.value_mask = o->value_mask,
-	};
-	e->n_out++;
-	return 0;
-}
-
 static void add_done(struct op_expect *e)
 {
-	oe_add(e, &(struct outcome){ .kind = OUT_DONE });
+	oset_add(e, &(struct outcome){ .kind = OUT_DONE });
 }
 
 static void add_gp(struct op_expect *e)
 {
-	oe_add(e, &(struct outcome){ .kind = OUT_EXCEPTION, .vector = VEC_GP, .has_error_code = 1 });
+	oset_add(e, &(struct outcome){ .kind = OUT_EXCEPTION, .vector = GP_VECTOR, .has_error_code = 1 });
+}
+
+static void add_mov_cr(struct op_expect *e, int gp)
+{
+	if (gp)
+		add_gp(e);
+	else
+		add_done(e);
 }
 
 struct ectx {
@@ -92,17 +73,17 @@ static int load_pdptes(struct ectx *x, uint64_t cr3, uint64_t out[4])
 		uint64_t gpa = base + 8 * i;
 
 		out[i] = om_read(&s->mem, gpa, 8);
-		if ((out[i] & PTE_P) && (om_unc(&s->mem, gpa, 8) & 0x60)) {
+		if ((out[i] & PTE_PRESENT_MASK) && (om_unc(&s->mem, gpa, 8) & 0x60)) {
 			/* Under ORACLE_QUIRK_TCG_PDPTE_A an A bit TCG may have
 			 * set decides between #GP and a load: not a harness
 			 * problem, but nothing after it can be judged. */
 			if ((s->cpu->quirks & ORACLE_QUIRK_TCG_PDPTE_A) &&
-			    !(om_unc(&s->mem, gpa, 8) & PTE_D))
+			    !(om_unc(&s->mem, gpa, 8) & PTE_DIRTY_MASK))
 				lose(x);
 			else
 				harness_fail(x, "PDPTE load depends on A/D bits the CPU may have set");
 		}
-		if ((out[i] & PTE_P) && (out[i] & rsvd))
+		if ((out[i] & PTE_PRESENT_MASK) && (out[i] & rsvd))
 			return -1;
 	}
 	return 0;
@@ -110,10 +91,14 @@ static int load_pdptes(struct ectx *x, uint64_t cr3, uint64_t out[4])
 
 static int pae_paging_after(const struct ostate *s, uint64_t cr0, uint64_t cr4)
 {
-	return (cr0 & CR0_PG) && (cr4 & CR4_PAE) && !(s->efer & EFER_LME);
+	return (cr0 & X86_CR0_PG) && (cr4 & X86_CR4_PAE) && !(s->efer & EFER_LME);
 }
 
-static void op_cr0(struct ectx *x, struct op_expect *e, uint64_t value)
+/*
+ * MOV to CR0, CR4, CR3: each returns 0 when the MOV completes and -1 when
+ * it raises #GP(0); the op loop adds the one outcome (add_mov_cr).
+ */
+static int op_cr0(struct ectx *x, struct op_expect *e, uint64_t value)
 {
 	struct ostate *s = x->s;
 	uint64_t old = s->cr0, v = value & 0xFFFFFFFFull;
@@ -124,56 +109,55 @@ static void op_cr0(struct ectx *x, struct op_expect *e, uint64_t value)
 	 * CR0.  ET is hardwired to 1 and other reserved bits of CR0[31:0]
 	 * are ignored (SDM vol. 2 MOV CR: "attempts to set them have no
 	 * impact"; KVM kvm_set_cr0). */
-	v = (v | CR0_ET) & CR0_KNOWN;
+	v = (v | X86_CR0_ET) & ORACLE_CR0_KNOWN;
 	/* SDM 2.5 / MOV CR #GP list: NW without CD, PG without PE. */
-	if (((v & CR0_NW) && !(v & CR0_CD)) || ((v & CR0_PG) && !(v & CR0_PE)))
-		goto gp;
+	if (((v & X86_CR0_NW) && !(v & X86_CR0_CD)) || ((v & X86_CR0_PG) && !(v & X86_CR0_PE)))
+		return -1;
 	/* SDM 10.8.5 / APM 14.6.1: enabling paging with EFER.LME = 1
 	 * requires CR4.PAE = 1 (CS.L = 0 always holds in the stub). */
-	if (!(old & CR0_PG) && (v & CR0_PG) && (s->efer & EFER_LME) && !(s->cr4 & CR4_PAE))
-		goto gp;
+	if (!(old & X86_CR0_PG) && (v & X86_CR0_PG) && (s->efer & EFER_LME) && !(s->cr4 & X86_CR4_PAE))
+		return -1;
 	/* SDM 4.4.1: PAE paging after a MOV to CR0 that changes CD, NW or
 	 * PG loads the PDPTEs. */
-	pdpte_load = pae_paging_after(s, v, s->cr4) && ((v ^ old) & (CR0_CD | CR0_NW | CR0_PG));
+	pdpte_load = pae_paging_after(s, v, s->cr4) &&
+		     ((v ^ old) & (X86_CR0_CD | X86_CR0_NW | X86_CR0_PG));
 	if (pdpte_load && load_pdptes(x, s->cr3, pd))
-		goto gp;
-	if (!(v & CR0_PE))
+		return -1;
+	if (!(v & X86_CR0_PE))
 		harness_fail(x, "CR0.PE cleared: the stub cannot run in real mode");
 	s->cr0 = v;
 	if (pdpte_load) {
 		memcpy(s->pdpte, pd, sizeof(pd));
 		e->pdpte_load = 1;
 	}
-	if ((old ^ v) & CR0_PG) {
+	if ((old ^ v) & X86_CR0_PG) {
 		/* Paging toggled: long mode follows LME (SDM 10.8.5). */
-		if ((v & CR0_PG) && (s->efer & EFER_LME))
+		if ((v & X86_CR0_PG) && (s->efer & EFER_LME))
 			s->efer |= EFER_LMA;
 		else
 			s->efer &= ~EFER_LMA;
 		/* SDM 4.10.4.1: MOV to CR0 that changes PG flushes all. */
 		os_flush_all(s);
 	}
-	add_done(e);
-	return;
-gp:
-	add_gp(e);
+	return 0;
 }
 
 static uint64_t cr4_allowed(const struct ostate *s)
 {
-	uint64_t ok = CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_MCE |
-		      CR4_PGE | CR4_PCE | CR4_OSFXSR | CR4_OSXMMEXCPT;
+	uint64_t ok = X86_CR4_VME | X86_CR4_PVI | X86_CR4_TSD | X86_CR4_DE | X86_CR4_PSE |
+		      X86_CR4_PAE | X86_CR4_MCE | X86_CR4_PGE | X86_CR4_PCE | X86_CR4_OSFXSR |
+		      X86_CR4_OSXMMEXCPT;
 
 	if (s->cpu->features & ORACLE_F_SMEP)
-		ok |= CR4_SMEP;
+		ok |= X86_CR4_SMEP;
 	if (s->cpu->features & ORACLE_F_SMAP)
-		ok |= CR4_SMAP;
+		ok |= X86_CR4_SMAP;
 	if (s->cpu->features & ORACLE_F_UMIP)
-		ok |= CR4_UMIP;
+		ok |= X86_CR4_UMIP;
 	return ok;
 }
 
-static void op_cr4(struct ectx *x, struct op_expect *e, uint64_t value)
+static int op_cr4(struct ectx *x, struct op_expect *e, uint64_t value)
 {
 	struct ostate *s = x->s;
 	uint64_t old = s->cr4, v = (s->efer & EFER_LMA) ? value : (value & 0xFFFFFFFFull);
@@ -183,16 +167,16 @@ static void op_cr4(struct ectx *x, struct op_expect *e, uint64_t value)
 	/* SDM 2.5: setting a reserved CR4 bit (every bit of a feature the
 	 * profile hides) is #GP. */
 	if (v & ~cr4_allowed(s))
-		goto gp;
+		return -1;
 	/* SDM 4.1.2: CR4.PAE cannot be cleared in IA-32e mode. */
-	if ((s->efer & EFER_LMA) && !(v & CR4_PAE))
-		goto gp;
+	if ((s->efer & EFER_LMA) && !(v & X86_CR4_PAE))
+		return -1;
 	/* SDM 4.4.1: with PAE paging after the write, a change of PAE, PGE,
 	 * PSE or SMEP loads the PDPTEs. */
 	pdpte_load = !(s->efer & EFER_LMA) && pae_paging_after(s, s->cr0, v) &&
-		     ((v ^ old) & (CR4_PAE | CR4_PGE | CR4_PSE | CR4_SMEP));
+		     ((v ^ old) & (X86_CR4_PAE | X86_CR4_PGE | X86_CR4_PSE | X86_CR4_SMEP));
 	if (pdpte_load && load_pdptes(x, s->cr3, pd))
-		goto gp;
+		return -1;
 	s->cr4 = v;
 	if (pdpte_load) {
 		memcpy(s->pdpte, pd, sizeof(pd));
@@ -200,20 +184,17 @@ static void op_cr4(struct ectx *x, struct op_expect *e, uint64_t value)
 	}
 	/* SDM 4.10.4.1: changing PGE or PAE flushes everything (globals
 	 * included); setting SMEP flushes the non-global entries. */
-	if ((v ^ old) & (CR4_PGE | CR4_PAE))
+	if ((v ^ old) & (X86_CR4_PGE | X86_CR4_PAE))
 		os_flush_all(s);
-	else if ((v & CR4_SMEP) && !(old & CR4_SMEP))
+	else if ((v & X86_CR4_SMEP) && !(old & X86_CR4_SMEP))
 		os_flush_nonglobal(s);
 	/* A PSE change flushes nothing: old 4 MiB / PT readings remain. */
-	if ((v ^ old) & CR4_PSE)
+	if ((v ^ old) & X86_CR4_PSE)
 		s->pse_seq = s->seq;
-	add_done(e);
-	return;
-gp:
-	add_gp(e);
+	return 0;
 }
 
-static void op_cr3(struct ectx *x, struct op_expect *e, uint64_t value)
+static int op_cr3(struct ectx *x, struct op_expect *e, uint64_t value)
 {
 	struct ostate *s = x->s;
 	int lma = !!(s->efer & EFER_LMA);
@@ -223,14 +204,14 @@ static void op_cr3(struct ectx *x, struct op_expect *e, uint64_t value)
 	/* SDM MOV CR / 4.5: in 64-bit code, CR3 bits 63:MAXPHYADDR are
 	 * reserved (no PCIDs in the profile, so bit 63 too). */
 	if (lma && (v >> s->cpu->maxphyaddr))
-		goto gp;
+		return -1;
 	os_leave_root(s, v);
 	/* SDM 4.4.1: MOV to CR3 with PAE paging loads the PDPTEs.  Not
 	 * under nested paging: the MOV is not intercepted and AMD has no
 	 * PDPTE registers (oracle.h ORACLE_MMU_NPT). */
 	if (os_mode(s) == PGM_PAE && s->cpu->mmu != ORACLE_MMU_NPT) {
 		if (load_pdptes(x, v, pd))
-			goto gp;
+			return -1;
 		memcpy(s->pdpte, pd, sizeof(pd));
 		e->pdpte_load = 1;
 	}
@@ -238,10 +219,7 @@ static void op_cr3(struct ectx *x, struct op_expect *e, uint64_t value)
 	/* SDM 4.10.4.1: MOV to CR3 flushes non-global TLB entries and all
 	 * paging-structure caches. */
 	os_flush_nonglobal(s);
-	add_done(e);
-	return;
-gp:
-	add_gp(e);
+	return 0;
 }
 
 static void op_efer(struct ectx *x, struct op_expect *e, uint64_t v)
@@ -252,7 +230,7 @@ static void op_efer(struct ectx *x, struct op_expect *e, uint64_t v)
 	if (s->cpu->features & ORACLE_F_LM)
 		ok |= EFER_LME;
 	if (s->cpu->features & ORACLE_F_NX)
-		ok |= EFER_NXE;
+		ok |= EFER_NX;
 	if (v & EFER_LMSLE) {
 		/* KVM accepts LMSLE when nested SVM is enabled, whatever the
 		 * guest CPUID; hardware may or may not.  Not modelled. */
@@ -262,14 +240,14 @@ static void op_efer(struct ectx *x, struct op_expect *e, uint64_t v)
 	}
 	/* SDM vol. 4 IA32_EFER / APM 3.1.7: reserved bits #GP; LME may not
 	 * change while paging is on; LMA is read-only (write ignored). */
-	if ((v & ~ok) || ((s->cr0 & CR0_PG) && ((v ^ s->efer) & EFER_LME))) {
+	if ((v & ~ok) || ((s->cr0 & X86_CR0_PG) && ((v ^ s->efer) & EFER_LME))) {
 		add_gp(e);
 		return;
 	}
 	/* NXE 1 -> 0 flushes nothing: translations with XD may remain. */
-	if ((s->efer & EFER_NXE) && !(v & EFER_NXE))
+	if ((s->efer & EFER_NX) && !(v & EFER_NX))
 		s->nxe_seq = s->seq;
-	if (v & EFER_NXE)
+	if (v & EFER_NX)
 		s->nxe_ever = 1;
 	s->efer = (v & ~EFER_LMA) | (s->efer & EFER_LMA);
 	add_done(e);
@@ -297,12 +275,12 @@ static void tcg_pdpte0_accessed(struct ectx *x, const struct prog_op *op,
 	else if (cr3_done || e->mode != PGM_PAE)
 		s->pdpte0_unsure = 0;
 	v = om_read(&s->mem, gpa, 8);
-	if (!(v & PTE_P) || (v & PTE_A))
+	if (!(v & PTE_PRESENT_MASK) || (v & PTE_ACCESSED_MASK))
 		return;
 	if (s->pdpte0_unsure)
-		om_mark_ad(&s->mem, gpa, 8, PTE_A);
+		om_mark_ad(&s->mem, gpa, 8, PTE_ACCESSED_MASK);
 	else
-		om_set_ad(&s->mem, gpa, 8, PTE_A);
+		om_set_ad(&s->mem, gpa, 8, PTE_ACCESSED_MASK);
 }
 
 /* The low region stays identity-mapped: the top-level table in use must
@@ -312,7 +290,7 @@ static void harness_invariant(struct ectx *x)
 	struct ostate *s = x->s;
 
 	if ((s->cpu->quirks & ORACLE_QUIRK_TCG_LME_NOPAE) && (s->efer & EFER_LME) &&
-	    !(s->cr4 & CR4_PAE))
+	    !(s->cr4 & X86_CR4_PAE))
 		harness_fail(x, "EFER.LME = 1 with CR4.PAE = 0 wedges QEMU TCG under nested paging");
 	switch (os_mode(s)) {
 	case PGM_32:
@@ -322,7 +300,7 @@ static void harness_invariant(struct ectx *x)
 	case PGM_PAE:
 		/* Under nested paging the CPU reads PDPTE 0 from memory. */
 		if (s->cpu->mmu == ORACLE_MMU_NPT) {
-			if ((om_read(&s->mem, s->cr3 & 0xFFFFFFE0ull, 8) & ~PTE_A) != HARNESS_PDPTE_PAE)
+			if ((om_read(&s->mem, s->cr3 & 0xFFFFFFE0ull, 8) & ~PTE_ACCESSED_MASK) != HARNESS_PDPTE_PAE)
 				harness_fail(x, "PDPTE 0 in memory is not the harness PDPTE (nested paging)");
 			break;
 		}
@@ -332,7 +310,7 @@ static void harness_invariant(struct ectx *x)
 		 * triple-faults the guest when one names a gfn outside every
 		 * memslot (mmu.c mmu_check_root): a KVM limit, not paging. */
 		for (int i = 0; i < 4; i++)
-			if ((s->pdpte[i] & PTE_P) &&
+			if ((s->pdpte[i] & PTE_PRESENT_MASK) &&
 			    (s->pdpte[i] & 0x000FFFFFFFFFF000ull) >= LAYOUT_MEM_SIZE)
 				harness_fail(x, "PAE PDPTE names a PD outside RAM: KVM mmu_check_root "
 						"triple-faults");
@@ -368,11 +346,6 @@ static int store_ok(struct ectx *x, uint64_t gpa, int width, uint64_t value)
 	return 1;
 }
 
-uint64_t oe_probe_va(const struct ostate *s, uint64_t addr)
-{
-	return (s->efer & EFER_LMA) ? addr : (addr & 0xFFFFFFFFull);
-}
-
 static void op_probe(struct ectx *x, struct op_expect *e, const struct prog_op *op)
 {
 	const char *why = NULL;
@@ -395,7 +368,7 @@ static void op_pte(struct ectx *x, struct op_expect *e, const struct prog_op *op
 		add_done(e);
 		return;
 	}
-	va = oe_probe_va(s, op->via);
+	va = os_op_va(s, op->via);
 	if ((s->efer & EFER_LMA) && !os_is_canonical(va)) {
 		add_gp(e);
 		return;
@@ -429,12 +402,12 @@ static void op_pte(struct ectx *x, struct op_expect *e, const struct prog_op *op
 				  !os_permits(s, &xl[k], ACC_READ);
 
 			for (int c = 0; c < nc; c++) {
-				oe_add(e, &(struct outcome){ .kind = OUT_EXCEPTION, .vector = VEC_PF,
+				oset_add(e, &(struct outcome){ .kind = OUT_EXCEPTION, .vector = PF_VECTOR,
 					  .has_error_code = 1, .error_code = ec[c], .cr2 = va });
 				if (rmw)
-					oe_add(e, &(struct outcome){ .kind = OUT_EXCEPTION,
-						  .vector = VEC_PF, .has_error_code = 1,
-						  .error_code = ec[c] & ~PFEC_W, .cr2 = va });
+					oset_add(e, &(struct outcome){ .kind = OUT_EXCEPTION,
+						  .vector = PF_VECTOR, .has_error_code = 1,
+						  .error_code = ec[c] & ~PFERR_WRITE_MASK, .cr2 = va });
 			}
 			n_fault++;
 		}
@@ -451,7 +424,7 @@ static void op_pte(struct ectx *x, struct op_expect *e, const struct prog_op *op
 static void op_invlpg(struct ectx *x, struct op_expect *e, uint64_t addr)
 {
 	struct ostate *s = x->s;
-	uint64_t va = oe_probe_va(s, addr);
+	uint64_t va = os_op_va(s, addr);
 
 	if ((s->efer & EFER_LMA) && !os_is_canonical(va)) {
 		/* Non-canonical INVLPG: #GP or a no-op depending on the
@@ -472,7 +445,7 @@ static void op_invlpg(struct ectx *x, struct op_expect *e, uint64_t addr)
 static int pf_invalidates(const struct oracle_cpu *cpu, uint32_t ec)
 {
 	if (cpu->mmu == ORACLE_MMU_SHADOW && !(cpu->strict & ORACLE_STRICT_PF))
-		return (ec & PFEC_P) && !(ec & PFEC_RSVD);
+		return (ec & PFERR_PRESENT_MASK) && !(ec & PFERR_RSVD_MASK);
 	return 1;
 }
 
@@ -491,7 +464,7 @@ static void pf_after(struct ectx *x, const struct prog_op *op, const struct op_e
 	if (op->kind < OP_READ && !(op->kind == OP_PTE && op->via))
 		return;
 	if (ob) {
-		if (ob->status == OPS_EXCEPTION && ob->vector == VEC_PF &&
+		if (ob->status == OPS_EXCEPTION && ob->vector == PF_VECTOR &&
 		    pf_invalidates(s->cpu, ob->error_code))
 			os_pf_inval(s, ob->cr2);
 		return;
@@ -499,7 +472,7 @@ static void pf_after(struct ectx *x, const struct prog_op *op, const struct op_e
 	if (e->unbounded || !e->n_out)
 		return;
 	for (unsigned k = 0; k < e->n_out; k++)
-		faults &= e->out[k].kind == OUT_EXCEPTION && e->out[k].vector == VEC_PF &&
+		faults &= e->out[k].kind == OUT_EXCEPTION && e->out[k].vector == PF_VECTOR &&
 			  e->out[k].cr2 == e->out[0].cr2 && pf_invalidates(s->cpu, e->out[k].error_code);
 	if (faults)
 		os_pf_inval(s, e->out[0].cr2);
@@ -523,7 +496,7 @@ static void state_init(struct ostate *s, const struct program *p, const struct o
 	s->seq = 0;
 	s->cut_full = s->cut_ng = 0;
 	s->pse_seq = s->nxe_seq = 0;
-	s->nxe_ever = !!(s->efer & EFER_NXE);
+	s->nxe_ever = !!(s->efer & EFER_NX);
 	s->pse_seen[0] = s->pse_seen[1] = 0;
 	s->n_hist = s->n_inval = s->n_wipe = s->n_oldroot = 0;
 	s->hist_lost = 0;
@@ -535,7 +508,7 @@ static void eval_run(const struct program *p, const struct oracle_cpu *cpu,
 		     const struct run_obs *obs, struct oracle_result *res)
 {
 	static const struct oracle_cpu amd = {
-		.vendor = VENDOR_AMD, .maxphyaddr = ORACLE_DEFAULT_MAXPHYADDR,
+		.vendor = ORACLE_VENDOR_AMD, .maxphyaddr = ORACLE_DEFAULT_MAXPHYADDR,
 		.features = ORACLE_DEFAULT_FEATURES,
 	};
 	struct ostate *s = &tls_state;
@@ -575,13 +548,13 @@ static void eval_run(const struct program *p, const struct oracle_cpu *cpu,
 		e->pdpte_load = 0;
 		switch (op->kind) {
 		case OP_CR0:
-			op_cr0(&x, e, op->value);
+			add_mov_cr(e, op_cr0(&x, e, op->value));
 			break;
 		case OP_CR3:
-			op_cr3(&x, e, op->value);
+			add_mov_cr(e, op_cr3(&x, e, op->value));
 			break;
 		case OP_CR4:
-			op_cr4(&x, e, op->value);
+			add_mov_cr(e, op_cr4(&x, e, op->value));
 			break;
 		case OP_EFER:
 			op_efer(&x, e, op->value);
@@ -626,7 +599,7 @@ void oracle_eval_obs(const struct program *p, const struct oracle_cpu *cpu,
 	eval_run(p, cpu, obs, res);
 }
 
-void oracle_eval(const struct program *p, enum vendor v, struct oracle_result *res)
+void oracle_eval(const struct program *p, enum oracle_vendor v, struct oracle_result *res)
 {
 	struct oracle_cpu cpu;
 

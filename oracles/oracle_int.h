@@ -15,51 +15,13 @@
 
 #include <stdint.h>
 #include "oracle.h"
+#include "../harness/core/x86.h"
 
-#define CR0_PE	(1ull << 0)
-#define CR0_MP	(1ull << 1)
-#define CR0_EM	(1ull << 2)
-#define CR0_TS	(1ull << 3)
-#define CR0_ET	(1ull << 4)
-#define CR0_NE	(1ull << 5)
-#define CR0_WP	(1ull << 16)
-#define CR0_AM	(1ull << 18)
-#define CR0_NW	(1ull << 29)
-#define CR0_CD	(1ull << 30)
-#define CR0_PG	(1ull << 31)
-#define CR0_KNOWN (CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP | \
-		   CR0_AM | CR0_NW | CR0_CD | CR0_PG)
-
-#define CR4_VME		(1ull << 0)
-#define CR4_PVI		(1ull << 1)
-#define CR4_TSD		(1ull << 2)
-#define CR4_DE		(1ull << 3)
-#define CR4_PSE		(1ull << 4)
-#define CR4_PAE		(1ull << 5)
-#define CR4_MCE		(1ull << 6)
-#define CR4_PGE		(1ull << 7)
-#define CR4_PCE		(1ull << 8)
-#define CR4_OSFXSR	(1ull << 9)
-#define CR4_OSXMMEXCPT	(1ull << 10)
-#define CR4_PCIDE	(1ull << 17)
-#define CR4_SMEP	(1ull << 20)
-#define CR4_UMIP	(1ull << 11)
-#define CR4_SMAP	(1ull << 21)
-
-#define EFER_SCE	(1ull << 0)
-#define EFER_LME	(1ull << 8)
-#define EFER_LMA	(1ull << 10)
-#define EFER_NXE	(1ull << 11)
-#define EFER_LMSLE	(1ull << 13)
-
-#define PFEC_P		(1u << 0)
-#define PFEC_W		(1u << 1)
-#define PFEC_U		(1u << 2)
-#define PFEC_RSVD	(1u << 3)
-#define PFEC_ID		(1u << 4)
-
-#define VEC_GP		13
-#define VEC_PF		14
+/* CR0 bits the SDM defines; a MOV to CR0 from 32-bit code drops the
+ * others (op_cr0). */
+#define ORACLE_CR0_KNOWN (X86_CR0_PE | X86_CR0_MP | X86_CR0_EM | X86_CR0_TS | X86_CR0_ET | \
+			  X86_CR0_NE | X86_CR0_WP | X86_CR0_AM | X86_CR0_NW | X86_CR0_CD | \
+			  X86_CR0_PG)
 
 enum access { ACC_READ = 0, ACC_WRITE, ACC_FETCH };
 
@@ -96,9 +58,9 @@ uint64_t om_cpu_set(const struct om_mem *m, uint64_t gpa, int width);
 /* Store to MEM_TABLE memory (aligned); clears the A/D uncertainty of the
  * bytes written.  Ignored for other classes. */
 void om_write(struct om_mem *m, uint64_t gpa, int width, uint64_t value);
-/* Note that the CPU may set bits (PTE_A/PTE_D) of the entry at gpa. */
+/* Note that the CPU may set bits (A and D) of the entry at gpa. */
 void om_mark_ad(struct om_mem *m, uint64_t gpa, int width, uint64_t bits);
-/* The CPU has certainly set bits (PTE_A/PTE_D) of the entry at gpa. */
+/* The CPU has certainly set bits (A and D) of the entry at gpa. */
 void om_set_ad(struct om_mem *m, uint64_t gpa, int width, uint64_t bits);
 /* The model's state of the bits of the aligned 8-byte word at gpa. */
 struct om_bits {
@@ -152,9 +114,9 @@ struct oldroot {
 #define WIPE_MAX	PROG_MAX_OPS
 #define OLDROOT_MAX	PROG_MAX_OPS	/* one per MOV CR3 at most */
 
-#define RT_RW	1
-#define RT_US	2
-#define RT_XD	4
+#define XL_RIGHT_RW	1
+#define XL_RIGHT_US	2
+#define XL_RIGHT_XD	4
 
 struct ostate {
 	const struct oracle_cpu *cpu;
@@ -205,8 +167,10 @@ struct xlate {
 
 #define XL_MAX	24
 
-enum paging_mode os_mode(const struct ostate *s);
+enum oracle_paging_mode os_mode(const struct ostate *s);
 int os_is_canonical(uint64_t va);
+/* The VA an op uses: all 64 bits in long mode, the low 32 otherwise. */
+uint64_t os_op_va(const struct ostate *s, uint64_t addr);
 /* All translations of va the model allows (the fresh walk first).
  * Returns the count; sets *overflow when more than max existed. */
 int os_translate(struct ostate *s, uint64_t va, struct xlate *out, int max, int *overflow);
@@ -237,11 +201,12 @@ void os_store(struct ostate *s, uint64_t gpa, int width, uint64_t value);
 const struct om_mem *oe_final_memory(const struct program *p, const struct oracle_cpu *cpu,
 				     const struct run_obs *obs);
 
-/* ---- outcome helpers (oracle_eval.c, oracle_probe.c) ---- */
-/* Add o to e's allowed set unless present; sets e->unbounded when full. */
-int oe_add(struct op_expect *e, const struct outcome *o);
-/* The VA an op uses: all 64 bits in long mode, the low 32 otherwise. */
-uint64_t oe_probe_va(const struct ostate *s, uint64_t addr);
+/* ---- allowed sets (oracle_set.c) ---- */
+/* Add o to e's allowed set unless present.  Returns 0, or -1 when the set
+ * is full: o is dropped and e->unbounded set (any observation passes). */
+int oset_add(struct op_expect *e, const struct outcome *o);
+
+/* ---- probes (oracle_probe.c) ---- */
 /* Expected outcomes of a READ/WRITE/FETCH at addr; updates A/D and the
  * cache set.  *harness_why is set when the probe could break the harness
  * or leave the model unable to follow (left NULL otherwise). */

@@ -65,39 +65,39 @@ static uint64_t read_word(const struct om_mem *m, uint64_t gpa)
 	return 0;
 }
 
-uint64_t om_read(const struct om_mem *m, uint64_t gpa, int width)
+/* The width-byte part at gpa of the 8-byte word w that holds it. */
+static uint64_t word_part(uint64_t w, uint64_t gpa, int width)
 {
-	uint64_t w = read_word(m, gpa & ~7ull);
-
 	if (width == 8)
 		return w;
 	return (gpa & 4) ? w >> 32 : w & 0xFFFFFFFFu;
 }
 
-uint64_t om_unc(const struct om_mem *m, uint64_t gpa, int width)
+uint64_t om_read(const struct om_mem *m, uint64_t gpa, int width)
+{
+	return word_part(read_word(m, gpa & ~7ull), gpa, width);
+}
+
+/* A/D bookkeeping (m->unc or m->set) of the entry at gpa: none for a page
+ * the program never touched. */
+static uint64_t ad_part(const struct om_mem *m, const uint64_t (*ad)[512], uint64_t gpa,
+			int width)
 {
 	int slot = page_slot(gpa);
-	uint64_t u;
 
 	if (slot < 0 || !m->present[slot])
 		return 0;
-	u = m->unc[slot][(gpa & 0xFFF) / 8];
-	if (width == 8)
-		return u;
-	return (gpa & 4) ? u >> 32 : u & 0xFFFFFFFFu;
+	return word_part(ad[slot][(gpa & 0xFFF) / 8], gpa, width);
+}
+
+uint64_t om_unc(const struct om_mem *m, uint64_t gpa, int width)
+{
+	return ad_part(m, m->unc, gpa, width);
 }
 
 uint64_t om_cpu_set(const struct om_mem *m, uint64_t gpa, int width)
 {
-	int slot = page_slot(gpa);
-	uint64_t u;
-
-	if (slot < 0 || !m->present[slot])
-		return 0;
-	u = m->set[slot][(gpa & 0xFFF) / 8];
-	if (width == 8)
-		return u;
-	return (gpa & 4) ? u >> 32 : u & 0xFFFFFFFFu;
+	return ad_part(m, m->set, gpa, width);
 }
 
 static uint64_t *materialize(struct om_mem *m, int slot)
@@ -128,31 +128,38 @@ void om_write(struct om_mem *m, uint64_t gpa, int width, uint64_t value)
 	m->set[slot][i] &= ~mask;
 }
 
-void om_mark_ad(struct om_mem *m, uint64_t gpa, int width, uint64_t bits)
+/*
+ * An A/D update of the entry at gpa: certain (the CPU set bits: they go
+ * into the memory and leave the uncertain set) or only possible (bits
+ * not yet set become uncertain; set ones stay set).  Nothing outside the
+ * modelled tables.
+ */
+static void ad_update(struct om_mem *m, uint64_t gpa, int width, uint64_t bits, int certain)
 {
 	int slot = page_slot(gpa);
 	unsigned i = (gpa & 0xFFF) / 8;
-	uint64_t shift = width == 8 ? 0 : (gpa & 4) * 8;
 
 	if (slot < 0)
 		return;
 	materialize(m, slot);
-	/* Bits already set stay set: only clear ones are uncertain. */
-	m->unc[slot][i] |= (bits << shift) & ~m->data[slot][i];
+	bits <<= width == 8 ? 0 : (gpa & 4) * 8;
+	if (!certain) {
+		m->unc[slot][i] |= bits & ~m->data[slot][i];
+		return;
+	}
+	m->set[slot][i] |= bits & ~m->data[slot][i];
+	m->data[slot][i] |= bits;
+	m->unc[slot][i] &= ~bits;
+}
+
+void om_mark_ad(struct om_mem *m, uint64_t gpa, int width, uint64_t bits)
+{
+	ad_update(m, gpa, width, bits, 0);
 }
 
 void om_set_ad(struct om_mem *m, uint64_t gpa, int width, uint64_t bits)
 {
-	int slot = page_slot(gpa);
-	unsigned i = (gpa & 0xFFF) / 8;
-	uint64_t shift = width == 8 ? 0 : (gpa & 4) * 8;
-
-	if (slot < 0)
-		return;
-	materialize(m, slot);
-	m->set[slot][i] |= (bits << shift) & ~m->data[slot][i];
-	m->data[slot][i] |= bits << shift;
-	m->unc[slot][i] &= ~(bits << shift);
+	ad_update(m, gpa, width, bits, 1);
 }
 
 void om_get_bits(const struct om_mem *m, uint64_t gpa, struct om_bits *b)

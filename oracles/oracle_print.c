@@ -2,7 +2,9 @@
 /*
  * Human output of the oracle: the allowed set of each op (what `mmufuzz
  * explain` shows), observations, and the page walk behind an expectation
- * in the spirit of kvm-unit-tests' access.c dumps.
+ * in the spirit of kvm-unit-tests' access.c dumps.  Ops are printed as
+ * their .mmu line (prog_op_format), so a line of the table can be pasted
+ * back into a program.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -19,10 +21,10 @@ void oracle_format_outcome(char *buf, size_t len, const struct outcome *o)
 			snprintf(buf, len, "ok");
 		break;
 	case OUT_EXCEPTION:
-		if (o->vector == VEC_PF)
+		if (o->vector == PF_VECTOR)
 			snprintf(buf, len, "#PF ec=0x%x cr2=0x%" PRIx64, o->error_code, o->cr2);
 		else
-			snprintf(buf, len, "#%s(%u)", o->vector == VEC_GP ? "GP" : "EXC", o->error_code);
+			snprintf(buf, len, "#%s(%u)", o->vector == GP_VECTOR ? "GP" : "EXC", o->error_code);
 		break;
 	case OUT_MMIO:
 		snprintf(buf, len, "mmio gpa=0x%" PRIx64, o->gpa);
@@ -48,7 +50,7 @@ void oracle_format_obs(char *buf, size_t len, const struct op_obs *o)
 		snprintf(buf, len, "ok val=0x%08" PRIx64, o->value);
 		break;
 	case OPS_EXCEPTION:
-		if (o->vector == VEC_PF)
+		if (o->vector == PF_VECTOR)
 			snprintf(buf, len, "#PF ec=0x%x cr2=0x%" PRIx64, o->error_code, o->cr2);
 		else
 			snprintf(buf, len, "exception vector %u ec=0x%x", o->vector, o->error_code);
@@ -58,28 +60,6 @@ void oracle_format_obs(char *buf, size_t len, const struct op_obs *o)
 		break;
 	default:
 		snprintf(buf, len, "status %u?", o->status);
-	}
-}
-
-static void format_op(char *buf, size_t len, const struct prog_op *op)
-{
-	switch (op->kind) {
-	case OP_PTE:
-		if (op->via)
-			snprintf(buf, len, "pte%u [0x%" PRIx64 " via 0x%" PRIx64 "] = 0x%" PRIx64,
-				 op->width * 8, op->addr, op->via, op->value);
-		else
-			snprintf(buf, len, "pte%u [0x%" PRIx64 "] = 0x%" PRIx64, op->width * 8,
-				 op->addr, op->value);
-		break;
-	case OP_CR0:
-	case OP_CR3:
-	case OP_CR4:
-	case OP_EFER:
-		snprintf(buf, len, "%s = 0x%" PRIx64, prog_op_name(op->kind), op->value);
-		break;
-	default:
-		snprintf(buf, len, "%s 0x%" PRIx64, prog_op_name(op->kind), op->addr);
 	}
 }
 
@@ -113,10 +93,10 @@ void oracle_print_walk(FILE *f, const struct op_expect *e)
 
 		fprintf(f, "      L%u %-9s table 0x%08" PRIx64 "[%3u] = 0x%016" PRIx64
 			"  %s%s%s%s%s%s%s\n", s->level, s->level < 6 ? lname[s->level] : "?",
-			s->table_gpa, s->index, x, (x & PTE_P) ? "P" : "-",
-			(x & PTE_RW) ? " RW" : "", (x & PTE_US) ? " US" : "",
-			(x & PTE_A) ? " A" : "", (x & PTE_D) ? " D" : "",
-			(x & PTE_PS) ? " PS" : "", (x & PTE_NX) ? " NX" : "");
+			s->table_gpa, s->index, x, (x & PTE_PRESENT_MASK) ? "P" : "-",
+			(x & PTE_WRITABLE_MASK) ? " RW" : "", (x & PTE_USER_MASK) ? " US" : "",
+			(x & PTE_ACCESSED_MASK) ? " A" : "", (x & PTE_DIRTY_MASK) ? " D" : "",
+			(x & PTE_LARGE_MASK) ? " PS" : "", (x & PTE_NX_MASK) ? " NX" : "");
 	}
 }
 
@@ -134,8 +114,8 @@ void oracle_print_expect(FILE *f, const struct program *p, const struct oracle_r
 	for (unsigned i = 0; i < res->n_ops; i++) {
 		const struct op_expect *e = &res->ops[i];
 
-		format_op(buf, sizeof(buf), &p->ops[i]);
-		fprintf(f, "%3u  %-44s %-5s ", i, buf, paging_mode_name(e->mode));
+		prog_op_format(buf, sizeof(buf), &p->ops[i]);
+		fprintf(f, "%3u  %-44s %-5s ", i, buf, oracle_paging_mode_name(e->mode));
 		print_set(f, e);
 		if (e->pdpte_load)
 			fprintf(f, "  pdptes=%" PRIx64 ",%" PRIx64 ",%" PRIx64 ",%" PRIx64,
@@ -157,8 +137,10 @@ static void print_ad_words(FILE *f, const struct om_mem *m, uint64_t from, uint6
 		if (!must && !may)
 			continue;
 		fprintf(f, "#   gpa 0x%08" PRIx64 " = 0x%08" PRIx64 "  set by the CPU:%s%s%s  may be set:%s%s%s\n",
-			gpa, om_read(m, gpa, 4), (must & PTE_A) ? " A" : "", (must & PTE_D) ? " D" : "",
-			must ? "" : " -", (may & PTE_A) ? " A" : "", (may & PTE_D) ? " D" : "",
+			gpa, om_read(m, gpa, 4),
+			(must & PTE_ACCESSED_MASK) ? " A" : "", (must & PTE_DIRTY_MASK) ? " D" : "",
+			must ? "" : " -",
+			(may & PTE_ACCESSED_MASK) ? " A" : "", (may & PTE_DIRTY_MASK) ? " D" : "",
 			may ? "" : " -");
 		(*n)++;
 	}
@@ -185,9 +167,9 @@ void oracle_print_violation(FILE *f, const struct program *p, const struct viola
 	if (v->op < 0)
 		return;
 	if (p && v->op < p->n_ops) {
-		format_op(buf, sizeof(buf), &p->ops[v->op]);
+		prog_op_format(buf, sizeof(buf), &p->ops[v->op]);
 		fprintf(f, "  op %d: %s (mode %s, %s profile)\n", v->op, buf,
-			paging_mode_name(v->expect.mode), vendor_name(v->vendor));
+			oracle_paging_mode_name(v->expect.mode), oracle_vendor_name(v->vendor));
 	}
 	fprintf(f, "  allowed:  ");
 	print_set(f, &v->expect);

@@ -14,7 +14,7 @@ static void add_pf(const struct ostate *s, struct op_expect *e, const struct xla
 	int n = os_pf_codes(s, x, acc, ec);
 
 	for (int i = 0; i < n; i++)
-		oe_add(e, &(struct outcome){ .kind = OUT_EXCEPTION, .vector = VEC_PF,
+		oset_add(e, &(struct outcome){ .kind = OUT_EXCEPTION, .vector = PF_VECTOR,
 			  .has_error_code = 1, .error_code = ec[i], .cr2 = va });
 }
 
@@ -50,7 +50,7 @@ static void add_value(const struct ostate *s, struct op_expect *e, uint64_t gpa,
 		o.value = om_read(&s->mem, gpa, 4);
 		o.value_mask = ~(uint32_t)om_unc(&s->mem, gpa, 4);
 		if (own_entry(s, xl, n, gpa))
-			o.value_mask &= ~(uint32_t)(PTE_A | PTE_D);
+			o.value_mask &= ~(uint32_t)(PTE_ACCESSED_MASK | PTE_DIRTY_MASK);
 		o.value &= o.value_mask;
 		break;
 	case MEM_HARNESS:
@@ -62,7 +62,7 @@ static void add_value(const struct ostate *s, struct op_expect *e, uint64_t gpa,
 		o.value_mask = 0;
 		break;
 	}
-	oe_add(e, &o);
+	oset_add(e, &o);
 }
 
 /*
@@ -127,14 +127,14 @@ void oe_probe(struct ostate *s, enum prog_op_kind kind, uint64_t addr,
 	      struct op_expect *e, const char **harness_why)
 {
 	struct xlate xl[XL_MAX];
-	uint64_t va = oe_probe_va(s, addr), gpa = ~0ull;
+	uint64_t va = os_op_va(s, addr), gpa = ~0ull;
 	enum access acc = kind == OP_FETCH ? ACC_FETCH : kind == OP_WRITE ? ACC_WRITE : ACC_READ;
 	int n, over, any_load = 0;
 
 	if ((s->efer & EFER_LMA) && !os_is_canonical(va)) {
 		/* SDM 3.3.7.1: a non-canonical data access or branch target
 		 * in 64-bit mode is #GP(0) (DS-based, not #SS). */
-		oe_add(e, &(struct outcome){ .kind = OUT_EXCEPTION, .vector = VEC_GP,
+		oset_add(e, &(struct outcome){ .kind = OUT_EXCEPTION, .vector = GP_VECTOR,
 			  .has_error_code = 1 });
 		return;
 	}
@@ -213,6 +213,6 @@ void oe_probe(struct ostate *s, enum prog_op_kind kind, uint64_t addr,
 		os_after_access(s, xl, n, acc, over);
 		for (int i = 0; i < n_self; i++)
 			if (!self[i].mixed)
-				om_put_bits(&s->mem, self[i].gpa, PTE_D, &self[i].before);
+				om_put_bits(&s->mem, self[i].gpa, PTE_DIRTY_MASK, &self[i].before);
 	}
 }

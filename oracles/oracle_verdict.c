@@ -22,7 +22,7 @@ static int outcome_matches(const struct outcome *o, const struct op_obs *ob, int
 			return 0;
 		if (o->has_error_code && o->error_code != ob->error_code)
 			return 0;
-		return o->vector != VEC_PF || o->cr2 == ob->cr2;
+		return o->vector != PF_VECTOR || o->cr2 == ob->cr2;
 	case OPS_MMIO:
 		return o->kind == OUT_MMIO && o->gpa == ob->mmio_gpa;
 	default:
@@ -30,12 +30,12 @@ static int outcome_matches(const struct outcome *o, const struct op_obs *ob, int
 	}
 }
 
-static void add(struct verdict *out, int *count, int op, enum vendor v,
+static void add(struct verdict *out, int *count, int op, enum oracle_vendor v,
 		const struct op_obs *ob, const struct op_expect *e, const char *fmt, ...)
 	__attribute__((format(printf, 7, 8)));
 
 #include <stdarg.h>
-static void add(struct verdict *out, int *count, int op, enum vendor v,
+static void add(struct verdict *out, int *count, int op, enum oracle_vendor v,
 		const struct op_obs *ob, const struct op_expect *e, const char *fmt, ...)
 {
 	struct violation *w;
@@ -65,7 +65,7 @@ static int saw_pf(const struct program *p, const struct run_obs *obs)
 		const struct prog_op *op = &p->ops[i];
 
 		if ((op->kind >= OP_READ || (op->kind == OP_PTE && op->via)) &&
-		    obs->ops[i].status == OPS_EXCEPTION && obs->ops[i].vector == VEC_PF)
+		    obs->ops[i].status == OPS_EXCEPTION && obs->ops[i].vector == PF_VECTOR)
 			return 1;
 	}
 	return 0;
@@ -75,7 +75,7 @@ int oracle_verdict(const struct program *p, const struct oracle_result *res,
 		   const struct run_obs *obs, struct verdict *out)
 {
 	static __thread struct oracle_result followed;
-	enum vendor v = res->vendor;
+	enum oracle_vendor v = res->vendor;
 	const char *vn = oracle_cpu_name(&res->cpu);
 	int lost = res->lost_op;	/* judge nothing from here on */
 	int count = 0;
@@ -126,7 +126,7 @@ int oracle_verdict(const struct program *p, const struct oracle_result *res,
 		add(out, &count, i, v, ob, e, "op %u: %s 0x%" PRIx64 " in %s: observed %s, outside the %u allowed outcome(s) (%s profile)",
 		    i, prog_op_name(p->ops[i].kind),
 		    p->ops[i].kind <= OP_EFER ? p->ops[i].value : p->ops[i].addr,
-		    paging_mode_name(e->mode), ob_text, e->n_out, vn);
+		    oracle_paging_mode_name(e->mode), ob_text, e->n_out, vn);
 	}
 	/* Final control state (KVM_GET_SREGS) once every op ran. */
 	if (obs->exit == RUN_COMPLETED && res->n_ops == p->n_ops && lost < 0) {

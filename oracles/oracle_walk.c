@@ -15,13 +15,13 @@
 #include <string.h>
 #include "oracle_int.h"
 
-enum paging_mode os_mode(const struct ostate *s)
+enum oracle_paging_mode os_mode(const struct ostate *s)
 {
-	if (!(s->cr0 & CR0_PG))
+	if (!(s->cr0 & X86_CR0_PG))
 		return PGM_OFF;
 	if (s->efer & EFER_LMA)
 		return PGM_LM4;
-	return (s->cr4 & CR4_PAE) ? PGM_PAE : PGM_32;
+	return (s->cr4 & X86_CR4_PAE) ? PGM_PAE : PGM_32;
 }
 
 int os_is_canonical(uint64_t va)
@@ -29,7 +29,12 @@ int os_is_canonical(uint64_t va)
 	return (uint64_t)((int64_t)(va << 16) >> 16) == va;
 }
 
-static unsigned level_shift(enum paging_mode m, unsigned level)
+uint64_t os_op_va(const struct ostate *s, uint64_t addr)
+{
+	return (s->efer & EFER_LMA) ? addr : (addr & 0xFFFFFFFFull);
+}
+
+static unsigned level_shift(enum oracle_paging_mode m, unsigned level)
 {
 	if (m == PGM_32)
 		return 12 + 10 * (level - 1);
@@ -53,11 +58,11 @@ static uint64_t addr_mask(const struct ostate *s)
  * must fault; *amb gets bits where the manuals allow a fault but KVM's
  * walker does not (or the reverse).  *leaf says whether it maps a page.
  */
-static uint64_t rsvd_bits(const struct oracle_cpu *cpu, int pse, int nxe, enum paging_mode m,
+static uint64_t rsvd_bits(const struct oracle_cpu *cpu, int pse, int nxe, enum oracle_paging_mode m,
 			  unsigned level, uint64_t e, int *leaf, uint64_t *amb)
 {
 	unsigned M = cpu->maxphyaddr;
-	int amd = cpu->vendor == VENDOR_AMD;
+	int amd = cpu->vendor == ORACLE_VENDOR_AMD;
 	uint64_t r = 0, nx = nxe ? 0 : 1ull << 63;
 
 	*amb = 0;
@@ -75,7 +80,7 @@ static uint64_t rsvd_bits(const struct oracle_cpu *cpu, int pse, int nxe, enum p
 		/* SDM Table 4-4: a 4 MiB PDE reserves bit 21 and, beyond the
 		 * PSE-36 address bits (M-1):32 held in bits 20:13, the rest.
 		 * KVM reserves 21:17 (36-bit PSE-36) whatever MAXPHYADDR is. */
-		if (level == 2 && (e & PTE_PS) && pse) {
+		if (level == 2 && (e & PTE_LARGE_MASK) && pse) {
 			*leaf = 1;
 			if (!(cpu->features & ORACLE_F_PSE36))
 				return bits(21, 13);
@@ -97,7 +102,7 @@ static uint64_t rsvd_bits(const struct oracle_cpu *cpu, int pse, int nxe, enum p
 		r |= bits(7, 7) | (amd ? bits(8, 8) : 0);
 		break;
 	case 3:
-		if (e & PTE_PS) {
+		if (e & PTE_LARGE_MASK) {
 			int no_1g = !(cpu->features & ORACLE_F_1G);
 
 			if (no_1g && cpu->mmu != ORACLE_MMU_NPT) {
@@ -119,7 +124,7 @@ static uint64_t rsvd_bits(const struct oracle_cpu *cpu, int pse, int nxe, enum p
 		}
 		break;
 	case 2:
-		if (e & PTE_PS) {
+		if (e & PTE_LARGE_MASK) {
 			*leaf = 1;
 			r |= bits(20, 13);
 		}
@@ -128,7 +133,7 @@ static uint64_t rsvd_bits(const struct oracle_cpu *cpu, int pse, int nxe, enum p
 	return r;
 }
 
-static uint64_t leaf_frame(const struct ostate *s, enum paging_mode m, unsigned level, uint64_t e)
+static uint64_t leaf_frame(const struct ostate *s, enum oracle_paging_mode m, unsigned level, uint64_t e)
 {
 	if (m == PGM_32) {
 		if (level == 2)
@@ -138,14 +143,14 @@ static uint64_t leaf_frame(const struct ostate *s, enum paging_mode m, unsigned 
 	return e & addr_mask(s) & ~((1ull << level_shift(m, level)) - 1);
 }
 
-static uint64_t next_table(const struct ostate *s, enum paging_mode m, uint64_t e)
+static uint64_t next_table(const struct ostate *s, enum oracle_paging_mode m, uint64_t e)
 {
 	return m == PGM_32 ? (e & 0xFFFFF000ull) : (e & addr_mask(s));
 }
 
 struct wctx {
 	struct ostate *s;
-	enum paging_mode m;
+	enum oracle_paging_mode m;
 	uint64_t va;
 	uint32_t cut_g, cut_ng;	/* history values newer than these may be used */
 	int old_root;		/* walking a root a MOV CR3 left: only cached
@@ -242,7 +247,7 @@ static void walk_entry(struct wctx *w, struct xlate x, unsigned level, uint64_t 
 		x.fresh = 0;
 	if (from > x.from_max)
 		x.from_max = from;
-	if (!(e & PTE_P)) {
+	if (!(e & PTE_PRESENT_MASK)) {
 		if (!cur)
 			return;		/* not-present entries are never cached */
 		x.fault = 1;
@@ -275,19 +280,19 @@ static void walk_entry(struct wctx *w, struct xlate x, unsigned level, uint64_t 
 	}
 	/* A PAE PDPE grants every right (R/W and U/S do not exist there). */
 	if (!(w->m == PGM_PAE && level == 3)) {
-		if (!(e & PTE_RW))
-			x.rights &= ~RT_RW;
-		if (!(e & PTE_US))
-			x.rights &= ~RT_US;
+		if (!(e & PTE_WRITABLE_MASK))
+			x.rights &= ~XL_RIGHT_RW;
+		if (!(e & PTE_USER_MASK))
+			x.rights &= ~XL_RIGHT_US;
 	}
-	if (w->m != PGM_32 && nxe && (e & PTE_NX))
-		x.rights |= RT_XD;
+	if (w->m != PGM_32 && nxe && (e & PTE_NX_MASK))
+		x.rights |= XL_RIGHT_XD;
 	if (leaf) {
 		uint64_t size = 1ull << level_shift(w->m, level);
 
 		x.gpa = leaf_frame(s, w->m, level, e) + (w->va & (size - 1));
 		/* PGE toggles flush everything, so the current PGE applies. */
-		x.global = (e & PTE_G) && (s->cr4 & CR4_PGE);
+		x.global = (e & PTE_GLOBAL_MASK) && (s->cr4 & X86_CR4_PGE);
 		x.leaf_level = level;
 		emit(w, &x);
 		return;
@@ -323,7 +328,7 @@ static void walk_value(struct wctx *w, const struct xlate *x, unsigned level, ui
 		       unsigned idx, uint64_t v, uint32_t limit, uint32_t from)
 {
 	const struct ostate *s = w->s;
-	int pse = !!(s->cr4 & CR4_PSE), nxe = !!(s->efer & EFER_NXE), cur = limit == ~0u;
+	int pse = !!(s->cr4 & X86_CR4_PSE), nxe = !!(s->efer & EFER_NX), cur = limit == ~0u;
 	struct xlate y;
 
 	if (limit <= w->cut_g)
@@ -335,7 +340,7 @@ static void walk_value(struct wctx *w, const struct xlate *x, unsigned level, ui
 	 * used until a flush after the change.  KVM keeps it across flushes
 	 * (no PSE in the shadow page role): unless ORACLE_STRICT_PSE, only
 	 * the age of the value itself counts. */
-	if (w->m == PGM_32 && level == 2 && (v & PTE_PS)) {
+	if (w->m == PGM_32 && level == 2 && (v & PTE_LARGE_MASK)) {
 		uint32_t l = limit < s->pse_seq ? limit : s->pse_seq;
 
 		if (!(s->cpu->strict & ORACLE_STRICT_PSE) && s->pse_seen[!pse])
@@ -344,7 +349,7 @@ static void walk_value(struct wctx *w, const struct xlate *x, unsigned level, ui
 	}
 	/* Likewise one cached while EFER.NXE was 1 (KVM's sticky NX unless
 	 * ORACLE_STRICT_NX). */
-	if (w->m != PGM_32 && !nxe && (v & PTE_NX)) {
+	if (w->m != PGM_32 && !nxe && (v & PTE_NX_MASK)) {
 		uint32_t l = limit < s->nxe_seq ? limit : s->nxe_seq;
 
 		if (!(s->cpu->strict & ORACLE_STRICT_NX) && s->nxe_ever)
@@ -416,7 +421,7 @@ static void walk_root(struct wctx *w, struct xlate x, uint64_t cr3, const uint64
 			break;
 		}
 		push_step(&x, 0, cr3 & 0xFFFFFFE0ull, i, pd[i], 0);
-		if (!(pd[i] & PTE_P)) {
+		if (!(pd[i] & PTE_PRESENT_MASK)) {
 			x.fault = 1;
 			emit(w, &x);
 			return;
@@ -441,7 +446,7 @@ int os_translate(struct ostate *s, uint64_t va, struct xlate *out, int max, int 
 
 		memset(&x, 0, sizeof(x));
 		x.fresh = 1;
-		x.rights = RT_RW | RT_US;
+		x.rights = XL_RIGHT_RW | XL_RIGHT_US;
 		x.gpa = va & 0xFFFFFFFFull;
 		x.tlb_by = ~0u;
 		emit(&w, &x);
@@ -458,7 +463,7 @@ int os_translate(struct ostate *s, uint64_t va, struct xlate *out, int max, int 
 
 		memset(&x, 0, sizeof(x));
 		x.fresh = 1;
-		x.rights = RT_RW | RT_US;
+		x.rights = XL_RIGHT_RW | XL_RIGHT_US;
 		x.tlb_by = ~0u;
 		walk_root(&w, x, s->cr3, s->pdpte);
 		/* SDM 4.10.4.1: MOV CR3 keeps global TLB entries, so a
@@ -477,14 +482,14 @@ int os_translate(struct ostate *s, uint64_t va, struct xlate *out, int max, int 
 		}
 	}
 	if (w.m == PGM_32)
-		s->pse_seen[!!(s->cr4 & CR4_PSE)] = 1;
+		s->pse_seen[!!(s->cr4 & X86_CR4_PSE)] = 1;
 	*overflow = w.overflow || s->hist_lost;
 	return w.n;
 }
 
 int os_permits(const struct ostate *s, const struct xlate *x, enum access acc)
 {
-	int user = x->rights & RT_US, smap = (s->cr4 & CR4_SMAP) && user;
+	int user = x->rights & XL_RIGHT_US, smap = (s->cr4 & X86_CR4_SMAP) && user;
 
 	if (os_mode(s) == PGM_OFF)
 		return 1;
@@ -498,19 +503,19 @@ int os_permits(const struct ostate *s, const struct xlate *x, enum access acc)
 	case ACC_READ:
 		return !smap;
 	case ACC_WRITE:
-		return !smap && ((x->rights & RT_RW) || !(s->cr0 & CR0_WP));
+		return !smap && ((x->rights & XL_RIGHT_RW) || !(s->cr0 & X86_CR0_WP));
 	case ACC_FETCH:
-		return !(x->rights & RT_XD) && !((s->cr4 & CR4_SMEP) && user);
+		return !(x->rights & XL_RIGHT_XD) && !((s->cr4 & X86_CR4_SMEP) && user);
 	}
 	return 0;
 }
 
 int os_pf_codes(const struct ostate *s, const struct xlate *x, enum access acc, uint32_t ec[4])
 {
-	enum paging_mode m = os_mode(s);
-	uint32_t base = (x->fault == 1 ? 0 : PFEC_P) | (x->fault == 2 ? PFEC_RSVD : 0) |
-			(acc == ACC_WRITE ? PFEC_W : 0);
-	int smep = !!(s->cr4 & CR4_SMEP), nxe = !!(s->efer & EFER_NXE);
+	enum oracle_paging_mode m = os_mode(s);
+	uint32_t base = (x->fault == 1 ? 0 : PFERR_PRESENT_MASK) | (x->fault == 2 ? PFERR_RSVD_MASK : 0) |
+			(acc == ACC_WRITE ? PFERR_WRITE_MASK : 0);
+	int smep = !!(s->cr4 & X86_CR4_SMEP), nxe = !!(s->efer & EFER_NX);
 	/* SDM 4.7: I/D = fetch && (SMEP || (PAE/4-level && NXE)).  KVM's
 	 * walker sets it for fetch && (NXE || SMEP), also in 32-bit paging;
 	 * APM 8.4.2 leaves it undefined there.  Accept both. */
@@ -519,13 +524,13 @@ int os_pf_codes(const struct ostate *s, const struct xlate *x, enum access acc, 
 
 	int n = 0;
 
-	ec[n++] = base | (id_sdm ? PFEC_ID : 0);
+	ec[n++] = base | (id_sdm ? PFERR_FETCH_MASK : 0);
 	if (id_sdm != id_kvm)
-		ec[n++] = base | (id_kvm ? PFEC_ID : 0);
+		ec[n++] = base | (id_kvm ? PFERR_FETCH_MASK : 0);
 	/* ORACLE_QUIRK_TCG_RSVD_NO_P: TCG's own walk drops P on RSVD. */
 	if (x->fault == 2 && (s->cpu->quirks & ORACLE_QUIRK_TCG_RSVD_NO_P))
 		for (int i = 0, m0 = n; i < m0; i++)
-			ec[n++] = ec[i] & ~PFEC_P;
+			ec[n++] = ec[i] & ~PFERR_PRESENT_MASK;
 	return n;
 }
 
@@ -547,7 +552,7 @@ static void tcg_pdpte_a(struct ostate *s, const struct xlate *xl, int n, enum ac
 		uint64_t g;
 		int dup = 0;
 
-		if (x->n < 1 || x->step[0].level != 3 || !(x->step[0].entry & PTE_P))
+		if (x->n < 1 || x->step[0].level != 3 || !(x->step[0].entry & PTE_PRESENT_MASK))
 			continue;
 		g = x->step[0].table_gpa + (uint64_t)x->step[0].index * 8;
 		if (!x->cur[0] || x->fault || x->unmodelled || !os_permits(s, x, acc) ||
@@ -561,16 +566,16 @@ static void tcg_pdpte_a(struct ostate *s, const struct xlate *xl, int n, enum ac
 	for (int i = 0; i < n_gpa; i++) {
 		uint64_t v = om_read(&s->mem, gpa[i], 8);
 
-		if (certain && om_class(gpa[i]) == MEM_TABLE && (v & PTE_P))
-			om_set_ad(&s->mem, gpa[i], 8, PTE_A);
+		if (certain && om_class(gpa[i]) == MEM_TABLE && (v & PTE_PRESENT_MASK))
+			om_set_ad(&s->mem, gpa[i], 8, PTE_ACCESSED_MASK);
 		else
-			om_mark_ad(&s->mem, gpa[i], 8, PTE_A);
+			om_mark_ad(&s->mem, gpa[i], 8, PTE_ACCESSED_MASK);
 	}
 }
 
 void os_after_access(struct ostate *s, const struct xlate *xl, int n, enum access acc, int over)
 {
-	enum paging_mode m = os_mode(s);
+	enum oracle_paging_mode m = os_mode(s);
 	int esz = m == PGM_32 ? 4 : 8;
 	/* SDM 4.8 requires A on every entry a completed walk used and D on
 	 * the leaf of a write.  When the fresh walk is the one translation
@@ -600,14 +605,14 @@ void os_after_access(struct ostate *s, const struct xlate *xl, int n, enum acces
 		 * that TCG's walk sets A in them (ORACLE_QUIRK_TCG_PDPTE_A). */
 		for (int i = 0; i <= last_good; i++) {
 			const struct walk_step *st = &x->step[i];
-			uint64_t ad = PTE_A;
+			uint64_t ad = PTE_ACCESSED_MASK;
 
 			if (st->level == 0 || !x->cur[i])
 				continue;
 			if (m == PGM_PAE && st->level == 3)
 				continue;	/* tcg_pdpte_a() */
 			if (ok && i == x->n - 1 && acc == ACC_WRITE && os_permits(s, x, ACC_WRITE))
-				ad |= PTE_D;
+				ad |= PTE_DIRTY_MASK;
 			if (certain)
 				om_set_ad(&s->mem, st->table_gpa + (uint64_t)st->index * esz, esz, ad);
 			else
@@ -646,7 +651,7 @@ void os_leave_root(struct ostate *s, uint64_t new_cr3)
 {
 	struct oldroot *r;
 
-	if (!(s->cr4 & CR4_PGE) || os_mode(s) == PGM_OFF || new_cr3 == s->cr3)
+	if (!(s->cr4 & X86_CR4_PGE) || os_mode(s) == PGM_OFF || new_cr3 == s->cr3)
 		return;
 	if (s->n_oldroot >= OLDROOT_MAX) {
 		s->hist_lost = 1;	/* cannot happen: one per op */

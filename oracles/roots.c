@@ -7,13 +7,8 @@
 #include <string.h>
 #include <stdio.h>
 #include "roots.h"
+#include "../harness/core/x86.h"
 
-#define CR0_WP		(1ull << 16)
-#define CR0_PG		(1ull << 31)
-#define CR4_PAE		(1ull << 5)
-#define CR4_SMEP	(1ull << 20)
-#define CR4_SMAP	(1ull << 21)
-#define EFER_LMA	(1ull << 10)
 #define ADDR_MASK	0x000ffffffffff000ull
 
 enum roots_mode { RM_OFF, RM_32, RM_PAE, RM_LM };
@@ -43,11 +38,11 @@ const char *roots_rule_name(enum roots_rule r)
 
 static enum roots_mode roots__mode(const struct roots_ctx *c)
 {
-	if (!(c->cr0 & CR0_PG))
+	if (!(c->cr0 & X86_CR0_PG))
 		return RM_OFF;
 	if (c->efer & EFER_LMA)
 		return RM_LM;
-	return (c->cr4 & CR4_PAE) ? RM_PAE : RM_32;
+	return (c->cr4 & X86_CR4_PAE) ? RM_PAE : RM_32;
 }
 
 /* Root events (for the counts): in the mmu_alloc_root window, or a
@@ -119,7 +114,7 @@ static void roots__check_role(struct roots_state *s, const struct roots_snap *sn
 	enum roots_mode m = roots__mode(c);
 	uint32_t role = pg->role;
 	unsigned level = RT_ROLE_LEVEL(role);
-	int wp = !!(c->cr0 & CR0_WP);
+	int wp = !!(c->cr0 & X86_CR0_WP);
 	char buf[240], who[40];
 	const char *bad = NULL;
 
@@ -132,9 +127,9 @@ static void roots__check_role(struct roots_state *s, const struct roots_snap *sn
 		bad = "direct page while CR0.PG=1";
 	} else if (!!(role & RT_ROLE_CR0_WP) != wp) {
 		bad = "role.cr0_wp differs from CR0.WP";
-	} else if (!!(role & RT_ROLE_SMEP_ANDNOT_WP) != (!!(c->cr4 & CR4_SMEP) && !wp)) {
+	} else if (!!(role & RT_ROLE_SMEP_ANDNOT_WP) != (!!(c->cr4 & X86_CR4_SMEP) && !wp)) {
 		bad = "role.smep_andnot_wp differs from CR4.SMEP && !CR0.WP";
-	} else if (!!(role & RT_ROLE_SMAP_ANDNOT_WP) != (!!(c->cr4 & CR4_SMAP) && !wp)) {
+	} else if (!!(role & RT_ROLE_SMAP_ANDNOT_WP) != (!!(c->cr4 & X86_CR4_SMAP) && !wp)) {
 		bad = "role.smap_andnot_wp differs from CR4.SMAP && !CR0.WP";
 	} else if (!!(role & RT_ROLE_4BYTE_GPTE) != (m == RM_32)) {
 		bad = "role.has_4_byte_gpte differs from the paging mode";

@@ -153,7 +153,7 @@ struct oracle_result;
 int roots_check_model(struct roots_result *res, const struct oracle_result *model);
 
 /* One line per event: kind, CR3, gfn, level, role bits, new/existing. */
-void rootrace_print(FILE *f, const struct rootrace_event *ev, size_t n);
+void roots_print_events(FILE *f, const struct rootrace_event *ev, size_t n);
 /* Role word as "l2 q0 wp nx 4b ..." into buf.  Returns buf. */
 char *roots_role_str(uint32_t role, char *buf, size_t len);
 /*

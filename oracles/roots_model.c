@@ -12,11 +12,9 @@
  */
 #include <stdio.h>
 #include "roots.h"
+#include "../harness/core/x86.h"
 #include "oracle.h"
 
-#define CR0_PG		(1ull << 31)
-#define CR4_PAE		(1ull << 5)
-#define EFER_LMA	(1ull << 10)
 
 /* Equal as PDPTE registers: entries not present in both do not matter. */
 static int roots__same_pdptes(const uint64_t *a, const uint64_t *b)
@@ -39,7 +37,7 @@ int roots_check_model(struct roots_result *res, const struct oracle_result *mode
 		struct roots_finding *f;
 		int seen = 0;
 
-		if (!(c->cr0 & CR0_PG) || !(c->cr4 & CR4_PAE) || (c->efer & EFER_LMA))
+		if (!(c->cr0 & X86_CR0_PG) || !(c->cr4 & X86_CR4_PAE) || (c->efer & EFER_LMA))
 			continue;
 		/* A direct (TDP) root: with NPT the CPU walks the guest's
 		 * PDPTEs itself and KVM's copy is not kept up to date. */

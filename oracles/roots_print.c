@@ -11,8 +11,6 @@ static const char *const rt_kind_names[RT_KIND_COUNT] = {
 	[RT_NONE] = "none",
 	[RT_GET_PAGE] = "get_page",
 	[RT_ZAP_PAGE] = "zap_page",
-	[RT_ALLOC_ROOT] = "alloc_root",
-	[RT_ALLOC_ROOT_RET] = "alloc_root=",
 	[RT_FREE_ROOTS] = "free_roots",
 	[RT_FREE_ROOT_PAGE] = "free_root",
 	[RT_MMU_LOAD] = "mmu_load",
@@ -49,7 +47,7 @@ char *roots_role_str(uint32_t role, char *buf, size_t len)
  * The CR3 column is the CR3 in force: the vCPU's own where the event
  * carries it, else the last one seen (tracepoints carry no vCPU).
  */
-void rootrace_print(FILE *f, const struct rootrace_event *ev, size_t n)
+void roots_print_events(FILE *f, const struct rootrace_event *ev, size_t n)
 {
 	uint64_t cr3 = 0, t0 = n ? ev[0].ts_ns : 0;
 	char role[96];
@@ -72,10 +70,6 @@ void rootrace_print(FILE *f, const struct rootrace_event *ev, size_t n)
 				(e->flags & RT_F_CREATED) ? "new" : "existing",
 				roots_role_str(e->role, role, sizeof(role)), e->root_count,
 				(e->flags & RT_F_ROOT) ? " ROOT" : "");
-			break;
-		case RT_ALLOC_ROOT:
-			fprintf(f, " gfn=%#llx quadrant=%u level=%u", (unsigned long long)e->gfn,
-				e->quadrant, e->level);
 			break;
 		case RT_MMU_LOAD:
 			fprintf(f, " cr0=%#llx cr4=%#llx efer=%#llx pdpte=%#llx,%#llx,%#llx,%#llx root_role=[%s]",

@@ -12,7 +12,7 @@
 #      defined in that layer or one under it, never above (the object, the
 #      symbol and the first source line naming it are printed);
 #   3. no file of harness/ sits outside a layer folder;
-#   4. inside harness/, no files call each other in a circle.
+#   4. inside harness/ and oracles/, no files call each other in a circle.
 # The last line reads "check-layers: N passed, N failed, N skipped".
 set -u
 cd "$(dirname "$0")/.."
@@ -157,12 +157,12 @@ if [ $have_objs -eq 1 ]; then
 	done
 fi
 
-# Rule 4: inside harness/, no files call each other in a circle (a loop
-# means two files share one concern: merge them or split the shared part
-# out).  tsort names the files of a loop.
+# Rule 4: inside harness/ and oracles/, no files call each other in a
+# circle (a loop means two files share one concern: merge them or split
+# the shared part out).  tsort names the files of a loop.
 if [ $have_objs -eq 1 ]; then
 	edges=$(mktemp)
-	nm -g --defined-only $(git ls-files -co --exclude-standard harness | grep -E '\.c$' | grep -v "$text_srcs" |
+	nm -g --defined-only $(git ls-files -co --exclude-standard harness oracles | grep -E '\.c$' | grep -v "$text_srcs" |
 		sed "s@^@$build/@; s@\.c\$@.o@" | while read -r o; do [ -f "$o" ] && echo "$o"; done) \
 		2>/dev/null | awk '/:$/ { o = substr($0, 1, length($0) - 1); next }
 				   NF == 3 && $3 != "main" { print $3, o }' > "$defs.h"

@@ -25,14 +25,12 @@ typedef uint64_t rt_u64;
 #endif
 
 enum rootrace_kind {
-	RT_NONE = 0,
+	RT_NONE = 0,		/* never emitted: a zeroed record reads as none */
 	RT_GET_PAGE,		/* kvmmmu:kvm_mmu_get_page: gfn, role, root_count,
 				 * flags CREATED/UNSYNC, ROOT when it is the page
-				 * mmu_alloc_root asked for */
+				 * mmu_alloc_root asked for (the mmu_alloc_root
+				 * kprobe emits nothing of its own) */
 	RT_ZAP_PAGE,		/* kvmmmu:kvm_mmu_prepare_zap_page: gfn, role, root_count */
-	RT_ALLOC_ROOT,		/* (not emitted: mmu_alloc_root only marks the
-				 * root's RT_GET_PAGE with RT_F_ROOT) */
-	RT_ALLOC_ROOT_RET,	/* (not emitted) */
 	RT_FREE_ROOTS,		/* kprobe kvm_mmu_free_roots: val = roots_to_free */
 	RT_FREE_ROOT_PAGE,	/* kprobe mmu_free_root_page: val = root hpa
 				 * (with the PAE pm_mask bits); INVALID_PAGE

@@ -149,7 +149,7 @@ void night_group_key(const char *cand, const struct program *p, const struct dif
 		snprintf(k->rule, sizeof(k->rule), "%s", night_violation_kind(v));
 		if (v->op >= 0 && v->op < p->n_ops) {
 			snprintf(k->op, sizeof(k->op), "%s", prog_op_name(p->ops[v->op].kind));
-			snprintf(k->mode, sizeof(k->mode), "%s", paging_mode_name(v->expect.mode));
+			snprintf(k->mode, sizeof(k->mode), "%s", oracle_paging_mode_name(v->expect.mode));
 		}
 	} else {
 		snprintf(k->rule, sizeof(k->rule), "%s", diff_class_name(cls));

@@ -54,7 +54,7 @@ static long parse_strict(const char *list)
 
 int cmd_explain(int argc, char **argv)
 {
-	int vmask = 1 << VENDOR_AMD, walk = 0, npt = 0, tcg = 1;
+	int vmask = 1 << ORACLE_VENDOR_AMD, walk = 0, npt = 0, tcg = 1;
 	long strict = 0;
 	const char *path = NULL;
 	struct oracle_result *res;
@@ -82,8 +82,8 @@ int cmd_explain(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--vendor") && i + 1 < argc) {
 			const char *v = argv[++i];
 
-			vmask = !strcmp(v, "amd") ? 1 << VENDOR_AMD : !strcmp(v, "intel") ? 1 << VENDOR_INTEL :
-				!strcmp(v, "all") ? (1 << VENDOR_COUNT) - 1 : 0;
+			vmask = !strcmp(v, "amd") ? 1 << ORACLE_VENDOR_AMD : !strcmp(v, "intel") ? 1 << ORACLE_VENDOR_INTEL :
+				!strcmp(v, "all") ? (1 << ORACLE_VENDOR_COUNT) - 1 : 0;
 			if (!vmask) {
 				fprintf(stderr, "mmufuzz explain: unknown vendor '%s' (amd, intel, all)\n", v);
 				return 2;
@@ -133,7 +133,7 @@ int cmd_explain(int argc, char **argv)
 	}
 	else
 		printf("\n# accepted by prog_check under every profile (AMD, Intel, AMD NPT, AMD NPT/TCG)\n");
-	for (int v = 0; v < VENDOR_COUNT; v++) {
+	for (int v = 0; v < ORACLE_VENDOR_COUNT; v++) {
 		struct oracle_cpu cpu;
 
 		if (!(vmask & (1 << v)))

@@ -77,7 +77,7 @@ static void print_text(const struct program *p, const struct oracle_result *res,
 		prog_op_format(a, sizeof(a), &p->ops[i]);
 		oracle_format_obs(b, sizeof(b), &t->obs.ops[i]);
 		printf("[%2u] %-40s %-5s observed %-30s %s\n", i, a,
-		       i < res->n_ops ? paging_mode_name(e->mode) : "-", b,
+		       i < res->n_ops ? oracle_paging_mode_name(e->mode) : "-", b,
 		       op_violated(vd, i) ? "VIOLATION" : "ok");
 		printf("     %-40s       allowed  ", "");
 		if (i >= res->n_ops)
@@ -106,7 +106,7 @@ static void print_json(const char *file, const struct program *p, const struct o
 	json_str(stdout, file);
 	printf(", \"target\": ");
 	json_str(stdout, t->name);
-	printf(", \"vendor\": \"%s\", \"exit\": \"%s\", \"detail\": ", vendor_name(res->vendor),
+	printf(", \"vendor\": \"%s\", \"exit\": \"%s\", \"detail\": ", oracle_vendor_name(res->vendor),
 	       run_exit_name(t->obs.exit));
 	json_str(stdout, t->obs.detail);
 	printf(", \"violations\": %d,\n   \"final\": {\"cr0\": %" PRIu64 ", \"cr3\": %" PRIu64
@@ -121,7 +121,7 @@ static void print_json(const char *file, const struct program *p, const struct o
 		json_str(stdout, b);
 		printf(", \"mode\": \"%s\", \"status\": %u, \"vector\": %u, \"error_code\": %u, "
 		       "\"cr2\": %" PRIu64 ", \"value\": %" PRIu64 ", \"mmio_gpa\": %" PRIu64 ", \"observed\": ",
-		       i < res->n_ops ? paging_mode_name(e->mode) : "-", o->status, o->vector,
+		       i < res->n_ops ? oracle_paging_mode_name(e->mode) : "-", o->status, o->vector,
 		       o->error_code, o->cr2, o->value, o->mmio_gpa);
 		oracle_format_obs(b, sizeof(b), o);
 		json_str(stdout, b);
@@ -262,7 +262,7 @@ static void print_roots(const struct diffrun_result *r, int events)
 		}
 		printf("== %s: shadow roots (%zu traced events)\n", k->name, k->n_events);
 		if (events)
-			rootrace_print(stdout, k->events, k->n_events);
+			roots_print_events(stdout, k->events, k->n_events);
 		roots_print(stdout, &k->roots);
 	}
 	if (r->n == 2 && r->k[0].traced && r->k[1].traced)
@@ -298,9 +298,9 @@ int cmd_run(int argc, char **argv)
 		case 't': timeout_ms = strtoul(optarg, NULL, 0); break;
 		case 'v':
 			if (!strcmp(optarg, "amd"))
-				vendor = VENDOR_AMD;
+				vendor = ORACLE_VENDOR_AMD;
 			else if (!strcmp(optarg, "intel"))
-				vendor = VENDOR_INTEL;
+				vendor = ORACLE_VENDOR_INTEL;
 			else {
 				fprintf(stderr, "mmufuzz run: --vendor takes amd or intel, not '%s'\n", optarg);
 				return 2;
@@ -325,7 +325,7 @@ int cmd_run(int argc, char **argv)
 		return 2;
 	}
 
-	if (kernels && vendor == VENDOR_INTEL) {
+	if (kernels && vendor == ORACLE_VENDOR_INTEL) {
 		fprintf(stderr, "mmufuzz run: --vendor intel applies to the local /dev/kvm only: "
 			"the test VMs are AMD CPUs (QEMU TCG with SVM)\n");
 		return 2;
@@ -333,7 +333,7 @@ int cmd_run(int argc, char **argv)
 	/* Test VMs are children: a stop request ends them (harness/core/stop.h). */
 	if (kernels)
 		cli_stop_catch();
-	oracle_cpu_default(&cpu, vendor < 0 ? VENDOR_AMD : vendor);
+	oracle_cpu_default(&cpu, vendor < 0 ? ORACLE_VENDOR_AMD : vendor);
 	if (kernels && npt)
 		oracle_cpu_npt(&cpu, vmc_outer_tcg());
 	if (!kernels) {

@@ -76,21 +76,7 @@
 /*
  * Page-table entry bits: harness/core/x86.h.  A and D are preset in
  * harness entries so the CPU never needs to write them.
- *
- * The short spellings below are what oracles/ and its tests still use;
- * they go when oracles/ switches to x86.h's (after the paging-rule work
- * is merged).  Nothing in harness/ uses them.
  */
-#define PTE_P		PTE_PRESENT_MASK
-#define PTE_RW		PTE_WRITABLE_MASK
-#define PTE_US		PTE_USER_MASK
-#define PTE_PWT		PTE_PWT_MASK
-#define PTE_PCD		PTE_PCD_MASK
-#define PTE_A		PTE_ACCESSED_MASK
-#define PTE_D		PTE_DIRTY_MASK
-#define PTE_PS		PTE_LARGE_MASK
-#define PTE_G		PTE_GLOBAL_MASK
-#define PTE_NX		PTE_NX_MASK
 
 /* Harness entry 0 of a top-level table, per paging mode. */
 #define HARNESS_PDE32		(LAYOUT_LOW_PT32 | PTE_PRESENT_MASK | PTE_WRITABLE_MASK | PTE_ACCESSED_MASK)

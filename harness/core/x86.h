@@ -7,9 +7,9 @@
  * glossary; the values are the Intel SDM's and AMD APM's (vol. 3 ch. 2 and
  * 4 / vol. 2 ch. 3 and 5).
  *
- * This is the one home for them in harness/ (oracles/oracle_int.h still
- * spells its own: see README.md).  Plain macros, no types, so that C and
- * the stub's assembly can both include it.
+ * This is the one home for them, for harness/ and oracles/ alike (core
+ * is the bottom layer, so both may include it).  Plain macros, no types,
+ * so that C and the stub's assembly can both include it.
  */
 #ifndef MMUFUZZ_X86_H
 #define MMUFUZZ_X86_H
@@ -80,5 +80,9 @@
 #define PFERR_RSVD_MASK		(1u << 3)
 #define PFERR_FETCH_MASK	(1u << 4)
 #define PFERR_PK_MASK		(1u << 5)
+
+/* Exception vectors the stub reports (SDM vol. 3 table 6-1). */
+#define GP_VECTOR		13
+#define PF_VECTOR		14
 
 #endif /* MMUFUZZ_X86_H */

@@ -43,7 +43,7 @@
 
 struct executor;
 
-/* Paging modes as capability bits (order of enum paging_mode in oracle.h). */
+/* Paging modes as capability bits (order of oracle.h's enum oracle_paging_mode). */
 #define EXEC_MODE_OFF	(1u << 0)
 #define EXEC_MODE_32	(1u << 1)
 #define EXEC_MODE_PAE	(1u << 2)
@@ -69,7 +69,7 @@ struct executor_cpu {
 
 struct executor_opts {
 	unsigned watchdog_ms;	/* per run; 0 = default (2000) */
-	int vendor;		/* -1 = the host's; else enum vendor: the
+	int vendor;		/* -1 = the host's; else enum oracle_vendor: the
 				 * vendor string set in guest CPUID (KVM's
 				 * reserved-bit checks follow it) */
 	int no_probe;		/* skip the capability probe (tests only) */

@@ -91,7 +91,7 @@ static void profile(struct executor *ex)
 		memcpy(info->vendor_id + 4, &e0->edx, 4);
 		memcpy(info->vendor_id + 8, &e0->ecx, 4);
 	}
-	p->vendor = strcmp(info->vendor_id, "GenuineIntel") == 0 ? VENDOR_INTEL : VENDOR_AMD;
+	p->vendor = strcmp(info->vendor_id, "GenuineIntel") == 0 ? ORACLE_VENDOR_INTEL : ORACLE_VENDOR_AMD;
 	p->maxphyaddr = x8 ? (x8->eax & 0xff) : 36;
 	p->features = ((d1 & BIT(3)) ? ORACLE_F_PSE : 0) |
 		      ((d1 & BIT(6)) ? ORACLE_F_PAE : 0) |
@@ -179,7 +179,7 @@ int executor_cpuid_init(struct executor *ex, char *err, size_t errlen)
 	}
 	ex->cpuid = c;
 	if (ex->opts.vendor >= 0 && (e = leaf(c, 0, 0)))
-		set_vendor(e, ex->opts.vendor == VENDOR_INTEL ? "GenuineIntel" : "AuthenticAMD");
+		set_vendor(e, ex->opts.vendor == ORACLE_VENDOR_INTEL ? "GenuineIntel" : "AuthenticAMD");
 	hide(c);
 	if (ex->host_pvm)	/* the real one: force_pvm must not change CPUID */
 		pvm_unhide(c);

@@ -38,7 +38,7 @@ int diffrun_open(struct diffrun **drp, const char *kernels, const struct diffrun
 		dr->o.timeout_ms = 10000;
 	snprintf(dr->findings, sizeof(dr->findings), "%s",
 		 dr->o.findings_dir ? dr->o.findings_dir : "findings");
-	oracle_cpu_default(&dr->cpu, VENDOR_AMD);	/* the test VM is an AMD CPU with SVM */
+	oracle_cpu_default(&dr->cpu, ORACLE_VENDOR_AMD);	/* the test VM is an AMD CPU with SVM */
 	if (dr->o.npt)
 		oracle_cpu_npt(&dr->cpu, vmc_outer_tcg());
 
@@ -302,7 +302,7 @@ void diffrun_signature(const struct program *p, const struct diffrun_result *r,
 
 	if (op >= 0 && op < p->n_ops) {
 		kind = prog_op_name(p->ops[op].kind);
-		mode = paging_mode_name(r->expect.ops[op].mode);
+		mode = oracle_paging_mode_name(r->expect.ops[op].mode);
 	} else if (r->diff.cls == DIFF_ALIASING) {
 		/* Latent aliasing has no violating op: name the root reuse. */
 		kind = "root";
@@ -403,13 +403,13 @@ void diffrun_print(FILE *f, const struct program *p, const struct diffrun_result
 		fprintf(f, "kernels: baseline %s, candidate %s", r->k[0].name, r->k[1].name);
 	else
 		fprintf(f, "kernel: %s", r->k[0].name);
-	fprintf(f, "\noracle profile: %s, MAXPHYADDR %u\n\n", vendor_name(r->expect.cpu.vendor),
+	fprintf(f, "\noracle profile: %s, MAXPHYADDR %u\n\n", oracle_vendor_name(r->expect.cpu.vendor),
 		r->expect.cpu.maxphyaddr);
 	for (unsigned op = 0; op < p->n_ops; op++) {
 		const struct op_expect *e = &r->expect.ops[op];
 
 		fprintf(f, "%3u %-6s", op, prog_op_name(p->ops[op].kind));
-		fprintf(f, " [%s]", op < r->expect.n_ops ? paging_mode_name(e->mode) : "-");
+		fprintf(f, " [%s]", op < r->expect.n_ops ? oracle_paging_mode_name(e->mode) : "-");
 		for (int i = 0; i < r->n; i++) {
 			oracle_format_obs(buf, sizeof(buf), &r->k[i].obs.ops[op]);
 			fprintf(f, "  %s: %s", r->k[i].name, r->k[i].died ? "(vm died)" : buf);

@@ -202,7 +202,7 @@ static int check_model(const struct program *p, const struct oracle_cpu *cpu,
 		    op->kind >= OP_PTE)
 			return fail(w, PART_OP, i, err, errlen,
 				    "%s uses a VA above 4 GiB outside long mode (%s)",
-				    prog_op_name(op->kind), paging_mode_name(e->mode));
+				    prog_op_name(op->kind), oracle_paging_mode_name(e->mode));
 		if (e->mode != PGM_LM4 && (op->kind == OP_CR3 || op->kind == OP_CR4) &&
 		    op->value > 0xffffffffull)
 			return fail(w, PART_OP, i, err, errlen,
@@ -248,12 +248,12 @@ int prog_check_where(const struct program *p, struct prog_where *w, char *err, s
 	 * the CPU, not KVM's PDPTE registers, reads PDPTE 0 from memory) on
 	 * a real CPU and on QEMU TCG, whose PDPTE A bits make KVM's PDPTE
 	 * loads #GP and so send a program down other paths. */
-	for (int v = 0; v < VENDOR_COUNT + 2 && !ret; v++) {
+	for (int v = 0; v < ORACLE_VENDOR_COUNT + 2 && !ret; v++) {
 		struct oracle_cpu cpu;
 
-		oracle_cpu_default(&cpu, v < VENDOR_COUNT ? v : VENDOR_AMD);
-		if (v >= VENDOR_COUNT)
-			oracle_cpu_npt(&cpu, v == VENDOR_COUNT + 1);
+		oracle_cpu_default(&cpu, v < ORACLE_VENDOR_COUNT ? v : ORACLE_VENDOR_AMD);
+		if (v >= ORACLE_VENDOR_COUNT)
+			oracle_cpu_npt(&cpu, v == ORACLE_VENDOR_COUNT + 1);
 		ret = check_model(p, &cpu, res, w, err, errlen);
 	}
 	free(res);

@@ -23,12 +23,12 @@ int prog_traits(const struct program *p, struct prog_traits *t)
 	res = malloc(sizeof(*res));
 	if (!res)
 		return -1;
-	oracle_eval(p, VENDOR_AMD, res);
+	oracle_eval(p, ORACLE_VENDOR_AMD, res);
 	for (int i = 0; i < res->n_ops; i++) {
 		const struct op_expect *e = &res->ops[i];
 		const struct prog_op *op = &p->ops[i];
 		int last = i + 1 >= res->n_ops;
-		enum paging_mode next = last ? e->mode : res->ops[i + 1].mode;
+		enum oracle_paging_mode next = last ? e->mode : res->ops[i + 1].mode;
 
 		t->lm_ops += e->mode == PGM_LM4;
 		t->legacy_paging_ops += e->mode == PGM_32 || e->mode == PGM_PAE;

@@ -197,7 +197,7 @@ void report_mail(FILE *f, const struct program *p, const struct diffrun_result *
 		int differs = 0;
 
 		if (!r && own_for != p) {
-			oracle_eval(p, VENDOR_AMD, &own);
+			oracle_eval(p, ORACLE_VENDOR_AMD, &own);
 			own_for = p;
 		}
 		if (!e)
@@ -205,7 +205,7 @@ void report_mail(FILE *f, const struct program *p, const struct diffrun_result *
 		snprintf(line, sizeof(line), "[%u] %s 0x%llx (%s)", op, prog_op_name(p->ops[op].kind),
 			 (unsigned long long)(p->ops[op].kind <= OP_EFER ? p->ops[op].value
 									: p->ops[op].addr),
-			 paging_mode_name(e->mode));
+			 oracle_paging_mode_name(e->mode));
 		wrap(f, 2, 4, line);
 		{
 			size_t len = 0;

@@ -60,7 +60,7 @@ static const struct oracle_result *expect_of(const struct program *p,
 
 	if (r)
 		return &r->expect;
-	oracle_eval(p, VENDOR_AMD, &own);
+	oracle_eval(p, ORACLE_VENDOR_AMD, &own);
 	return &own;
 }
 

@@ -115,7 +115,7 @@ static void emit_expect(FILE *f, const struct program *p, const struct oracle_re
 
 	fprintf(f, "\n/* What the architecture allows, per op (mmufuzz oracle, %s profile,\n"
 		   " * MAXPHYADDR %u).  An observation is wrong only if it matches none. */\n",
-		vendor_name(e->cpu.vendor), e->cpu.maxphyaddr);
+		oracle_vendor_name(e->cpu.vendor), e->cpu.maxphyaddr);
 	fprintf(f, "enum { OUT_DONE = %d, OUT_EXCEPTION = %d, OUT_MMIO = %d, OUT_SHUTDOWN = %d, OUT_ANY = %d };\n",
 		OUT_DONE, OUT_EXCEPTION, OUT_MMIO, OUT_SHUTDOWN, OUT_ANY_VALUE);
 	fprintf(f, "struct outcome {\n\tuint8_t kind, vector, has_ec;\n\tuint32_t ec;\n"

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 #include "oracles/oracle.h"
+#include "tests/xorshift.h"
 
 #define N_PROGS	2048
 #define N_OPS	16
@@ -22,10 +23,7 @@ static uint64_t rng = 0x9E3779B97F4A7C15ull;
 
 static uint64_t rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return xorshift64(&rng);
 }
 
 static const uint64_t flags[] = { 0x3, 0x3, 0x3, 0x7, 0x1, 0x0, 0x103, 0x80000000000003ull >> 0 };
@@ -137,7 +135,7 @@ int main(int argc, char **argv)
 		for (int i = 0; i < 256; i++, n++) {
 			const struct program *p = &progs[n % N_PROGS];
 
-			oracle_eval(p, (enum vendor)(n & 1), &res);
+			oracle_eval(p, (enum oracle_vendor)(n & 1), &res);
 			ops += res.n_ops;
 			ok += res.harness_ok;
 			for (unsigned k = 0; k < res.n_ops; k++)

@@ -181,7 +181,7 @@ int main(int argc, char **argv)
 			CPU_SET(atoi(argv[i + 1]), &set);
 			sched_setaffinity(0, sizeof(set), &set);
 		} else if (!strcmp(argv[i], "--vendor"))
-			o.vendor = !strcmp(argv[i + 1], "intel") ? VENDOR_INTEL : VENDOR_AMD;
+			o.vendor = !strcmp(argv[i + 1], "intel") ? ORACLE_VENDOR_INTEL : ORACLE_VENDOR_AMD;
 		else {
 			fprintf(stderr, "test_exec_oracle: unknown option %s\n", argv[i]);
 			return 2;

@@ -9,6 +9,7 @@
 #ifndef MMUFUZZ_TEST_ORACLE_H
 #define MMUFUZZ_TEST_ORACLE_H
 
+#include <stddef.h>
 #include <string.h>
 #include "tests/check.h"
 #include "oracles/oracle.h"
@@ -20,8 +21,8 @@ static struct oracle_result R;
 static struct oracle_cpu CPU;
 static unsigned n_cases;
 
-#define RW	(PTE_P | PTE_RW)
-#define URW	(PTE_P | PTE_RW | PTE_US)
+#define RW	(PTE_PRESENT_MASK | PTE_WRITABLE_MASK)
+#define URW	(PTE_PRESENT_MASK | PTE_WRITABLE_MASK | PTE_USER_MASK)
 #define VA32	0x00400000ull		/* 32-bit layout probe VA: PDE 1 */
 #define VAPAE	0x40000000ull		/* PAE layout probe VA: PDPTE 1 */
 #define VALM	0x8000000000ull		/* 4-level layout probe VA: PML4E 1 */
@@ -34,7 +35,7 @@ static inline void t_begin(enum prog_start st)
 {
 	prog_init_empty(&P);
 	P.start = st;
-	oracle_cpu_default(&CPU, VENDOR_AMD);
+	oracle_cpu_default(&CPU, ORACLE_VENDOR_AMD);
 	n_cases++;
 }
 
@@ -50,6 +51,18 @@ static inline int t_pte(uint64_t gpa, int w, uint64_t v, uint64_t via)
 	return P.n_ops - 1;
 }
 static inline void t_run(void) { oracle_eval_cpu(&P, &CPU, &R); }
+
+/* A program of one MOV or WRMSR (kind, value) from st, evaluated.
+ * Returns the op's index (0). */
+static inline int t_one_op(enum prog_start st, enum prog_op_kind k, uint64_t value)
+{
+	int i;
+
+	t_begin(st);
+	i = t_op(k, value, 0);
+	t_run();
+	return i;
+}
 
 /*
  * 32-bit layout: PD 0x200000 (PDE0 = harness, PDE1 -> PT 0x201000 with
@@ -73,7 +86,7 @@ static inline void t_pg32_on(uint64_t cr0)
 static inline void t_layoutpae(uint64_t pde, uint64_t pte)
 {
 	t_init(0x202000, 8, HARNESS_PDPTE_PAE);
-	t_init(0x202008, 8, 0x203000 | PTE_P);
+	t_init(0x202008, 8, 0x203000 | PTE_PRESENT_MASK);
 	t_init(0x203000, 8, 0x204000 | pde);
 	t_init(0x204000, 8, FRAME | pte);
 }
@@ -82,6 +95,48 @@ static inline void t_pae_on(uint64_t cr4, uint64_t cr0)
 	t_op(OP_CR3, 0x202000, 0);
 	t_op(OP_CR4, cr4 | 0x20, 0);
 	t_op(OP_CR0, cr0, 0);
+}
+
+/* The usual start of a PAE case: a new program from START_PM32 with the
+ * PAE layout (pde, pte flags) and paging on (CR4 cr4 | PAE, CR0 cr0). */
+static inline void t_pae_case(uint64_t pde, uint64_t pte, uint64_t cr4, uint64_t cr0)
+{
+	t_begin(START_PM32);
+	t_layoutpae(pde, pte);
+	t_pae_on(cr4, cr0);
+}
+
+/* The same for a 32-bit case: the 32-bit layout, CR3, then CR0 cr0. */
+static inline void t_32_case(uint64_t pde, uint64_t pte, uint64_t cr0)
+{
+	t_begin(START_PM32);
+	t_layout32(pde, pte);
+	t_pg32_on(cr0);
+}
+
+/* A PAE case whose PT[1] maps the PT itself, so VAPAE + 0x1000 reads
+ * the page-table entries (the alias); PT[0] and the alias have flags
+ * flags; paging on with CR0_PGON. */
+static inline void t_pae_alias_case(uint64_t flags)
+{
+	t_begin(START_PM32);
+	t_layoutpae(PTE_PRESENT_MASK | PTE_WRITABLE_MASK, flags);
+	t_init(0x204008, 8, 0x204000 | flags);
+	t_pae_on(0, CR0_PGON);
+}
+
+/* SDM 4.10.4.3's stale-TLB shape: a PAE case (PT[0] flags pte, CR0 cr0)
+ * that makes access k to VAPAE, stores newpte to PT[0] with no
+ * invalidation, makes access k again and is evaluated.  Returns the
+ * second access's op index. */
+static inline int t_pae_stale(uint64_t pte, uint64_t cr0, enum prog_op_kind k, uint64_t newpte)
+{
+	t_pae_case(PTE_PRESENT_MASK | PTE_WRITABLE_MASK, pte, 0, cr0);
+	t_op(k, 0, VAPAE);
+	t_pte(0x204000, 8, newpte, 0);
+	int i = t_op(k, 0, VAPAE);
+	t_run();
+	return i;
 }
 
 /* 4-level layout (start LM64, CR3 = LOW_PML4): PML4[1] -> PDPT 0x205000,
@@ -153,5 +208,61 @@ static inline int nout(int i) { return E(i)->n_out; }
 #define ONLY_PF(i, ec, va)	(nout(i) == 1 && has_pf(i, ec, va))
 #define ONLY_GP(i)		(nout(i) == 1 && has_gp(i))
 #define ONLY_DONE(i)		(nout(i) == 1 && has_done(i))
+
+/*
+ * An observation of a completed run that shows, for every op of r, its
+ * allowed outcome number pick (modulo the set's size; pick 0 is the
+ * first, where the model puts the fresh translation), an op with an empty
+ * set done, and r's final control registers.  No arena (has_arena = 0).
+ */
+static inline void t_observe(struct run_obs *obs, const struct oracle_result *r, unsigned pick)
+{
+	memset(obs, 0, offsetof(struct run_obs, arena));
+	obs->has_arena = 0;
+	obs->exit = RUN_COMPLETED;
+	obs->n_ops = r->n_ops;
+	for (unsigned k = 0; k < r->n_ops; k++) {
+		const struct op_expect *e = &r->ops[k];
+		struct op_obs *b = &obs->ops[k];
+		const struct outcome *o;
+
+		if (!e->n_out) {
+			b->status = OPS_DONE;
+			continue;
+		}
+		o = &e->out[pick % e->n_out];
+		switch (o->kind) {
+		case OUT_EXCEPTION:
+			b->status = OPS_EXCEPTION;
+			b->vector = o->vector;
+			b->error_code = o->error_code;
+			b->cr2 = o->cr2;
+			break;
+		case OUT_MMIO:
+			b->status = OPS_MMIO;
+			b->mmio_gpa = o->gpa;
+			break;
+		default:
+			b->status = OPS_DONE;
+			b->value = o->value;
+		}
+	}
+	obs->cr0 = r->cr0;
+	obs->cr3 = r->cr3;
+	obs->cr4 = r->cr4;
+	obs->efer = r->efer;
+}
+
+/* Give obs the arena as P's init entries left it (a case then sets the
+ * words the run changed). */
+static inline void t_observe_arena(struct run_obs *obs)
+{
+	obs->has_arena = 1;
+	memset(obs->arena, 0, sizeof(obs->arena));
+	for (unsigned k = 0; k < P.n_init; k++)
+		if (P.init[k].gpa >= LAYOUT_ARENA_BASE && P.init[k].gpa < LAYOUT_ARENA_END)
+			memcpy(obs->arena + (P.init[k].gpa - LAYOUT_ARENA_BASE), &P.init[k].value,
+			       P.init[k].width);
+}
 
 #endif /* MMUFUZZ_TEST_ORACLE_H */

@@ -34,18 +34,14 @@ static void cr0_nw_without_cd(void)
 /* SDM vol. 2 MOV CR: reserved CR0[31:0] bits are ignored, ET reads 1. */
 static void cr0_reserved_ignored(void)
 {
-	t_begin(START_PM32);
-	int i = t_op(OP_CR0, 0x00000021 | (1u << 7), 0);
-	t_run();
+	int i = t_one_op(START_PM32, OP_CR0, 0x00000021 | (1u << 7));
 	CHECK(ONLY_DONE(i) && R.cr0 == 0x31, "CR0: ET forced, bit 7 dropped");
 }
 
 /* oracle.h contract: CR0 is written from 32-bit code, upper half dropped. */
 static void cr0_upper_dropped(void)
 {
-	t_begin(START_PM32);
-	int i = t_op(OP_CR0, 0x100000031ull, 0);
-	t_run();
+	int i = t_one_op(START_PM32, OP_CR0, 0x100000031ull);
 	CHECK(ONLY_DONE(i) && R.cr0 == 0x31, "CR0 value bit 32 never reaches CR0");
 }
 
@@ -75,9 +71,7 @@ static void cr0_lm_needs_pae(void)
  * long mode and clears LMA. */
 static void cr0_leave_lm(void)
 {
-	t_begin(START_LM64);
-	int i = t_op(OP_CR0, 0x31, 0);
-	t_run();
+	int i = t_one_op(START_LM64, OP_CR0, 0x31);
 	CHECK(ONLY_DONE(i) && R.efer == 0x100 && R.cr0 == 0x31 && R.harness_ok, "leave long mode");
 }
 
@@ -110,13 +104,9 @@ static void cr4_reserved(void)
  * code the upper half never reaches CR4. */
 static void cr4_high_bits(void)
 {
-	t_begin(START_LM64);
-	int i = t_op(OP_CR4, 0x100000020ull, 0);
-	t_run();
+	int i = t_one_op(START_LM64, OP_CR4, 0x100000020ull);
 	CHECK(ONLY_GP(i), "LM: CR4 bit 32 #GP");
-	t_begin(START_PM32);
-	i = t_op(OP_CR4, 0x100000000ull, 0);
-	t_run();
+	i = t_one_op(START_PM32, OP_CR4, 0x100000000ull);
 	CHECK(ONLY_DONE(i) && R.cr4 == 0, "legacy: CR4 bit 32 dropped");
 }
 
@@ -136,9 +126,7 @@ static void cr4_smep_feature(void)
 /* SDM 2.5: CR4.UMIP exists only with CPUID.7.0:ECX.UMIP (off by default). */
 static void cr4_umip_feature(void)
 {
-	t_begin(START_LM64);
-	int i = t_op(OP_CR4, (1u << 11) | 0x20, 0);
-	t_run();
+	int i = t_one_op(START_LM64, OP_CR4, (1u << 11) | 0x20);
 	CHECK(ONLY_GP(i), "UMIP hidden (default): #GP");
 	CPU.features |= ORACLE_F_UMIP;
 	t_run();
@@ -160,24 +148,18 @@ static void cr3_lm_reserved(void)
 /* oracle.h contract: legacy CR3 writes keep the low 32 bits only. */
 static void cr3_legacy_truncated(void)
 {
-	t_begin(START_PM32);
-	int i = t_op(OP_CR3, 0x100200000ull, 0);
-	t_run();
+	int i = t_one_op(START_PM32, OP_CR3, 0x100200000ull);
 	CHECK(ONLY_DONE(i) && R.cr3 == 0x200000, "legacy CR3 upper half dropped");
 }
 
 /* SDM vol. 4 IA32_EFER / APM 3.1.7: LME may not change while PG = 1. */
 static void efer_lme_with_pg(void)
 {
-	t_begin(START_PM32);
-	t_layout32(RW, RW);
-	t_pg32_on(CR0_PGON);
+	t_32_case(RW, RW, CR0_PGON);
 	int i = t_op(OP_EFER, 0x100, 0);
 	t_run();
 	CHECK(ONLY_GP(i) && R.efer == 0, "LME change with paging on: #GP");
-	t_begin(START_PM32);
-	i = t_op(OP_EFER, 0x100, 0);
-	t_run();
+	i = t_one_op(START_PM32, OP_EFER, 0x100);
 	CHECK(ONLY_DONE(i) && R.efer == 0x100, "LME with paging off: ok");
 }
 
@@ -198,13 +180,9 @@ static void efer_reserved(void)
 /* APM 3.1.7: EFER.LMA is read-only; WRMSR ignores the written value. */
 static void efer_lma_ignored(void)
 {
-	t_begin(START_PM32);
-	int i = t_op(OP_EFER, 0x400, 0);
-	t_run();
+	int i = t_one_op(START_PM32, OP_EFER, 0x400);
 	CHECK(ONLY_DONE(i) && R.efer == 0, "LMA write ignored");
-	t_begin(START_LM64);
-	i = t_op(OP_EFER, 0x100, 0);
-	t_run();
+	i = t_one_op(START_LM64, OP_EFER, 0x100);
 	CHECK(ONLY_DONE(i) && R.efer == 0x500, "LMA kept when written 0 in long mode");
 }
 
@@ -214,19 +192,17 @@ static void pdpte_load_cr3_pae(void)
 	t_begin(START_PM32);
 	t_layoutpae(RW, RW);
 	t_init(0x202020, 8, HARNESS_PDPTE_PAE);
-	t_init(0x202028, 8, 0x209000 | PTE_P);
+	t_init(0x202028, 8, 0x209000 | PTE_PRESENT_MASK);
 	t_pae_on(0, CR0_PGON);
 	int i = t_op(OP_CR3, 0x202020, 0);
 	t_run();
-	CHECK(E(i)->pdpte_load && E(i)->pdpte[1] == (0x209000 | PTE_P), "CR3 in PAE loads PDPTEs");
+	CHECK(E(i)->pdpte_load && E(i)->pdpte[1] == (0x209000 | PTE_PRESENT_MASK), "CR3 in PAE loads PDPTEs");
 }
 
 /* ... but not with 32-bit paging. */
 static void pdpte_no_load_cr3_32(void)
 {
-	t_begin(START_PM32);
-	t_layout32(RW, RW);
-	t_pg32_on(CR0_PGON);
+	t_32_case(RW, RW, CR0_PGON);
 	int i = t_op(OP_CR3, 0x200000, 0);
 	t_run();
 	CHECK(!E(i)->pdpte_load && ONLY_DONE(i), "CR3 in 32-bit paging: no PDPTE load");
@@ -241,7 +217,7 @@ static void pdpte_stale_until_reload(void)
 	t_init(0x208000, 8, 0x209000 | RW);
 	t_init(0x209000, 8, FRAME2 | RW);
 	t_pae_on(0, CR0_PGON);
-	t_pte(0x202008, 8, 0x208000 | PTE_P, 0);
+	t_pte(0x202008, 8, 0x208000 | PTE_PRESENT_MASK, 0);
 	t_op(OP_INVLPG, 0, VAPAE);
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_op(OP_CR3, 0x202000, 0);
@@ -258,16 +234,16 @@ static void pdpte_rsvd_gp(void)
 	t_begin(START_PM32);
 	t_layoutpae(RW, RW);
 	t_init(0x202020, 8, HARNESS_PDPTE_PAE);
-	t_init(0x202028, 8, 0x203000 | PTE_P | PTE_RW);
+	t_init(0x202028, 8, 0x203000 | PTE_PRESENT_MASK | PTE_WRITABLE_MASK);
 	t_init(0x202040, 8, HARNESS_PDPTE_PAE);
-	t_init(0x202048, 8, 0x203000 | PTE_P | (1ull << 40));
+	t_init(0x202048, 8, 0x203000 | PTE_PRESENT_MASK | (1ull << 40));
 	t_pae_on(0, CR0_PGON);
 	int i = t_op(OP_CR3, 0x202020, 0);
 	int j = t_op(OP_CR3, 0x202040, 0);
 	int k = t_op(OP_READ, 0, VAPAE);
 	t_run();
 	CHECK(ONLY_GP(i) && ONLY_GP(j) && R.cr3 == 0x202000, "PDPTE R/W or bit 40 set: #GP, CR3 kept");
-	CHECK(ONLY_TAG(k, FRAME) && E(k)->pdpte[1] == (0x203000 | PTE_P), "old PDPTEs still in use");
+	CHECK(ONLY_TAG(k, FRAME) && E(k)->pdpte[1] == (0x203000 | PTE_PRESENT_MASK), "old PDPTEs still in use");
 }
 
 /* Table 4-8: reserved bits of a NOT-present PDPTE are not checked, and
@@ -277,8 +253,8 @@ static void pdpte_rsvd_ok(void)
 	t_begin(START_PM32);
 	t_layoutpae(RW, RW);
 	t_init(0x202020, 8, HARNESS_PDPTE_PAE);
-	t_init(0x202028, 8, 0x203000 | PTE_RW);
-	t_init(0x202030, 8, 0x203000 | PTE_P | 0xE00);
+	t_init(0x202028, 8, 0x203000 | PTE_WRITABLE_MASK);
+	t_init(0x202030, 8, 0x203000 | PTE_PRESENT_MASK | 0xE00);
 	t_pae_on(0, CR0_PGON);
 	int i = t_op(OP_CR3, 0x202020, 0);
 	int j = t_op(OP_READ, 0, VAPAE);
@@ -292,7 +268,7 @@ static void pdpte_load_cr0_pg(void)
 {
 	t_begin(START_PM32);
 	t_layoutpae(RW, RW);
-	t_init(0x202008, 8, 0x203000 | PTE_P | PTE_US);
+	t_init(0x202008, 8, 0x203000 | PTE_PRESENT_MASK | PTE_USER_MASK);
 	t_op(OP_CR3, 0x202000, 0);
 	t_op(OP_CR4, 0x20, 0);
 	int i = t_op(OP_CR0, CR0_PGON, 0);
@@ -307,7 +283,7 @@ static void pdpte_load_cr4_pae(void)
 		t_begin(START_PM32);
 		t_layout32(RW, RW);
 		t_init(0x200020, 8, HARNESS_PDPTE_PAE);	/* PDPT at CR3[31:5] */
-		t_init(0x200028, 8, 0x203000 | PTE_P | (bad ? PTE_RW : 0));
+		t_init(0x200028, 8, 0x203000 | PTE_PRESENT_MASK | (bad ? PTE_WRITABLE_MASK : 0));
 		t_init(0x203000, 8, 0x204000 | RW);
 		t_init(0x204000, 8, FRAME | RW);
 		t_op(OP_CR3, 0x200020, 0);
@@ -331,10 +307,8 @@ static void pdpte_load_cr4_bits(void)
 	static const uint64_t bit[4] = { 0x80, 0x10, 1u << 20, 1u << 21 };
 
 	for (int b = 0; b < 4; b++) {
-		t_begin(START_PM32);
-		t_layoutpae(RW, RW);
-		t_pae_on(0, CR0_PGON);
-		t_pte(0x202008, 8, 0x203000 | PTE_P | PTE_RW, 0);
+		t_pae_case(RW, RW, 0, CR0_PGON);
+		t_pte(0x202008, 8, 0x203000 | PTE_PRESENT_MASK | PTE_WRITABLE_MASK, 0);
 		int i = t_op(OP_CR4, 0x20 | bit[b], 0);
 		t_run();
 		if (b < 3)
@@ -347,10 +321,8 @@ static void pdpte_load_cr4_bits(void)
 /* SDM 4.4.1: with PAE paging, MOV to CR0 changing CD/NW reloads; WP not. */
 static void pdpte_load_cr0_cd(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_pae_on(0, CR0_PGON);
-	t_pte(0x202008, 8, 0x203000 | PTE_P | PTE_RW, 0);
+	t_pae_case(RW, RW, 0, CR0_PGON);
+	t_pte(0x202008, 8, 0x203000 | PTE_PRESENT_MASK | PTE_WRITABLE_MASK, 0);
 	int i = t_op(OP_CR0, CR0_PGON | (1u << 30), 0);
 	int j = t_op(OP_CR0, CR0_WPON, 0);
 	t_run();
@@ -365,7 +337,7 @@ static void pae_two_pdpts_one_page(void)
 	t_begin(START_PM32);
 	t_layoutpae(RW, RW);
 	t_init(0x202020, 8, HARNESS_PDPTE_PAE);
-	t_init(0x202028, 8, 0x208000 | PTE_P);
+	t_init(0x202028, 8, 0x208000 | PTE_PRESENT_MASK);
 	t_init(0x208000, 8, 0x209000 | RW);
 	t_init(0x209000, 8, FRAME2 | RW);
 	t_pae_on(0, CR0_PGON);

@@ -18,28 +18,6 @@
 static struct run_obs OBS;
 static struct oracle_result RF;
 
-/* Observation: outcome 0 of every op of R (the harness of these cases
- * puts the fresh translation first). */
-static void obs_first(void)
-{
-	memset(&OBS, 0, offsetof(struct run_obs, arena));
-	OBS.exit = RUN_COMPLETED;
-	OBS.n_ops = R.n_ops;
-	for (unsigned i = 0; i < R.n_ops; i++) {
-		const struct outcome *o = &R.ops[i].out[0];
-		struct op_obs *b = &OBS.ops[i];
-
-		b->status = o->kind == OUT_EXCEPTION ? OPS_EXCEPTION : OPS_DONE;
-		b->value = o->value;
-		b->vector = o->vector;
-		b->error_code = o->error_code;
-		b->cr2 = o->cr2;
-	}
-	OBS.cr0 = R.cr0;
-	OBS.cr3 = R.cr3;
-	OBS.cr4 = R.cr4;
-	OBS.efer = R.efer;
-}
 
 static void obs_tag(int i, uint64_t frame)
 {
@@ -63,7 +41,7 @@ static int two_spaces(uint64_t pte)
 	t_begin(START_PM32);
 	t_layoutpae(RW, pte);
 	t_init(0x208000, 8, HARNESS_PDPTE_PAE);
-	t_init(0x208008, 8, 0x209000 | PTE_P);
+	t_init(0x208008, 8, 0x209000 | PTE_PRESENT_MASK);
 	t_init(0x209000, 8, 0x20a000 | RW);
 	t_init(0x20a000, 8, FRAME2 | RW);
 	t_pae_on(CR4_PGE_BIT, CR0_PGON);
@@ -76,7 +54,7 @@ static int two_spaces(uint64_t pte)
  * address space left may still be used in the new one. */
 static void global_survives_space_switch(void)
 {
-	two_spaces(RW | PTE_G);
+	two_spaces(RW | PTE_GLOBAL_MASK);
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_run();
 	CHECK(nout(i) == 2 && has_tag(i, FRAME2) && has_tag(i, FRAME),
@@ -91,7 +69,7 @@ static void global_survives_space_switch(void)
 /* ... until an invalidation covering the page: INVLPG (SDM 4.10.4.1). */
 static void global_old_space_invlpg(void)
 {
-	two_spaces(RW | PTE_G);
+	two_spaces(RW | PTE_GLOBAL_MASK);
 	t_op(OP_INVLPG, 0, VAPAE);
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_run();
@@ -103,8 +81,8 @@ static void global_old_space_invlpg(void)
  * walked through that root. */
 static void global_old_space_later_store(void)
 {
-	two_spaces(RW | PTE_G);
-	t_pte(0x204000, 8, FRAME3 | RW | PTE_G, 0);	/* old space's PTE */
+	two_spaces(RW | PTE_GLOBAL_MASK);
+	t_pte(0x204000, 8, FRAME3 | RW | PTE_GLOBAL_MASK, 0);	/* old space's PTE */
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_run();
 	CHECK(nout(i) == 2 && has_tag(i, FRAME2) && has_tag(i, FRAME) && !has_tag(i, FRAME3),
@@ -164,9 +142,7 @@ static void psc_wiped_by_any_invlpg(void)
  */
 static int smap_stale(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(URW, RW);
-	t_pae_on(CR4_SMAP_BIT, CR0_PGON);
+	t_pae_case(URW, RW, CR4_SMAP_BIT, CR0_PGON);
 	t_op(OP_READ, 0, VAPAE);
 	t_pte(0x204000, 8, FRAME2 | URW, 0);
 	int i = t_op(OP_READ, 0, VAPAE);
@@ -184,7 +160,7 @@ static void pf_seen_invalidates(void)
 
 	CHECK(nout(i) == 2 && has_tag(i, FRAME) && has_pf(i, 1, VAPAE) &&
 	      nout(i + 1) == 2 && has_tag(i + 1, FRAME), "a-priori: both reads stale or #PF");
-	obs_first();
+	t_observe(&OBS, &R, 0);
 	obs_pf(i, 1, VAPAE);
 	obs_tag(i + 1, FRAME);
 	oracle_eval_obs(&P, &CPU, &OBS, &RF);
@@ -200,7 +176,7 @@ static void pf_not_seen(void)
 {
 	int i = smap_stale();
 
-	obs_first();
+	t_observe(&OBS, &R, 0);
 	obs_tag(i, FRAME);
 	obs_tag(i + 1, FRAME);
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "stale, then stale again: accepted");
@@ -212,14 +188,24 @@ static void pf_not_seen(void)
  * hit the old translation or fault with P = 0. */
 static int np_stale(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, RW, 0, CR0_PGON);
 	t_op(OP_READ, 0, VAPAE);
 	t_pte(0x204000, 8, 0, 0);
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_op(OP_READ, 0, VAPAE);
 	return i;
+}
+
+/* Evaluate np_stale()'s program under CPU and judge the run that faults
+ * (P = 0) at op i and reads the old frame at i + 1.  Returns the number
+ * of violations. */
+static int judge_np_stale(int i)
+{
+	t_run();
+	t_observe(&OBS, &R, 0);
+	obs_pf(i, 0, VAPAE);
+	obs_tag(i + 1, FRAME);
+	return oracle_verdict(&P, &R, &OBS, NULL);
 }
 
 /* ORACLE_STRICT_PF: KVM invalidates only on a P = 1, RSVD = 0 #PF (x86.c
@@ -229,21 +215,11 @@ static void pf_not_present_kvm(void)
 {
 	int i = np_stale();
 
-	t_run();
-	obs_first();
-	obs_pf(i, 0, VAPAE);
-	obs_tag(i + 1, FRAME);
-	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0,
-	      "KVM profile: stale read after a not-present #PF accepted");
+	CHECK(judge_np_stale(i) == 0, "KVM profile: stale read after a not-present #PF accepted");
 
 	i = np_stale();
 	CPU.strict |= ORACLE_STRICT_PF;
-	t_run();
-	obs_first();
-	obs_pf(i, 0, VAPAE);
-	obs_tag(i + 1, FRAME);
-	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1,
-	      "ORACLE_STRICT_PF: stale read after a not-present #PF flagged");
+	CHECK(judge_np_stale(i) == 1, "ORACLE_STRICT_PF: stale read after a not-present #PF flagged");
 }
 
 /* Nested paging: the CPU itself delivers the #PF and the SDM rule holds
@@ -254,11 +230,7 @@ static void pf_npt(int tcg)
 	int i = np_stale();
 
 	oracle_cpu_npt(&CPU, tcg);
-	t_run();
-	obs_first();
-	obs_pf(i, 0, VAPAE);
-	obs_tag(i + 1, FRAME);
-	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1,
+	CHECK(judge_np_stale(i) == 1,
 	      "NPT%s: stale read after a not-present #PF flagged (SDM 4.10.4.1)", tcg ? "/TCG" : "");
 	obs_pf(i + 1, 0, VAPAE);
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "NPT%s: fault after fault accepted",
@@ -272,9 +244,7 @@ static void pf_npt(int tcg)
  * can no longer use the cached entry (SDM rule: ORACLE_STRICT_PF). */
 static void pf_certain_apriori(int strict)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, PTE_P);
-	t_pae_on(0, CR0_WPON);
+	t_pae_case(RW, PTE_PRESENT_MASK, 0, CR0_WPON);
 	t_op(OP_READ, 0, VAPAE);
 	t_pte(0x204000, 8, 0, 0);
 	int i = t_op(OP_WRITE, 0, VAPAE);

@@ -14,33 +14,6 @@ static void use_npt(int tcg)
 	oracle_cpu_npt(&CPU, tcg);
 }
 
-/* A completed observation equal to the first allowed outcome of each op,
- * with the arena as initialised by the program. */
-static void obs_first(void)
-{
-	memset(&OBS, 0, sizeof(OBS));
-	OBS.exit = RUN_COMPLETED;
-	OBS.n_ops = R.n_ops;
-	for (unsigned i = 0; i < R.n_ops; i++) {
-		const struct outcome *o = &R.ops[i].out[0];
-		struct op_obs *b = &OBS.ops[i];
-
-		b->status = o->kind == OUT_EXCEPTION ? OPS_EXCEPTION : OPS_DONE;
-		b->value = o->value;
-		b->vector = o->vector;
-		b->error_code = o->error_code;
-		b->cr2 = o->cr2;
-	}
-	OBS.cr0 = R.cr0;
-	OBS.cr3 = R.cr3;
-	OBS.cr4 = R.cr4;
-	OBS.efer = R.efer;
-	OBS.has_arena = 1;
-	for (unsigned i = 0; i < P.n_init; i++)
-		if (P.init[i].gpa >= LAYOUT_ARENA_BASE && P.init[i].gpa < LAYOUT_ARENA_END)
-			memcpy(OBS.arena + (P.init[i].gpa - LAYOUT_ARENA_BASE), &P.init[i].value,
-			       P.init[i].width);
-}
 
 /* PAE on with the layout's PDPT, then MOV CR3 to a second PDPT on the
  * same page (slot 1) whose PDPTE 1 is pdpte1, then read VAPAE.  Returns
@@ -61,7 +34,7 @@ static int switch_to_pdpt2(uint64_t pdpte1)
  * PDPTE registers, so a reserved bit in a PDPTE is no #GP at the MOV. */
 static void cr3_bad_pdpte(int npt)
 {
-	int i = switch_to_pdpt2(0x203000 | PTE_P | (1ull << 62)), j = i + 1;	/* bit 62 */
+	int i = switch_to_pdpt2(0x203000 | PTE_PRESENT_MASK | (1ull << 62)), j = i + 1;	/* bit 62 */
 
 	if (npt)
 		use_npt(0);
@@ -77,7 +50,7 @@ static void cr3_bad_pdpte(int npt)
  * on them.  Under NPT the CPU's walk may or may not fault (TCG does not). */
 static void pdpte_rw_bit(int npt)
 {
-	int i = switch_to_pdpt2(0x203000 | PTE_P | PTE_RW), j = i + 1;
+	int i = switch_to_pdpt2(0x203000 | PTE_PRESENT_MASK | PTE_WRITABLE_MASK), j = i + 1;
 
 	if (npt)
 		use_npt(1);
@@ -95,11 +68,11 @@ static void pdpte_store_no_reload(int npt)
 {
 	t_begin(START_PM32);
 	t_layoutpae(RW, RW);
-	t_init(0x205000, 8, 0x206000 | PTE_P | PTE_RW);		/* second PD -> PT */
+	t_init(0x205000, 8, 0x206000 | PTE_PRESENT_MASK | PTE_WRITABLE_MASK);		/* second PD -> PT */
 	t_init(0x206000, 8, FRAME2 | RW);
 	t_pae_on(0, CR0_PGON);
 	t_op(OP_READ, 0, VAPAE);
-	t_pte(0x202008, 8, 0x205000 | PTE_P, 0);
+	t_pte(0x202008, 8, 0x205000 | PTE_PRESENT_MASK, 0);
 	int i = t_op(OP_READ, 0, VAPAE);
 	int k = t_op(OP_CR3, 0x202000, 0);
 	int j = t_op(OP_READ, 0, VAPAE);
@@ -118,9 +91,7 @@ static void pdpte_store_no_reload(int npt)
  * fine with CR0.WP = 1 in both profiles. */
 static void pdpte_no_rights(int npt)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_pae_on(0, CR0_WPON);
+	t_pae_case(RW, RW, 0, CR0_WPON);
 	int i = t_op(OP_WRITE, 0, VAPAE);
 	if (npt)
 		use_npt(0);
@@ -133,9 +104,7 @@ static void pdpte_no_rights(int npt)
  * in PDPTE 0 and KVM's load_pdptrs on a CR4.PGE toggle #GPs. */
 static void tcg_pdpte0_a_pge(int quirk)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, RW, 0, CR0_PGON);
 	int i = t_op(OP_CR4, 0xa0, 0);
 	int j = t_op(OP_READ, 0, VAPAE);
 	use_npt(quirk);
@@ -150,23 +119,22 @@ static void tcg_pdpte0_a_pge(int quirk)
 /* The A bit TCG sets in walked PDPTEs: accepted only under the quirk. */
 static void tcg_pdpte_a_arena(int quirk)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, RW, 0, CR0_PGON);
 	t_op(OP_READ, 0, VAPAE);
 	use_npt(quirk);
 	t_run();
-	obs_first();
-	OBS.arena[0x3000] |= PTE_A;		/* SDM 4.8: PD[0] and PT[0], the */
-	OBS.arena[0x4000] |= PTE_A;		/* probe's walk, need A */
+	t_observe(&OBS, &R, 0);
+	t_observe_arena(&OBS);
+	OBS.arena[0x3000] |= PTE_ACCESSED_MASK;		/* SDM 4.8: PD[0] and PT[0], the */
+	OBS.arena[0x4000] |= PTE_ACCESSED_MASK;		/* probe's walk, need A */
 	if (quirk)
-		OBS.arena[0x2000] |= PTE_A;	/* PDPTE 0: the stub's walks */
-	OBS.arena[0x2008] |= PTE_A;		/* PDPTE 1: the probe's walk */
+		OBS.arena[0x2000] |= PTE_ACCESSED_MASK;	/* PDPTE 0: the stub's walks */
+	OBS.arena[0x2008] |= PTE_ACCESSED_MASK;		/* PDPTE 1: the probe's walk */
 	if (quirk)
 		CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "NPT/TCG: A in walked PDPTEs accepted");
 	else
 		CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "NPT: A in a PDPTE flagged");
-	OBS.arena[0x2010] |= PTE_A;		/* PDPTE 2: never walked */
+	OBS.arena[0x2010] |= PTE_ACCESSED_MASK;		/* PDPTE 2: never walked */
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) >= 1, "A in a never-walked PDPTE flagged");
 }
 
@@ -177,9 +145,9 @@ static void tcg_pdpte_a_arena(int quirk)
 static void tcg_pdpte_a_two_roots(void)
 {
 	t_begin(START_PM32);
-	t_layoutpae(RW, RW | PTE_G);
+	t_layoutpae(RW, RW | PTE_GLOBAL_MASK);
 	t_init(0x208000, 8, HARNESS_PDPTE_PAE);	/* second space, PDPTE 1 -> PD 0x209000 */
-	t_init(0x208008, 8, 0x209000 | PTE_P);
+	t_init(0x208008, 8, 0x209000 | PTE_PRESENT_MASK);
 	t_init(0x209000, 8, 0x20a000 | RW);
 	t_init(0x20a000, 8, FRAME2 | RW);
 	t_pae_on(0x80, CR0_PGON);			/* PGE */
@@ -190,18 +158,19 @@ static void tcg_pdpte_a_two_roots(void)
 	t_run();
 	CHECK(nout(i) == 2 && has_tag(i, FRAME) && has_tag(i, FRAME2),
 	      "NPT/TCG: the old space's global translation or the new one");
-	obs_first();
-	OBS.arena[0x2000] |= PTE_A;			/* PDPTE 0s: the stub's walks */
-	OBS.arena[0x8000] |= PTE_A;
-	OBS.arena[0x2008] |= PTE_A;			/* the first read's walk */
-	OBS.arena[0x3000] |= PTE_A;
-	OBS.arena[0x4000] |= PTE_A;
+	t_observe(&OBS, &R, 0);
+	t_observe_arena(&OBS);
+	OBS.arena[0x2000] |= PTE_ACCESSED_MASK;			/* PDPTE 0s: the stub's walks */
+	OBS.arena[0x8000] |= PTE_ACCESSED_MASK;
+	OBS.arena[0x2008] |= PTE_ACCESSED_MASK;			/* the first read's walk */
+	OBS.arena[0x3000] |= PTE_ACCESSED_MASK;
+	OBS.arena[0x4000] |= PTE_ACCESSED_MASK;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "NPT/TCG: second read used the global entry");
-	OBS.arena[0x8008] |= PTE_A;			/* it walked the new space */
-	OBS.arena[0x9000] |= PTE_A;
-	OBS.arena[0xa000] |= PTE_A;
+	OBS.arena[0x8008] |= PTE_ACCESSED_MASK;			/* it walked the new space */
+	OBS.arena[0x9000] |= PTE_ACCESSED_MASK;
+	OBS.arena[0xa000] |= PTE_ACCESSED_MASK;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "NPT/TCG: second read walked: A accepted");
-	OBS.arena[0x8010] |= PTE_A;			/* PDPTE 2: never walked */
+	OBS.arena[0x8010] |= PTE_ACCESSED_MASK;			/* PDPTE 2: never walked */
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "NPT/TCG: A on a PDPTE never walked flagged");
 }
 
@@ -209,7 +178,7 @@ static void tcg_pdpte_a_two_roots(void)
 static void tcg_rsvd_no_p(int quirk)
 {
 	t_begin(START_LM64);
-	t_layoutlm(RW, RW, RW, RW | PTE_NX);	/* XD with EFER.NXE = 0: reserved */
+	t_layoutlm(RW, RW, RW, RW | PTE_NX_MASK);	/* XD with EFER.NXE = 0: reserved */
 	int i = t_op(OP_READ, 0, VALM);
 	use_npt(quirk);
 	t_run();
@@ -225,9 +194,7 @@ static void tcg_rsvd_no_p(int quirk)
  * or may not #GP, so nothing is judged from there (lost_op). */
 static void tcg_lost(int quirk)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, RW, 0, CR0_PGON);
 	t_pte(0x202000, 8, HARNESS_PDPTE_PAE, 0);
 	t_op(OP_READ, 0, VAPAE);
 	int i = t_op(OP_CR4, 0xa0, 0);
@@ -239,7 +206,8 @@ static void tcg_lost(int quirk)
 		return;
 	}
 	CHECK(R.lost_op == i && R.harness_ok, "NPT/TCG: lost at the PDPTE load");
-	obs_first();
+	t_observe(&OBS, &R, 0);
+	t_observe_arena(&OBS);
 	OBS.ops[i].status = OPS_EXCEPTION;	/* #GP where the model said done */
 	OBS.ops[i].vector = 13;
 	OBS.ops[j].value ^= 1;
@@ -253,10 +221,8 @@ static void tcg_lost(int quirk)
  * in use breaks the harness (the shadow profile's register keeps it). */
 static void harness_pdpte0(int npt)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_pae_on(0, CR0_PGON);
-	int i = t_pte(0x202000, 8, 0x203000 | PTE_P, 0);
+	t_pae_case(RW, RW, 0, CR0_PGON);
+	int i = t_pte(0x202000, 8, 0x203000 | PTE_PRESENT_MASK, 0);
 	if (npt)
 		use_npt(0);
 	t_run();
@@ -272,7 +238,7 @@ static void npt_1g_not_in_cpuid(int npt)
 {
 	t_begin(START_LM64);
 	t_init(LAYOUT_LOW_PML4 + 8, 8, 0x205000 | RW);
-	t_init(0x205000, 8, PTE_P | PTE_RW | PTE_PS);	/* 1 GiB at gpa 0 */
+	t_init(0x205000, 8, PTE_PRESENT_MASK | PTE_WRITABLE_MASK | PTE_LARGE_MASK);	/* 1 GiB at gpa 0 */
 	int i = t_op(OP_READ, 0, VALM + FRAME);
 	CPU.features &= ~ORACLE_F_1G;
 	if (npt)
@@ -312,7 +278,7 @@ static void pdpte_outside_memory(int npt)
 {
 	t_begin(START_PM32);
 	t_layoutpae(RW, RW);
-	t_init(0x202010, 8, (uint64_t)LAYOUT_MEM_SIZE | PTE_P);	/* PDPTE 2 */
+	t_init(0x202010, 8, (uint64_t)LAYOUT_MEM_SIZE | PTE_PRESENT_MASK);	/* PDPTE 2 */
 	t_op(OP_CR3, 0x202000, 0);
 	t_op(OP_CR4, 0x20, 0);
 	int i = t_op(OP_CR0, CR0_PGON, 0);

@@ -21,9 +21,7 @@ static void paging_off(void)
 /* SDM 4.3 (Fig. 4-2): 32-bit paging, PDE -> PT -> 4 KiB page. */
 static void p32_translate(void)
 {
-	t_begin(START_PM32);
-	t_layout32(RW, RW);
-	t_pg32_on(CR0_PGON);
+	t_32_case(RW, RW, CR0_PGON);
 	int i = t_op(OP_READ, 0, VA32 + 0x40);
 	t_run();
 	CHECK(ONLY_TAG(i, FRAME) && E(i)->mode == PGM_32 && R.harness_ok, "32-bit 4K translation");
@@ -34,9 +32,7 @@ static void p32_translate(void)
 /* SDM 4.3 Table 4-6: PTE P = 0 -> #PF, error code P = 0. */
 static void p32_pte_not_present(void)
 {
-	t_begin(START_PM32);
-	t_layout32(RW, 0);
-	t_pg32_on(CR0_PGON);
+	t_32_case(RW, 0, CR0_PGON);
 	int i = t_op(OP_READ, 0, VA32);
 	t_run();
 	CHECK(ONLY_PF(i, 0, VA32), "PTE not present: #PF ec=0 cr2=VA");
@@ -45,9 +41,7 @@ static void p32_pte_not_present(void)
 /* SDM 4.3 Table 4-5: PDE P = 0 -> #PF, error code P = 0. */
 static void p32_pde_not_present(void)
 {
-	t_begin(START_PM32);
-	t_layout32(0, RW);
-	t_pg32_on(CR0_PGON);
+	t_32_case(0, RW, CR0_PGON);
 	int i = t_op(OP_WRITE, 0, VA32 + 8);
 	t_run();
 	CHECK(ONLY_PF(i, 0, VA32 + 8), "PDE not present, write probe faults on its load: ec=0");
@@ -58,7 +52,7 @@ static void p32_pse_4m(void)
 {
 	t_begin(START_PM32);
 	t_layout32(RW, RW);
-	t_init(0x200004, 4, 0x800000 | RW | PTE_PS);
+	t_init(0x200004, 4, 0x800000 | RW | PTE_LARGE_MASK);
 	t_op(OP_CR4, 0x10, 0);
 	t_pg32_on(CR0_PGON);
 	int i = t_op(OP_READ, 0, VA32 + 0x3008);
@@ -72,7 +66,7 @@ static void p32_pse_off_ignores_ps(void)
 {
 	t_begin(START_PM32);
 	t_layout32(RW, RW);
-	t_init(0x200004, 4, 0x800000 | RW | PTE_PS);
+	t_init(0x200004, 4, 0x800000 | RW | PTE_LARGE_MASK);
 	t_pg32_on(CR0_PGON);
 	int i = t_op(OP_READ, 0, VA32 + 0x3008);
 	t_run();
@@ -84,7 +78,7 @@ static void p32_pse36_high(void)
 {
 	t_begin(START_PM32);
 	t_layout32(RW, RW);
-	t_init(0x200004, 4, (1u << 13) | RW | PTE_PS);
+	t_init(0x200004, 4, (1u << 13) | RW | PTE_LARGE_MASK);
 	t_op(OP_CR4, 0x10, 0);
 	t_pg32_on(CR0_PGON);
 	int i = t_op(OP_READ, 0, VA32);
@@ -97,7 +91,7 @@ static void p32_pse_rsvd21(void)
 {
 	t_begin(START_PM32);
 	t_layout32(RW, RW);
-	t_init(0x200004, 4, (1u << 21) | RW | PTE_PS);
+	t_init(0x200004, 4, (1u << 21) | RW | PTE_LARGE_MASK);
 	t_op(OP_CR4, 0x10, 0);
 	t_pg32_on(CR0_PGON);
 	int i = t_op(OP_READ, 0, VA32);
@@ -111,7 +105,7 @@ static void p32_pse36_ambiguous(void)
 {
 	t_begin(START_PM32);
 	t_layout32(RW, RW);
-	t_init(0x200004, 4, (1u << 17) | RW | PTE_PS);
+	t_init(0x200004, 4, (1u << 17) | RW | PTE_LARGE_MASK);
 	t_op(OP_CR4, 0x10, 0);
 	t_pg32_on(CR0_PGON);
 	int i = t_op(OP_READ, 0, VA32);
@@ -126,7 +120,7 @@ static void p32_no_pse36(void)
 	t_begin(START_PM32);
 	CPU.features &= ~ORACLE_F_PSE36;
 	t_layout32(RW, RW);
-	t_init(0x200004, 4, (1u << 13) | RW | PTE_PS);
+	t_init(0x200004, 4, (1u << 13) | RW | PTE_LARGE_MASK);
 	t_op(OP_CR4, 0x10, 0);
 	t_pg32_on(CR0_PGON);
 	int i = t_op(OP_READ, 0, VA32);
@@ -137,9 +131,7 @@ static void p32_no_pse36(void)
 /* SDM Table 4-6: 32-bit PTEs have no reserved bits (11:9 ignored). */
 static void p32_pte_no_rsvd(void)
 {
-	t_begin(START_PM32);
-	t_layout32(RW, RW | 0xE00);
-	t_pg32_on(CR0_PGON);
+	t_32_case(RW, RW | 0xE00, CR0_PGON);
 	int i = t_op(OP_READ, 0, VA32);
 	t_run();
 	CHECK(ONLY_TAG(i, FRAME), "32-bit PTE ignored bits 11:9");
@@ -148,9 +140,7 @@ static void p32_pte_no_rsvd(void)
 /* SDM 4.6.1: CPL0 write to a read-only page is allowed with CR0.WP = 0. */
 static void wp_off_write_ro(void)
 {
-	t_begin(START_PM32);
-	t_layout32(RW, PTE_P);
-	t_pg32_on(CR0_PGON);
+	t_32_case(RW, PTE_PRESENT_MASK, CR0_PGON);
 	int i = t_op(OP_WRITE, 0, VA32);
 	t_run();
 	CHECK(ONLY_TAG(i, FRAME), "WP=0: supervisor write to R/O page succeeds");
@@ -159,9 +149,7 @@ static void wp_off_write_ro(void)
 /* SDM 4.6.1: with CR0.WP = 1 it faults on the store: ec = P|W. */
 static void wp_on_write_ro(void)
 {
-	t_begin(START_PM32);
-	t_layout32(RW, PTE_P);
-	t_pg32_on(CR0_WPON);
+	t_32_case(RW, PTE_PRESENT_MASK, CR0_WPON);
 	int i = t_op(OP_WRITE, 0, VA32);
 	int j = t_op(OP_READ, 0, VA32);
 	t_run();
@@ -172,9 +160,7 @@ static void wp_on_write_ro(void)
 /* SDM 4.6.1: R/W is the AND over all levels (R/O at the PDE). */
 static void wp_on_ro_pde(void)
 {
-	t_begin(START_PM32);
-	t_layout32(PTE_P, RW);
-	t_pg32_on(CR0_WPON);
+	t_32_case(PTE_PRESENT_MASK, RW, CR0_WPON);
 	int i = t_op(OP_WRITE, 0, VA32);
 	t_run();
 	CHECK(ONLY_PF(i, 0x3, VA32), "R/O PDE makes the page R/O");
@@ -196,9 +182,7 @@ static void smap_read_user(void)
 
 static void smap_off_user(void)
 {
-	t_begin(START_PM32);
-	t_layout32(URW, URW);
-	t_pg32_on(CR0_PGON);
+	t_32_case(URW, URW, CR0_PGON);
 	int i = t_op(OP_READ, 0, VA32);
 	t_run();
 	CHECK(ONLY_TAG(i, FRAME), "SMAP off: user page readable at CPL0");
@@ -230,9 +214,7 @@ static void smep_fetch_user(void)
 
 static void smep_off_fetch_user(void)
 {
-	t_begin(START_PM32);
-	t_layout32(URW, URW);
-	t_pg32_on(CR0_PGON);
+	t_32_case(URW, URW, CR0_PGON);
 	int i = t_op(OP_FETCH, 0, VA32 + 0x10);
 	t_run();
 	CHECK(nout(i) == 1 && has_ftag(i, FRAME), "no SMEP: fetch returns FETCH_TAG");
@@ -242,7 +224,7 @@ static void smep_off_fetch_user(void)
 static void nx_fetch_xd(void)
 {
 	t_begin(START_PM32);
-	t_layoutpae(RW, RW | PTE_NX);
+	t_layoutpae(RW, RW | PTE_NX_MASK);
 	t_op(OP_EFER, 0x800, 0);
 	t_pae_on(0, CR0_PGON);
 	int i = t_op(OP_FETCH, 0, VAPAE);
@@ -267,7 +249,7 @@ static void nx_fetch_ok(void)
 static void nx_xd_in_pde(void)
 {
 	t_begin(START_PM32);
-	t_layoutpae(RW | PTE_NX, RW);
+	t_layoutpae(RW | PTE_NX_MASK, RW);
 	t_op(OP_EFER, 0x800, 0);
 	t_pae_on(0, CR0_PGON);
 	int i = t_op(OP_FETCH, 0, VAPAE);
@@ -278,9 +260,7 @@ static void nx_xd_in_pde(void)
 /* SDM Table 4-11: with NXE = 0 bit 63 is reserved -> #PF P|RSVD. */
 static void nx_off_bit63_rsvd(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW | PTE_NX);
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, RW | PTE_NX_MASK, 0, CR0_PGON);
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_run();
 	CHECK(ONLY_PF(i, 0x9, VAPAE), "NXE=0: bit 63 reserved ec=0x9");
@@ -316,9 +296,7 @@ static void pfec_id_smep(void)
 /* SDM Table 4-11: PAE PTE bits 62:MAXPHYADDR reserved. */
 static void pae_pte_rsvd_maxphy(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW | (1ull << 40));
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, RW | (1ull << 40), 0, CR0_PGON);
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_run();
 	CHECK(ONLY_PF(i, 0x9, VAPAE), "PAE PTE bit 40 (= MAXPHYADDR) reserved");
@@ -326,9 +304,7 @@ static void pae_pte_rsvd_maxphy(void)
 
 static void pae_pte_bit39_addr(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW | (1ull << 39));
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, RW | (1ull << 39), 0, CR0_PGON);
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_run();
 	CHECK(nout(i) == 1 && has_mmio(i, (1ull << 39) | FRAME), "PAE PTE bit 39 is address");
@@ -337,9 +313,7 @@ static void pae_pte_bit39_addr(void)
 /* SDM Table 4-11: bits 62:52 are reserved in PAE (not ignored). */
 static void pae_pte_bit62_rsvd(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW | (1ull << 62));
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, RW | (1ull << 62), 0, CR0_PGON);
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_run();
 	CHECK(ONLY_PF(i, 0x9, VAPAE), "PAE PTE bit 62 reserved");
@@ -350,8 +324,8 @@ static void pae_2m(void)
 {
 	t_begin(START_PM32);
 	t_layoutpae(RW, RW);
-	t_init(0x203000, 8, 0x600000 | RW | PTE_PS);
-	t_init(0x203008, 8, 0x600000 | RW | PTE_PS | (1ull << 13));
+	t_init(0x203000, 8, 0x600000 | RW | PTE_LARGE_MASK);
+	t_init(0x203008, 8, 0x600000 | RW | PTE_LARGE_MASK | (1ull << 13));
 	t_pae_on(0, CR0_PGON);
 	int i = t_op(OP_READ, 0, VAPAE + 0x1000);
 	int j = t_op(OP_READ, 0, VAPAE + 0x200000);
@@ -369,7 +343,7 @@ static void mmio_write_rights(void)
 	for (int wp = 0; wp < 2; wp++) {
 		t_begin(START_LM64);
 		t_layoutlm(RW, RW, RW, RW);
-		t_init(0x205000, 8, 0 | PTE_P | PTE_PS);	/* 1 GiB R/O at gpa 0 */
+		t_init(0x205000, 8, 0 | PTE_PRESENT_MASK | PTE_LARGE_MASK);	/* 1 GiB R/O at gpa 0 */
 		if (wp)
 			t_op(OP_CR0, CR0_WPON, 0);
 		int i = t_op(OP_WRITE, 0, VALM + 0x3000000);
@@ -395,7 +369,7 @@ static void lm_translate(void)
 static void lm_pml4e_ps_rsvd(void)
 {
 	t_begin(START_LM64);
-	t_layoutlm(RW | PTE_PS, RW, RW, RW);
+	t_layoutlm(RW | PTE_LARGE_MASK, RW, RW, RW);
 	int i = t_op(OP_READ, 0, VALM);
 	t_run();
 	CHECK(ONLY_PF(i, 0x9, VALM), "PML4E.PS reserved");
@@ -408,13 +382,13 @@ static void lm_pml4e_bit8_vendor(void)
 	int i;
 
 	t_begin(START_LM64);
-	t_layoutlm(RW | PTE_G, RW, RW, RW);
+	t_layoutlm(RW | PTE_GLOBAL_MASK, RW, RW, RW);
 	i = t_op(OP_READ, 0, VALM);
 	t_run();
-	CHECK(ONLY_PF(i, 0x9, VALM) && R.vendor == VENDOR_AMD, "AMD: PML4E bit 8 reserved");
-	CPU.vendor = VENDOR_INTEL;
+	CHECK(ONLY_PF(i, 0x9, VALM) && R.vendor == ORACLE_VENDOR_AMD, "AMD: PML4E bit 8 reserved");
+	CPU.vendor = ORACLE_VENDOR_INTEL;
 	t_run();
-	CHECK(ONLY_TAG(i, FRAME) && R.vendor == VENDOR_INTEL, "Intel: PML4E bit 8 ignored");
+	CHECK(ONLY_TAG(i, FRAME) && R.vendor == ORACLE_VENDOR_INTEL, "Intel: PML4E bit 8 ignored");
 }
 
 /* APM reserves bit 8 of non-leaf PDPEs, KVM 6.1 does not: AMD allows
@@ -424,11 +398,11 @@ static void lm_pdpte_bit8_vendor(void)
 	int i;
 
 	t_begin(START_LM64);
-	t_layoutlm(RW, RW | PTE_G, RW, RW);
+	t_layoutlm(RW, RW | PTE_GLOBAL_MASK, RW, RW);
 	i = t_op(OP_READ, 0, VALM);
 	t_run();
 	CHECK(nout(i) == 2 && has_pf(i, 0x9, VALM) && has_tag(i, FRAME), "AMD: PDPTE bit 8 either");
-	CPU.vendor = VENDOR_INTEL;
+	CPU.vendor = ORACLE_VENDOR_INTEL;
 	t_run();
 	CHECK(ONLY_TAG(i, FRAME), "Intel: PDPTE bit 8 ignored");
 }
@@ -438,8 +412,8 @@ static void lm_1g(void)
 {
 	t_begin(START_LM64);
 	t_layoutlm(RW, RW, RW, RW);
-	t_init(0x205000, 8, 0 | RW | PTE_PS);
-	t_init(0x205008, 8, 0 | RW | PTE_PS | (1ull << 13));
+	t_init(0x205000, 8, 0 | RW | PTE_LARGE_MASK);
+	t_init(0x205008, 8, 0 | RW | PTE_LARGE_MASK | (1ull << 13));
 	int i = t_op(OP_READ, 0, VALM + FRAME);
 	int j = t_op(OP_READ, 0, VALM + 0x40000000);
 	t_run();
@@ -453,7 +427,7 @@ static void lm_no_1g(void)
 	t_begin(START_LM64);
 	CPU.features &= ~ORACLE_F_1G;
 	t_layoutlm(RW, RW, RW, RW);
-	t_init(0x205000, 8, 0 | RW | PTE_PS);
+	t_init(0x205000, 8, 0 | RW | PTE_LARGE_MASK);
 	int i = t_op(OP_READ, 0, VALM + FRAME);
 	t_run();
 	CHECK(ONLY_PF(i, 0x9, VALM + FRAME), "no 1 GiB pages: PS reserved");
@@ -477,7 +451,7 @@ static void lm_pte_bits(void)
 static void lm_2m_rsvd(void)
 {
 	t_begin(START_LM64);
-	t_layoutlm(RW, RW, RW | PTE_PS | (1ull << 20), RW);
+	t_layoutlm(RW, RW, RW | PTE_LARGE_MASK | (1ull << 20), RW);
 	int i = t_op(OP_READ, 0, VALM);
 	t_run();
 	CHECK(ONLY_PF(i, 0x9, VALM), "2 MiB PDE bit 20 reserved");
@@ -499,16 +473,13 @@ static void lm_noncanonical(void)
  * through an alias shows them, so a missing bit shows mid-run. */
 static void ad_alias_read_required(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_init(0x204008, 8, 0x204000 | RW);		/* VAPAE+0x1000 -> the PT */
-	t_pae_on(0, CR0_PGON);
+	t_pae_alias_case(RW);
 	t_op(OP_WRITE, 0, VAPAE);
 	int i = t_op(OP_READ, 0, VAPAE + 0x1000);
 	t_run();
-	CHECK(nout(i) == 1 && E(i)->out[0].value == (FRAME | RW | PTE_A | PTE_D) &&
+	CHECK(nout(i) == 1 && E(i)->out[0].value == (FRAME | RW | PTE_ACCESSED_MASK | PTE_DIRTY_MASK) &&
 	      E(i)->out[0].value_mask == ~0u, "alias read of the written PTE: A and D required");
-	CHECK(!has_out(i, &(struct outcome){ .kind = OUT_DONE, .value = FRAME | RW | PTE_A,
+	CHECK(!has_out(i, &(struct outcome){ .kind = OUT_DONE, .value = FRAME | RW | PTE_ACCESSED_MASK,
 					     .value_mask = ~0u }), "PTE without D is not allowed");
 }
 
@@ -516,18 +487,15 @@ static void ad_alias_read_required(void)
  * 4.10.2.3) the bits only may be set: masked in the read-back. */
 static void ad_alias_read_may(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_init(0x204008, 8, 0x204000 | RW);
-	t_pae_on(0, CR0_PGON);
+	t_pae_alias_case(RW);
 	t_op(OP_READ, 0, VAPAE);
 	t_pte(0x204000, 8, FRAME2 | RW, 0);		/* no INVLPG */
 	t_op(OP_READ, 0, VAPAE);			/* old or new translation */
 	int i = t_op(OP_READ, 0, VAPAE + 0x1000);
 	t_run();
 	CHECK(nout(i) == 1 && E(i)->out[0].value == (FRAME2 | RW) &&
-	      E(i)->out[0].value_mask == ~(uint32_t)PTE_A, "alias read after a stale-capable read: A free");
-	CHECK(has_out(i, &(struct outcome){ .kind = OUT_DONE, .value = FRAME2 | RW | PTE_A,
+	      E(i)->out[0].value_mask == ~(uint32_t)PTE_ACCESSED_MASK, "alias read after a stale-capable read: A free");
+	CHECK(has_out(i, &(struct outcome){ .kind = OUT_DONE, .value = FRAME2 | RW | PTE_ACCESSED_MASK,
 					    .value_mask = ~0u }) &&
 	      has_out(i, &(struct outcome){ .kind = OUT_DONE, .value = FRAME2 | RW,
 					    .value_mask = ~0u }), "with or without A");
@@ -540,10 +508,7 @@ static void ad_alias_read_may(void)
  * flush is the fresh walk's and A is required (SDM 4.8, 4.10.4.3). */
 static void ad_store_clears_may_bit(int restore)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW | PTE_A);
-	t_init(0x204008, 8, 0x204000 | RW | PTE_A);	/* VAPAE+0x1000 -> the PT */
-	t_pae_on(0, CR0_PGON);
+	t_pae_alias_case(RW | PTE_ACCESSED_MASK);
 	t_pte(0x204000, 8, FRAME | RW, 0);		/* A cleared, same frame */
 	t_op(OP_READ, 0, VAPAE);			/* stale or fresh: A may */
 	t_op(OP_CR4, 0x100020, 0);			/* SMEP 0 -> 1: non-global flush */
@@ -553,10 +518,10 @@ static void ad_store_clears_may_bit(int restore)
 	int i = t_op(OP_READ, 0, VAPAE + 0x1000);
 	t_run();
 	if (restore)
-		CHECK(nout(i) == 1 && E(i)->out[0].value_mask == ~(uint32_t)PTE_A,
+		CHECK(nout(i) == 1 && E(i)->out[0].value_mask == ~(uint32_t)PTE_ACCESSED_MASK,
 		      "store clearing a may-be-set A: a TLB entry made before it may serve the read");
 	else
-		CHECK(nout(i) == 1 && E(i)->out[0].value == (FRAME | RW | PTE_A) &&
+		CHECK(nout(i) == 1 && E(i)->out[0].value == (FRAME | RW | PTE_ACCESSED_MASK) &&
 		      E(i)->out[0].value_mask == ~0u, "after the flush only the fresh walk: A required");
 }
 
@@ -564,13 +529,11 @@ static void ad_store_clears_may_bit(int restore)
  * PDPT reloaded after walks still passes its checks ... */
 static void ad_pdpte_none(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, RW, 0, CR0_PGON);
 	t_op(OP_WRITE, 0, VAPAE);
 	int i = t_op(OP_CR3, 0x202000, 0);
 	t_run();
-	CHECK(ONLY_DONE(i) && R.harness_ok && E(i)->pdpte[1] == (0x203000 | PTE_P),
+	CHECK(ONLY_DONE(i) && R.harness_ok && E(i)->pdpte[1] == (0x203000 | PTE_PRESENT_MASK),
 	      "PDPTE reload after walks: no A bit, no #GP");
 }
 

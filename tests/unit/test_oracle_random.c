@@ -13,6 +13,7 @@
  */
 #include <stdlib.h>
 #include "test_oracle.h"
+#include "tests/xorshift.h"
 
 static struct oracle_result R2, R3;
 static struct run_obs OBS;
@@ -20,10 +21,7 @@ static uint64_t rng = 0x2545F4914F6CDD1Dull;
 
 static uint64_t rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return xorshift64(&rng);
 }
 
 static int same_result(const struct oracle_result *a, const struct oracle_result *b)
@@ -43,44 +41,6 @@ static int same_result(const struct oracle_result *a, const struct oracle_result
 	return 1;
 }
 
-/* Observation picking outcome `pick` (mod n_out) of every op. */
-static void observe(const struct oracle_result *r, unsigned pick)
-{
-	memset(&OBS, 0, offsetof(struct run_obs, arena));
-	OBS.has_arena = 0;
-	OBS.exit = RUN_COMPLETED;
-	OBS.n_ops = r->n_ops;
-	for (unsigned k = 0; k < r->n_ops; k++) {
-		const struct op_expect *e = &r->ops[k];
-		struct op_obs *b = &OBS.ops[k];
-		const struct outcome *o;
-
-		if (!e->n_out) {
-			b->status = OPS_DONE;
-			continue;
-		}
-		o = &e->out[pick % e->n_out];
-		switch (o->kind) {
-		case OUT_EXCEPTION:
-			b->status = OPS_EXCEPTION;
-			b->vector = o->vector;
-			b->error_code = o->error_code;
-			b->cr2 = o->cr2;
-			break;
-		case OUT_MMIO:
-			b->status = OPS_MMIO;
-			b->mmio_gpa = o->gpa;
-			break;
-		default:
-			b->status = OPS_DONE;
-			b->value = o->value;
-		}
-	}
-	OBS.cr0 = r->cr0;
-	OBS.cr3 = r->cr3;
-	OBS.cr4 = r->cr4;
-	OBS.efer = r->efer;
-}
 
 /*
  * An observation that picks outcome `pick` of every op from the set that
@@ -91,14 +51,14 @@ static void observe(const struct oracle_result *r, unsigned pick)
  */
 static void observe_followed(unsigned pick)
 {
-	observe(&R, pick);
+	t_observe(&OBS, &R, pick);
 	R2 = R;
 	for (unsigned round = 0; round <= PROG_MAX_OPS; round++) {
 		oracle_eval_obs(&P, &CPU, &OBS, &R3);
 		if (same_result(&R3, &R2))
 			break;
 		R2 = R3;
-		observe(&R2, pick);
+		t_observe(&OBS, &R2, pick);
 	}
 }
 
@@ -110,7 +70,7 @@ static void well_formed(long n)
 	for (long i = 0; i < n; i++) {
 		if (prog_random(&seed, &P, NULL))
 			continue;
-		oracle_cpu_default(&CPU, (enum vendor)(i & 1));
+		oracle_cpu_default(&CPU, (enum oracle_vendor)(i & 1));
 		oracle_eval_cpu(&P, &CPU, &R);
 		oracle_eval_cpu(&P, &CPU, &R2);
 		bad_det += !same_result(&R, &R2);
@@ -162,11 +122,11 @@ static void malformed(long n)
 			P.ops[k] = (struct prog_op){ .kind = rnd() % 10, .width = (rnd() % 3) * 4,
 						     .value = field(), .addr = field(),
 						     .via = rnd() % 3 ? 0 : field() };
-		oracle_cpu_default(&CPU, (enum vendor)(rnd() & 1));
+		oracle_cpu_default(&CPU, (enum oracle_vendor)(rnd() & 1));
 		CPU.strict = rnd() & 3;
 		oracle_eval_cpu(&P, &CPU, &R);
 		bad += R.n_ops != P.n_ops || (!R.harness_ok && !R.harness_why[0]);
-		observe(&R, 0);
+		t_observe(&OBS, &R, 0);
 		oracle_verdict(&P, &R, &OBS, NULL);
 	}
 	CHECK(bad == 0, "malformed: %ld evaluations stopped early or broke without a reason", bad);

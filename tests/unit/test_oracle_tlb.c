@@ -8,9 +8,7 @@
 /* PAE layout + PT[0] of VAPAE rewritten to FRAME2 by a direct store. */
 static int remap_pae(uint64_t pte_flags)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, pte_flags);
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, pte_flags, 0, CR0_PGON);
 	t_op(OP_READ, 0, VAPAE);
 	return t_pte(0x204000, 8, FRAME2 | pte_flags, 0);
 }
@@ -60,14 +58,12 @@ static void tlb_cr3_flush(void)
  * be cached even though the same value was also overwritten before it. */
 static void tlb_history_recurring_value(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_pae_on(0, CR0_PGON);
-	t_pte(0x204000, 8, FRAME | PTE_RW, 0);		/* P cleared */
+	t_pae_case(RW, RW, 0, CR0_PGON);
+	t_pte(0x204000, 8, FRAME | PTE_WRITABLE_MASK, 0);		/* P cleared */
 	t_op(OP_CR3, 0x202000, 0);
 	t_pte(0x204000, 8, FRAME | RW, 0);		/* present again */
 	t_op(OP_READ, 0, VAPAE);
-	t_pte(0x204000, 8, FRAME | PTE_RW, 0);		/* cleared, no INVLPG */
+	t_pte(0x204000, 8, FRAME | PTE_WRITABLE_MASK, 0);		/* cleared, no INVLPG */
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_run();
 	CHECK(nout(i) == 2 && has_tag(i, FRAME) && has_pf(i, 0, VAPAE), "recurring value: latest overwrite counts");
@@ -76,11 +72,9 @@ static void tlb_history_recurring_value(void)
 /* SDM 4.10.2.4: global translations (G = 1, CR4.PGE = 1) survive CR3. */
 static void tlb_global_survives_cr3(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW | PTE_G);
-	t_pae_on(0x80, CR0_PGON);
+	t_pae_case(RW, RW | PTE_GLOBAL_MASK, 0x80, CR0_PGON);
 	t_op(OP_READ, 0, VAPAE);
-	t_pte(0x204000, 8, FRAME2 | RW | PTE_G, 0);
+	t_pte(0x204000, 8, FRAME2 | RW | PTE_GLOBAL_MASK, 0);
 	t_op(OP_CR3, 0x202000, 0);
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_run();
@@ -90,11 +84,9 @@ static void tlb_global_survives_cr3(void)
 /* Without CR4.PGE the G bit means nothing: CR3 flushes it. */
 static void tlb_g_without_pge(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW | PTE_G);
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, RW | PTE_GLOBAL_MASK, 0, CR0_PGON);
 	t_op(OP_READ, 0, VAPAE);
-	t_pte(0x204000, 8, FRAME2 | RW | PTE_G, 0);
+	t_pte(0x204000, 8, FRAME2 | RW | PTE_GLOBAL_MASK, 0);
 	t_op(OP_CR3, 0x202000, 0);
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_run();
@@ -104,11 +96,9 @@ static void tlb_g_without_pge(void)
 /* SDM 4.10.4.1: MOV to CR4 that changes PGE flushes globals too. */
 static void tlb_pge_toggle(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW | PTE_G);
-	t_pae_on(0x80, CR0_PGON);
+	t_pae_case(RW, RW | PTE_GLOBAL_MASK, 0x80, CR0_PGON);
 	t_op(OP_READ, 0, VAPAE);
-	t_pte(0x204000, 8, FRAME2 | RW | PTE_G, 0);
+	t_pte(0x204000, 8, FRAME2 | RW | PTE_GLOBAL_MASK, 0);
 	t_op(OP_CR4, 0x20, 0);
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_run();
@@ -148,13 +138,7 @@ static void tlb_stale_pde(void)
  * (P = 0): making it present needs no invalidation. */
 static void tlb_not_present_not_cached(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, 0);
-	t_pae_on(0, CR0_PGON);
-	t_op(OP_READ, 0, VAPAE);
-	t_pte(0x204000, 8, FRAME | RW, 0);
-	int i = t_op(OP_READ, 0, VAPAE);
-	t_run();
+	int i = t_pae_stale(0, CR0_PGON, OP_READ, FRAME | RW);
 	CHECK(ONLY_TAG(i, FRAME), "not-present is never cached");
 }
 
@@ -162,13 +146,7 @@ static void tlb_not_present_not_cached(void)
  * may still succeed or fault. */
 static void tlb_stale_rights(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_pae_on(0, CR0_WPON);
-	t_op(OP_WRITE, 0, VAPAE);
-	t_pte(0x204000, 8, FRAME | PTE_P, 0);
-	int i = t_op(OP_WRITE, 0, VAPAE);
-	t_run();
+	int i = t_pae_stale(RW, CR0_WPON, OP_WRITE, FRAME | PTE_PRESENT_MASK);
 	CHECK(nout(i) == 2 && has_tag(i, FRAME) && has_pf(i, 0x3, VAPAE) && R.harness_ok,
 	      "stale R/W: {done, #PF P|W}");
 }
@@ -203,10 +181,8 @@ static void tlb_speculative(void)
 static void tlb_history_cut_by_cr3(void)
 {
 	for (int g = 0; g < 2; g++) {
-		t_begin(START_PM32);
-		t_layoutpae(RW, RW | (g ? PTE_G : 0));
-		t_pae_on(0x80, CR0_PGON);
-		t_pte(0x204000, 8, FRAME2 | RW | (g ? PTE_G : 0), 0);
+		t_pae_case(RW, RW | (g ? PTE_GLOBAL_MASK : 0), 0x80, CR0_PGON);
+		t_pte(0x204000, 8, FRAME2 | RW | (g ? PTE_GLOBAL_MASK : 0), 0);
 		t_op(OP_CR3, 0x202000, 0);
 		int i = t_op(OP_READ, 0, VAPAE);
 		t_run();
@@ -224,7 +200,7 @@ static void tlb_pse_change(void)
 	t_begin(START_PM32);
 	CPU.strict = ORACLE_STRICT_PSE;		/* the SDM rule, not KVM's */
 	t_layout32(RW, RW);
-	t_init(0x200004, 4, 0x800000 | RW | PTE_PS);
+	t_init(0x200004, 4, 0x800000 | RW | PTE_LARGE_MASK);
 	t_op(OP_CR4, 0x10, 0);
 	t_pg32_on(CR0_PGON);
 	t_op(OP_CR4, 0, 0);
@@ -241,7 +217,7 @@ static void tlb_pse_change(void)
 static void tlb_nxe_clear(void)
 {
 	t_begin(START_PM32);
-	t_layoutpae(RW, RW | PTE_NX);
+	t_layoutpae(RW, RW | PTE_NX_MASK);
 	t_op(OP_EFER, 0x800, 0);
 	t_pae_on(0, CR0_PGON);
 	t_op(OP_EFER, 0, 0);
@@ -257,12 +233,12 @@ static void tlb_nxe_clear(void)
 static void tlb_history_nxe(void)
 {
 	t_begin(START_PM32);
-	t_layoutpae(RW, RW | PTE_NX);
+	t_layoutpae(RW, RW | PTE_NX_MASK);
 	t_op(OP_EFER, 0x800, 0);
 	t_pae_on(0, CR0_PGON);
 	t_op(OP_WRITE, 0, VAPAE);
 	t_op(OP_EFER, 0, 0);
-	t_pte(0x204000, 8, FRAME | PTE_RW | PTE_NX, 0);
+	t_pte(0x204000, 8, FRAME | PTE_WRITABLE_MASK | PTE_NX_MASK, 0);
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_run();
 	CHECK(nout(i) == 2 && has_pf(i, 0, VAPAE) && has_tag(i, FRAME),
@@ -279,7 +255,7 @@ static void quirk_sticky_nx(void)
 		t_begin(START_LM64);
 		if (strict)
 			CPU.strict = ORACLE_STRICT_NX;
-		t_layoutlm(RW, RW, RW, RW | PTE_NX);
+		t_layoutlm(RW, RW, RW, RW | PTE_NX_MASK);
 		t_op(OP_EFER, 0xD00, 0);
 		t_op(OP_READ, 0, VALM);
 		t_op(OP_EFER, 0x500, 0);
@@ -305,7 +281,7 @@ static void quirk_sticky_pse(void)
 		if (strict)
 			CPU.strict = ORACLE_STRICT_PSE;
 		t_layout32(RW, RW);
-		t_init(0x200004, 4, 0x800000 | RW | PTE_PS);
+		t_init(0x200004, 4, 0x800000 | RW | PTE_LARGE_MASK);
 		t_op(OP_CR4, 0x10, 0);
 		t_pg32_on(CR0_PGON);
 		t_op(OP_READ, 0, VA32);
@@ -331,12 +307,12 @@ static void quirk_sticky_nx_then_stale(void)
 		t_begin(START_LM64);
 		if (strict)
 			CPU.strict = ORACLE_STRICT_NX;
-		t_layoutlm(RW, RW, RW, RW | PTE_NX);
+		t_layoutlm(RW, RW, RW, RW | PTE_NX_MASK);
 		t_op(OP_EFER, 0xD00, 0);
 		t_op(OP_READ, 0, VALM);
 		t_op(OP_EFER, 0x500, 0);
 		t_op(OP_CR3, LAYOUT_LOW_PML4, 0);
-		t_pte(0x207000, 8, FRAME | PTE_RW | PTE_NX, 0);
+		t_pte(0x207000, 8, FRAME | PTE_WRITABLE_MASK | PTE_NX_MASK, 0);
 		int i = t_op(OP_READ, 0, VALM);
 		t_run();
 		if (strict)
@@ -394,16 +370,11 @@ static void harness_top_entry(void)
 /* layout.h: a fetch must land on a data frame. */
 static void harness_fetch_target(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_init(0x204008, 8, 0x204000 | RW);
-	t_pae_on(0, CR0_PGON);
+	t_pae_alias_case(RW);
 	int i = t_op(OP_FETCH, 0, VAPAE + 0x1000);
 	t_run();
 	CHECK(!R.harness_ok && R.harness_op == i, "fetch from a page table: harness broken");
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, RW, 0, CR0_PGON);
 	t_op(OP_FETCH, 0, VAPAE);
 	t_run();
 	CHECK(R.harness_ok, "fetch from a data frame: fine");
@@ -412,9 +383,7 @@ static void harness_fetch_target(void)
 /* The stub runs in protected mode: CR0.PE = 0 breaks it. */
 static void harness_real_mode(void)
 {
-	t_begin(START_PM32);
-	int i = t_op(OP_CR0, 0x30, 0);
-	t_run();
+	int i = t_one_op(START_PM32, OP_CR0, 0x30);
 	CHECK(!R.harness_ok && R.harness_op == i, "CR0.PE = 0 breaks the harness");
 }
 
@@ -439,7 +408,7 @@ static void alias_store_ro(void)
 {
 	t_begin(START_PM32);
 	t_layout32(RW, RW);
-	t_init(0x201004, 4, 0x201000 | PTE_P);
+	t_init(0x201004, 4, 0x201000 | PTE_PRESENT_MASK);
 	t_pg32_on(CR0_WPON);
 	int s = t_pte(0x201000, 4, FRAME2 | RW, VA32 + 0x1000);
 	int i = t_op(OP_READ, 0, VA32);
@@ -457,7 +426,7 @@ static void alias_store_cmpxchg8b(void)
 	t_begin(START_PM32);
 	t_layoutpae(RW, RW);
 	t_init(0x204008, 8, 0);				/* VAPAE+0x1000 not present */
-	t_init(0x204010, 8, 0x204000 | PTE_P);		/* VAPAE+0x2000 R/O alias */
+	t_init(0x204010, 8, 0x204000 | PTE_PRESENT_MASK);		/* VAPAE+0x2000 R/O alias */
 	t_pae_on(0, CR0_WPON);
 	int a = t_pte(0x204000, 8, FRAME2 | RW, VAPAE + 0x1000);
 	int b = t_pte(0x204000, 8, FRAME2 | RW, VAPAE + 0x2000);

@@ -9,61 +9,20 @@
 
 static struct run_obs OBS;
 
-/* An observation that picks outcome k (or the first) of every op. */
-static void obs_from_expect(unsigned pick)
-{
-	memset(&OBS, 0, sizeof(OBS));
-	OBS.exit = RUN_COMPLETED;
-	OBS.n_ops = R.n_ops;
-	for (unsigned i = 0; i < R.n_ops; i++) {
-		const struct op_expect *e = &R.ops[i];
-		const struct outcome *o = &e->out[pick < e->n_out ? pick : 0];
-		struct op_obs *b = &OBS.ops[i];
-
-		switch (o->kind) {
-		case OUT_DONE:
-		case OUT_ANY_VALUE:
-			b->status = OPS_DONE;
-			b->value = o->value;
-			break;
-		case OUT_EXCEPTION:
-			b->status = OPS_EXCEPTION;
-			b->vector = o->vector;
-			b->error_code = o->error_code;
-			b->cr2 = o->cr2;
-			break;
-		case OUT_MMIO:
-			b->status = OPS_MMIO;
-			b->mmio_gpa = o->gpa;
-			break;
-		}
-	}
-	OBS.cr0 = R.cr0;
-	OBS.cr3 = R.cr3;
-	OBS.cr4 = R.cr4;
-	OBS.efer = R.efer;
-}
 
 /* The stale-PTE program of SDM 4.10.4.3: read may see old or new. */
 static int stale_program(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_pae_on(0, CR0_PGON);
-	t_op(OP_READ, 0, VAPAE);
-	t_pte(0x204000, 8, FRAME2 | RW, 0);
-	int i = t_op(OP_READ, 0, VAPAE);
-	t_run();
-	return i;
+	return t_pae_stale(RW, CR0_PGON, OP_READ, FRAME2 | RW);
 }
 
 /* Every member of the allowed set is accepted (SDM 4.10.4.3 freedom). */
 static void verdict_accepts_set(void)
 {
 	stale_program();
-	obs_from_expect(0);
+	t_observe(&OBS, &R, 0);
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "first allowed outcome accepted");
-	obs_from_expect(1);
+	t_observe(&OBS, &R, 1);
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "second allowed outcome accepted");
 }
 
@@ -73,7 +32,7 @@ static void verdict_flags_outside(void)
 	struct verdict v;
 	int i = stale_program();
 
-	obs_from_expect(0);
+	t_observe(&OBS, &R, 0);
 	OBS.ops[i].value = READ_TAG(0x700);	/* a frame no translation reaches */
 	CHECK(oracle_verdict(&P, &R, &OBS, &v) == 1 && v.n == 1 && v.v[0].op == i,
 	      "wrong frame flagged at op %d", i);
@@ -85,36 +44,31 @@ static void verdict_flags_outside(void)
 /* SDM 4.8: A/D bits seen through an alias are not judged. */
 static void verdict_ad_masked(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_init(0x204008, 8, 0x204000 | RW);
-	t_pae_on(0, CR0_PGON);
+	t_pae_alias_case(RW);
 	t_op(OP_READ, 0, VAPAE);
 	int i = t_op(OP_READ, 0, VAPAE + 0x1000);
 	t_run();
-	obs_from_expect(0);
-	OBS.ops[i].value = FRAME | RW | PTE_A;
+	t_observe(&OBS, &R, 0);
+	OBS.ops[i].value = FRAME | RW | PTE_ACCESSED_MASK;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "A bit set in PTE read: accepted");
-	OBS.ops[i].value = FRAME | PTE_P | PTE_A;
+	OBS.ops[i].value = FRAME | PTE_PRESENT_MASK | PTE_ACCESSED_MASK;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "R/W bit lost in PTE read: flagged");
 }
 
 /* #PF must match vector, error code and CR2 (SDM 4.7). */
 static void verdict_pf_fields(void)
 {
-	t_begin(START_PM32);
-	t_layout32(RW, 0);
-	t_pg32_on(CR0_PGON);
+	t_32_case(RW, 0, CR0_PGON);
 	int i = t_op(OP_READ, 0, VA32 + 8);
 	t_run();
-	obs_from_expect(0);
+	t_observe(&OBS, &R, 0);
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "exact #PF accepted");
 	OBS.ops[i].cr2 = VA32;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "wrong CR2 flagged");
-	obs_from_expect(0);
+	t_observe(&OBS, &R, 0);
 	OBS.ops[i].error_code = 0x8;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "wrong error code flagged");
-	obs_from_expect(0);
+	t_observe(&OBS, &R, 0);
 	OBS.ops[i].status = OPS_DONE;
 	OBS.ops[i].value = READ_TAG(0x500);
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "missing #PF flagged");
@@ -127,11 +81,11 @@ static void verdict_gp_and_final_state(void)
 	t_begin(START_PM32);
 	t_layoutpae(RW, RW);
 	t_init(0x202020, 8, HARNESS_PDPTE_PAE);
-	t_init(0x202028, 8, 0x203000 | PTE_P | PTE_RW);
+	t_init(0x202028, 8, 0x203000 | PTE_PRESENT_MASK | PTE_WRITABLE_MASK);
 	t_pae_on(0, CR0_PGON);
 	int i = t_op(OP_CR3, 0x202020, 0);
 	t_run();
-	obs_from_expect(0);
+	t_observe(&OBS, &R, 0);
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "predicted #GP observed: fine");
 	OBS.ops[i].status = OPS_DONE;
 	OBS.cr3 = 0x202020;
@@ -143,12 +97,12 @@ static void verdict_gp_and_final_state(void)
 static void verdict_run_exits(void)
 {
 	stale_program();
-	obs_from_expect(0);
+	t_observe(&OBS, &R, 0);
 	OBS.exit = RUN_SHUTDOWN;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) >= 1, "shutdown flagged");
 	OBS.exit = RUN_REFUSED;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "refused: not judged");
-	obs_from_expect(0);
+	t_observe(&OBS, &R, 0);
 	OBS.ops[2].status = OPS_NOT_RUN;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "completed run missing an op flagged");
 }
@@ -156,10 +110,8 @@ static void verdict_run_exits(void)
 /* Ops the model cannot bound are not judged. */
 static void verdict_unbounded(void)
 {
-	t_begin(START_PM32);
-	int i = t_op(OP_EFER, 1u << 13, 0);
-	t_run();
-	obs_from_expect(0);
+	int i = t_one_op(START_PM32, OP_EFER, 1u << 13);
+	t_observe(&OBS, &R, 0);
 	OBS.ops[i].status = OPS_EXCEPTION;
 	OBS.ops[i].vector = 13;
 	CHECK(E(i)->unbounded && !R.harness_ok && oracle_verdict(&P, &R, &OBS, NULL) == 0,
@@ -170,46 +122,39 @@ static void verdict_unbounded(void)
  * walk certainly set them (SDM 4.8), free where one may have. */
 static void verdict_arena(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_pae_on(0, CR0_PGON);
+	t_pae_case(RW, RW, 0, CR0_PGON);
 	t_op(OP_WRITE, 0, VAPAE);
 	t_pte(0x204008, 8, FRAME2 | RW, 0);
 	t_run();
-	obs_from_expect(0);
-	OBS.has_arena = 1;
-	memset(OBS.arena, 0, sizeof(OBS.arena));
-	for (unsigned i = 0; i < P.n_init; i++)
-		if (P.init[i].gpa >= LAYOUT_ARENA_BASE && P.init[i].gpa < LAYOUT_ARENA_END)
-			memcpy(OBS.arena + (P.init[i].gpa - LAYOUT_ARENA_BASE), &P.init[i].value,
-			       P.init[i].width);
+	t_observe(&OBS, &R, 0);
+	t_observe_arena(&OBS);
 	uint64_t pte = FRAME2 | RW;
 	memcpy(OBS.arena + 0x4008, &pte, 8);
-	OBS.arena[0x4000] |= PTE_A | PTE_D;		/* CPU set A/D on PT[0] */
-	OBS.arena[0x3000] |= PTE_A;			/* and A on PD[0] */
+	OBS.arena[0x4000] |= PTE_ACCESSED_MASK | PTE_DIRTY_MASK;		/* CPU set A/D on PT[0] */
+	OBS.arena[0x3000] |= PTE_ACCESSED_MASK;			/* and A on PD[0] */
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "arena as modelled (A/D set): accepted");
 	/* SDM 4.8: the write completed through its only translation, so A
 	 * on every entry of the walk and D on the leaf are required. */
-	OBS.arena[0x4000] &= ~PTE_D;
+	OBS.arena[0x4000] &= ~PTE_DIRTY_MASK;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "D missing on the written PTE flagged");
-	OBS.arena[0x4000] |= PTE_D;
-	OBS.arena[0x3000] &= ~PTE_A;
+	OBS.arena[0x4000] |= PTE_DIRTY_MASK;
+	OBS.arena[0x3000] &= ~PTE_ACCESSED_MASK;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "A missing on the walked PDE flagged");
-	OBS.arena[0x3000] |= PTE_A;
+	OBS.arena[0x3000] |= PTE_ACCESSED_MASK;
 	OBS.arena[0x4009] ^= 0x10;			/* PT[1] frame bit 12 flipped */
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "arena word differing outside A/D: flagged");
 	OBS.arena[0x4009] ^= 0x10;
-	OBS.arena[0x4008] &= ~PTE_RW;			/* the store lost its R/W bit */
+	OBS.arena[0x4008] &= ~PTE_WRITABLE_MASK;			/* the store lost its R/W bit */
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "lost store bits flagged");
-	OBS.arena[0x4008] |= PTE_RW;
+	OBS.arena[0x4008] |= PTE_WRITABLE_MASK;
 	/* SDM 4.8: PT[1] (VAPAE+0x1000) was never used: no A; the CPU never
 	 * sets A/D in PAE PDPTEs (bit 5 is reserved there, Table 4-8). */
-	OBS.arena[0x4008] |= PTE_A;
+	OBS.arena[0x4008] |= PTE_ACCESSED_MASK;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "A set on a never-walked PTE flagged");
-	OBS.arena[0x4008] &= ~PTE_A;
-	OBS.arena[0x2008] |= PTE_A;
+	OBS.arena[0x4008] &= ~PTE_ACCESSED_MASK;
+	OBS.arena[0x2008] |= PTE_ACCESSED_MASK;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "A set in a PDPTE flagged");
-	OBS.arena[0x2008] &= ~PTE_A;
+	OBS.arena[0x2008] &= ~PTE_ACCESSED_MASK;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "A/D back as modelled: accepted");
 }
 
@@ -221,28 +166,21 @@ static void verdict_arena(void)
  * keeps D required (verdict_arena). */
 static void verdict_arena_self_leaf(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
+	t_pae_case(RW, RW, 0, CR0_PGON);
 	t_init(0x204008, 8, 0x204000 | RW);		/* PT[1] -> the PT itself */
-	t_pae_on(0, CR0_PGON);
 	int i = t_op(OP_WRITE, 0, VAPAE + 0x1008);	/* lands on PT[1] */
 	t_run();
 	CHECK(nout(i) == 1 && R.harness_ok, "write through a self-mapped PT: one outcome");
-	obs_from_expect(0);
-	OBS.has_arena = 1;
-	memset(OBS.arena, 0, sizeof(OBS.arena));
-	for (unsigned k = 0; k < P.n_init; k++)
-		if (P.init[k].gpa >= LAYOUT_ARENA_BASE && P.init[k].gpa < LAYOUT_ARENA_END)
-			memcpy(OBS.arena + (P.init[k].gpa - LAYOUT_ARENA_BASE), &P.init[k].value,
-			       P.init[k].width);
-	OBS.arena[0x3000] |= PTE_A;			/* PD[0] */
-	OBS.arena[0x4008] |= PTE_A;			/* PT[1]: the load's walk */
+	t_observe(&OBS, &R, 0);
+	t_observe_arena(&OBS);
+	OBS.arena[0x3000] |= PTE_ACCESSED_MASK;		/* PD[0] */
+	OBS.arena[0x4008] |= PTE_ACCESSED_MASK;		/* PT[1]: the load's walk */
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0,
 	      "self-mapped leaf: the stored-back dword clears the D the store's walk set");
-	OBS.arena[0x4008] |= PTE_D;
+	OBS.arena[0x4008] |= PTE_DIRTY_MASK;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1,
 	      "self-mapped leaf: D surviving the store back flagged");
-	OBS.arena[0x4008] &= ~(PTE_D | PTE_A);
+	OBS.arena[0x4008] &= ~(PTE_DIRTY_MASK | PTE_ACCESSED_MASK);
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "self-mapped leaf: A of the load's walk required");
 }
 
@@ -250,31 +188,21 @@ static void verdict_arena_self_leaf(void)
  * translation of an older entry value, the walk's A/D bits stay free. */
 static void verdict_arena_ad_free(void)
 {
-	t_begin(START_PM32);
-	t_layoutpae(RW, RW);
-	t_pae_on(0, CR0_PGON);
-	t_op(OP_READ, 0, VAPAE);
-	t_pte(0x204000, 8, FRAME2 | RW, 0);		/* no INVLPG: stale allowed */
-	int i = t_op(OP_READ, 0, VAPAE);
-	t_run();
+	int i = t_pae_stale(RW, CR0_PGON, OP_READ, FRAME2 | RW);	/* no INVLPG */
+
 	CHECK(nout(i) == 2 && R.harness_ok, "read after a PTE change: old or new frame");
-	obs_from_expect(0);
-	OBS.has_arena = 1;
-	memset(OBS.arena, 0, sizeof(OBS.arena));
-	for (unsigned k = 0; k < P.n_init; k++)
-		if (P.init[k].gpa >= LAYOUT_ARENA_BASE && P.init[k].gpa < LAYOUT_ARENA_END)
-			memcpy(OBS.arena + (P.init[k].gpa - LAYOUT_ARENA_BASE), &P.init[k].value,
-			       P.init[k].width);
+	t_observe(&OBS, &R, 0);
+	t_observe_arena(&OBS);
 	uint64_t pte = FRAME2 | RW;
 	memcpy(OBS.arena + 0x4000, &pte, 8);
-	OBS.arena[0x3000] |= PTE_A;			/* the first read set it */
+	OBS.arena[0x3000] |= PTE_ACCESSED_MASK;			/* the first read set it */
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "stale-capable read: no A required");
-	OBS.arena[0x4000] |= PTE_A;
+	OBS.arena[0x4000] |= PTE_ACCESSED_MASK;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "stale-capable read: A allowed");
-	OBS.arena[0x4000] |= PTE_D;
+	OBS.arena[0x4000] |= PTE_DIRTY_MASK;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "D without a write flagged");
-	OBS.arena[0x4000] &= ~PTE_D;
-	OBS.arena[0x3000] &= ~PTE_A;
+	OBS.arena[0x4000] &= ~PTE_DIRTY_MASK;
+	OBS.arena[0x3000] &= ~PTE_ACCESSED_MASK;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "A of the first, certain walk still required");
 }
 
@@ -289,17 +217,12 @@ static void verdict_arena_fault_walk(void)
 	int i = t_op(OP_READ, 0, VAPAE);
 	t_run();
 	CHECK(ONLY_PF(i, 0, VAPAE), "read of a not-present page: #PF");
-	obs_from_expect(0);
-	OBS.has_arena = 1;
-	memset(OBS.arena, 0, sizeof(OBS.arena));
-	for (unsigned k = 0; k < P.n_init; k++)
-		if (P.init[k].gpa >= LAYOUT_ARENA_BASE && P.init[k].gpa < LAYOUT_ARENA_END)
-			memcpy(OBS.arena + (P.init[k].gpa - LAYOUT_ARENA_BASE), &P.init[k].value,
-			       P.init[k].width);
+	t_observe(&OBS, &R, 0);
+	t_observe_arena(&OBS);
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "faulting walk: no A required (KVM)");
-	OBS.arena[0x3000] |= PTE_A;
+	OBS.arena[0x3000] |= PTE_ACCESSED_MASK;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "faulting walk: A on the PDE allowed (TCG)");
-	OBS.arena[0x4000] |= PTE_A;
+	OBS.arena[0x4000] |= PTE_ACCESSED_MASK;
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "A on the not-present PTE flagged");
 }
 
@@ -336,7 +259,7 @@ static void print_output(void)
 	free(w);
 
 	int i = stale_program();
-	obs_from_expect(0);
+	t_observe(&OBS, &R, 0);
 	OBS.ops[i].value = READ_TAG(0x700);
 	CHECK(oracle_verdict(&P, &R, &OBS, &VD) == 1, "violation for the report");
 	char *v = capture(print_violation_fn);

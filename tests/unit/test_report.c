@@ -41,7 +41,7 @@ int main(void)
 
 	CHECK(r != NULL, "alloc");
 	CHECK(prog_load("corpus/pae-two-pdpts-one-page.mmu", &p, err, sizeof(err)) == 0, "%s", err);
-	oracle_eval(&p, VENDOR_AMD, &r->expect);
+	oracle_eval(&p, ORACLE_VENDOR_AMD, &r->expect);
 	r->n = 2;
 	for (int k = 0; k < 2; k++) {
 		snprintf(r->k[k].name, sizeof(r->k[k].name), "%s", k ? "pae-root-rfc" : "baseline");

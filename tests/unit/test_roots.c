@@ -12,7 +12,6 @@
 #include "harness/judge/diff.h"
 
 #define CR0_PE_PG_WP	(0x80010011ull)
-#define CR4_PAE		(1ull << 5)
 #define EFER_LME_LMA	(0x500ull)
 /* Role of a PAE-guest shadow root as 6.1 builds it: level, nx, wp, acc 7. */
 #define ROLE_PAE(l)	((l) | (7u << 8) | RT_ROLE_EFER_NX | RT_ROLE_CR0_WP)
@@ -40,21 +39,11 @@ static void t_load(uint64_t cr0, uint64_t cr3, uint64_t cr4, uint64_t efer,
 
 static void t_pae(uint64_t cr3, uint64_t p0, uint64_t p1)
 {
-	t_load(CR0_PE_PG_WP, cr3, CR4_PAE, 0, p0, p1, 0, 0);
+	t_load(CR0_PE_PG_WP, cr3, X86_CR4_PAE, 0, p0, p1, 0, 0);
 }
 
-static void t_page(uint64_t gfn, uint32_t role, int created, int root_window)
-{
-	struct rootrace_event *e = &tr[n++];
-
-	e->kind = RT_GET_PAGE;
-	e->gfn = gfn;
-	e->role = role;
-	e->level = RT_ROLE_LEVEL(role);
-	e->flags = (created ? RT_F_CREATED : 0) | (root_window ? RT_F_ROOT : 0);
-}
-
-static void t_simple(uint8_t kind, uint64_t gfn, uint32_t role, uint64_t val)
+/* Append an event of kind with gfn, role (and its level) and val. */
+static struct rootrace_event *t_simple(uint8_t kind, uint64_t gfn, uint32_t role, uint64_t val)
 {
 	struct rootrace_event *e = &tr[n++];
 
@@ -63,6 +52,13 @@ static void t_simple(uint8_t kind, uint64_t gfn, uint32_t role, uint64_t val)
 	e->role = role;
 	e->level = RT_ROLE_LEVEL(role);
 	e->val = val;
+	return e;
+}
+
+static void t_page(uint64_t gfn, uint32_t role, int created, int root_window)
+{
+	t_simple(RT_GET_PAGE, gfn, role, 0)->flags = (created ? RT_F_CREATED : 0) |
+						     (root_window ? RT_F_ROOT : 0);
 }
 
 /*
@@ -102,7 +98,7 @@ static void t_ent(unsigned i, uint64_t hpa, int sp, uint64_t gfn, uint32_t role)
 /* Stock 6.1 PAE: the per-vCPU pae_root (no shadow page), one child each. */
 static void t_snap_stock(uint64_t cr3, uint64_t p0, uint64_t p1, uint64_t c0, uint64_t c1)
 {
-	t_snap(CR0_PE_PG_WP, cr3, CR4_PAE, 0, p0, p1, 0x7000000, 0, 0, ROLE_PAE(3),
+	t_snap(CR0_PE_PG_WP, cr3, X86_CR4_PAE, 0, p0, p1, 0x7000000, 0, 0, ROLE_PAE(3),
 	       (p0 & 1) | (p1 & 1) << 1);
 	if (p0 & 1)
 		t_ent(0, c0, 1, p0 >> 12, ROLE_PAE(2));
@@ -115,13 +111,22 @@ static void t_snap_stock(uint64_t cr3, uint64_t p0, uint64_t p1, uint64_t c0, ui
 static void t_snap_sp(uint64_t cr3, uint64_t p0, uint64_t p1, uint64_t hpa, uint64_t g0,
 		      uint64_t g1)
 {
-	t_snap(CR0_PE_PG_WP, cr3, CR4_PAE, 0, p0, p1, hpa, 1, cr3 >> 12, ROLE_RFC,
+	t_snap(CR0_PE_PG_WP, cr3, X86_CR4_PAE, 0, p0, p1, hpa, 1, cr3 >> 12, ROLE_RFC,
 	       (g0 ? 1 : 0) | (g1 ? 2 : 0));
 	if (g0)
 		t_ent(0, 0x8000000 + (g0 << 12), 1, g0, ROLE_PAE(2));
 	if (g1)
 		t_ent(1, 0x8000000 + (g1 << 12), 1, g1, ROLE_PAE(2));
 }
+
+/* Judge the trace built so far (no model) and check that rule fired want
+ * times (a macro, so a failure names the case's line). */
+#define CHECK_RULE(rule, want, what)						\
+	do {									\
+		roots_eval(tr, n, NULL, &res);					\
+		CHECK(count_rule(&res, rule) == (want), "%s: %u %s findings, want %u",	\
+		      what, count_rule(&res, rule), #rule, (unsigned)(want));	\
+	} while (0)
 
 static unsigned count_rule(const struct roots_result *r, enum roots_rule rule)
 {
@@ -188,8 +193,7 @@ static void t_rfc_visible(void)
 static void test_alias_fires(void)
 {
 	t_rfc_visible();
-	roots_eval(tr, n, NULL, &res);
-	CHECK(count_rule(&res, ROOTS_ALIAS) == 1, "alias findings %u", count_rule(&res, ROOTS_ALIAS));
+	CHECK_RULE(ROOTS_ALIAS, 1, "alias");
 	CHECK(res.n_findings == 1, "findings %u", res.n_findings);
 	CHECK(res.f[0].cr3_built == 0x20000 && res.f[0].cr3_now == 0x20020,
 	      "built %#llx now %#llx", (unsigned long long)res.f[0].cr3_built,
@@ -201,7 +205,7 @@ static void test_alias_fires(void)
 	CHECK(strstr(res.f[0].what, "same page") && strstr(res.f[0].what, "shadows gfn 0x21") &&
 	      strstr(res.f[0].what, "PDPTE0 is 0x22001"), "what: %s", res.f[0].what);
 	/* Entered three times on the same wrong root: still one finding. */
-	t_snap(CR0_PE_PG_WP & ~(1ull << 16), 0x20020, CR4_PAE, 0, 0x22001, 0, 0x6000000, 1, 0x20,
+	t_snap(CR0_PE_PG_WP & ~(1ull << 16), 0x20020, X86_CR4_PAE, 0, 0x22001, 0, 0x6000000, 1, 0x20,
 	       ROLE_RFC & ~RT_ROLE_CR0_WP, 1);
 	t_ent(0, 0x8021000, 1, 0x21, ROLE_PAE(2) & ~RT_ROLE_CR0_WP);
 	t_snap_sp(0x20020, 0x22001, 0, 0x6000000, 0x21, 0);
@@ -265,9 +269,7 @@ static void test_shared_and_same_key_quiet(void)
 	CHECK(res.snaps == 3, "snapshots %u", res.snaps);
 	/* The same with the second slot entered on the first page: flagged. */
 	t_two_slots(0x21001, 0, 0x22001, 0, 0x6000000, 0x21, 0);
-	roots_eval(tr, n, NULL, &res);
-	CHECK(count_rule(&res, ROOTS_ALIAS) == 1, "wrong page entered: alias %u",
-	      count_rule(&res, ROOTS_ALIAS));
+	CHECK_RULE(ROOTS_ALIAS, 1, "wrong page entered");
 }
 
 /* Same slot, PDPTEs changed, the root still shows the old ones. */
@@ -291,8 +293,7 @@ static void test_stale(void)
 	t_reset();
 	t_snap_sp(0x20000, 0x21001, 0x22001, 0x6000000, 0x21, 0x22);
 	t_snap_sp(0x20000, 0x21001, 0, 0x6000000, 0x21, 0x22);
-	roots_eval(tr, n, NULL, &res);
-	CHECK(count_rule(&res, ROOTS_STALE) == 1, "cleared PDPTE: stale %u", count_rule(&res, ROOTS_STALE));
+	CHECK_RULE(ROOTS_STALE, 1, "cleared PDPTE");
 	/* Non-firing: the root rebuilt with the new PDPTEs (pae-root-slot). */
 	t_reset();
 	t_snap_sp(0x20000, 0x21001, 0x22001, 0x6000000, 0x21, 0x22);
@@ -351,7 +352,7 @@ static void test_model(void)
 	      res.n_findings);
 	/* Long-mode loads have no PDPTEs to check. */
 	t_reset();
-	t_load(CR0_PE_PG_WP, 0x103000, CR4_PAE, EFER_LME_LMA, 0x99001, 0, 0, 0);
+	t_load(CR0_PE_PG_WP, 0x103000, X86_CR4_PAE, EFER_LME_LMA, 0x99001, 0, 0, 0);
 	roots_eval(tr, n, NULL, &res);
 	CHECK(roots_check_model(&res, &o) == 0, "long mode: %u findings", res.n_findings);
 }
@@ -367,10 +368,9 @@ static void test_gfn(void)
 	      count_rule(&res, ROOTS_GFN), res.n_findings);
 	/* A present entry for a not-present PDPTE, and the reverse. */
 	t_reset();
-	t_snap(CR0_PE_PG_WP, 0x20000, CR4_PAE, 0, 0x21000, 0x22001, 0x7000000, 0, 0, ROLE_PAE(3), 1);
+	t_snap(CR0_PE_PG_WP, 0x20000, X86_CR4_PAE, 0, 0x21000, 0x22001, 0x7000000, 0, 0, ROLE_PAE(3), 1);
 	t_ent(0, 0x5001000, 1, 0x21, ROLE_PAE(2));
-	roots_eval(tr, n, NULL, &res);
-	CHECK(count_rule(&res, ROOTS_GFN) == 2, "present mismatch: gfn %u", count_rule(&res, ROOTS_GFN));
+	CHECK_RULE(ROOTS_GFN, 2, "present mismatch");
 	/* An entry that points at no shadow page. */
 	t_reset();
 	t_snap_stock(0x20000, 0x21001, 0, 0x5001000, 0);
@@ -380,17 +380,15 @@ static void test_gfn(void)
 	      "no sp: gfn %u", count_rule(&res, ROOTS_GFN));
 	/* Long mode: the root is CR3's frame, or it is wrong. */
 	t_reset();
-	t_snap(CR0_PE_PG_WP, 0x103000, CR4_PAE, EFER_LME_LMA, 0, 0, 0x5103000, 1, 0x103, ROLE_PAE(4), 0);
-	t_snap(CR0_PE_PG_WP, 0x104000, CR4_PAE, EFER_LME_LMA, 0, 0, 0x5104000, 1, 0x104, ROLE_PAE(4), 0);
+	t_snap(CR0_PE_PG_WP, 0x103000, X86_CR4_PAE, EFER_LME_LMA, 0, 0, 0x5103000, 1, 0x103, ROLE_PAE(4), 0);
+	t_snap(CR0_PE_PG_WP, 0x104000, X86_CR4_PAE, EFER_LME_LMA, 0, 0, 0x5104000, 1, 0x104, ROLE_PAE(4), 0);
 	roots_eval(tr, n, NULL, &res);
 	CHECK(res.n_findings == 0, "long mode, right frames: %u findings: %s", res.n_findings,
 	      res.f[0].what);
 	t_reset();
-	t_snap(CR0_PE_PG_WP, 0x104000, CR4_PAE, EFER_LME_LMA, 0, 0, 0x5103000, 1, 0x103, ROLE_PAE(4), 0);
-	t_snap(CR0_PE_PG_WP, 0x105000, CR4_PAE, EFER_LME_LMA, 0, 0, 0x5105000, 0, 0, ROLE_PAE(4), 0);
-	roots_eval(tr, n, NULL, &res);
-	CHECK(count_rule(&res, ROOTS_GFN) == 2, "long mode, wrong frame / no page: gfn %u",
-	      count_rule(&res, ROOTS_GFN));
+	t_snap(CR0_PE_PG_WP, 0x104000, X86_CR4_PAE, EFER_LME_LMA, 0, 0, 0x5103000, 1, 0x103, ROLE_PAE(4), 0);
+	t_snap(CR0_PE_PG_WP, 0x105000, X86_CR4_PAE, EFER_LME_LMA, 0, 0, 0x5105000, 0, 0, ROLE_PAE(4), 0);
+	CHECK_RULE(ROOTS_GFN, 2, "long mode, wrong frame / no page");
 	/* Paging off: direct children map GiB i. */
 	t_reset();
 	t_snap(0x11, 0, 0, 0, 0, 0, 0x7000000, 0, 0, 3 | (7u << 8) | RT_ROLE_DIRECT, 0xf);
@@ -399,8 +397,7 @@ static void test_gfn(void)
 	roots_eval(tr, n, NULL, &res);
 	CHECK(res.n_findings == 0, "paging off: %u findings: %s", res.n_findings, res.f[0].what);
 	tr[n - 1].gfn = 0;
-	roots_eval(tr, n, NULL, &res);
-	CHECK(count_rule(&res, ROOTS_GFN) == 1, "paging off, wrong GiB: gfn %u", count_rule(&res, ROOTS_GFN));
+	CHECK_RULE(ROOTS_GFN, 1, "paging off, wrong GiB");
 	/* 2-level guest: quadrant i of CR3's directory in entry i. */
 	t_reset();
 	t_snap(CR0_PE_PG_WP, 0x30000, 0, 0, 0, 0, 0x7000000, 0, 0, ROLE_PAE(3) | RT_ROLE_4BYTE_GPTE, 0xf);
@@ -409,8 +406,7 @@ static void test_gfn(void)
 	roots_eval(tr, n, NULL, &res);
 	CHECK(res.n_findings == 0, "32-bit: %u findings %s", res.n_findings, res.f[0].what);
 	tr[n - 1].role &= ~(3u << 5);
-	roots_eval(tr, n, NULL, &res);
-	CHECK(count_rule(&res, ROOTS_GFN) == 1, "32-bit, wrong quadrant: gfn %u", count_rule(&res, ROOTS_GFN));
+	CHECK_RULE(ROOTS_GFN, 1, "32-bit, wrong quadrant");
 }
 
 static void test_role(void)
@@ -424,18 +420,17 @@ static void test_role(void)
 	      count_rule(&res, ROOTS_ROLE), res.n_findings);
 	/* WP=0 with wp=0 in the roles: fine. */
 	t_reset();
-	t_snap(CR0_PE_PG_WP & ~(1ull << 16), 0x20000, CR4_PAE, 0, 0x21001, 0, 0x7000000, 0, 0,
+	t_snap(CR0_PE_PG_WP & ~(1ull << 16), 0x20000, X86_CR4_PAE, 0, 0x21001, 0, 0x7000000, 0, 0,
 	       ROLE_PAE(3) & ~RT_ROLE_CR0_WP, 1);
 	t_ent(0, 0x5001000, 1, 0x21, ROLE_PAE(2) & ~RT_ROLE_CR0_WP);
 	roots_eval(tr, n, NULL, &res);
 	CHECK(res.n_findings == 0, "wp=0 consistent: %u findings %s", res.n_findings, res.f[0].what);
 	/* A direct child while paging is on; a 32-bit-gpte child under PAE. */
 	t_reset();
-	t_snap(CR0_PE_PG_WP, 0x20000, CR4_PAE, 0, 0x21001, 0x22001, 0x7000000, 0, 0, ROLE_PAE(3), 3);
+	t_snap(CR0_PE_PG_WP, 0x20000, X86_CR4_PAE, 0, 0x21001, 0x22001, 0x7000000, 0, 0, ROLE_PAE(3), 3);
 	t_ent(0, 0x5001000, 1, 0x21, ROLE_PAE(2) | RT_ROLE_DIRECT);
 	t_ent(1, 0x5002000, 1, 0x22, ROLE_PAE(2) | RT_ROLE_4BYTE_GPTE);
-	roots_eval(tr, n, NULL, &res);
-	CHECK(count_rule(&res, ROOTS_ROLE) == 2, "role %u", count_rule(&res, ROOTS_ROLE));
+	CHECK_RULE(ROOTS_ROLE, 2, "role");
 	/* The root page of the RFC design carries the root's role too. */
 	t_reset();
 	t_snap_sp(0x20000, 0x21001, 0, 0x6000000, 0x21, 0);
@@ -445,10 +440,8 @@ static void test_role(void)
 	      count_rule(&res, ROOTS_ROLE));
 	/* A long-mode-level root outside long mode. */
 	t_reset();
-	t_snap(CR0_PE_PG_WP, 0x20000, CR4_PAE, 0, 0x21001, 0, 0x7000000, 0, 0, ROLE_PAE(4), 0);
-	roots_eval(tr, n, NULL, &res);
-	CHECK(count_rule(&res, ROOTS_ROLE) == 1, "level-4 root in PAE mode: role %u",
-	      count_rule(&res, ROOTS_ROLE));
+	t_snap(CR0_PE_PG_WP, 0x20000, X86_CR4_PAE, 0, 0x21001, 0, 0x7000000, 0, 0, ROLE_PAE(4), 0);
+	CHECK_RULE(ROOTS_ROLE, 1, "level-4 root in PAE mode");
 }
 
 /* Without snapshots nothing is judged; lost entry records are skipped. */
@@ -471,7 +464,7 @@ static void test_no_snapshot(void)
 	      res.pages_created);
 	/* Entry 1's record lost (ring buffer full): entry 0 still judged. */
 	t_reset();
-	t_snap(CR0_PE_PG_WP, 0x20000, CR4_PAE, 0, 0x21001, 0x22001, 0x7000000, 0, 0, ROLE_PAE(3), 3);
+	t_snap(CR0_PE_PG_WP, 0x20000, X86_CR4_PAE, 0, 0x21001, 0x22001, 0x7000000, 0, 0, ROLE_PAE(3), 3);
 	t_ent(0, 0x5001000, 1, 0x29, ROLE_PAE(2));
 	t_simple(RT_SET_CR3, 0, 0, 0x20000);
 	roots_eval(tr, n, NULL, &res);
@@ -529,7 +522,7 @@ static void test_print(void)
 	FILE *f = open_memstream(&buf, &len);
 
 	t_rfc_visible();
-	rootrace_print(f, tr, n);
+	roots_print_events(f, tr, n);
 	roots_eval(tr, n, NULL, &res);
 	roots_print(f, &res);
 	roots_print_compare(f, "baseline", &res, "candidate", &res);

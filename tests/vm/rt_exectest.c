@@ -62,11 +62,11 @@ static int run_traced(const struct program *p, const char *name)
 		snprintf(err, sizeof(err), "executor_run: %s", obs.detail);
 	roots_eval(ev, n_ev, rootrace_exit_hist(rt), &res);
 	/* PDPTEs KVM built roots from vs the model's PDPTE registers. */
-	oracle_eval(p, VENDOR_AMD, &model);
+	oracle_eval(p, ORACLE_VENDOR_AMD, &model);
 	roots_check_model(&res, &model);
 	if (verbose) {
 		printf("== %s: exit %s, %zu events\n", name, run_exit_name(obs.exit), n_ev);
-		rootrace_print(stdout, ev, n_ev);
+		roots_print_events(stdout, ev, n_ev);
 		roots_print(stdout, &res);
 	}
 	return r;

@@ -103,7 +103,7 @@ static int run_traced(struct rtg *g)
 			n_ev, (unsigned long long)rootrace_dropped(rt));
 	roots_eval(ev, n_ev, rootrace_exit_hist(rt), &res);
 	if (verbose) {
-		rootrace_print(stdout, ev, n_ev);
+		roots_print_events(stdout, ev, n_ev);
 		roots_print(stdout, &res);
 	}
 	return r;
