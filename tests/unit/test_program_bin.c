@@ -3,7 +3,7 @@
  * The byte codec: program -> bytes -> program is the identity on 100,000
  * random programs; the decoder refuses bad input at the right byte.
  * (Random bytes: test_program_bytes.c.)
- *   test_program_bin [count]   (default 100000)
+ *   test_program_bin [count]   (default 20000)
  */
 #include <stdlib.h>
 #include <string.h>
@@ -94,7 +94,7 @@ static void test_rejects(void)
 
 int main(int argc, char **argv)
 {
-	unsigned count = argc > 1 ? strtoul(argv[1], NULL, 0) : 100000;
+	unsigned count = argc > 1 ? strtoul(argv[1], NULL, 0) : 20000;
 
 	test_rejects();
 	test_random_programs(count);

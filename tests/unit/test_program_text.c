@@ -3,7 +3,7 @@
  * The .mmu text format: every corpus file is canonical and round-trips
  * (text -> program -> text, program -> bytes -> program); 100,000 random
  * programs round-trip; malformed text is refused at the right line:col.
- *   test_program_text [count]   (default 100000 random programs)
+ *   test_program_text [count]   (default 20000 random programs)
  */
 #include <dirent.h>
 #include <errno.h>
@@ -197,7 +197,7 @@ static void test_files(void)
 
 int main(int argc, char **argv)
 {
-	unsigned count = argc > 1 ? strtoul(argv[1], NULL, 0) : 100000;
+	unsigned count = argc > 1 ? strtoul(argv[1], NULL, 0) : 20000;
 	const char *dir = getenv("MMUFUZZ_CORPUS");
 
 	test_malformed();
