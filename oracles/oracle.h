@@ -84,10 +84,20 @@ const char *oracle_vendor_name(enum oracle_vendor v);
  *   6.1 KVM: tests/test_exec_cases/kvm-deviations/pf-not-present-keeps-
  *   stale.mmu).  Without the bit only P = 1, RSVD = 0 faults invalidate
  *   under shadow paging.
+ *
+ * ORACLE_STRICT_MMIO_D  A write sets D in the leaf entry it used (SDM
+ *   4.8).  KVM emulates an MMIO access with the GVA->GPA translation it
+ *   cached at the page's first MMIO fault (x86.c vcpu_mmio_gva_to_gpa:
+ *   vcpu_match_mmio_gva, checked only against the cached rights), so a
+ *   write to an MMIO page whose translation a read already cached walks
+ *   nothing and leaves D clear (seen on Debian's 6.1 KVM: a write probe,
+ *   which loads then stores, to a frame beyond RAM).  Without the bit, D
+ *   on the leaf of a write that lands on MMIO is free under shadow paging.
  */
 #define ORACLE_STRICT_NX	(1u << 0)
 #define ORACLE_STRICT_PSE	(1u << 1)
 #define ORACLE_STRICT_PF	(1u << 2)
+#define ORACLE_STRICT_MMIO_D	(1u << 3)
 
 /*
  * Who walks the guest's page tables (struct oracle_cpu.mmu).

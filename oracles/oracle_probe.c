@@ -79,6 +79,8 @@ struct self_leaf {
 	struct om_bits before;
 };
 
+
+
 static int write_lands_on_leaf(const struct ostate *s, const struct xlate *x, uint64_t *leaf)
 {
 	const struct walk_step *st;
@@ -91,6 +93,35 @@ static int write_lands_on_leaf(const struct ostate *s, const struct xlate *x, ui
 		return -1;
 	*leaf = st->table_gpa + (uint64_t)st->index * esz;
 	return x->gpa <= *leaf && *leaf < x->gpa + 4;
+}
+
+/*
+ * Leaves of writes that land on MMIO, where D is free under shadow paging
+ * unless ORACLE_STRICT_MMIO_D (oracle.h: KVM's emulator reuses a cached
+ * translation and walks nothing).
+ */
+static int mmio_leaves(const struct ostate *s, const struct xlate *xl, int n,
+		       struct self_leaf *out)
+{
+	int n_out = 0;
+
+	if (s->cpu->mmu != ORACLE_MMU_SHADOW || (s->cpu->strict & ORACLE_STRICT_MMIO_D))
+		return 0;
+	for (int k = 0; k < n; k++) {
+		uint64_t leaf;
+		int dup = 0;
+
+		if (write_lands_on_leaf(s, &xl[k], &leaf) < 0 || om_class(xl[k].gpa) != MEM_MMIO)
+			continue;
+		for (int i = 0; i < n_out; i++)
+			dup |= out[i].gpa == leaf;
+		if (dup || n_out == XL_MAX)
+			continue;
+		out[n_out].gpa = leaf;
+		om_get_bits(&s->mem, leaf, &out[n_out].before);
+		n_out++;
+	}
+	return n_out;
 }
 
 static int self_leaves(const struct ostate *s, const struct xlate *xl, int n,
@@ -207,12 +238,19 @@ void oe_probe(struct ostate *s, enum prog_op_kind kind, uint64_t addr,
 	if (over && (acc == ACC_FETCH || acc == ACC_WRITE))
 		*harness_why = "probe has too many possible translations to check";
 	{
-		struct self_leaf self[XL_MAX];
+		struct self_leaf self[XL_MAX], mmio[XL_MAX];
 		int n_self = acc == ACC_WRITE ? self_leaves(s, xl, n, self) : 0;
+		int n_mmio = acc == ACC_WRITE ? mmio_leaves(s, xl, n, mmio) : 0;
+		int esz = os_mode(s) == PGM_32 ? 4 : 8;
 
 		os_after_access(s, xl, n, acc, over);
 		for (int i = 0; i < n_self; i++)
 			if (!self[i].mixed)
 				om_put_bits(&s->mem, self[i].gpa, PTE_DIRTY_MASK, &self[i].before);
+		for (int i = 0; i < n_mmio; i++) {
+			/* D as it was, and free to be set. */
+			om_put_bits(&s->mem, mmio[i].gpa, PTE_DIRTY_MASK, &mmio[i].before);
+			om_mark_ad(&s->mem, mmio[i].gpa, esz, PTE_DIRTY_MASK);
+		}
 	}
 }

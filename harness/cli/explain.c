@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mmufuzz explain [--vendor amd|intel|all] [--npt [--no-tcg]] [--strict nx,pse,pf] [--walk]
+ * mmufuzz explain [--vendor amd|intel|all] [--npt [--no-tcg]] [--strict nx,pse,pf,mmio-d] [--walk]
  *                 prog.mmu|prog.bin
  *
  * Prints the program in canonical form, whether prog_check() refuses it
@@ -20,7 +20,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: mmufuzz explain [--vendor amd|intel|all] [--npt [--no-tcg]] "
-		   "[--strict nx,pse,pf] [--walk] <prog.mmu|prog.bin>\n"
+		   "[--strict nx,pse,pf,mmio-d] [--walk] <prog.mmu|prog.bin>\n"
 		   "  Print each op with the outcome set the architectural model allows.\n"
 		   "  --vendor  CPU profile (default amd, the test VM's SVM guest)\n"
 		   "  --npt     KVM with nested paging (kvm_amd npt=1): the CPU walks the guest's\n"
@@ -34,6 +34,7 @@ static long parse_strict(const char *list)
 {
 	static const struct { const char *name; uint32_t bit; } names[] = {
 		{ "nx", ORACLE_STRICT_NX }, { "pse", ORACLE_STRICT_PSE }, { "pf", ORACLE_STRICT_PF },
+		{ "mmio-d", ORACLE_STRICT_MMIO_D },
 	};
 	long bits = 0;
 
@@ -75,7 +76,7 @@ int cmd_explain(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--strict") && i + 1 < argc) {
 			strict = parse_strict(argv[++i]);
 			if (strict < 0) {
-				fprintf(stderr, "mmufuzz explain: unknown --strict name in '%s' (nx, pse, pf)\n",
+				fprintf(stderr, "mmufuzz explain: unknown --strict name in '%s' (nx, pse, pf, mmio-d)\n",
 					argv[i]);
 				return 2;
 			}

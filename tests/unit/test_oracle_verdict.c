@@ -184,6 +184,36 @@ static void verdict_arena_self_leaf(void)
 	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "self-mapped leaf: A of the load's walk required");
 }
 
+/* SDM 4.8 requires D on the leaf of a write; KVM's emulator writes MMIO
+ * through the translation cached at the page's first MMIO fault and sets
+ * none (oracle.h ORACLE_STRICT_MMIO_D): free by default under shadow
+ * paging, required with the strict bit. */
+static void verdict_arena_mmio_d(void)
+{
+	t_begin(START_PM32);
+	t_init(0x202000, 8, HARNESS_PDPTE_PAE);
+	t_init(0x202008, 8, 0x203000 | PTE_PRESENT_MASK);
+	t_init(0x203000, 8, 0x204000 | RW);
+	t_init(0x204000, 8, 0x3000000 | RW);		/* PT[0] -> beyond RAM */
+	t_pae_on(0, CR0_PGON);
+	t_op(OP_READ, 0, VAPAE);
+	int i = t_op(OP_WRITE, 0, VAPAE);
+	t_run();
+	CHECK(nout(i) == 1 && has_mmio(i, 0x3000000), "write probe to a frame beyond RAM: MMIO");
+	t_observe(&OBS, &R, 0);
+	t_observe_arena(&OBS);
+	OBS.arena[0x3000] |= PTE_ACCESSED_MASK;
+	OBS.arena[0x4000] |= PTE_ACCESSED_MASK;		/* the read's walk; no D */
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "MMIO write without D: KVM's deviation accepted");
+	OBS.arena[0x4000] |= PTE_DIRTY_MASK;
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0, "MMIO write with D: accepted");
+	OBS.arena[0x4000] &= ~PTE_DIRTY_MASK;
+	CPU.strict |= ORACLE_STRICT_MMIO_D;
+	t_run();
+	CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1, "ORACLE_STRICT_MMIO_D: MMIO write without D flagged");
+	CPU.strict &= ~ORACLE_STRICT_MMIO_D;
+}
+
 /* SDM 4.8 / 4.10.2.3: where the access may have used a cached
  * translation of an older entry value, the walk's A/D bits stay free. */
 static void verdict_arena_ad_free(void)
@@ -281,6 +311,7 @@ int main(void)
 	verdict_arena();
 	verdict_arena_ad_free();
 	verdict_arena_self_leaf();
+	verdict_arena_mmio_d();
 	verdict_arena_fault_walk();
 	print_output();
 	printf("oracle verdict cases: %u\n", n_cases);
