@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include "harness/core/say.h"
 #include "harness/judge/diffrun.h"
 #include "harness/store/finding.h"
 #include "harness/search/mutate.h"
@@ -43,14 +44,14 @@ int diffrun_open(struct diffrun **drp, const char *kernels, const struct diffrun
 		oracle_cpu_npt(&dr->cpu, vmc_outer_tcg());
 
 	if (snprintf(list, sizeof(list), "%s", kernels) >= (int)sizeof(list)) {
-		fprintf(stderr, "mmufuzz: kernel list too long: '%.80s...'\n", kernels);
+		say("mmufuzz: kernel list too long: '%.80s...'", kernels);
 		free(dr);
 		return -ENAMETOOLONG;
 	}
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (dr->n == DIFFRUN_MAX_KERNELS) {
-			fprintf(stderr, "mmufuzz: at most %d kernels (baseline,candidate): '%s'\n",
-				DIFFRUN_MAX_KERNELS, kernels);
+			say("mmufuzz: at most %d kernels (baseline,candidate): '%s'",
+			    DIFFRUN_MAX_KERNELS, kernels);
 			free(dr);
 			return -EINVAL;
 		}
@@ -64,7 +65,7 @@ int diffrun_open(struct diffrun **drp, const char *kernels, const struct diffrun
 			ret = -EINVAL;
 		}
 		if (ret) {
-			fprintf(stderr, "mmufuzz: %s\n", err);
+			say("mmufuzz: %s", err);
 			free(dr);
 			return ret;
 		}
@@ -80,7 +81,7 @@ int diffrun_open(struct diffrun **drp, const char *kernels, const struct diffrun
 		dr->n++;
 	}
 	if (!dr->n) {
-		fprintf(stderr, "mmufuzz: no kernel named in '%s'\n", kernels);
+		say("mmufuzz: no kernel named in '%s'", kernels);
 		free(dr);
 		return -EINVAL;
 	}

@@ -123,8 +123,7 @@ static int run_capture(char *const argv[], char *out, size_t len)
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	if (stop_requested()) {
-		fprintf(stderr, "vmclient: %s stopped by SIG%s\n", argv[0],
-			sigabbrev_np(stop_requested()));
+		say("vmclient: %s stopped by SIG%s", argv[0], sigabbrev_np(stop_requested()));
 		return -EINTR;
 	}
 	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
