@@ -95,37 +95,12 @@ static int write_lands_on_leaf(const struct ostate *s, const struct xlate *x, ui
 	return x->gpa <= *leaf && *leaf < x->gpa + 4;
 }
 
-/*
- * Leaves of writes that land on MMIO, where D is free under shadow paging
- * unless ORACLE_STRICT_MMIO_D (oracle.h: KVM's emulator reuses a cached
- * translation and walks nothing).
- */
-static int mmio_leaves(const struct ostate *s, const struct xlate *xl, int n,
-		       struct self_leaf *out)
-{
-	int n_out = 0;
+/* Which leaves a collector keeps: write_lands_on_leaf()'s answer for x. */
+typedef int leaf_pick(const struct ostate *s, const struct xlate *x, uint64_t *leaf);
 
-	if (s->cpu->mmu != ORACLE_MMU_SHADOW || (s->cpu->strict & ORACLE_STRICT_MMIO_D))
-		return 0;
-	for (int k = 0; k < n; k++) {
-		uint64_t leaf;
-		int dup = 0;
-
-		if (write_lands_on_leaf(s, &xl[k], &leaf) < 0 || om_class(xl[k].gpa) != MEM_MMIO)
-			continue;
-		for (int i = 0; i < n_out; i++)
-			dup |= out[i].gpa == leaf;
-		if (dup || n_out == XL_MAX)
-			continue;
-		out[n_out].gpa = leaf;
-		om_get_bits(&s->mem, leaf, &out[n_out].before);
-		n_out++;
-	}
-	return n_out;
-}
-
-static int self_leaves(const struct ostate *s, const struct xlate *xl, int n,
-		       struct self_leaf *out)
+/* The distinct leaves of xl that pick takes, each with its bits now. */
+static int collect_leaves(const struct ostate *s, const struct xlate *xl, int n,
+			  leaf_pick *pick, struct self_leaf *out)
 {
 	int n_out = 0;
 
@@ -133,7 +108,7 @@ static int self_leaves(const struct ostate *s, const struct xlate *xl, int n,
 		uint64_t leaf;
 		int dup = 0;
 
-		if (write_lands_on_leaf(s, &xl[k], &leaf) != 1)
+		if (!pick(s, &xl[k], &leaf))
 			continue;
 		for (int i = 0; i < n_out; i++)
 			dup |= out[i].gpa == leaf;
@@ -144,6 +119,37 @@ static int self_leaves(const struct ostate *s, const struct xlate *xl, int n,
 		om_get_bits(&s->mem, leaf, &out[n_out].before);
 		n_out++;
 	}
+	return n_out;
+}
+
+static int pick_self(const struct ostate *s, const struct xlate *x, uint64_t *leaf)
+{
+	return write_lands_on_leaf(s, x, leaf) == 1;
+}
+
+/*
+ * Leaves of writes that land on MMIO, where D is free under shadow paging
+ * unless ORACLE_STRICT_MMIO_D (oracle.h: KVM's emulator reuses a cached
+ * translation and walks nothing).
+ */
+static int pick_mmio(const struct ostate *s, const struct xlate *x, uint64_t *leaf)
+{
+	return write_lands_on_leaf(s, x, leaf) >= 0 && om_class(x->gpa) == MEM_MMIO;
+}
+
+static int mmio_leaves(const struct ostate *s, const struct xlate *xl, int n,
+		       struct self_leaf *out)
+{
+	if (s->cpu->mmu != ORACLE_MMU_SHADOW || (s->cpu->strict & ORACLE_STRICT_MMIO_D))
+		return 0;
+	return collect_leaves(s, xl, n, pick_mmio, out);
+}
+
+static int self_leaves(const struct ostate *s, const struct xlate *xl, int n,
+		       struct self_leaf *out)
+{
+	int n_out = collect_leaves(s, xl, n, pick_self, out);
+
 	for (int i = 0; i < n_out; i++)
 		for (int k = 0; k < n; k++) {
 			uint64_t leaf;

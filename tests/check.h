@@ -17,6 +17,8 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <signal.h>
+#include <unistd.h>
 
 static unsigned check_passed, check_failed, check_skipped;
 
@@ -66,6 +68,20 @@ static inline int check_file_has(const char *dir, const char *name, const char *
 	fclose(f);
 	buf[n] = 0;
 	return needle ? strstr(buf, needle) != NULL : n > 0;
+}
+
+/* A child that sends the test process SIGTERM after us microseconds (the
+ * stop-request tests); the caller reaps it. */
+static inline pid_t check_sigterm_me_after(useconds_t us)
+{
+	pid_t pid = fork();
+
+	if (!pid) {
+		usleep(us);
+		kill(getppid(), SIGTERM);
+		_exit(0);
+	}
+	return pid;
 }
 
 static inline int check_summary(const char *suite)

@@ -95,12 +95,7 @@ int main(void)
 
 		CHECK(stop_requested() == 0, "no stop request at the start (%d)", stop_requested());
 		stop_catch(&old);
-		killer = fork();
-		if (!killer) {
-			usleep(300000);
-			kill(getppid(), SIGTERM);
-			_exit(0);
-		}
+		killer = check_sigterm_me_after(300000);
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		st = fuzz_system("exec sleep 60");
 		clock_gettime(CLOCK_MONOTONIC, &t1);

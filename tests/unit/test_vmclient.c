@@ -280,12 +280,7 @@ static void test_stop_in_flight(void)
 	snprintf(vm->findings, sizeof(vm->findings), "%s/findings-stop", tmpdir);
 	snprintf(vm->console, sizeof(vm->console), "%s/none.log", tmpdir);
 	stop_catch(&old);
-	killer = fork();
-	if (!killer) {
-		usleep(300000);
-		kill(getppid(), SIGTERM);
-		_exit(0);
-	}
+	killer = check_sigterm_me_after(300000);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ret = vmc_ping(vm, 30000, &res);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
