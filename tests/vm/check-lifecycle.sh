@@ -202,8 +202,11 @@ stop_cmd() {	# signal command
 	for ((t = 0; t < wait_s * 2; t++)); do
 		kill -0 "$pid" 2>/dev/null || break
 		if [ "$cmd" = minimize ]; then
-			# (the first "kept" line is the original program's check)
-			[ "$(grep -c "^  kept: " "$dir/err")" -ge 2 ] && { kept=1; break; }
+			# (the first "kept" line is the original program's check;
+			# a candidate that kills a VM leaves a moment with one
+			# QEMU down while it reboots: wait for both to be up)
+			[ "$(grep -c "^  kept: " "$dir/err")" -ge 2 ] &&
+				[ "$(qemus_of "$pid" | wc -l)" -ge 2 ] && { kept=1; break; }
 		elif [ "$(qemus_of "$pid" | wc -l)" -ge 2 ]; then
 			sleep 2
 			break
