@@ -267,7 +267,7 @@ int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st, char *err, size_t
 	char engine[PATH_MAX + 32], arg_time[64], arg_seed[64], arg_art[PATH_MAX + 32];
 	char mutlib[PATH_MAX + 32];
 	unsigned kept, skipped;
-	int ret, status;
+	int ret, status, stats_ret;
 	pid_t pid;
 
 	if (self_dir(self, sizeof(self))) {
@@ -360,7 +360,7 @@ int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st, char *err, size_t
 	wait_engine(pid, &status, o, stats, work);
 	stop_release(&old_sa);
 	prctl(PR_SET_CHILD_SUBREAPER, was_subreaper);
-	fuzz_read_stats(stats, st);
+	stats_ret = fuzz_read_stats(stats, st);
 	st->engine_status = status;
 	st->signo = stop_requested();
 	if (st->signo)
@@ -369,6 +369,18 @@ int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st, char *err, size_t
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
 		snprintf(err, errlen, "the engine did not start (see above)");
 		return -ENOENT;
+	}
+	/* The driver creates the stats file when it starts: without it the
+	 * engine gave up before running anything (afl-fuzz without its
+	 * custom mutator, say), which is no clean run. */
+	if (stats_ret == -ENOENT) {
+		if (WIFEXITED(status))
+			snprintf(err, errlen, "the engine exited with status %d before its driver started (see above)",
+				 WEXITSTATUS(status));
+		else
+			snprintf(err, errlen, "the engine was killed by SIG%s before its driver started",
+				 sigabbrev_np(WTERMSIG(status)) ? sigabbrev_np(WTERMSIG(status)) : "?");
+		return -ENOEXEC;
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 2 && !st->programs) {
 		snprintf(err, errlen, "the engine's driver could not boot the test VMs (see above)");

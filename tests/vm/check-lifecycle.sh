@@ -10,7 +10,9 @@
 #      SIGKILL, once it has saved a finding (libFuzzer, then AFL++): no process of the run is
 #      left, every finding folder is complete and its program re-reads,
 #      there is no half-written .tmp folder, and after SIGTERM the
-#      statistics are printed and the exit status is 128+15
+#      statistics are printed and the exit status is 128+15; and an
+#      engine that gives up before its driver starts (afl-fuzz without
+#      its custom mutator) makes `mmufuzz fuzz` fail, not pass as clean
 #   3. `mmufuzz run`, `minimize` and `repro` (they hold their test VMs
 #      themselves) are stopped by SIGTERM, then by SIGKILL: run and repro
 #      while their VMs boot, minimize once it has kept a smaller
@@ -163,7 +165,29 @@ stop_run() {	# signal engine
 	check "$what: nothing was NOT SAVED" bash -c "! grep -q 'NOT SAVED' '$dir/err'"
 }
 
+# An engine that gives up before its driver starts (afl-fuzz without its
+# custom mutator: a build missing afl_mutator.so) is a failed run, not a
+# clean one.  A copy of mmufuzz whose fuzz/ folder lacks the .so.
+no_mutator() {
+	local d=$work/no-mutator rc
+	mkdir -p "$d/fuzz"
+	cp build/mmufuzz "$d/mmufuzz"
+	ln -sf "$top/build/fuzz/afl_kvm" "$d/fuzz/afl_kvm"
+	"$d/mmufuzz" fuzz --engine afl --kernel baseline --time 30 --findings "$d/findings" \
+		--work "$d/work" > "$d/out" 2> "$d/err"
+	rc=$?
+	check "afl-fuzz without its mutator: mmufuzz fuzz fails (exit $rc)" test "$rc" != 0
+	check "afl-fuzz without its mutator: it says the engine gave up before its driver started" \
+		grep -q "before its driver started" "$d/err"
+}
+
 if part 2; then
+if command -v afl-fuzz > /dev/null && [ -x build/fuzz/afl_kvm ]; then
+	no_mutator
+else
+	echo "SKIP afl-fuzz without its mutator: no afl-fuzz or build/fuzz/afl_kvm (make engines)"
+	skip=$((skip + 2))
+fi
 stop_run TERM libfuzzer
 stop_run KILL libfuzzer
 if command -v afl-fuzz > /dev/null && [ -x build/fuzz/afl_kvm ]; then
