@@ -29,6 +29,12 @@ check-kvm: $(KVM_TEST_BINS)
 
 CHECKS += check-unit check-kvm
 
+# Option values: bad ones refused by name with exit 2, good ones taken.
+.PHONY: check-cli
+check-cli: $(MMUFUZZ)
+	$(Q)tests/unit/check-cli.sh $(MMUFUZZ)
+CHECKS += check-cli
+
 # Reproducers of the headline finding, built and run in the test VM on
 # baseline, pae-root-rfc and pae-root-slot (a few minutes).
 .PHONY: check-repro

@@ -36,6 +36,14 @@ int cli_stopped(const char *cmd);
  */
 void cli_say(void *ctx, const char *line);
 
+/*
+ * Parse the value of option --name for cmd: a whole number (decimal, or
+ * 0x hex) in [min, max].  0, or -EINVAL with "<cmd>: --<name> '<arg>':
+ * expected ..." on stderr.
+ */
+int cli_uint(const char *cmd, const char *name, const char *arg, unsigned long min,
+	     unsigned long max, unsigned *out);
+
 /* The statistics of a fuzzing campaign, as `fuzz`, `demo` and `nightly` print them. */
 void cli_print_fuzz_stats(FILE *f, const struct fuzz_opts *o, const struct fuzz_stats *st);
 

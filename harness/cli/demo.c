@@ -70,8 +70,18 @@ int cmd_demo(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "c:t:e:h", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': cand = optarg; break;
-		case 't': fo.seconds = (unsigned)strtoul(optarg, NULL, 0); break;
-		case 'e': fo.engine_afl = !strcmp(optarg, "afl"); break;
+		case 't':
+			if (cli_uint("mmufuzz demo", "time", optarg, 1, 86400 * 7, &fo.seconds))
+				return 2;
+			break;
+		case 'e':
+			if (!strcmp(optarg, "afl") || !strcmp(optarg, "afl++"))
+				fo.engine_afl = 1;
+			else if (strcmp(optarg, "libfuzzer")) {
+				fprintf(stderr, "mmufuzz demo: unknown engine '%s' (libfuzzer, afl)\n", optarg);
+				return 2;
+			}
+			break;
 		case 'h':
 			printf("usage: mmufuzz demo [--candidate NAME] [--time S] [--engine libfuzzer|afl]\n"
 			       "exit status: 0 finding reproduced, 1 none in the budget, 2 error, "

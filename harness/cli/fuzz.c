@@ -31,6 +31,8 @@
 #include "harness/cli/common.h"
 #include "harness/program/prog.h"
 
+#define CMD "mmufuzz fuzz"
+
 static void fuzz_usage(FILE *f)
 {
 	fprintf(f,
@@ -94,15 +96,24 @@ int cmd_fuzz(int argc, char **argv)
 				return 2;
 			}
 			break;
-		case 't': o.seconds = (unsigned)strtoul(optarg, NULL, 0); break;
+		case 't':
+			if (cli_uint(CMD, "time", optarg, 0, 86400 * 7, &o.seconds))
+				return 2;
+			break;
 		case 'c': o.corpus = optarg; break;
 		case 'f': o.findings = optarg; break;
 		case 'w': o.work = optarg; break;
 		case 'x': o.exclude_shared = 1; break;
 		case 'g': o.keep_going = 1; break;
 		case 'S': o.stop_shared = 1; break;
-		case 'n': o.npt = (unsigned)strtoul(optarg, NULL, 0); break;
-		case 's': o.seed = (unsigned)strtoul(optarg, NULL, 0); break;
+		case 'n':
+			if (cli_uint(CMD, "npt", optarg, 0, 1, &o.npt))
+				return 2;
+			break;
+		case 's':
+			if (cli_uint(CMD, "seed", optarg, 0, UINT_MAX, &o.seed))
+				return 2;
+			break;
 		case 'h': fuzz_usage(stdout); return 0;
 		default: fuzz_usage(stderr); return 2;
 		}

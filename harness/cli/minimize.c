@@ -33,10 +33,13 @@
 #include "harness/search/minimize.h"
 #include "harness/store/finding.h"
 
+#define CMD "mmufuzz minimize"
+
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: mmufuzz minimize --kernel BASE[,CAND] [--max-tries N] [--npt N] "
-		   "[-o OUT.mmu] <finding-dir | prog.mmu>\n");
+	fprintf(f, "usage: mmufuzz minimize --kernel BASE[,CAND] [--max-tries N] [--npt 0|1] "
+		   "[--timeout MS] [-o OUT.mmu] <finding-dir | prog.mmu>\n"
+		   "  --timeout MS  time limit of one program in a test VM (default 10000)\n");
 }
 
 int cmd_minimize(int argc, char **argv)
@@ -45,23 +48,34 @@ int cmd_minimize(int argc, char **argv)
 		{ "kernel", required_argument, 0, 'k' }, { "max-tries", required_argument, 0, 'm' },
 		{ "npt", required_argument, 0, 'n' },    { "output", required_argument, 0, 'o' },
 		{ "verbose", no_argument, 0, 'v' },      { "help", no_argument, 0, 'h' },
-		{ 0 }
+		{ "timeout", required_argument, 0, 't' }, { 0 }
 	};
 	const char *kernels = "baseline,pae-root-rfc", *out = NULL;
 	struct diffrun_opts o = { 0 };
 	static struct program p, orig;
 	char dir[4096], path[4096], err[256];
-	unsigned max_tries = 400;
+	unsigned max_tries = 400, npt;
 	struct min_stats st;
 	enum diff_class cls = DIFF_CLEAN;
 	struct diffrun *dr;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "k:m:n:o:vh", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "k:m:n:o:t:vh", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'k': kernels = optarg; break;
-		case 'm': max_tries = (unsigned)strtoul(optarg, NULL, 0); break;
-		case 'n': o.npt = atoi(optarg); break;
+		case 'm':
+			if (cli_uint(CMD, "max-tries", optarg, 1, UINT_MAX, &max_tries))
+				return 2;
+			break;
+		case 'n':
+			if (cli_uint(CMD, "npt", optarg, 0, 1, &npt))
+				return 2;
+			o.npt = (int)npt;
+			break;
+		case 't':
+			if (cli_uint(CMD, "timeout", optarg, 100, 600000, &o.timeout_ms))
+				return 2;
+			break;
 		case 'o': out = optarg; break;
 		case 'v': o.verbose = 1; break;
 		case 'h': usage(stdout); return 0;

@@ -45,20 +45,16 @@ int cmd_nightly(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "c:t:C:f:m:h", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'c': o.candidates = optarg; break;
-		case 't': {
-			char *end;
-
-			o.seconds = (unsigned)strtoul(optarg, &end, 0);
-			if (*end || !o.seconds) {
-				fprintf(stderr, "mmufuzz nightly: --time '%s': expected seconds > 0\n",
-					optarg);
+		case 't':
+			if (cli_uint("mmufuzz nightly", "time", optarg, 1, 86400 * 7, &o.seconds))
 				return 2;
-			}
 			break;
-		}
 		case 'C': o.corpus = optarg; break;
 		case 'f': o.findings = optarg; break;
-		case 'm': o.merge_max = (unsigned)strtoul(optarg, NULL, 0); break;
+		case 'm':
+			if (cli_uint("mmufuzz nightly", "merge-max", optarg, 0, UINT_MAX, &o.merge_max))
+				return 2;
+			break;
 		case 'h':
 			printf("usage: mmufuzz nightly [--candidates a,b] [--time S] [--corpus DIR] "
 			       "[--findings DIR] [--merge-max N]\n"

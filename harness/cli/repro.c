@@ -22,8 +22,9 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: mmufuzz repro [--kernel BASE,CAND] [--no-run] [--npt N] [-o DIR] "
-		   "<finding-dir | prog.mmu>\n");
+	fprintf(f, "usage: mmufuzz repro [--kernel BASE,CAND] [--no-run] [--npt 0|1] "
+		   "[--timeout MS] [-o DIR] <finding-dir | prog.mmu>\n"
+		   "  --timeout MS  time limit of the program in a test VM (default 10000)\n");
 }
 
 int cmd_repro(int argc, char **argv)
@@ -31,7 +32,8 @@ int cmd_repro(int argc, char **argv)
 	static const struct option lopts[] = {
 		{ "kernel", required_argument, 0, 'k' }, { "no-run", no_argument, 0, 'r' },
 		{ "npt", required_argument, 0, 'n' },    { "output", required_argument, 0, 'o' },
-		{ "help", no_argument, 0, 'h' },         { 0 }
+		{ "help", no_argument, 0, 'h' },         { "timeout", required_argument, 0, 't' },
+		{ 0 }
 	};
 	const char *kernels = "baseline,pae-root-rfc", *out = NULL;
 	struct diffrun_opts o = { .trace = 1 };
@@ -39,13 +41,22 @@ int cmd_repro(int argc, char **argv)
 	static struct program p;
 	char dir[4096], outdir[4200];
 	int c, no_run = 0, ret;
+	unsigned npt;
 
-	while ((c = getopt_long(argc, argv, "k:rn:o:h", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "k:rn:o:t:h", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'k': kernels = optarg; break;
 		case 'r': no_run = 1; break;
-		case 'n': o.npt = atoi(optarg); break;
+		case 'n':
+			if (cli_uint("mmufuzz repro", "npt", optarg, 0, 1, &npt))
+				return 2;
+			o.npt = (int)npt;
+			break;
 		case 'o': out = optarg; break;
+		case 't':
+			if (cli_uint("mmufuzz repro", "timeout", optarg, 100, 600000, &o.timeout_ms))
+				return 2;
+			break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}

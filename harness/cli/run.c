@@ -193,9 +193,9 @@ static int run_vm(const struct program *p, const char *variant, unsigned timeout
 	return r;
 }
 
-static void usage(void)
+static void usage(FILE *f)
 {
-	fprintf(stderr, "usage: mmufuzz run [--json] [--vendor amd|intel] [--kernel NAME[,NAME...]] "
+	fprintf(f, "usage: mmufuzz run [--json] [--vendor amd|intel] [--kernel NAME[,NAME...]] "
 		"[--trace] [--npt 0|1] [--timeout MS] [--force] prog.mmu\n");
 }
 
@@ -286,16 +286,23 @@ int cmd_run(int argc, char **argv)
 	char err[256], *kernels = NULL;
 	int json = 0, vendor = -1, force = 0, nt = 0, c, rc = 0, shown = 0, trace = 0, nk = 0, npt = 0;
 	struct diffrun_result *dres = NULL;
-	unsigned timeout_ms = 0;
+	unsigned timeout_ms = 0, un;
 
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
 		case 'j': json = 1; break;
 		case 'f': force = 1; break;
 		case 'T': trace = 1; break;
-		case 'n': npt = atoi(optarg); break;
+		case 'n':
+			if (cli_uint("mmufuzz run", "npt", optarg, 0, 1, &un))
+				return 2;
+			npt = (int)un;
+			break;
 		case 'k': kernels = optarg; break;
-		case 't': timeout_ms = strtoul(optarg, NULL, 0); break;
+		case 't':
+			if (cli_uint("mmufuzz run", "timeout", optarg, 1, 600000, &timeout_ms))
+				return 2;
+			break;
 		case 'v':
 			if (!strcmp(optarg, "amd"))
 				vendor = ORACLE_VENDOR_AMD;
@@ -306,13 +313,16 @@ int cmd_run(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'h':
+			usage(stdout);
+			return 0;
 		default:
-			usage();
+			usage(stderr);
 			return 2;
 		}
 	}
 	if (optind + 1 != argc) {
-		usage();
+		usage(stderr);
 		return 2;
 	}
 	if (prog_parse_file(argv[optind], &p, err, sizeof(err))) {
