@@ -17,7 +17,8 @@
 #                            kernels/patches/<series>/<name>.patch or
 #                            .../<name>/ for another base (6.12, or an
 #                            own kernel's major.minor)
-#   test-<name>              kernels/test-patches/<name>.patch (test-only)
+#   test-<name>              kernels/test-patches/<name>.patch or the series
+#                            folder kernels/test-patches/<name>/ (test-only)
 #   any of these + "+cov"    built for KVM code coverage (kernels/cov/variant.sh)
 #   path/to/<name>.patch     any patch file or mbox; the variant is <name>
 #   path/to/<name>/          a folder of numbered patches, applied in order
@@ -72,7 +73,9 @@ patch_home=$here/patches
 case "$arg" in
 baseline|stock)	name=$arg src_arg= ;;
 *.patch|*.mbox|*/*) name=$(basename "$arg"); name=${name%.patch}; name=${name%.mbox}; src_arg=$arg ;;
-test-*)		name=$arg src_arg=$here/test-patches/${arg#test-}.patch ;;
+test-*)		name=$arg src_arg=$here/test-patches/${arg#test-}.patch
+		[ -f "$src_arg" ] || [ ! -d "$here/test-patches/${arg#test-}" ] ||
+			src_arg=$here/test-patches/${arg#test-} ;;
 *)		name=$arg src_arg=$patch_home/$arg.patch
 		[ -f "$src_arg" ] || [ ! -d "$patch_home/$arg" ] || src_arg=$patch_home/$arg ;;
 esac
@@ -87,7 +90,7 @@ if [ -n "$src_arg" ]; then
 	# A patch given by path must not overwrite the variant of a different
 	# kernels/patches/ or kernels/test-patches/ file with the same name.
 	own_files=("$patch_home/$name.patch" "$patch_home/$name")
-	[[ "$name" == test-* ]] && own_files+=("$here/test-patches/${name#test-}.patch")
+	[[ "$name" == test-* ]] && own_files+=("$here/test-patches/${name#test-}.patch" "$here/test-patches/${name#test-}")
 	for own in "${own_files[@]}"; do
 		if [ -e "$own" ] && [ "$own" != "$src_arg" ] && ! diff -rq "$own" "$src_arg" >/dev/null 2>&1; then
 			RC=2 die "$src_arg: variant name '$name' belongs to $own; rename the patch"

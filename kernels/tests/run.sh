@@ -87,7 +87,9 @@ fi
 bases_patches() {	# BASE: the patch files that are variants of BASE
 	case $1 in 6.1) ls kernels/patches/*.patch ;; *) ls kernels/patches/"$1"/*.patch ;; esac 2>/dev/null
 }
+# (test-patches/<name>/ folders are series, named test-<name>)
 for p in kernels/tests/plain-diff.patch kernels/patches/*.patch kernels/test-patches/*.patch \
+	 $(ls -d kernels/test-patches/*/ | xargs -rn1 basename | sed 's/^/test-/') \
 	 6.12:kernels/tests/plain-diff.patch $(bases_patches 6.12 | xargs -rn1 basename | sed 's/\.patch$//; s/^/6.12:/'); do
 	if kernels/build-variant.sh --check "$p" >/dev/null 2>"$out"; then
 		ok "$p applies"
