@@ -69,9 +69,11 @@ struct night {
  * The group key of a judged run (p minimized, r its run on baseline,cand).
  * The root oracle names a root bug better than the probe that happens to
  * show it, so a run whose candidate trace has a root finding is grouped
- * by that rule alone (a visible regression and latent aliasing of one
- * reused root are one bug); else by the first violation's kind, the op
- * that shows it and its mode; a host fault by its WARN/panic site.
+ * by the flaw that finding shows alone (a visible regression and latent
+ * aliasing of one reused root are one bug; so are ALIAS and STALE from
+ * one PDPT page: "root-reuse-pdpt-page", nightly_group.c); else by the
+ * first violation's kind, the op that shows it and its mode; a host
+ * fault by its WARN/panic site.
  * Never fails (an unexplained result gets the class name).
  */
 void night_group_key(const char *cand, const struct program *p, const struct diffrun_result *r,

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Two short nights of `mmufuzz nightly` on baseline + pae-root-rfc, in one
 # scratch folder, on real test VMs:
-#   night 1: exits 1; the RFC's root aliasing is ONE report entry however
+#   night 1: exits 1; the RFC's root findings (alias and stale: one root
+#            reused for the PDPTs of one page) are ONE report entry however
 #            many signature folders the fuzzer left; its reproducers are
 #            there; a deliberately changed expected verdict in the corpus
 #            copy is flagged as a replay finding; the group is saved in
@@ -46,17 +47,20 @@ night 1
 r1=$(cat "$work/night1.rc")
 check "night 1 exits 1 (new findings; got $r1)" test "$r1" = 1
 check "night 1 kept to its budget (+${slack} s)" test "$(cat "$work/night1.secs")" -le $((t + slack))
-alias_entries=$(grep -c '^### [0-9]*\. pae-root-rfc--patch-root-alias' "$work/night1.md")
-check "the RFC's aliasing is one entry (got $alias_entries)" test "$alias_entries" = 1
-folders=$(grep -A6 '^### [0-9]*\. pae-root-rfc--patch-root-alias' "$work/night1.md" |
+root_entries=$(grep -c '^### [0-9]*\. pae-root-rfc--patch-root-' "$work/night1.md")
+check "the RFC's root findings are one entry (got $root_entries)" test "$root_entries" = 1
+alias_entries=$(grep -c '^### [0-9]*\. pae-root-rfc--patch-root-reuse-pdpt-page' "$work/night1.md")
+check "that entry is the reuse of one root for the PDPTs of a page (got $alias_entries)" \
+	test "$alias_entries" = 1
+folders=$(grep -A6 '^### [0-9]*\. pae-root-rfc--patch-root-reuse-pdpt-page' "$work/night1.md" |
 	  sed -n 's/.* under \([0-9]*\) signature folder.*/\1/p')
 echo "     ($(grep -c '^### ' "$work/night1.md") entries in all; the aliasing one holds ${folders:-?} signature folders)"
-rdir=$(grep -A6 '^### [0-9]*\. pae-root-rfc--patch-root-alias' "$work/night1.md" |
+rdir=$(grep -A6 '^### [0-9]*\. pae-root-rfc--patch-root-reuse-pdpt-page' "$work/night1.md" |
        sed -n 's/^- smallest reproducer: `\([^`]*\)`.*/\1/p')
 for f in repro.mmu repro.c report.txt mmufuzz_repro_test.c; do
-	check "aliasing reproducer $f" test -s "${rdir:-/nonexistent}/$f"
+	check "root reproducer $f" test -s "${rdir:-/nonexistent}/$f"
 done
-check "the group is in the store" test -s "$work/findings/nightly/groups/pae-root-rfc--patch-root-alias-pae/entry.txt"
+check "the group is in the store" test -s "$work/findings/nightly/groups/pae-root-rfc--patch-root-reuse-pdpt-page-pae/entry.txt"
 if [ -n "$victim" ]; then
 	check "the changed expected verdict of $victim is flagged" \
 		grep -q "^### [0-9]*\. pae-root-rfc--$victim-replay-violation-to-clean" "$work/night1.md"
@@ -70,7 +74,7 @@ check "the report is saved" bash -c "ls $work/findings/nightly-*.md >/dev/null 2
 # colour (#c0392b, nightly_html.c) painted in the screenshot.
 html=$(ls "$work"/findings/nightly-*.html 2>/dev/null | head -n1)
 check "the HTML report is written" test -s "${html:-/nonexistent}"
-check "the HTML report has the findings" grep -q '<h3>[0-9]*\. pae-root-rfc--patch-root-alias' "${html:-/nonexistent}"
+check "the HTML report has the findings" grep -q '<h3>[0-9]*\. pae-root-rfc--patch-root-reuse-pdpt-page' "${html:-/nonexistent}"
 if grep -q '<svg' "${html:-/nonexistent}" 2>/dev/null; then
 	ok "the HTML report inlines gnuplot's SVG"
 	if command -v chromium > /dev/null && command -v pngtopnm > /dev/null; then
