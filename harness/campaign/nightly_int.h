@@ -114,6 +114,16 @@ int night_replay(struct night *n, struct diffrun *dr, const char *const spec[2],
 		 int check_baseline, double until);
 
 /*
+ * The expected-verdict file of kernel spec: <corpus>/expected/<base>-
+ * <variant>.txt by the kernel's base, as vmclient names the kernel
+ * ("6.12:pae-root-rfc": 6.12-pae-root-rfc.txt; a name without a base is
+ * 6.1's: "baseline" and "6.1:baseline" are 6.1-baseline.txt), so each base
+ * keeps its own verdicts.  0, or vmc_variant_name's -errno with why in err.
+ */
+int night_expect_path(const char *corpus, const char *spec, char *out, size_t cap, char *err,
+		      size_t errlen);
+
+/*
  * Expected verdicts: parse "name verdict" lines (# comments, blank lines)
  * from text[0..len) (no NUL needed).
  * Returns the number of entries, or -EINVAL with "file:line: why" in err.

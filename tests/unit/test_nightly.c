@@ -223,6 +223,28 @@ static void test_expect(void)
 	CHECK(n == -EINVAL, "'cleanish' taken as a verdict (%d)", n);
 }
 
+/* Each base its own expected verdicts; a name without a base is 6.1's. */
+static void test_expect_path(void)
+{
+	static const char *const want[][2] = {
+		{ "baseline", "c/expected/6.1-baseline.txt" },
+		{ "6.1:baseline", "c/expected/6.1-baseline.txt" },
+		{ "pae-root-rfc", "c/expected/6.1-pae-root-rfc.txt" },
+		{ "6.12:baseline", "c/expected/6.12-baseline.txt" },
+		{ "6.12:pae-root-rfc", "c/expected/6.12-pae-root-rfc.txt" },
+	};
+	char out[256], err[256];
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		int ret = night_expect_path("c", want[i][0], out, sizeof(out), err, sizeof(err));
+
+		CHECK(!ret && !strcmp(out, want[i][1]), "%s: %d %s (%s)", want[i][0], ret,
+		      ret ? err : out, want[i][1]);
+	}
+	CHECK(night_expect_path("c", "6.12:bad name", out, sizeof(out), err, sizeof(err)) < 0,
+	      "a kernel name that cannot be a file name: %s", out);
+}
+
 static void test_kernel_verdict(void)
 {
 	struct diffrun_kernel k;
@@ -324,6 +346,7 @@ int main(void)
 	test_keys();
 	test_violation_kinds();
 	test_expect();
+	test_expect_path();
 	test_kernel_verdict();
 	test_exit_status();
 	test_replace_file();
