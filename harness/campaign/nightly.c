@@ -108,6 +108,64 @@ static unsigned merge_queue(const char *queue, const char *corpus, unsigned max,
 	return added;
 }
 
+/* Link each .mmu of dir into seeds (by absolute path); the count linked. */
+static unsigned link_programs(const char *dir, const char *seeds)
+{
+	char src[PATH_MAX + 256], abs[PATH_MAX], dst[PATH_MAX + 256];
+	struct dirent *de;
+	unsigned n = 0;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+
+		if (l < 5 || strcmp(de->d_name + l - 4, ".mmu"))
+			continue;
+		snprintf(src, sizeof(src), "%s/%s", dir, de->d_name);
+		snprintf(dst, sizeof(dst), "%s/%s", seeds, de->d_name);
+		if (realpath(src, abs) && !symlink(abs, dst))
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+/*
+ * The fuzzer's seeds: the corpus' own programs and what earlier nights
+ * merged into <corpus>/nightly, so a night starts from the corpus the
+ * nights before grew (fuzz_write_seeds reads one folder).  They are
+ * symlinks in <state>/seeds, made afresh each night (a night killed while
+ * making them leaves nothing the next one keeps).  Returns that folder,
+ * or the corpus itself when nothing was merged yet or the folder cannot
+ * be made.
+ */
+static const char *night_seeds(struct night *n, char *out, size_t cap)
+{
+	char merged[PATH_MAX + 8], path[PATH_MAX + 256];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(merged, sizeof(merged), "%s/nightly", n->o->corpus);
+	snprintf(out, cap, "%s/seeds", n->state);
+	d = opendir(out);
+	if (d) {
+		while ((de = readdir(d))) {
+			snprintf(path, sizeof(path), "%s/%s", out, de->d_name);
+			if (de->d_name[0] != '.')
+				unlink(path);
+		}
+		closedir(d);
+	}
+	if (access(merged, F_OK) || (mkdir(out, 0755) && errno != EEXIST))
+		return n->o->corpus;
+	if (!link_programs(merged, out))
+		return n->o->corpus;
+	link_programs(n->o->corpus, out);
+	return out;
+}
+
 /* Less than DISK_MIN_FREE on the findings' or the corpus' file system. */
 static int disk_low(const struct nightly_opts *o)
 {
@@ -224,6 +282,7 @@ static struct diffrun *open_session(struct night *n, const char *kernels, double
 static void candidate(struct night *n, const char *cand, unsigned idx, unsigned count)
 {
 	char base[PATH_MAX], kernels[2 * PATH_MAX + 2], qdir[PATH_MAX + 8], ferr[512], vname[64];
+	char seeds[PATH_MAX + 8];
 	double now = min_now(), slot = (n->deadline - now) / (count - idx);
 	double slot_end = now + slot, fuzz_s = slot * FUZZ_SHARE;
 	struct progress_ctx pc = { .n = n, .cand = cand, .idx = idx, .last_plain = now };
@@ -245,7 +304,7 @@ static void candidate(struct night *n, const char *cand, unsigned idx, unsigned 
 	fuzz_opts_default(&fo);
 	fo.kernels = kernels;
 	fo.seconds = (unsigned)fuzz_s;
-	fo.corpus = n->o->corpus;
+	fo.corpus = night_seeds(n, seeds, sizeof(seeds));
 	fo.findings = n->o->findings;
 	fo.keep_going = 1;
 	fo.hard_deadline = now + fuzz_s + 5;

@@ -115,6 +115,27 @@ void night_vm_key(const char *cand, const char *vm_folder, struct night_key *k)
 	make_key(cand, k);
 }
 
+/*
+ * The flaw a root finding shows, for its key.  ALIAS and STALE are one
+ * flaw when the table the root entry shows came from a PDPT on the 4 KiB
+ * page loaded now: ALIAS another PDPT of that page, STALE the same PDPT
+ * before the guest rewrote it.  Either way a root found by its page was
+ * entered without its entries being checked against the PDPTEs just
+ * loaded, and a design that keys roots by page shows both (the RFC's
+ * minimized findings: CR3 A then CR3 A+0x20; CR3 A, a store to a PDPTE
+ * of A, CR3 A).  Other rules (a root for the wrong table from anywhere
+ * else, a wrong role, PDPTEs the guest never loaded) are flaws of their
+ * own.
+ */
+static const char *root_flaw(const struct roots_finding *f)
+{
+	int same_page = f->cr3_built && !((f->cr3_built ^ f->cr3_now) & ~0xfffull);
+
+	if ((f->rule == ROOTS_ALIAS || f->rule == ROOTS_STALE) && same_page)
+		return "reuse-pdpt-page";
+	return roots_rule_name((enum roots_rule)f->rule);
+}
+
 void night_group_key(const char *cand, const struct program *p, const struct diffrun_result *r,
 		     struct night_key *k)
 {
@@ -137,8 +158,7 @@ void night_group_key(const char *cand, const struct program *p, const struct dif
 	if (cls == DIFF_FIXED)
 		c = &r->k[0];
 	if (c->outcome.aliasing > 0 && c->roots.n_findings) {
-		snprintf(k->rule, sizeof(k->rule), "root-%s",
-			 roots_rule_name((enum roots_rule)c->roots.f[0].rule));
+		snprintf(k->rule, sizeof(k->rule), "root-%s", root_flaw(&c->roots.f[0]));
 		snprintf(k->mode, sizeof(k->mode), "pae");
 		make_key(cand, k);
 		return;

@@ -69,9 +69,11 @@ struct night {
  * The group key of a judged run (p minimized, r its run on baseline,cand).
  * The root oracle names a root bug better than the probe that happens to
  * show it, so a run whose candidate trace has a root finding is grouped
- * by that rule alone (a visible regression and latent aliasing of one
- * reused root are one bug); else by the first violation's kind, the op
- * that shows it and its mode; a host fault by its WARN/panic site.
+ * by the flaw that finding shows alone (a visible regression and latent
+ * aliasing of one reused root are one bug; so are ALIAS and STALE from
+ * one PDPT page: "root-reuse-pdpt-page", nightly_group.c); else by the
+ * first violation's kind, the op that shows it and its mode; a host
+ * fault by its WARN/panic site.
  * Never fails (an unexplained result gets the class name).
  */
 void night_group_key(const char *cand, const struct program *p, const struct diffrun_result *r,
@@ -110,6 +112,16 @@ void night_triage(struct night *n, struct diffrun *dr, const char *cand, const c
  */
 int night_replay(struct night *n, struct diffrun *dr, const char *const spec[2],
 		 int check_baseline, double until);
+
+/*
+ * The expected-verdict file of kernel spec: <corpus>/expected/<base>-
+ * <variant>.txt by the kernel's base, as vmclient names the kernel
+ * ("6.12:pae-root-rfc": 6.12-pae-root-rfc.txt; a name without a base is
+ * 6.1's: "baseline" and "6.1:baseline" are 6.1-baseline.txt), so each base
+ * keeps its own verdicts.  0, or vmc_variant_name's -errno with why in err.
+ */
+int night_expect_path(const char *corpus, const char *spec, char *out, size_t cap, char *err,
+		      size_t errlen);
 
 /*
  * Expected verdicts: parse "name verdict" lines (# comments, blank lines)

@@ -112,9 +112,8 @@ int night_expect_parse(const char *file, const char *text, size_t tlen, struct n
 	return (int)e->n;
 }
 
-/* corpus/expected/<base>-<variant>.txt: "6.1-baseline", "6.12-pae-root-rfc". */
-static int expect_path(const char *corpus, const char *spec, char *out, size_t cap, char *err,
-		       size_t errlen)
+int night_expect_path(const char *corpus, const char *spec, char *out, size_t cap, char *err,
+		      size_t errlen)
 {
 	char name[VMC_VARIANT_NAME_MAX + 1];
 	int ret = vmc_variant_name(spec, name, sizeof(name), err, errlen);
@@ -206,7 +205,7 @@ int night_replay(struct night *n, struct diffrun *dr, const char *const spec[2],
 		return -EINVAL;
 	}
 	for (int i = 0; i < 2; i++) {
-		if (expect_path(n->o->corpus, spec[i], path[i], sizeof(path[i]), err, sizeof(err)) ||
+		if (night_expect_path(n->o->corpus, spec[i], path[i], sizeof(path[i]), err, sizeof(err)) ||
 		    vmc_variant_name(spec[i], vname[i], sizeof(vname[i]), err, sizeof(err)) ||
 		    load_expect(path[i], &e[i], err, sizeof(err))) {
 			fprintf(n->rep, "- harness: expected verdicts: %s\n", err);

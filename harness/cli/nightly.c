@@ -20,6 +20,7 @@
 #include "harness/cli/cli.h"
 #include "harness/cli/common.h"
 #include "harness/campaign/nightly.h"
+#include "harness/core/stop.h"
 #include "harness/report/repro.h"
 
 int cmd_nightly(int argc, char **argv)
@@ -85,8 +86,12 @@ int cmd_nightly(int argc, char **argv)
 	ret = nightly_run(&o, rep, &ns, err, sizeof(err));
 	fclose(rep);
 	if (ret) {
-		fprintf(stderr, "mmufuzz nightly: %s\n", err);
 		free(text);
+		/* A stop during the builds: the build says it failed, the
+		 * stop is why. */
+		if (stop_requested())
+			return cli_stopped("mmufuzz nightly");
+		fprintf(stderr, "mmufuzz nightly: %s\n", err);
 		return 2;
 	}
 	fputs(text, stdout);
@@ -113,5 +118,8 @@ int cmd_nightly(int argc, char **argv)
 	free(text);
 	if (ns.disk_full)
 		fprintf(stderr, "mmufuzz nightly: stopped: the disk is full\n");
+	if (ns.signo)
+		fprintf(stderr, "mmufuzz nightly: stopped by SIG%s: nothing of tonight is committed; "
+			"the next night triages what it saved\n", sigabbrev_np(ns.signo));
 	return nightly_exit_status(&ns);
 }

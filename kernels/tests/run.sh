@@ -14,8 +14,10 @@
 # kvm-intel.ko with the base's vermagic, module BTF and a truthful info
 # file (base, ABI, package version, patch sha256); asking again is served
 # from the cache; BASE:stock is info only.  The 6.12 series builds and
-# its info and report list both subjects.  The first run builds (many
-# minutes: seven module builds); later runs take seconds.
+# its info and report list both subjects.  A variant whose info names a
+# gone checkout's base paths is repointed at this cache (fake cache).  The
+# first run builds (many minutes: seven module builds); later runs take
+# seconds.
 # Prints "kernels: N passed, N failed".
 . "$(dirname "$0")/lib.sh" kernels
 out=$(mktemp); scratch=$(mktemp -d); trap 'rm -rf "$out" "$scratch"' EXIT
@@ -84,6 +86,39 @@ else
 	bad "version mismatch: exit $rc, want 5 naming both versions"; sed 's/^/     /' "$out"
 fi
 
+# A cached variant's base paths, when the checkout that built it is gone:
+# variant-dir.sh points them at the same files in this cache, and leaves a
+# record alone whose paths are there, or whose files this cache lacks too
+# (fake cache, no build: --lookup only).
+repair_case() {	# WHAT VMLINUZ MODULES WANT_CHANGED
+	local kc=$scratch/repair/cache v info before
+	rm -rf "$scratch/repair"; mkdir -p "$kc/root/boot" "$kc/root/lib/modules/9.9.9-t" "$kc/variants/baseline"
+	touch "$kc/root/boot/vmlinuz-9.9.9-t"
+	kc=$(cd "$kc" && pwd -P)
+	info=$kc/variants/baseline/info
+	printf 'name=baseline\nbase=6.1\nbase_kind=debian\nvmlinuz=%s\nmodules=%s\ninput_hash=x\n' \
+		"${2//@/$kc}" "${3//@/$kc}" > "$info"
+	before=$(cat "$info")
+	v=$(KCACHE_TOP=$kc kernels/variant-dir.sh --lookup baseline 2>"$out")
+	if [ "$4" = 1 ]; then
+		if [ "$v" = "$kc/variants/baseline" ] && grep -qx "vmlinuz=$kc/root/boot/vmlinuz-9.9.9-t" "$info" &&
+		   grep -qx "modules=$kc/root/lib/modules/9.9.9-t" "$info" && grep -qx 'input_hash=x' "$info" &&
+		   grep -q 'base paths .* gone; now ' "$out" && [ -z "$(ls -A "$kc/variants/baseline" | grep -v '^info$')" ]; then
+			ok "$1: repointed at this cache, the rest of info kept"
+		else
+			bad "$1: not repaired (dir '$v')"; sed 's/^/     /' "$info" "$out"
+		fi
+	elif [ "$v" = "$kc/variants/baseline" ] && [ "$(cat "$info")" = "$before" ] && [ ! -s "$out" ]; then
+		ok "$1: info left as it was"
+	else
+		bad "$1: info changed or an error (dir '$v')"; sed 's/^/     /' "$info" "$out"
+	fi
+}
+repair_case "base paths of a gone checkout" /gone/kernels/cache/root/boot/vmlinuz-9.9.9-t \
+	/gone/kernels/cache/root/lib/modules/9.9.9-t 1
+repair_case "base paths that are there" @/root/boot/vmlinuz-9.9.9-t @/root/lib/modules/9.9.9-t 0
+repair_case "base paths this cache lacks too" /gone/root/boot/vmlinuz-1.0 /gone/root/lib/modules/1.0 0
+
 bases_patches() {	# BASE: the patch files that are variants of BASE
 	case $1 in 6.1) ls kernels/patches/*.patch ;; *) ls kernels/patches/"$1"/*.patch ;; esac 2>/dev/null
 }
@@ -127,8 +162,12 @@ for base in 6.1 6.12; do
 		[ -z "$miss" ] && ok "$pre$v: 3 modules, Debian's $base vermagic, BTF, stripped" || bad "$pre$v:$miss"
 		want_sha=none
 		[ "$v" != baseline ] && want_sha=$(sha256sum < "$(bases_patches "$base" | grep "/$v.patch$")" | cut -d' ' -f1)
+		# The image by file, not by path: a shared cache records the
+		# path the building checkout saw (variant-dir.sh).
+		img=$(sed -n 's/^vmlinuz=//p' "$dir/info" | head -n1)
 		if grep -qx "name=$v" "$dir/info" && grep -qx "base=$base" "$dir/info" && grep -qx "abi=$ABI" "$dir/info" &&
-		   grep -qx "base_version=$VERSION" "$dir/info" && grep -qx "vmlinuz=$VMLINUZ" "$dir/info" &&
+		   grep -qx "base_version=$VERSION" "$dir/info" && [ -n "$img" ] &&
+		   [ "$(readlink -f "$img")" = "$(readlink -f "$VMLINUZ")" ] &&
 		   grep -qx "patch_sha256=$want_sha" "$dir/info" && grep -qE '^input_hash=[0-9a-f]{64}$' "$dir/info"; then
 			ok "$pre$v: info names the variant, base $base, ABI $ABI, package $VERSION, patch sha256, input hash"
 		else

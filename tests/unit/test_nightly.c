@@ -44,10 +44,17 @@ static void violation(struct diffrun_kernel *k, int op, enum op_status st, uint8
 	v->expect.out[0].vector = 14;
 }
 
-static void root_finding(struct diffrun_kernel *k, enum roots_rule rule)
+/* A root finding: the table the entry shows came from CR3 built (0: no
+ * earlier PDPT named it), seen at CR3 now. */
+static void root_finding(struct diffrun_kernel *k, enum roots_rule rule, uint64_t built,
+			 uint64_t now)
 {
+	struct roots_finding *f = &k->roots.f[k->roots.n_findings++];
+
 	k->outcome.aliasing++;
-	k->roots.f[k->roots.n_findings++].rule = rule;
+	f->rule = rule;
+	f->cr3_built = built;
+	f->cr3_now = now;
 }
 
 static void test_keys(void)
@@ -57,24 +64,67 @@ static void test_keys(void)
 	/* A visible regression and latent aliasing of one reused root: one key. */
 	reset(DIFF_REGRESSION);
 	violation(&r.k[1], 1, OPS_DONE, 0, OUT_DONE);
-	root_finding(&r.k[1], ROOTS_ALIAS);
+	root_finding(&r.k[1], ROOTS_ALIAS, 0x200000, 0x200020);
 	night_group_key("pae-root-rfc", &p, &r, &a);
 	reset(DIFF_ALIASING);
-	root_finding(&r.k[1], ROOTS_ALIAS);
+	root_finding(&r.k[1], ROOTS_ALIAS, 0x200000, 0x200020);
 	night_group_key("pae-root-rfc", &p, &r, &b);
 	CHECK(!strcmp(a.key, b.key), "regression+alias '%s' vs latent alias '%s'", a.key, b.key);
-	CHECK(strstr(a.key, "pae-root-rfc--patch-root-") != NULL, "key %s", a.key);
+	CHECK(!strcmp(a.key, "pae-root-rfc--patch-root-reuse-pdpt-page-pae"), "key %s", a.key);
 	CHECK(!a.op[0], "a root rule is not tied to the op that shows it: '%s'", a.op);
 
-	/* Another root rule is another bug. */
+	/* The RFC's two minimized shapes, one flaw: another PDPT of the page
+	 * (CR3 A, CR3 A+0xf80) and the same PDPT before a rewrite (CR3 A, a
+	 * PDPTE store, CR3 A). */
+	reset(DIFF_REGRESSION);
+	violation(&r.k[1], 5, OPS_DONE, 0, OUT_DONE);
+	root_finding(&r.k[1], ROOTS_ALIAS, 0x200000, 0x200f80);
+	night_group_key("pae-root-rfc", &p, &r, &b);
+	CHECK(!strcmp(a.key, b.key), "alias from another slot: %s, not %s", b.key, a.key);
 	reset(DIFF_ALIASING);
-	root_finding(&r.k[1], ROOTS_STALE);
+	root_finding(&r.k[1], ROOTS_STALE, 0x200000, 0x200000);
 	night_group_key("pae-root-rfc", &p, &r, &c);
-	CHECK(strcmp(a.key, c.key), "ALIAS and STALE share a key: %s", c.key);
+	CHECK(!strcmp(a.key, c.key), "STALE on the same page: %s, not ALIAS's %s", c.key, a.key);
+	reset(DIFF_REGRESSION);
+	violation(&r.k[1], 6, OPS_DONE, 0, OUT_DONE);
+	root_finding(&r.k[1], ROOTS_STALE, 0x200000, 0x200000);
+	root_finding(&r.k[1], ROOTS_ALIAS, 0x200000, 0x200020);
+	night_group_key("pae-root-rfc", &p, &r, &c);
+	CHECK(!strcmp(a.key, c.key), "visible stale + alias: %s", c.key);
 
-	/* The same root rule on another candidate: another entry. */
+	/* Other flaws stay apart, on the same candidate: a table from
+	 * another page's PDPT (GFN; as an ALIAS-ruled finding too: the shape
+	 * decides), a wrong role, and PDPTEs the guest never loaded: the
+	 * planted pdpte-ad-not-rsvd (a PDPT whose entries have A set loads
+	 * where CR0.PG must #GP) shows a PDPTE finding and a missing #GP
+	 * (corpus/planted/planted-pdpte-ad-not-rsvd.mmu on its variant,
+	 * 2026-12-03: 3 violations, "pdpte ... load 4 at CR3 0x200000"). */
 	reset(DIFF_ALIASING);
-	root_finding(&r.k[1], ROOTS_ALIAS);
+	root_finding(&r.k[1], ROOTS_GFN, 0x201000, 0x200000);
+	night_group_key("pae-root-rfc", &p, &r, &c);
+	CHECK(strcmp(a.key, c.key) && !strcmp(c.rule, "root-gfn"), "GFN: %s", c.key);
+	reset(DIFF_ALIASING);
+	root_finding(&r.k[1], ROOTS_ALIAS, 0x201000, 0x200020);
+	night_group_key("pae-root-rfc", &p, &r, &c);
+	CHECK(strcmp(a.key, c.key), "a table from another page folded in: %s", c.key);
+	reset(DIFF_ALIASING);
+	root_finding(&r.k[1], ROOTS_STALE, 0, 0x200000);
+	night_group_key("pae-root-rfc", &p, &r, &c);
+	CHECK(strcmp(a.key, c.key), "a finding without its origin folded in: %s", c.key);
+	reset(DIFF_ALIASING);
+	root_finding(&r.k[1], ROOTS_ROLE, 0, 0x200000);
+	night_group_key("pae-root-rfc", &p, &r, &c);
+	CHECK(strcmp(a.key, c.key) && !strcmp(c.rule, "root-role"), "ROLE: %s", c.key);
+	reset(DIFF_REGRESSION);
+	violation(&r.k[1], 1, OPS_DONE, 0, OUT_EXCEPTION);
+	root_finding(&r.k[1], ROOTS_PDPTE, 0, 0x200000);
+	night_group_key("pae-root-rfc", &p, &r, &c);
+	CHECK(strcmp(a.key, c.key) && !strcmp(c.rule, "root-pdpte"), "planted PDPTE A/D: %s",
+	      c.key);
+
+	/* The same flaw on another candidate: another entry. */
+	reset(DIFF_ALIASING);
+	root_finding(&r.k[1], ROOTS_ALIAS, 0x200000, 0x200020);
 	night_group_key("pae-root-slot", &p, &r, &c);
 	CHECK(strcmp(a.key, c.key), "two candidates share a key: %s", c.key);
 
@@ -171,6 +221,28 @@ static void test_expect(void)
 	CHECK(n == 2 && !strcmp(e.verdict[1], "aliasing"), "no newline at the end: %d", n);
 	n = parse("a cleanish\n", &e, err, sizeof(err));
 	CHECK(n == -EINVAL, "'cleanish' taken as a verdict (%d)", n);
+}
+
+/* Each base its own expected verdicts; a name without a base is 6.1's. */
+static void test_expect_path(void)
+{
+	static const char *const want[][2] = {
+		{ "baseline", "c/expected/6.1-baseline.txt" },
+		{ "6.1:baseline", "c/expected/6.1-baseline.txt" },
+		{ "pae-root-rfc", "c/expected/6.1-pae-root-rfc.txt" },
+		{ "6.12:baseline", "c/expected/6.12-baseline.txt" },
+		{ "6.12:pae-root-rfc", "c/expected/6.12-pae-root-rfc.txt" },
+	};
+	char out[256], err[256];
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		int ret = night_expect_path("c", want[i][0], out, sizeof(out), err, sizeof(err));
+
+		CHECK(!ret && !strcmp(out, want[i][1]), "%s: %d %s (%s)", want[i][0], ret,
+		      ret ? err : out, want[i][1]);
+	}
+	CHECK(night_expect_path("c", "6.12:bad name", out, sizeof(out), err, sizeof(err)) < 0,
+	      "a kernel name that cannot be a file name: %s", out);
 }
 
 static void test_kernel_verdict(void)
@@ -274,6 +346,7 @@ int main(void)
 	test_keys();
 	test_violation_kinds();
 	test_expect();
+	test_expect_path();
 	test_kernel_verdict();
 	test_exit_status();
 	test_replace_file();
