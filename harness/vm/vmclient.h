@@ -196,4 +196,12 @@ unsigned vmc_boots(const struct vmc *vm);	/* QEMU launches, failed boots include
  */
 unsigned vmc_boot_fails_on_purpose(void);
 
+/*
+ * For tests only: MMUFUZZ_TEST_RUN_DELAY_MS=N makes every run request wait
+ * N ms first (a stop request ends the wait, and the run, with -EINTR), so
+ * a test can stop a command that would otherwise finish its requests in
+ * less time than the test takes to look.  Returns N (0 when unset).
+ */
+unsigned vmc_test_run_delay_ms(void);
+
 #endif /* MMUFUZZ_VMCLIENT_H */

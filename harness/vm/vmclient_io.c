@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include "harness/core/say.h"
 #include "harness/core/stop.h"
@@ -415,6 +416,24 @@ int vmc_exec(struct vmc *vm, const char *const argv[], unsigned timeout_ms,
 	return 0;
 }
 
+unsigned vmc_test_run_delay_ms(void)
+{
+	const char *v = getenv("MMUFUZZ_TEST_RUN_DELAY_MS");
+
+	return v && *v ? (unsigned)strtoul(v, NULL, 0) : 0;
+}
+
+/* The test-only wait before a run request; a stop request ends it. */
+static int test_run_delay(void)
+{
+	static const struct timespec tick = { 0, 10 * 1000 * 1000 };
+	unsigned ms = vmc_test_run_delay_ms();
+
+	for (unsigned t = 0; t < ms && !stop_requested(); t += 10)
+		nanosleep(&tick, NULL);
+	return stop_requested() ? -EINTR : 0;
+}
+
 int vmc_run_many(struct vmc **vms, int n, const struct program *p,
 		 unsigned timeout_ms, struct run_obs *obs, struct vmc_result *res)
 {
@@ -423,6 +442,9 @@ int vmc_run_many(struct vmc **vms, int n, const struct program *p,
 	};
 	int i, ret, first = 0;
 
+	ret = test_run_delay();
+	if (ret)
+		return ret;
 	if (n && vms[0]->cfg.kcov_pcs)
 		req.flags |= VMP_RUN_KCOV_PCS;
 	ret = request_many(vms, n, VMP_RUN, &req, sizeof(req), p, sizeof(*p),

@@ -219,11 +219,17 @@ stop_cmd() {	# signal command
 	esac
 	# In its folder (a VM death it saves goes to ./findings), and exec'd:
 	# $! is the command itself.
-	(cd "$dir" && exec "$top/build/mmufuzz" "${args[@]}") > "$dir/out" 2> "$dir/err" &
+	# minimize: each request waits 150 ms first (test-only knob), or an
+	# idle host finishes its ~40 requests in the seconds the loop below
+	# needs to see a kept candidate with both VMs up.
+	local delay=0
+	[ "$cmd" = minimize ] && delay=150
+	(cd "$dir" && MMUFUZZ_TEST_RUN_DELAY_MS=$delay exec "$top/build/mmufuzz" "${args[@]}") \
+		> "$dir/out" 2> "$dir/err" &
 	pid=$!
 	# run, repro: stop them while their VMs boot (both QEMUs up, 2 s in);
 	# minimize: once it kept a smaller candidate, i.e. amid its requests.
-	for ((t = 0; t < wait_s * 2; t++)); do
+	for ((t = 0; t < wait_s * 5; t++)); do
 		kill -0 "$pid" 2>/dev/null || break
 		if [ "$cmd" = minimize ]; then
 			# (the first "kept" line is the original program's check;
@@ -235,7 +241,7 @@ stop_cmd() {	# signal command
 			sleep 2
 			break
 		fi
-		sleep 0.5
+		sleep 0.2
 	done
 	if ! kill -0 "$pid" 2>/dev/null; then
 		bad "$what: the command ended before the signal (see $dir/err)"
