@@ -5,6 +5,7 @@
  * kernels/cov/report.sh make the line and the pages.
  */
 #include <dirent.h>
+#include <ftw.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -119,8 +120,41 @@ static void fail(struct patchcov_result *r, const char *fmt, ...)
 static int stopped(struct patchcov_result *r)
 {
 	r->state = PATCHCOV_STOPPED;
-	snprintf(r->why, sizeof(r->why), "stopped by SIG%s", sigabbrev_np(stop_requested()));
+	snprintf(r->why, sizeof(r->why), "stopped by SIG%s after %u of %u input(s)",
+		 sigabbrev_np(stop_requested()), r->replayed, r->inputs);
 	return -EINTR;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(path) && errno != ENOENT ? -1 : 0;
+}
+
+/* rm -rf, without a child (a stop request would end one at once). */
+static void rm_tree(const char *path)
+{
+	nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/*
+ * report.sh wrote OUT/report.new whole: it becomes OUT/report, and the
+ * previous report (an earlier night's) goes only then.  0 or -errno.
+ */
+static int publish_report(const char *out)
+{
+	char cur[PATH_MAX + 16], next[PATH_MAX + 16], old[PATH_MAX + 16];
+
+	snprintf(cur, sizeof(cur), "%s/report", out);
+	snprintf(next, sizeof(next), "%s/report.new", out);
+	snprintf(old, sizeof(old), "%s/report.old", out);
+	rm_tree(old);
+	if (rename(cur, old) && errno != ENOENT)
+		return -errno;
+	if (rename(next, cur))
+		return -errno;
+	rm_tree(old);
+	return 0;
 }
 
 /* A command's wait status: 0 when it exited 0. */
@@ -418,15 +452,26 @@ int patchcov_run(const struct patchcov_opts *o, struct patchcov_result *r)
 		fail(r, "%s: %s", rec, strerror(-ret));
 		goto out;
 	}
-	snprintf(cmd, sizeof(cmd), "'%s/kernels/cov/report.sh' '%s' '%s' '%s/report' > /dev/null "
+	/* Into report.new: a report.sh cut short (a stop, a full disk)
+	 * leaves the last whole report where it was. */
+	snprintf(cmd, sizeof(cmd), "'%s/kernels/cov/report.sh' '%s' '%s' '%s/report.new' > /dev/null "
 		 "2> '%s/report.log'", top, vdir, rec, o->out, o->out);
 	ret = fuzz_system(cmd);
 	if (stop_requested()) {
 		stopped(r);
 		goto out;
 	}
-	if (cmd_failed(ret) || read_report(o->out, r)) {
+	if (cmd_failed(ret)) {
 		fail(r, "kernels/cov/report.sh failed (see %s/report.log)", o->out);
+		goto out;
+	}
+	ret = publish_report(o->out);
+	if (ret) {
+		fail(r, "%s/report: %s", o->out, strerror(-ret));
+		goto out;
+	}
+	if (read_report(o->out, r)) {
+		fail(r, "%s/report/patch-coverage.txt: no patch coverage line", o->out);
 		goto out;
 	}
 	r->state = PATCHCOV_MEASURED;
