@@ -224,7 +224,7 @@ static struct diffrun *open_session(struct night *n, const char *kernels, double
 /*
  * Patch coverage of tonight's campaign on cand, into the report:
  * <findings>/nightly/coverage/<cand>/ (replaced each night: the pages
- * take about 16 MB; the report keeps each night's line).
+ * take about 19 MB; the report keeps each night's line).
  */
 static void night_patchcov(struct night *n, const char *cand, const char *vname,
 			   const struct fuzz_opts *fo, const char *work, double until)
