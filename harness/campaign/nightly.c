@@ -37,15 +37,20 @@
  * Patch coverage (patchcov.h) after triage: a boot of the +cov twin, the
  * replay of the engine's inputs, report.sh (lcov + genhtml: about 20 s
  * here).  It gets PATCHCOV_SHARE of the slot, at least PATCHCOV_MIN_S,
- * and only in a slot of 3 * PATCHCOV_MIN_S or more: a shorter night
- * keeps its time for fuzzing and triage, and says so.
+ * and only in a slot of PATCHCOV_SLOT_MIN_S or more: a shorter night
+ * keeps its time for fuzzing and triage, says so, and does not build the
+ * +cov twins either (a first build takes minutes: check-nightly's short
+ * nights run before anything has built pae-root-rfc+cov).
  */
 #define PATCHCOV_SHARE	0.2
 #define REPORT_EST_S	20
 #define PATCHCOV_MIN_S	(BOOT_EST_S + REPORT_EST_S + 5)
+#define PATCHCOV_SLOT_MIN_S (3 * PATCHCOV_MIN_S)
 
-/* Candidates whose +cov twin did not build tonight (not tried again). */
-static int twin_failed[MAX_CANDS];
+/* Each candidate's +cov twin tonight: 1 built, -1 did not build, 0 not
+ * tried (no patch, or a night too short for the step).  Never built
+ * later in the night: a first build takes minutes. */
+static int twin_state[MAX_CANDS];
 #define SESSION_TIMEOUT_MS 30000
 
 /* Candidates = basenames of the .patch files in kernels/patches. */
@@ -307,7 +312,7 @@ static void candidate(struct night *n, const char *cand, unsigned idx, unsigned 
 	 * then, for a patch, its coverage in what is left. */
 	if (idx + 1 == count)
 		slot_end -= END_MARGIN_S;
-	if (patched && slot >= 3 * PATCHCOV_MIN_S)
+	if (patched && twin_state[idx] > 0 && slot >= PATCHCOV_SLOT_MIN_S)
 		cov_s = slot * PATCHCOV_SHARE > PATCHCOV_MIN_S ? slot * PATCHCOV_SHARE : PATCHCOV_MIN_S;
 	triage_end = slot_end - cov_s;
 	dr = open_session(n, kernels, triage_end);
@@ -324,7 +329,7 @@ static void candidate(struct night *n, const char *cand, unsigned idx, unsigned 
 	diffrun_close(dr);
 	if (!patched || stop_requested() || n->st->disk_full)
 		return;
-	if (twin_failed[idx])
+	if (twin_state[idx] < 0)
 		fprintf(n->rep, "- patch coverage of %s: not measured: its +cov twin did not "
 			"build (the night's log says why)\n", vname);
 	else if (cov_s)
@@ -333,7 +338,7 @@ static void candidate(struct night *n, const char *cand, unsigned idx, unsigned 
 		fprintf(n->rep, "- patch coverage of %s: not measured: the candidate's %.0f s of "
 			"the night are too short (it needs about %d s of %d: a test VM boot, the "
 			"replay, the report; give the night more --time)\n", vname, slot,
-			PATCHCOV_MIN_S, 3 * PATCHCOV_MIN_S);
+			PATCHCOV_MIN_S, PATCHCOV_SLOT_MIN_S);
 }
 
 static void report_groups(struct night *n)
@@ -494,9 +499,11 @@ int nightly_run(const struct nightly_opts *o, FILE *rep, struct nightly_stats *n
 			return -ECHILD;
 		}
 		patchcov_twin(list[i], twin, sizeof(twin));
-		twin_failed[i] = patchcov_has_patch(list[i], err, errlen) == 1 &&
-				 build_variant(twin);
-		if (twin_failed[i] && stop_requested()) {
+		twin_state[i] = 0;
+		if (o->seconds / count >= PATCHCOV_SLOT_MIN_S &&
+		    patchcov_has_patch(list[i], err, errlen) == 1)
+			twin_state[i] = build_variant(twin) ? -1 : 1;
+		if (twin_state[i] < 0 && stop_requested()) {
 			snprintf(err, errlen, "kernels: stopped while %s was building", twin);
 			return -ECHILD;
 		}

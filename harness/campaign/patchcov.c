@@ -61,9 +61,12 @@ static char *info_value(const char *dir, const char *key)
 	snprintf(path, sizeof(path), "%s/info", dir);
 	if (prog_read_file(path, 1u << 20, &text, &len, NULL, 0))
 		return NULL;
-	text = realloc(text, len + 1);
-	if (!text)
+	s = realloc(text, len + 1);
+	if (!s) {
+		free(text);
 		return NULL;
+	}
+	text = s;
 	text[len] = 0;
 	for (s = text; s && *s; s = strchr(s, '\n') ? strchr(s, '\n') + 1 : NULL)
 		if (!strncmp(s, key, kl) && s[kl] == '=') {
@@ -417,6 +420,10 @@ int patchcov_run(const struct patchcov_opts *o, struct patchcov_result *r)
 	}
 	if (twin_dir(top, o->out, r, vdir, sizeof(vdir)))
 		goto out;
+	if (strchr(vdir, '\'')) {
+		fail(r, "a quote in %s", vdir);
+		goto out;
+	}
 	say("mmufuzz: patch coverage of %s: replaying %u input(s) on %s", r->name, r->inputs,
 	    r->cov);
 	/* A VM death here is the measurement's, not a campaign finding. */
@@ -441,7 +448,11 @@ int patchcov_run(const struct patchcov_opts *o, struct patchcov_result *r)
 		fail(r, "%s's agent sent no KVM coverage (is it a +cov build? %s)", r->cov, vdir);
 		goto out;
 	}
-	if (ret || !r->replayed) {
+	if (ret == -ENOMEM) {
+		fail(r, "out of memory for the PC set");
+		goto out;
+	}
+	if (!r->replayed) {
 		fail(r, "no input of the campaign ran on %s%s", r->cov,
 		     r->out_of_time ? " before the deadline" : "");
 		goto out;
