@@ -11,6 +11,7 @@
 #include "fuzz/engine.h"
 #include "fuzz/kvm_edges.h"
 #include "harness/judge/diffrun.h"
+#include "harness/judge/kcovset.h"
 #include "harness/search/mutate.h"
 #include "harness/core/say.h"
 
@@ -26,74 +27,35 @@ static int kedges_off, kedges_said;
 
 /*
  * MMUFUZZ_KCOV_RECORD=PREFIX: every distinct KVM PC the runs hit, per
- * kernel, in PREFIX-<kernel>.record (kernels/cov/resolve.sh's format),
- * for counting the lines a campaign covered.  An open-addressing set.
+ * kernel, in PREFIX-<kernel>.record (harness/judge/kcovset.h), for
+ * counting the lines a campaign covered.
  */
-#define PCSET_SLOTS (1U << 18)
 static const char *rec_prefix;
-static uint64_t *pcset[DIFFRUN_MAX_KERNELS];
-static size_t pcset_n[DIFFRUN_MAX_KERNELS];
-static char *rec_modules[DIFFRUN_MAX_KERNELS];
+static struct kcov_set recset[DIFFRUN_MAX_KERNELS];
 static char rec_name[DIFFRUN_MAX_KERNELS][64];
-
-static void pcset_add(int k, uint64_t pc)
-{
-	size_t h = (size_t)((pc * 0x9e3779b97f4a7c15ull) >> 46) & (PCSET_SLOTS - 1);
-
-	if (!pcset[k] && !(pcset[k] = calloc(PCSET_SLOTS, sizeof(uint64_t))))
-		return;
-	/* Three quarters full: stop adding rather than loop forever. */
-	if (pcset_n[k] >= PCSET_SLOTS / 4 * 3)
-		return;
-	while (pcset[k][h] && pcset[k][h] != pc)
-		h = (h + 1) & (PCSET_SLOTS - 1);
-	if (!pcset[k][h])
-		pcset[k][h] = pc, pcset_n[k]++;
-}
 
 static void record_take(const struct diffrun_result *r)
 {
 	for (int i = 0; i < r->n; i++) {
-		const struct diffrun_kcov *c = &r->k[i].kcov;
-
-		if (!c->on)
+		if (!r->k[i].kcov.on)
 			continue;
 		snprintf(rec_name[i], sizeof(rec_name[i]), "%s", r->k[i].name);
-		if (!rec_modules[i] && c->modules && c->modules_len) {
-			rec_modules[i] = malloc(c->modules_len + 1);
-			if (rec_modules[i]) {
-				memcpy(rec_modules[i], c->modules, c->modules_len);
-				rec_modules[i][c->modules_len] = 0;
-			}
-		}
-		for (size_t j = 0; j < c->n_pcs; j++)
-			pcset_add(i, c->pcs[j]);
+		kcov_set_add(&recset[i], &r->k[i].kcov);
 	}
 }
 
-/* Write the records (to a temporary, then renamed: a reader never sees
- * half a file). */
 static void record_write(void)
 {
 	for (int i = 0; i < DIFFRUN_MAX_KERNELS; i++) {
-		char path[4096], tmp[4200];
-		FILE *f;
+		char path[4096];
+		int ret;
 
-		if (!rec_prefix || !pcset[i] || !rec_modules[i])
+		if (!rec_prefix || !recset[i].modules)
 			continue;
 		snprintf(path, sizeof(path), "%s-%s.record", rec_prefix, rec_name[i]);
-		snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-		f = fopen(tmp, "w");
-		if (!f) {
-			fprintf(stderr, "mmufuzz: %s: %s\n", tmp, strerror(errno));
-			continue;
-		}
-		fputs(rec_modules[i], f);
-		for (size_t h = 0; h < PCSET_SLOTS; h++)
-			if (pcset[i][h])
-				fprintf(f, "pc campaign 0x%llx\n", (unsigned long long)pcset[i][h]);
-		if (fclose(f) || rename(tmp, path))
-			fprintf(stderr, "mmufuzz: %s: %s\n", path, strerror(errno));
+		ret = kcov_set_write(&recset[i], path, "campaign");
+		if (ret)
+			fprintf(stderr, "mmufuzz: %s: %s\n", path, strerror(-ret));
 	}
 }
 

@@ -13,6 +13,7 @@
 #include "harness/campaign/fuzz.h"
 #include "harness/campaign/minimize.h"
 #include "harness/campaign/nightly.h"
+#include "harness/campaign/patchcov.h"
 #include "harness/core/stop.h"
 #include "harness/campaign/nightly_int.h"
 #include "harness/program/prog.h"
@@ -32,6 +33,24 @@
 #define DISK_MIN_FREE	(32ull << 20)
 #define MAX_CANDS	16
 #define REPLAY_SHARE	0.5	/* of the session; triage gets the rest */
+/*
+ * Patch coverage (patchcov.h) after triage: a boot of the +cov twin, the
+ * replay of the engine's inputs, report.sh (lcov + genhtml: about 20 s
+ * here).  It gets PATCHCOV_SHARE of the slot, at least PATCHCOV_MIN_S,
+ * and only in a slot of PATCHCOV_SLOT_MIN_S or more: a shorter night
+ * keeps its time for fuzzing and triage, says so, and does not build the
+ * +cov twins either (a first build takes minutes: check-nightly's short
+ * nights run before anything has built pae-root-rfc+cov).
+ */
+#define PATCHCOV_SHARE	0.2
+#define REPORT_EST_S	20
+#define PATCHCOV_MIN_S	(BOOT_EST_S + REPORT_EST_S + 5)
+#define PATCHCOV_SLOT_MIN_S (3 * PATCHCOV_MIN_S)
+
+/* Each candidate's +cov twin tonight: 1 built, -1 did not build, 0 not
+ * tried (no patch, or a night too short for the step).  Never built
+ * later in the night: a first build takes minutes. */
+static int twin_state[MAX_CANDS];
 #define SESSION_TIMEOUT_MS 30000
 
 /* Candidates = basenames of the .patch files in kernels/patches. */
@@ -55,15 +74,6 @@ static int default_candidates(char *out, size_t cap)
 	return len ? 0 : -ENOENT;
 }
 
-static uint64_t fnv64(const uint8_t *b, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ b[i]) * 1099511628211ull;
-	return h;
-}
-
 /* Convert the engine's queue into .mmu files under corpus/nightly. */
 static unsigned merge_queue(const char *queue, const char *corpus, unsigned max, int *disk_full)
 {
@@ -79,21 +89,16 @@ static unsigned merge_queue(const char *queue, const char *corpus, unsigned max,
 	snprintf(dir, sizeof(dir), "%s/nightly", corpus);
 	mkdir(dir, 0755);
 	while ((de = readdir(d)) && added < max) {
-		FILE *f;
 		size_t n;
 		int ret;
 
 		if (de->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", queue, de->d_name);
-		f = fopen(path, "rb");
-		if (!f)
+		if (prog_read_input(path, buf, &n, &p, err, sizeof(err)))
 			continue;
-		n = fread(buf, 1, sizeof(buf), f);
-		fclose(f);
-		if (prog_decode(buf, n, &p, err, sizeof(err)))
-			continue;
-		snprintf(path, sizeof(path), "%s/n-%016llx.mmu", dir, (unsigned long long)fnv64(buf, n));
+		snprintf(path, sizeof(path), "%s/n-%016llx.mmu", dir,
+			 (unsigned long long)prog_bytes_hash(buf, n));
 		if (!access(path, F_OK))
 			continue;	/* already merged on an earlier night */
 		ret = prog_save(path, &p, err, sizeof(err));
@@ -279,6 +284,28 @@ static struct diffrun *open_session(struct night *n, const char *kernels, double
 	return NULL;
 }
 
+/*
+ * Patch coverage of tonight's campaign on cand, into the report:
+ * <findings>/nightly/coverage/<cand>/ (replaced each night: the pages
+ * take about 19 MB; the report keeps each night's line).
+ */
+static void night_patchcov(struct night *n, const char *cand, const char *vname,
+			   const struct fuzz_opts *fo, const char *work, double until)
+{
+	struct patchcov_opts po = { .kernel = cand, .npt = 0 };
+	struct patchcov_result r;
+	char dirs[PATCHCOV_MAX_DIRS][PATH_MAX], out[PATH_MAX + 96];
+
+	snprintf(out, sizeof(out), "%s/coverage/%s", n->state, vname);
+	po.out = out;
+	po.until = until - REPORT_EST_S;
+	patchcov_fuzz_dirs(fo, work, dirs, &po);
+	patchcov_run(&po, &r);
+	if (r.state == PATCHCOV_FAILED)
+		n->st->step_failures++;
+	patchcov_report_md(n->rep, &r, n->o->findings);
+}
+
 static void candidate(struct night *n, const char *cand, unsigned idx, unsigned count)
 {
 	char base[PATH_MAX], kernels[2 * PATH_MAX + 2], qdir[PATH_MAX + 8], ferr[512], vname[64];
@@ -290,6 +317,8 @@ static void candidate(struct night *n, const char *cand, unsigned idx, unsigned 
 	struct fuzz_opts fo;
 	struct fuzz_stats fs;
 	struct diffrun *dr;
+	double cov_s = 0, triage_end;
+	int patched = patchcov_has_patch(cand, ferr, sizeof(ferr)) == 1;
 
 	baseline_of(cand, base, sizeof(base));
 	snprintf(kernels, sizeof(kernels), "%s,%s", base, cand);
@@ -338,21 +367,37 @@ static void candidate(struct night *n, const char *cand, unsigned idx, unsigned 
 	snprintf(qdir, sizeof(qdir), "%s/queue", fs.work);
 	n->st->merged += merge_queue(qdir, n->o->corpus, n->o->merge_max, &n->st->disk_full);
 
-	/* One pair of VMs for the rest of the slot: replay, then triage. */
+	/* One pair of VMs for the rest of the slot: replay, then triage;
+	 * then, for a patch, its coverage in what is left. */
 	if (idx + 1 == count)
 		slot_end -= END_MARGIN_S;
-	dr = open_session(n, kernels, slot_end);
+	if (patched && twin_state[idx] > 0 && slot >= PATCHCOV_SLOT_MIN_S)
+		cov_s = slot * PATCHCOV_SHARE > PATCHCOV_MIN_S ? slot * PATCHCOV_SHARE : PATCHCOV_MIN_S;
+	triage_end = slot_end - cov_s;
+	dr = open_session(n, kernels, triage_end);
 	if (dr) {
 		spec[0] = base;
 		spec[1] = cand;
 		night_replay(n, dr, spec, idx == 0,
-			     min_now() + (slot_end - min_now()) * REPLAY_SHARE);
+			     min_now() + (triage_end - min_now()) * REPLAY_SHARE);
 	} else {
 		fprintf(n->rep, "- harness: corpus replay skipped (no test VMs)\n");
 		n->st->step_failures++;
 	}
-	night_triage(n, dr, vname, kernels, slot_end);
+	night_triage(n, dr, vname, kernels, triage_end);
 	diffrun_close(dr);
+	if (!patched || stop_requested() || n->st->disk_full)
+		return;
+	if (twin_state[idx] < 0)
+		fprintf(n->rep, "- patch coverage of %s: not measured: its +cov twin did not "
+			"build (the night's log says why)\n", vname);
+	else if (cov_s)
+		night_patchcov(n, cand, vname, &fo, fs.work, slot_end);
+	else
+		fprintf(n->rep, "- patch coverage of %s: not measured: the candidate's %.0f s of "
+			"the night are too short (it needs about %d s of %d: a test VM boot, the "
+			"replay, the report; give the night more --time)\n", vname, slot,
+			PATCHCOV_MIN_S, PATCHCOV_SLOT_MIN_S);
 }
 
 static void report_groups(struct night *n)
@@ -500,12 +545,25 @@ int nightly_run(const struct nightly_opts *o, FILE *rep, struct nightly_stats *n
 			 DISK_MIN_FREE >> 20, o->findings, o->corpus);
 		return -ENOSPC;
 	}
-	/* Only what tonight compares: each candidate and its baseline. */
+	/* Only what tonight compares: each candidate and its baseline, and
+	 * a patch's +cov twin for its coverage (a twin that does not build
+	 * costs only that: the patch coverage step says so). */
 	for (unsigned i = 0; i < count; i++) {
+		char twin[PATH_MAX];
+
 		baseline_of(list[i], base, sizeof(base));
 		if (build_variant(base) || build_variant(list[i])) {
 			snprintf(err, errlen, "kernels: %s or %s did not build (see above)", base,
 				 list[i]);
+			return -ECHILD;
+		}
+		patchcov_twin(list[i], twin, sizeof(twin));
+		twin_state[i] = 0;
+		if (o->seconds / count >= PATCHCOV_SLOT_MIN_S &&
+		    patchcov_has_patch(list[i], err, errlen) == 1)
+			twin_state[i] = build_variant(twin) ? -1 : 1;
+		if (twin_state[i] < 0 && stop_requested()) {
+			snprintf(err, errlen, "kernels: stopped while %s was building", twin);
 			return -ECHILD;
 		}
 	}

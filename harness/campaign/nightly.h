@@ -17,6 +17,10 @@
  *         warn_goes_on, and a step whose run WARNs is "not the finding"
  *         (campaign/minimize.h).  A WARN finding is not minimized: its
  *         recorded program is its reproducer.
+ *      c. a candidate with a patch: its patch coverage (patchcov.h: the
+ *         engine's inputs replayed on its +cov twin, built with the
+ *         variants when the night has 150 s or more per candidate), the
+ *         line and links to the pages in its section of the report
  *   3. merge what the engine kept into <corpus>/nightly/ as .mmu
  *   4. the report: one entry per group (what the findings have in
  *      common once minimized, nightly_group.c) with its count and its

@@ -2,7 +2,7 @@
 /*
  * The nightly report as one self-contained HTML page: the Markdown report
  * (the subset nightly.c writes: #/##/### headings, "- " lists, `code`,
- * **bold**) turned into HTML, and gnuplot's SVG plots inlined: programs/s
+ * **bold**, [text](link) for the coverage pages) turned into HTML, and gnuplot's SVG plots inlined: programs/s
  * and corpus size over tonight, programs/s over the past nights.  The
  * plots' data are the night's progress samples (<findings>/nightly/
  * tonight.dat) and one line per night (<findings>/nightly/history.dat).
@@ -23,14 +23,46 @@
 /* The plots' line colour: check-nightly.sh counts its pixels. */
 #define PLOT_RGB "#c0392b"
 
+static void put_escaped(FILE *f, const char *s, size_t n);
+
+/*
+ * "[text](target)" at s[0..n): the length it spans, or 0 when it is not
+ * one (then the '[' is text).  The target is a relative path or URL of
+ * the report's own files: no quote, angle bracket or space in it.
+ */
+static size_t link_len(const char *s, size_t n, size_t *text_end, size_t *url, size_t *url_end)
+{
+	const char *close = memchr(s, ']', n);
+	size_t t, u;
+
+	if (!close || (size_t)(close - s) + 1 >= n || close[1] != '(')
+		return 0;
+	t = (size_t)(close - s);
+	for (u = t + 2; u < n && s[u] != ')'; u++)
+		if (strchr("\"'<> `", s[u]))
+			return 0;
+	if (u == n || u == t + 2)
+		return 0;
+	*text_end = t;
+	*url = t + 2;
+	*url_end = u;
+	return u + 1;
+}
+
 static void put_escaped(FILE *f, const char *s, size_t n)
 {
 	int code = 0, bold = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
+		size_t te, us, ue, ll;
 
-		if (c == '`') {
+		if (!code && c == '[' && (ll = link_len(s + i, n - i, &te, &us, &ue))) {
+			fprintf(f, "<a href=\"%.*s\">", (int)(ue - us), s + i + us);
+			put_escaped(f, s + i + 1, te - 1);
+			fputs("</a>", f);
+			i += ll - 1;
+		} else if (c == '`') {
 			fputs(code ? "</code>" : "<code>", f);
 			code = !code;
 		} else if (!code && c == '*' && i + 1 < n && s[i + 1] == '*') {
@@ -182,8 +214,8 @@ static void plots(FILE *f, const char *state)
 		fputc('\n', f);
 		free(svg);
 	}
-	fputs("<p>KVM coverage over the night is not plotted: the coverage build "
-	      "(kernels/cov) does not feed the fuzzers yet.</p>\n", f);
+	fputs("<p>KVM coverage over the night is not plotted; each patch's coverage "
+	      "(the engine's inputs replayed on its +cov build) is in its section above.</p>\n", f);
 	snprintf(rm, sizeof(rm), "rm -rf '%s'", tmp);
 	if (system(rm))
 		return;

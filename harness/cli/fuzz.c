@@ -6,6 +6,7 @@
  *   mmufuzz fuzz --kernel baseline,pae-root-rfc [--engine libfuzzer|afl]
  *                [--time S] [--corpus DIR] [--findings DIR] [--work DIR]
  *                [--exclude-shared-pdpt] [--keep-going] [--npt 0|1] [--seed N]
+ *                [--no-patch-coverage]
  *
  * The engine binaries live next to this one (build/fuzz/).  Progress and
  * findings come back through the stats file the drivers append to
@@ -14,6 +15,14 @@
  * (SIGTERM, SIGINT, SIGHUP) stopped the run: the engine and the test VMs
  * are gone by then, the findings saved so far are complete, and the
  * statistics are printed as after a normal end.
+ *
+ * Then, for each kernel with a patch, its patch coverage: the engine's
+ * kept inputs replayed on the kernel's +cov twin (harness/campaign/
+ * patchcov.h; the twin is built the first time, then cached), the line
+ * "fuzz: NAME: patch lines reached: R/N; never reached: ..." and where
+ * the HTML report is.  That step does not change the exit status; a
+ * stop request during it ends it (128+N) with the fuzzing's results
+ * already printed.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -28,7 +37,9 @@
 #include <unistd.h>
 #include "harness/cli/cli.h"
 #include "harness/campaign/fuzz.h"
+#include "harness/campaign/patchcov.h"
 #include "harness/cli/common.h"
+#include "harness/core/stop.h"
 #include "harness/program/prog.h"
 
 #define CMD "mmufuzz fuzz"
@@ -49,6 +60,8 @@ static void fuzz_usage(FILE *f)
 		"                      regression whose program has two PDPTs on one page\n"
 		"  --npt N             kvm_amd npt= (default 0, shadow MMU)\n"
 		"  --seed N            engine seed\n"
+		"  --no-patch-coverage  skip the end: replaying the kept inputs on each patched\n"
+		"                      kernel's +cov build for its patch coverage line and report\n"
 		"exit status: 0 no finding, 1 finding(s), 2 error, 128+N stopped by signal N\n"
 		"  (SIGTERM/SIGINT/SIGHUP end the engine and its VMs; what was found is kept)\n");
 }
@@ -68,6 +81,32 @@ void cli_print_fuzz_stats(FILE *f, const struct fuzz_opts *o, const struct fuzz_
 			st->first_shared_s, st->first_shared_path);
 }
 
+/* One kernel's end-of-campaign patch coverage (patchcov.h). */
+static void print_patchcov(FILE *f, const struct patchcov_result *r)
+{
+	switch (r->state) {
+	case PATCHCOV_MEASURED:
+		fprintf(f, "fuzz: %s: %s\n", r->name, r->line);
+		fprintf(f, "fuzz: %s: from %u of %u kept input(s) replayed on %s in %.0f s%s",
+			r->name, r->replayed, r->inputs, r->cov, r->seconds,
+			r->out_of_time ? " (the rest ran out of time)" : "");
+		if (r->broke)
+			fprintf(f, "; %u broke the architecture there", r->broke);
+		if (r->deaths)
+			fprintf(f, "; %u killed the test VM", r->deaths);
+		fprintf(f, "\nfuzz: %s: coverage report %s\n", r->name, r->html);
+		if (r->page[0])
+			fprintf(f, "fuzz: %s: first changed line %s\n", r->name, r->page);
+		break;
+	case PATCHCOV_NO_PATCH:
+		break;
+	case PATCHCOV_FAILED:
+	case PATCHCOV_STOPPED:
+		fprintf(f, "fuzz: %s: patch coverage not measured: %s\n", r->name, r->why);
+		break;
+	}
+}
+
 int cmd_fuzz(int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -77,12 +116,14 @@ int cmd_fuzz(int argc, char **argv)
 		{ "exclude-shared-pdpt", no_argument, 0, 'x' }, { "keep-going", no_argument, 0, 'g' },
 		{ "stop-on-shared-pdpt", no_argument, 0, 'S' },
 		{ "npt", required_argument, 0, 'n' },      { "seed", required_argument, 0, 's' },
+		{ "no-patch-coverage", no_argument, 0, 'P' },
 		{ "help", no_argument, 0, 'h' },           { 0 }
 	};
 	struct fuzz_opts o;
 	struct fuzz_stats st;
+	struct patchcov_result pc[4];
 	char err[512];
-	int c, ret;
+	int c, ret, patchcov = 1, npc;
 
 	fuzz_opts_default(&o);
 	while ((c = getopt_long(argc, argv, "k:e:t:c:f:w:xgSn:s:h", lopts, NULL)) != -1) {
@@ -114,6 +155,7 @@ int cmd_fuzz(int argc, char **argv)
 			if (cli_uint(CMD, "seed", optarg, 0, UINT_MAX, &o.seed))
 				return 2;
 			break;
+		case 'P': patchcov = 0; break;
 		case 'h': fuzz_usage(stdout); return 0;
 		default: fuzz_usage(stderr); return 2;
 		}
@@ -122,6 +164,9 @@ int cmd_fuzz(int argc, char **argv)
 		fuzz_usage(stderr);
 		return 2;
 	}
+	/* Caught for the whole command: the patch coverage step after the
+	 * engine starts a build, a VM and report.sh, and a stop ends them. */
+	cli_stop_catch();
 	ret = fuzz_run(&o, &st, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "mmufuzz fuzz: %s\n", err);
@@ -131,6 +176,14 @@ int cmd_fuzz(int argc, char **argv)
 	if (st.signo) {
 		printf("fuzz: stopped by SIG%s\n", sigabbrev_np(st.signo));
 		return 128 + st.signo;
+	}
+	if (patchcov) {
+		fflush(stdout);	/* the step takes a while: the stats first */
+		npc = patchcov_after_fuzz(&o, &st, pc, (int)(sizeof(pc) / sizeof(pc[0])));
+		for (int i = 0; i < npc; i++)
+			print_patchcov(stdout, &pc[i]);
+		if (stop_requested())
+			return cli_stopped("mmufuzz fuzz");
 	}
 	return st.findings ? 1 : 0;
 }

@@ -5,6 +5,7 @@
  * (temporary file + rename) so a crash never leaves half a program.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -56,6 +57,31 @@ int prog_read_file(const char *path, size_t max, char **bufp, size_t *lenp,
 	*bufp = buf;
 	*lenp = n;
 	return 0;
+}
+
+int prog_read_input(const char *path, uint8_t *buf, size_t *len, struct program *p, char *err,
+		    size_t errlen)
+{
+	char why[224];
+	FILE *f = fopen(path, "rb");
+	int ret;
+
+	if (!f) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+		return ret;
+	}
+	*len = fread(buf, 1, PROG_BIN_MAX, f);
+	ret = ferror(f) ? -EIO : 0;
+	fclose(f);
+	if (ret) {
+		snprintf(err, errlen, "%s: read error", path);
+		return ret;
+	}
+	ret = prog_decode(buf, *len, p, why, sizeof(why));
+	if (ret)
+		snprintf(err, errlen, "%s: %s", path, why);
+	return ret;
 }
 
 static int load_bin(const char *path, struct program *p, char *err, size_t errlen)

@@ -68,11 +68,26 @@ long prog_encode(const struct program *p, uint8_t *buf, size_t cap);
 int prog_decode(const uint8_t *buf, size_t len, struct program *out, char *err, size_t errlen);
 
 /*
+ * A hash of fuzzer bytes (FNV-1a style): names the programs the nightly
+ * merges (n-<hash>.mmu: keep it stable) and tells equal engine inputs
+ * apart.  Never fails.
+ */
+uint64_t prog_bytes_hash(const uint8_t *buf, size_t len);
+
+/*
  * Files (file.c): ".bin" means fuzzer bytes, anything else .mmu
  * text.  prog_load: 0, or -errno / -EINVAL with "path: ..." in err.
  * prog_save: canonical form, written atomically; 0 or -errno with err.
  */
 int prog_path_is_bin(const char *path);
+/*
+ * An engine's input file (a libFuzzer or AFL++ queue entry): its first
+ * PROG_BIN_MAX bytes (the engines write no more) into buf, which has
+ * room for PROG_BIN_MAX, their count in *len, decoded into p.  0, or
+ * -errno (unreadable) / -EINVAL (does not decode; "path: why" in err).
+ */
+int prog_read_input(const char *path, uint8_t *buf, size_t *len, struct program *p, char *err,
+		    size_t errlen);
 int prog_load(const char *path, struct program *p, char *err, size_t errlen);
 int prog_save(const char *path, const struct program *p, char *err, size_t errlen);
 

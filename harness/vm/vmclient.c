@@ -71,6 +71,11 @@ static int find_top(char *out, size_t len)
 	return -ENOENT;
 }
 
+int vmc_source_tree(char *out, size_t len)
+{
+	return find_top(out, len);
+}
+
 /* Run argv, keep the last line of its stdout; stderr passes through. */
 static int run_capture(char *const argv[], char *out, size_t len)
 {

@@ -124,6 +124,14 @@ const char *vmc_death_name(enum vmc_death d);
 int vmc_variant_name(const char *spec, char *out, size_t cap, char *err, size_t errlen);
 
 /*
+ * The mmufuzz source tree the test VMs are built from (kernels/,
+ * harness/vm/): $MMUFUZZ_ROOT, else the first parent of the executable,
+ * then of the cwd, holding harness/vm/mkinitramfs.sh.  0, or -ENOENT
+ * (said: "set MMUFUZZ_ROOT").
+ */
+int vmc_source_tree(char *out, size_t len);
+
+/*
  * Build the initramfs (cached), start QEMU and wait for the agent's HELLO.
  * vmc_start_many boots n VMs in parallel (vms[i] from cfgs[i]).  A VM
  * that does not boot (QEMU exits, the channel closes, no HELLO within

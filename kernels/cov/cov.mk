@@ -4,8 +4,9 @@
 #   make check-cov             the host-side tools on hand-made inputs
 #   make check-cov-vm          the module loads, the hand-counted guests reach
 #                              what they must, PCs resolve to the variant's lines
-#   make check-cov-report      pae-root-rfc+cov: patch coverage line, HTML
-#                              report, Chromium screenshot of the marked lines
+#   make check-cov-report      mmufuzz fuzz --kernel baseline,pae-root-rfc: its
+#                              patch coverage line (replay on pae-root-rfc+cov),
+#                              HTML report, Chromium screenshot of the marks
 COV_CHECK_BINS := $(BUILD)/kernels/cov/check/cov_cr3
 $(BUILD)/kernels/cov/check/%: kernels/cov/check/%.c kernels/cov/mmucov.h kernels/cov/mmucov_edges.h \
 		kernels/check/kvm_check.h harness/core/x86.h
@@ -29,11 +30,12 @@ check-cov-vm: $(COV_CHECK_BINS) $(COV_AGENT_CHECK) $(BUILD)/vm/mmufuzz-agent \
 		$(addprefix $(BUILD)/kernels/check/,pae_two_pdpts pae_slots guest_modes)
 	$(Q)kernels/cov/tests/vm-check.sh $(BUILD)/kernels/cov/check/cov_cr3 baseline+cov $(COV_AGENT_CHECK)
 
-# The patched +cov variant, its patch coverage line and genhtml report,
+# mmufuzz fuzz --kernel baseline,pae-root-rfc: its patch coverage line
+# (the inputs replayed on pae-root-rfc+cov) and genhtml report,
 # screenshotted by headless Chromium.
 .PHONY: check-cov-report
-check-cov-report: $(COV_CHECK_BINS) $(BUILD)/kernels/check/pae_two_pdpts
-	$(Q)kernels/cov/tests/report-check.sh $(BUILD)/kernels/cov/check/cov_cr3
+check-cov-report: $(BUILD)/mmufuzz $(BUILD)/fuzz/fuzz_kvm $(BUILD)/vm/mmufuzz-agent
+	$(Q)kernels/cov/tests/report-check.sh $(BUILD)/mmufuzz
 
 CHECKS += check-cov-vm check-cov-report
 

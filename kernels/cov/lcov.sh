@@ -30,12 +30,14 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 # Every call site, as the PC the callback would record (return address =
 # relocation offset + 4), in the loaded sections of the loaded modules.
-grep '^section ' "$rec" > "$tmp/rec"
-for mod in $(awk '{ print $2 }' "$tmp/rec" | sort -u); do
+# (The buildid lines go on to resolve.sh, which refuses a record taken
+# on another build of the variant.)
+grep -E '^(section|buildid) ' "$rec" > "$tmp/rec"
+for mod in $(awk '$1 == "section" { print $2 }' "$tmp/rec" | sort -u); do
 	ko=$vdir/debug/${mod//_/-}.ko
 	[ -f "$ko" ] || continue
 	readelf -rW "$ko" | awk -f "$here/hex.awk" -v m="$mod" -v secs="$tmp/rec" -f <(cat <<'AWK'
-BEGIN { while ((getline l < secs) > 0) { split(l, f, " "); if (f[2] == m) base[f[3]] = f[4] } }
+BEGIN { while ((getline l < secs) > 0) { split(l, f, " "); if (f[1] == "section" && f[2] == m) base[f[3]] = f[4] } }
 /^Relocation section / { s = $3; gsub(/\047/, "", s); sub(/^\.rela/, "", s); next }
 $5 == "__sanitizer_cov_trace_pc" && (s in base) { print "site", m, hx_add(base[s], hx_num($1) + 4) }
 AWK

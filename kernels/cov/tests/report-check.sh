@@ -1,70 +1,85 @@
 #!/bin/bash
-# check-cov-report: patch coverage and the HTML report, for real.
+# check-cov-report: patch coverage from `mmufuzz fuzz`, and its HTML report, for real.
 #
-#   kernels/cov/tests/report-check.sh COV_CR3 [VARIANT]  (default pae-root-rfc+cov)
+#   kernels/cov/tests/report-check.sh MMUFUZZ [CANDIDATE]  (default pae-root-rfc)
 #
-# One boot of the test VM runs kernels/cov/check/cov_cr3 on the patched
-# +cov variant; kernels/cov/report.sh turns its PCs into an lcov
-# tracefile, the patch coverage line and genhtml pages.  Checks: the line
-# has the promised form, the PAE CR3 load reaches some of the patch's
-# lines (pae-root-rfc rewrites PAE root allocation), the pages mark as
-# many reached / never-reached lines as the line counts, and headless
-# Chromium, opening the page at the first changed line, paints the
-# marks (pixels of the marker colours in its screenshot; none in a
-# screenshot of the top of the same page, far from the patch).
+# Runs what the issue's bar names, `mmufuzz fuzz --kernel
+# baseline,CANDIDATE` (the project's corpus, until the first finding or
+# FUZZ_S seconds), whose end replays the engine's inputs on CANDIDATE+cov
+# in one test VM and runs kernels/cov/report.sh (harness/campaign/
+# patchcov.h).  Checks: the printed patch coverage line has the promised
+# form and R > 0 (pae-root-rfc rewrites PAE root allocation, which the
+# corpus's PAE programs reach); the instrumented candidate still breaks
+# the architecture on some input (the corpus holds the reviewer's
+# two-PDPTs-on-one-page program: pae-root-rfc+cov keeps its bug); the
+# printed report exists and its pages mark as many reached /
+# never-reached lines as the line counts; and headless Chromium, opening
+# the printed first changed line, paints the marks (pixels of the marker
+# colours in its screenshot; none in a screenshot of the top of the same
+# page, far from the patch).
 # Prints "cov-report: N passed, N failed".
 set -u
 cd "$(dirname "$0")/../../.."
-bin=${1:?usage: report-check.sh COV_CR3 [VARIANT]}
-variant=${2:-pae-root-rfc+cov}
+mmufuzz=${1:?usage: report-check.sh MMUFUZZ [CANDIDATE]}
+cand=${2:-pae-root-rfc}
+FUZZ_S=${FUZZ_S:-30}
 pass=0 fail=0
 ok()  { pass=$((pass + 1)); echo "ok   $*"; }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 finish() { echo "cov-report: $pass passed, $fail failed"; [ "$fail" -eq 0 ]; exit; }
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-out=build/cov/report-$variant
+work=build/cov/report-fuzz-$cand	# kept for a look afterwards
+rm -rf "$work"
 
-if ! dir=$(kernels/variant-dir.sh "$variant" 2>"$tmp/build.err"); then
-	bad "$variant: build failed: $(tail -n 5 "$tmp/build.err")"; finish
+# The +cov twin is built (or found cached) by the fuzz command's end; a
+# build here first keeps its minutes out of the fuzz run's timing.
+if ! kernels/variant-dir.sh "$cand+cov" > /dev/null 2>"$tmp/build.err"; then
+	bad "$cand+cov: build failed: $(tail -n 5 "$tmp/build.err")"; finish
 fi
-two=$(dirname "$bin")/../../check/pae_two_pdpts
-files=(--file "$bin"); [ -x "$two" ] && files+=(--file "$two")
-harness/vm/vm-exec.sh --variant "$dir" --timeout 300 "${files[@]}" -- \
-	sh -c '[ -x pae_two_pdpts ] && { ./pae_two_pdpts > /dev/null 2>&1; echo "RESULT pae_two_pdpts $?"; }; cov_cr3 1' \
-	>"$tmp/rec" 2>"$tmp/err"
+start=$(date +%s)
+"$mmufuzz" fuzz --kernel "baseline,$cand" --time "$FUZZ_S" --seed 1 --corpus corpus \
+	--findings "$tmp/findings" --work "$work" > "$tmp/out" 2> "$tmp/err"
 rc=$?
-[ "$rc" -eq 0 ] && ok "cov_cr3 ran on $variant" || { bad "cov_cr3 on $variant: exit $rc"; tail -n 20 "$tmp/err"; finish; }
-# Instrumented, the candidate still has its bug (pae_two_pdpts: 1 wrong frame).
-if [ "$variant" = pae-root-rfc+cov ]; then
-	got=$(sed -n 's/^RESULT pae_two_pdpts \([0-9]*\)$/\1/p' "$tmp/rec")
-	[ "$got" = 1 ] && ok "pae_two_pdpts exit 1 on $variant (the reviewer's bug, as without +cov)" ||
-		bad "pae_two_pdpts exit '${got:-did not run}' on $variant, want 1"
-fi
-if ! kernels/cov/report.sh "$dir" "$tmp/rec" "$out" > "$tmp/line" 2>"$tmp/rerr"; then
-	bad "report.sh failed: $(cat "$tmp/rerr")"; finish
-fi
-line=$(cat "$tmp/line")
-echo "     $line"
+secs=$(( $(date +%s) - start ))
+sed 's/^/     /' "$tmp/out"
+{ [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ]; } && ok "mmufuzz fuzz --kernel baseline,$cand ran (exit $rc, $secs s with the patch coverage step)" ||
+	{ bad "mmufuzz fuzz: exit $rc"; tail -n 20 "$tmp/err" | sed 's/^/     /'; finish; }
+grep -q "^fuzz: engine libfuzzer, kernels baseline,$cand: " "$tmp/out" &&
+	ok "the fuzzing's statistics come first" || bad "no statistics line"
+line=$(sed -n "s/^fuzz: $cand: \(patch lines reached: .*\)$/\1/p" "$tmp/out")
 if [[ "$line" =~ ^patch\ lines\ reached:\ ([0-9]+)/([0-9]+)(\;\ never\ reached:\ .+)?$ ]]; then
 	r=${BASH_REMATCH[1]} n=${BASH_REMATCH[2]}
 	ok "patch coverage line has its form"
 	[ "$n" -gt 0 ] && ok "the patch has $n instrumented changed lines" || bad "no instrumented changed lines"
-	[ "$r" -gt 0 ] && ok "a PAE CR3 load reaches $r of them" || bad "the PAE guest reaches none of the patch's lines"
+	[ "$r" -gt 0 ] && ok "the campaign's inputs reach $r of them" || bad "the campaign reaches none of the patch's lines"
 else
-	bad "patch coverage line: '$line'"; finish
+	bad "no patch coverage line for $cand: $(grep "^fuzz: $cand:" "$tmp/out" | head -n 3)"
+	tail -n 10 "$tmp/err" | sed 's/^/     /'; finish
 fi
+replayed=$(sed -n "s/^fuzz: $cand: from \([0-9]*\) of \([0-9]*\) kept input(s) replayed on $cand+cov in .*/\1 \2/p" "$tmp/out")
+[ -n "$replayed" ] && [ "${replayed% *}" -gt 0 ] && [ "${replayed% *}" = "${replayed#* }" ] &&
+	ok "every kept input ran on $cand+cov ($replayed)" || bad "replayed: '$replayed' (want K of K, K > 0)"
+broke=$(sed -n "s/^fuzz: $cand: from .*; \([0-9]*\) broke the architecture there.*/\1/p" "$tmp/out")
+[ "${broke:-0}" -gt 0 ] && ok "$cand+cov still breaks the architecture ($broke input(s)): instrumented, the bug stays" ||
+	bad "no input broke the architecture on $cand+cov (its bug should stay)"
+out=$(sed -n "s/^fuzz: $cand: coverage report \(.*\)\/html\/index.html$/\1/p" "$tmp/out")
+page=$(sed -n "s/^fuzz: $cand: first changed line \(.*\)$/\1/p" "$tmp/out")
+[ -n "$out" ] && [ -f "$out/html/index.html" ] && ok "the printed HTML report exists ($out/html/index.html)" ||
+	{ bad "no HTML report printed or found ('$out')"; finish; }
+[ "$(cat "$out/patch-coverage.txt")" = "$line" ] && ok "the printed line is report.sh's" || bad "printed line differs from $out/patch-coverage.txt"
 mmu=$out/html/arch/x86/kvm/mmu/mmu.c.gcov.html
-[ -f "$out/html/index.html" ] && [ -f "$mmu" ] && ok "genhtml wrote index.html and mmu.c's page" || { bad "no genhtml pages in $out/html"; finish; }
 nr=$(cat "$out"/html/arch/x86/kvm/*.gcov.html "$out"/html/arch/x86/kvm/*/*.gcov.html 2>/dev/null | grep -c 'lineNum patchReached')
 nn=$(cat "$out"/html/arch/x86/kvm/*.gcov.html "$out"/html/arch/x86/kvm/*/*.gcov.html 2>/dev/null | grep -c 'lineNum patchNever')
 [ "$nr" -eq "$r" ] && [ "$nn" -eq $((n - r)) ] && ok "pages mark $nr reached and $nn never-reached changed lines" ||
 	bad "pages mark $nr reached / $nn never, the line says $r / $((n - r))"
+[ "${page%%#*}" = "$mmu" ] && [ -f "$mmu" ] && ok "the first changed line is on mmu.c's page (${page##*#})" ||
+	{ bad "first changed line: '$page', want $mmu#N"; finish; }
 
 # Headless Chromium: the first changed line of mmu.c, a few lines above it.
 if ! command -v chromium > /dev/null || ! command -v pngtopnm > /dev/null; then
 	echo "skip screenshots: chromium or pngtopnm missing (apt-get install chromium netpbm)"; finish
 fi
-first=$(awk '$1 == "arch/x86/kvm/mmu/mmu.c" && $3 != "uninstrumented" { print $2; exit }' "$out/patch-lines")
+first=${page##*#}
 # Headless Chromium paints nothing when a page this long is opened at a
 # #fragment; in an iframe it scrolls and paints, so open it through one.
 shot() {	# shot ANCHOR PNG
