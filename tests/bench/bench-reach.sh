@@ -53,7 +53,7 @@ rate() { awk -v p="$1" -v s="$2" 'BEGIN {printf "%.1f\n", (s > 0) ? p / s : 0}';
 reach() {
 	local n=$1 w=$out/work-$1 stats=$out/work-$1/stats pid t=0 line
 	mkdir -p "$w"
-	setsid "$mm" fuzz --engine "$eng" --kernel "baseline,test-$n" --keep-going \
+	setsid "$mm" fuzz --engine "$eng" --kernel "baseline,test-$n" --keep-going --no-patch-coverage \
 		--time "$budget" --seed 1 --corpus "$seeds" --findings "$out/findings-$n" \
 		--work "$w" > "$out/$n.log" 2>&1 &
 	pid=$!

@@ -33,7 +33,7 @@ for eng in $engines; do
 	for i in $(seq 1 "$runs"); do
 		log="$out/$eng-$i.log"
 		$mm fuzz --engine "$eng" --kernel "${pre}baseline,${pre}pae-root-rfc" --exclude-shared-pdpt \
-			--stop-on-shared-pdpt --time "$budget" --seed "$i" \
+			--stop-on-shared-pdpt --time "$budget" --seed "$i" --no-patch-coverage \
 			--findings "$out/findings-$eng-$i" --work "$out/work-$eng-$i" > "$log" 2>&1
 		t=$(sed -n 's/^fuzz: first regression with two PDPTs on one page after \([0-9.]*\) s.*/\1/p' "$log")
 		line=$(grep '^fuzz: engine' "$log" | tail -n1)
