@@ -93,6 +93,19 @@ static int run_cmd(const char *cmd)
 	return WEXITSTATUS(st);
 }
 
+/* Drop leading and trailing blanks, escaped tabs ("\\t") included. */
+static void trim_escaped(char *s)
+{
+	size_t n, i = 0;
+
+	while (s[i] == ' ' || (s[i] == '\\' && s[i + 1] == 't'))
+		i += s[i] == ' ' ? 1 : 2;
+	memmove(s, s + i, strlen(s + i) + 1);
+	n = strlen(s);
+	while (n && s[n - 1] == ' ')
+		s[--n] = 0;
+}
+
 /* index.tsv -> r->m[]: "id file line op what orig new". */
 static int read_index(const char *path, struct adequacy_result *r, char *err, size_t errlen)
 {
@@ -115,12 +128,13 @@ static int read_index(const char *path, struct adequacy_result *r, char *err, si
 			return -E2BIG;
 		}
 		memset(m, 0, sizeof(*m));
-		if (sscanf(line, "%15[^\t]\t%127[^\t]\t%u\t%15[^\t]\t%159[^\t]", m->id, m->file,
-			   &m->line, m->op, m->what) != 5) {
+		if (sscanf(line, "%15[^\t]\t%127[^\t]\t%u\t%15[^\t]\t%159[^\t]\t%*[^\t]\t%255[^\n]",
+			   m->id, m->file, &m->line, m->op, m->what, m->after) != 6) {
 			snprintf(err, errlen, "%s:%u: malformed index line", path, ln);
 			fclose(f);
 			return -EINVAL;
 		}
+		trim_escaped(m->after);
 		r->n++;
 	}
 	fclose(f);
