@@ -254,6 +254,12 @@ static int fuzz_mutant(const struct adequacy_opts *o, const char *out, struct ad
 	snprintf(findings, sizeof(findings), "%s/findings/%s", abs_out, m->id);
 	snprintf(kernels, sizeof(kernels), "%s%s,%s/build/%s", o->baseline, o->reach ? "+cov" : "",
 		 abs_out, m->id);
+	/* A campaign a stop request cut short starts over, not from its queue. */
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s' '%s'", work, findings);
+	if (run_cmd(cmd)) {
+		say("adequacy: cannot clear %s", work);
+		return 0;
+	}
 	if (finding_mkdir_parents(work)) {
 		say("adequacy: cannot create %s", work);
 		return 0;

@@ -57,6 +57,9 @@ src=$(kbase_cache "$kb_base")/src/$(sed -n 's/^source=//p' "$bdir/info")
 [ -d "$src/arch/x86/kvm" ] || die "$src: the base's kvm sources are missing (from $bdir/info)"
 
 mkdir -p "$out"
+# The parameters first: a run stopped inside mutate.sh (no index.tsv yet)
+# is made again by the rerun, not refused as another run's.
+echo "$params" > "$out/params"
 lines=$out/lines
 if [ -n "$cand" ]; then
 	spec=$cand; [[ "$cand" == *:* ]] || [ "$kb_base" = 6.1 ] || spec=$kb_base:$cand
@@ -73,4 +76,3 @@ else
 	echo "kernels/mutants: $(wc -l < "$lines") reached line(s) of mmu.c, paging_tmpl.h and x86.c's CR paths in $reached" >&2
 	"$here/mutate.sh" --seed "$seed" --count "$count" "$src" "$lines" "$out"
 fi
-echo "$params" > "$out/params"
