@@ -9,7 +9,7 @@
 set -u
 cd "$(dirname "$0")/../../.."
 m=kernels/mutants
-pass=0 fail=0
+pass=0 fail=0 skip=0
 ok()  { pass=$((pass + 1)); echo "ok   $*"; }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; }
 expect() {	# expect WHAT WANT GOT
@@ -228,5 +228,28 @@ else
 	bad "same-code.sh: cannot build the test objects with cc"
 fi
 
-echo "mutants: $pass passed, $fail failed"
+# --- the real KVM sources, when a base is unpacked ---------------------------------
+# Every line of mmu.c may be picked: 100 mutants of
+# real kernel code must each apply and reverse, and change their line.
+real=$(ls -d kernels/cache/src/*/arch/x86/kvm 2>/dev/null | head -n 1)
+if [ -n "$real" ]; then
+	rsrc=${real%/arch/x86/kvm}
+	awk '{ print "arch/x86/kvm/mmu/mmu.c", NR }' "$rsrc/arch/x86/kvm/mmu/mmu.c" > "$tmp/rlines"
+	$m/mutate.sh --seed 5 --count 100 "$rsrc" "$tmp/rlines" "$tmp/real" 2> /dev/null
+	n_ok=0
+	mkdir -p "$tmp/rt/arch/x86/kvm/mmu"
+	while IFS=$'\t' read -r id f n op what orig new; do
+		cp "$rsrc/$f" "$tmp/rt/$f"
+		patch -s -d "$tmp/rt" -p1 < "$tmp/real/$id.patch" > /dev/null 2>&1 &&
+			! cmp -s "$rsrc/$f" "$tmp/rt/$f" &&
+			patch -s -d "$tmp/rt" -p1 -R < "$tmp/real/$id.patch" > /dev/null 2>&1 &&
+			cmp -s "$rsrc/$f" "$tmp/rt/$f" && n_ok=$((n_ok + 1))
+	done < "$tmp/real/index.tsv"
+	expect "100 mutants of the real mmu.c ($rsrc) apply, change it and reverse" 100 "$n_ok"
+	expect "the real mmu.c gets all four operators" 4 "$(cut -f4 "$tmp/real/index.tsv" | sort -u | wc -l)"
+else
+	skip=$((skip + 1)); echo "SKIP mutants of the real mmu.c: no base's kvm sources unpacked (kernels/cache/src/)"
+fi
+
+echo "mutants: $pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]
