@@ -240,7 +240,7 @@ static int is_kill(const char *cls)
 static int fuzz_mutant(const struct adequacy_opts *o, const char *out, struct adequacy_mutant *m)
 {
 	char kernels[PATH_MAX + 128], work[PATH_MAX], findings[PATH_MAX], log[PATH_MAX + 16];
-	char rec[PATH_MAX + 16], recfile[PATH_MAX + 64], info[PATH_MAX + 64], cmd[4 * PATH_MAX];
+	char rec[PATH_MAX + 16], info[PATH_MAX + 64], cmd[4 * PATH_MAX];
 	char abs_out[PATH_MAX], err[512];
 	struct fuzz_opts fo;
 	struct fuzz_stats st;
@@ -323,14 +323,16 @@ static int fuzz_mutant(const struct adequacy_opts *o, const char *out, struct ad
 	m->judged = 1;
 	if (!o->reach)
 		return 0;
-	/* Did the baseline run the mutated line?  Its PCs -> lcov. */
-	snprintf(recfile, sizeof(recfile), "%s-%s+cov.record", rec,
-		 strrchr(o->baseline, ':') ? strrchr(o->baseline, ':') + 1 : o->baseline);
+	/* Did the baseline run the mutated line?  Its PCs -> lcov.  Only
+	 * the baseline is a +cov kernel: the one record of the run is its
+	 * (named after the kernel, "6.12-baseline+cov" on 6.12). */
 	snprintf(info, sizeof(info), "%s/reach.info", work);
-	snprintf(cmd, sizeof(cmd), "d=$(kernels/variant-dir.sh --lookup '%s+cov') && "
-		 "kernels/cov/lcov.sh \"$d\" '%s' '%s' 2>/dev/null", o->baseline, recfile, info);
-	if (access(recfile, R_OK) || run_cmd(cmd)) {
-		say("adequacy: %s: no coverage record of its run (%s); reach not judged", m->id, recfile);
+	snprintf(cmd, sizeof(cmd), "set -- '%s'-*.record; [ -f \"$1\" ] && "
+		 "d=$(kernels/variant-dir.sh --lookup '%s+cov') && "
+		 "kernels/cov/lcov.sh \"$d\" \"$1\" '%s' 2>/dev/null", rec, o->baseline, info);
+	if (run_cmd(cmd)) {
+		say("adequacy: %s: no coverage record of its run (%s-*.record); reach not judged",
+		    m->id, rec);
 		return 0;
 	}
 	if (line_hit(info, m->file, m->line) == 0)
