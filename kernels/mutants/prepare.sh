@@ -5,12 +5,12 @@
 #       [--reached TRACEFILE] [--seed S] [--count N] OUTDIR
 #
 # --patch CAND     mutate the lines CAND (a kernels/ variant name or a patch
-#                  path, one patch) changes, in the patched source; each
-#                  mutant is CAND plus one mutation
+#                  path, one patch; BASE: as in --kernel) changes, in the
+#                  patched source; each mutant is CAND plus one mutation
 # --reached FILE   mutate lines a coverage run reached (lines.sh reached)
-# One of the two.  Builds (cached) the baseline and CAND to find the
-# base's pristine sources and CAND's patch file, then kernels/mutants/
-# mutate.sh into OUTDIR, and records the parameters in OUTDIR/params.
+# One of the two.  Builds (cached) the baseline to find the base's
+# pristine sources, then kernels/mutants/mutate.sh into OUTDIR, and
+# records the parameters in OUTDIR/params.
 # An OUTDIR made with the same parameters is kept as it is (a rerun
 # resumes); with other parameters it is refused.
 # Exit: 0; 1 error; 2 usage; build-variant.sh's 3/4/5 for the kernels.
@@ -62,11 +62,18 @@ mkdir -p "$out"
 echo "$params" > "$out/params"
 lines=$out/lines
 if [ -n "$cand" ]; then
-	spec=$cand; [[ "$cand" == *:* ]] || [ "$kb_base" = 6.1 ] || spec=$kb_base:$cand
-	cdir=$("$here/../variant-dir.sh" "$spec")
-	[ "$(sed -n 's/^patches=//p' "$cdir/info")" = 1 ] ||
-		RC=2 die "$cand: a series (or no patch); adequacy mutates one patch's lines"
-	pfile=$(sed -n 's/^patch=//p' "$cdir/info")
+	# CAND's patch file, found as build-variant.sh finds it (a cached
+	# variant's info may name a checkout that is gone).
+	c=${cand#"$kb_base":}
+	home=$here/../patches; [ "$kb_base" = 6.1 ] || home=$home/$kb_base
+	case $c in
+	*.patch|*.mbox|*/*) pfile=$c ;;
+	test-*)	pfile=$here/../test-patches/${c#test-}.patch ;;
+	*)	pfile=$home/$c.patch; [ -e "$pfile" ] || pfile=$home/$c ;;
+	esac
+	[ -e "$pfile" ] || RC=2 die "$cand: no such patch ($pfile)"
+	[ -f "$pfile" ] && [ "$(grep -c '^From [^ ]* .*[0-9][0-9]:[0-9][0-9]' "$pfile" || true)" -lt 2 ] ||
+		RC=2 die "$cand: a series; adequacy mutates one patch's lines"
 	"$here/lines.sh" patch "$pfile" > "$lines.tmp"
 	mv "$lines.tmp" "$lines"
 	"$here/mutate.sh" --seed "$seed" --count "$count" --patch "$pfile" "$src" "$lines" "$out"
