@@ -22,7 +22,8 @@
 # Sampling: the lines of LINES that have at least one mutation
 # (kernels/mutants/ops.awk) are sorted, shuffled from the front with a
 # Park-Miller generator seeded by S (default 1), and the first N (default
-# 60) taken; each gets one of its mutations, drawn from the same stream.
+# 60) taken; each gets one of its mutations, drawn from the same stream
+# (an operator, then one of its sites on the line).
 # So a seed gives the same mutants on every machine and awk, and the
 # mutants of --count 4 are the first four of --count 60.
 # Exit: 0; 1 on error (message names the file, or LINES' line number);
@@ -96,16 +97,24 @@ AWK
 ) "$lines" | sort -t$'\t' -k1,1 -k2,2n -k3,3n > "$tmp/all" || die "reading $lines failed"
 
 # Sample: lines first, then one mutation per line, one random stream.
+# A line's mutation: an operator first, then one of its sites, from one
+# draw -- a line with one mask site and four relop sites is as likely to
+# get a mask mutant as a relop one, so the rarer operators are sampled.
 awk -F'\t' -v seed="$seed" -v count="$count" '
 function pm() { x = (x * 16807) % 2147483647; return x }
-{ key = $1 "\t" $2; if (!(key in nof)) { line[++nl] = key }; nof[key]++; m[key, nof[key]] = $0 }
+{
+	key = $1 "\t" $2; if (!(key in nops)) { line[++nl] = key }
+	if (!((key, $4) in nsite)) { nops[key]++; op[key, nops[key]] = $4 }
+	nsite[key, $4]++; m[key, $4, nsite[key, $4]] = $0
+}
 END {
 	x = seed % 2147483646 + 1
 	if (count > nl) count = nl
 	for (i = 1; i <= count; i++) {
 		j = i + pm() % (nl - i + 1); t = line[i]; line[i] = line[j]; line[j] = t
-		k = pm() % nof[line[i]] + 1
-		printf "m%03d\t%s\n", i, m[line[i], k]
+		r = pm(); o = op[line[i], r % nops[line[i]] + 1]
+		k = int(r / nops[line[i]]) % nsite[line[i], o] + 1
+		printf "m%03d\t%s\n", i, m[line[i], o, k]
 	}
 }' "$tmp/all" > "$tmp/chosen"
 [ -s "$tmp/chosen" ] || die "$lines: none of its lines has a mutation the operators apply to"
