@@ -128,12 +128,13 @@ static int read_index(const char *path, struct adequacy_result *r, char *err, si
 			return -E2BIG;
 		}
 		memset(m, 0, sizeof(*m));
-		if (sscanf(line, "%15[^\t]\t%127[^\t]\t%u\t%15[^\t]\t%159[^\t]\t%*[^\t]\t%255[^\n]",
-			   m->id, m->file, &m->line, m->op, m->what, m->after) != 6) {
+		if (sscanf(line, "%15[^\t]\t%127[^\t]\t%u\t%15[^\t]\t%159[^\t]\t%255[^\t]\t%255[^\n]",
+			   m->id, m->file, &m->line, m->op, m->what, m->before, m->after) != 7) {
 			snprintf(err, errlen, "%s:%u: malformed index line", path, ln);
 			fclose(f);
 			return -EINVAL;
 		}
+		trim_escaped(m->before);
 		trim_escaped(m->after);
 		r->n++;
 	}

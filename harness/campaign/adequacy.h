@@ -41,8 +41,9 @@ struct adequacy_mutant {
 	unsigned line;
 	char op[16];		/* negate, drop-call, relop, mask */
 	char what[160];		/* "'<' -> '<='" */
-	char after[256];	/* the mutated line, blanks trimmed (C escapes
+	char before[256];	/* the line as it was, blanks trimmed (C escapes
 				 * for backslashes and tabs, as in index.tsv) */
+	char after[256];	/* the mutated line, the same way */
 	enum adequacy_verdict verdict;
 	double seconds;		/* to the killing finding, else fuzzed */
 	unsigned long programs;

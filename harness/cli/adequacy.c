@@ -85,10 +85,10 @@ static void print_summary(const struct adequacy_result *r)
 		const struct adequacy_mutant *m = &r->m[i];
 
 		if (m->judged && (m->verdict == ADQ_SURVIVED || m->verdict == ADQ_UNREACHED))
-			printf("adequacy: %s %s:%u: %s (%s)%s\n    %s\n",
+			printf("adequacy: %s %s:%u: %s (%s)%s\n    - %s\n    + %s\n",
 			       m->verdict == ADQ_SURVIVED ? "SURVIVED" : "unreached", m->file, m->line,
 			       m->op, m->what, m->cls[0] && strcmp(m->cls, "-") ?
-			       " -- only a pre-existing finding" : "", m->after);
+			       " -- only a pre-existing finding" : "", m->before, m->after);
 	}
 }
 

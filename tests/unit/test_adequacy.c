@@ -85,7 +85,7 @@ static void make_stubs(void)
 		   "#!/bin/sh\n"
 		   "out=$(eval echo \\${$#})\n"
 		   "[ -f \"$out/index.tsv\" ] && exit 0\n"
-		   "printf 'm001\\ta.c\\t10\\tnegate\\tcondition negated\\tx\\t\\\\t\\\\tif (!(a)) \\n"
+		   "printf 'm001\\ta.c\\t10\\tnegate\\tcondition negated\\t\\\\tif (a)\\t\\\\t\\\\tif (!(a)) \\n"
 		   "m002\\ta.c\\t20\\trelop\\t< -> <=\\tx\\ty\\n"
 		   "m003\\tb.c\\t30\\tmask\\t0x3 -> 0x2\\tx\\ty\\n' > \"$out/index.tsv\"\n", 1);
 	write_file("kernels/mutants/build.sh",
@@ -112,7 +112,8 @@ static void test_run(void)
 	CHECK(res.count[ADQ_STILLBORN] == 1 && res.count[ADQ_EQUIVALENT] == 2 && !res.count[ADQ_KILLED],
 	      "1 stillborn, 2 equivalent: %u %u %u", res.count[ADQ_STILLBORN], res.count[ADQ_EQUIVALENT],
 	      res.count[ADQ_KILLED]);
-	CHECK(!strcmp(res.m[0].after, "if (!(a))"), "the mutated line, blanks trimmed: '%s'", res.m[0].after);
+	CHECK(!strcmp(res.m[0].before, "if (a)") && !strcmp(res.m[0].after, "if (!(a))"),
+	      "the line before and after, blanks trimmed: '%s' '%s'", res.m[0].before, res.m[0].after);
 	CHECK(res.m[1].verdict == ADQ_STILLBORN && !strcmp(res.m[1].file, "a.c") && res.m[1].line == 20,
 	      "m002 stillborn at a.c:20");
 	CHECK(count_lines("run/results.tsv", "\tequivalent\t") == 2 &&
