@@ -203,8 +203,7 @@ static int save_results(const char *path, const struct adequacy_result *r)
 	return ret;
 }
 
-/* Is the lcov tracefile's FILE:LINE (FILE a suffix of an SF path) hit? */
-static int line_hit(const char *info, const char *file, unsigned line)
+int adequacy_line_hit(const char *info, const char *file, unsigned line)
 {
 	char buf[PATH_MAX + 64];
 	size_t fl = strlen(file);
@@ -336,7 +335,7 @@ static int fuzz_mutant(const struct adequacy_opts *o, const char *out, struct ad
 		    m->id, rec);
 		return 0;
 	}
-	if (line_hit(info, m->file, m->line) == 0)
+	if (adequacy_line_hit(info, m->file, m->line) == 0)
 		m->verdict = ADQ_UNREACHED;
 	return 0;
 }

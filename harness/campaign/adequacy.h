@@ -101,6 +101,13 @@ int adequacy_run(const struct adequacy_opts *o, struct adequacy_result *r, char 
  */
 int adequacy_parse_result(const char *line, struct adequacy_mutant *m);
 
+/*
+ * Did the lcov tracefile info hit file:line?  file (arch/x86/kvm/mmu/mmu.c)
+ * matches an SF path that ends in "/" file.  1 hit (DA count > 0), 0 not
+ * (or not instrumented), -errno when info cannot be read.
+ */
+int adequacy_line_hit(const char *info, const char *file, unsigned line);
+
 /* Format m as a results.tsv line (with its newline) into buf. */
 int adequacy_format_result(const struct adequacy_mutant *m, char *buf, size_t cap);
 

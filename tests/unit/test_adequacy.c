@@ -75,6 +75,20 @@ static void test_format(void)
 		CHECK(strcmp(adequacy_verdict_name(v), "?"), "verdict %d has a name", v);
 }
 
+static void test_line_hit(void)
+{
+	write_file("t.info", "TN:x\nSF:/t/tree/arch/x86/kvm/mmu/mmu.c\nDA:10,2\nDA:11,0\nend_of_record\n"
+		   "SF:/t/xarch/x86/kvm/mmu/mmu.c\nDA:12,1\nend_of_record\n"
+		   "SF:/t/tree/arch/x86/kvm/x86.c\nDA:11,1\nend_of_record\n", 0);
+	CHECK(adequacy_line_hit("t.info", "arch/x86/kvm/mmu/mmu.c", 10) == 1, "a hit line");
+	CHECK(adequacy_line_hit("t.info", "arch/x86/kvm/mmu/mmu.c", 11) == 0,
+	      "a line with count 0 (x86.c's line 11 is another file's)");
+	CHECK(adequacy_line_hit("t.info", "arch/x86/kvm/mmu/mmu.c", 12) == 0,
+	      "xarch/.../mmu.c is not arch/.../mmu.c: the path matches at a /");
+	CHECK(adequacy_line_hit("t.info", "arch/x86/kvm/mmu/mmu.c", 99) == 0, "a line not in the file");
+	CHECK(adequacy_line_hit("none.info", "arch/x86/kvm/x86.c", 1) == -ENOENT, "no tracefile");
+}
+
 /* The stand-in scripts: three mutants; m002 does not compile; every
  * other one builds to the reference's code (so nothing is fuzzed). */
 static void make_stubs(void)
@@ -182,6 +196,7 @@ int main(void)
 		perror(dir);
 		return 2;
 	}
+	test_line_hit();
 	make_stubs();
 	test_run();
 	if (!chdir("/")) {
