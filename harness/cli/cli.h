@@ -23,5 +23,6 @@ int cmd_fuzz(int argc, char **argv);
 int cmd_minimize(int argc, char **argv);
 int cmd_repro(int argc, char **argv);
 int cmd_nightly(int argc, char **argv);
+int cmd_adequacy(int argc, char **argv);
 
 #endif /* MMUFUZZ_CLI_H */

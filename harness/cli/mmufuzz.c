@@ -19,6 +19,7 @@ static const struct cli_cmd commands[] = {
 	{ "minimize", cmd_minimize, "shrink a finding to the smallest program with the same verdict" },
 	{ "repro",    cmd_repro,    "write reproducers (mmu, C, selftest, mail report) for a finding" },
 	{ "nightly",  cmd_nightly,  "build kernels, fuzz for a budget, minimize, merge, report" },
+	{ "adequacy", cmd_adequacy, "mutants of KVM lines: would a fuzzing run notice them?" },
 };
 
 static void usage(FILE *f)

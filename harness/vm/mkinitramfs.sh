@@ -64,7 +64,10 @@ key=$( {
 	for f in "${adds[@]}"; do echo "${f##*/}"; sha256sum < "$f"; done
 } | sha256sum | cut -c1-16)
 img=$out/base-$key.cpio.gz
-if [ -s "$img" ]; then echo "$img"; exit 0; fi
+# A reused image counts as new: the pruning below goes by age, and a run
+# that makes a new image per kernel (mmufuzz adequacy: one per mutant)
+# would otherwise delete the baseline's between its lookup and QEMU's open.
+if [ -s "$img" ]; then touch "$img"; echo "$img"; exit 0; fi
 
 file -L "$busybox" 2>/dev/null | grep 'statically linked' >/dev/null ||
 	die "$busybox is not statically linked (apt-get install busybox-static)"

@@ -44,6 +44,13 @@ refused "--npt '1x'" run --npt 1x x.mmu
 refused "--timeout '-5'" run --timeout -5 x.mmu
 refused "--time '0'" nightly --time 0
 refused "--merge-max 'many'" nightly --merge-max many
+refused "--mutants '0'" adequacy --kernel baseline --reached x.info --mutants 0
+refused "--time 'soon'" adequacy --kernel baseline --reached x.info --time soon
+refused "unknown engine 'afx'" adequacy --kernel baseline,x --engine afx
+refused "give a candidate (--kernel BASELINE,CAND) or --reached FILE.info, not neither" adequacy --kernel baseline
+refused "not both" adequacy --kernel baseline,pae-root-slot --reached x.info
+refused "--reach needs --reached" adequacy --kernel baseline,pae-root-slot --reach
+refused "expected BASELINE or BASELINE,CAND" adequacy --kernel baseline,a,b
 
 taken fuzz --time 0 --npt 1 --seed 0x10 --engine afl
 taken fuzz --time 600 --engine libfuzzer
@@ -52,6 +59,7 @@ taken minimize --timeout 60000 --max-tries 5 --npt 0
 taken repro --timeout 100 --npt 1
 taken run --timeout 15000 --npt 1
 taken nightly --time 1200 --merge-max 50
+taken adequacy --kernel baseline,pae-root-slot --mutants 4 --time 30 --seed 9 --engine afl
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" = 0 ]
