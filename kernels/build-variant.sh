@@ -334,6 +334,22 @@ fi
 # relative to an include directory.  A patched kvm_host.h must come before
 # the headers' copy on the include path.
 tree=$work/tree
+# With ccache (tests/install-deps.sh installs it), a plain build runs
+# through one fixed path per base, $KCACHE/build/.active/tree (a symlink
+# to this variant's tree, held under a lock), so the compile commands of
+# every variant are the same strings and ccache serves each object whose
+# sources a patch does not change from an earlier variant's build: a new
+# variant costs the files it touches, not the whole of kvm (a clean CI run
+# builds a dozen variants).  A +cov build keeps its own path, which info's
+# cov_tree names for the coverage reports.
+if [ -z "$cov" ] && [ -x /usr/lib/ccache/gcc ] && [ "${MMUFUZZ_NO_CCACHE:-0}" = 0 ]; then
+	exec 7>"$KCACHE/build/.active.lock"
+	flock 7
+	mkdir -p "$KCACHE/build/.active"
+	ln -sfn "$work/tree" "$KCACHE/build/.active/tree"
+	tree=$KCACHE/build/.active/tree
+	export PATH=/usr/lib/ccache:$PATH CCACHE_DIR=$KCACHE/ccache CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-2G}
+fi
 mk=$stage/arch/x86/kvm/Makefile
 grep -q '$(srctree)/virt/kvm/Makefile.kvm' "$mk" || die "$mk: no \$(srctree)/virt/kvm/Makefile.kvm include to repoint"
 sed -i "s|\$(srctree)/arch/x86/kvm|$tree/arch/x86/kvm|; s|\$(srctree)/virt/kvm/|$tree/virt/kvm/|" "$mk"
@@ -371,6 +387,7 @@ rm -rf "$tmp"; mkdir -p "$tmp"
 for m in kvm kvm-amd kvm-intel; do
 	strip --strip-debug -o "$tmp/$m.ko" "$tree/arch/x86/kvm/$m.ko"
 done
+[ "$tree" = "$work/tree" ] || exec 7>&-	# the fixed path is free again
 vm=$(modinfo -F vermagic "$tmp/kvm.ko")
 for m in kvm kvm-amd kvm-intel; do
 	readelf -S "$tmp/$m.ko" | grep '\.BTF ' >/dev/null || die "$bid:$name: $m.ko has no .BTF section (log: $work/build.log)"

@@ -8,7 +8,7 @@ PKGS=(
 	afl++                                                       # AFL++ engine
 	libbpf-dev libelf-dev zlib1g-dev bpftool                    # BPF root tracer
 	qemu-system-x86 busybox-static cpio kmod zstd xz-utils file # test VM
-	bc flex bison libssl-dev dwarves rsync                      # KVM module builds
+	bc flex bison libssl-dev dwarves rsync ccache               # KVM module builds
 	yamllint zip unzip                                          # CI files, ClusterFuzzLite seeds
 	lcov chromium netpbm                                        # KVM coverage reports (kernels/cov)
 	gnuplot-nox                                                 # the nightly report's plots
