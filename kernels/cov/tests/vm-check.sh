@@ -190,8 +190,10 @@ if [ -n "$agent_check" ]; then
 		labels() { awk '$1 == "pc" { print $2 }' "$tmp/arec" | sort -u | grep "^$1\."; }
 		# Runs of one program differ only in paths of the KVM VM's
 		# carried-over state or the host's timing: the MMU memory
-		# caches' refill, host-interrupt exits, ASID rollover.
-		noise='__kvm_mmu_topup_memory_cache|mmu_memory_cache_alloc_obj|mmu_topup_memory_caches|intr_interception|svm_handle_exit_irqoff|svm_invoke_exit_handler|new_asid'
+		# caches' refill, host-interrupt exits, ASID rollover, and the
+		# guest clock update KVM_REQ_CLOCK_UPDATE asks for when the host
+		# moved the vCPU thread or its clock (kvm_guest_time_update).
+		noise='__kvm_mmu_topup_memory_cache|mmu_memory_cache_alloc_obj|mmu_topup_memory_caches|intr_interception|svm_handle_exit_irqoff|svm_invoke_exit_handler|new_asid|kvm_guest_time_update'
 		pcs_of() { awk -F'\t' -v l="$1" '$1 == "pc" && $2 == l { print $3 "\t" $6 }' "$tmp/ares" | sort -u; }
 		npairs=0 badpairs=
 		while read -r _ a b _; do
@@ -202,7 +204,7 @@ if [ -n "$agent_check" ]; then
 		if [ "$npairs" -eq 0 ]; then
 			echo "skip agent: no pair of unswitched PAE runs; PC differences not judged"
 		elif [ -z "$badpairs" ]; then
-			ok "agent: in all $npairs pairs of unswitched PAE runs, every PC that differs is in the cache-refill / interrupt-exit / ASID paths"
+			ok "agent: in all $npairs pairs of unswitched PAE runs, every PC that differs is in the cache-refill / interrupt-exit / ASID / clock-update paths"
 		else
 			bad "agent: PAE runs differ in other code:$badpairs"
 		fi
