@@ -144,6 +144,13 @@ stopped_night() {	# n sig budget ready-test
 	return 0
 }
 
+# The nights' budgets are for the nights, not for a first build of their
+# kernels (a cold or re-keyed cache takes minutes): build them first.
+for v in baseline pae-root-rfc; do
+	kernels/variant-dir.sh "$v" > /dev/null ||
+		{ bad "variant $v does not build (see above)"; echo "nightly: $pass passed, $fail failed, $skip skipped"; exit 1; }
+done
+
 # ---- night 1: killed mid-way --------------------------------------------
 # (once the fuzzer has saved two folders and its VMs run: what it saved is
 # for night 2 to triage)
