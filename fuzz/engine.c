@@ -8,6 +8,7 @@
 #include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
+#include "fuzz/directed.h"
 #include "fuzz/engine.h"
 #include "fuzz/kvm_edges.h"
 #include "harness/judge/diffrun.h"
@@ -24,6 +25,10 @@ static struct timespec t0;
 static FILE *stats;
 static struct kvm_edges kedges;
 static int kedges_off, kedges_said;
+
+/* MMUFUZZ_PATCH_SITES: patch-directed scheduling (fuzz/directed.h). */
+static struct directed directed;
+static int directed_on, directed_said_err;
 
 /*
  * MMUFUZZ_KCOV_RECORD=PREFIX: every distinct KVM PC the runs hit, per
@@ -77,6 +82,14 @@ static const char *env_or(const char *name, const char *dflt)
 static void write_end(void)
 {
 	record_write();
+	if (directed_on) {
+		char line[256];
+
+		directed_summary(&directed, line, sizeof(line));
+		fprintf(stderr, "mmufuzz: %s\n", line);
+		if (stats)
+			fprintf(stats, "directed %s\n", line);
+	}
 	if (stats && kedges.runs)
 		fprintf(stats, "kvm-edges runs %lu switched %lu held-back %lu overflowed %lu "
 			"distinct %lu\n", kedges.runs, kedges.switched, kedges.held_back,
@@ -118,7 +131,21 @@ int engine_init(void)
 	rec_prefix = getenv("MMUFUZZ_KCOV_RECORD");
 	if (rec_prefix && !*rec_prefix)
 		rec_prefix = NULL;
-	o.kcov_pcs = rec_prefix != NULL;
+	if (getenv("MMUFUZZ_PATCH_SITES") && *getenv("MMUFUZZ_PATCH_SITES")) {
+		char err[4200];
+
+		ret = directed_open(&directed, getenv("MMUFUZZ_PATCH_SITES"),
+				    env_or("MMUFUZZ_DIRECTED_POOL", "directed-pool"), err, sizeof(err));
+		if (ret) {
+			fprintf(stderr, "mmufuzz: patch-directed scheduling: %s\n", err);
+			return ret;
+		}
+		directed_on = 1;
+		fprintf(stderr, "mmufuzz: patch-directed: %u site(s) on changed lines, %u more in "
+			"their functions\n", directed.n_line, directed.n - directed.n_line);
+	}
+	/* Both the record and the patch sites need each run's PCs. */
+	o.kcov_pcs = rec_prefix != NULL || directed_on;
 	if (getenv("MMUFUZZ_STATS"))
 		stats = fopen(getenv("MMUFUZZ_STATS"), "a");
 	res = diffrun_result_new();
@@ -209,6 +236,24 @@ static void edges_say(const struct diffrun_result *r)
 		fprintf(stderr, "mmufuzz: KVM edge coverage of %s is engine feedback\n", on);
 }
 
+/* Match the candidate's PCs (the last kernel with them) against the
+ * patch's sites; a pool that cannot be written is said once. */
+static void directed_run(const uint8_t *data, size_t size)
+{
+	for (int i = res->n - 1; i >= 0; i--) {
+		const struct diffrun_kcov *k = &res->k[i].kcov;
+		int r;
+
+		if (!k->on || !k->modules || res->k[i].died)
+			continue;
+		r = directed_take(&directed, k->modules, k->modules_len, k->pcs, k->n_pcs, data, size);
+		if (r < 0 && !directed_said_err++)
+			fprintf(stderr, "mmufuzz: patch-directed pool %s: %s\n", directed.pool,
+				strerror(-r));
+		return;
+	}
+}
+
 int engine_run(const uint8_t *data, size_t size, uint8_t *counters, size_t n_counters,
 	       uint8_t *edges, size_t n_edges)
 {
@@ -240,6 +285,8 @@ int engine_run(const uint8_t *data, size_t size, uint8_t *counters, size_t n_cou
 		if (programs % 500 == 0)
 			record_write();
 	}
+	if (directed_on)
+		directed_run(data, size);
 	if (res->diff.cls != DIFF_HOST_FAULT) {
 		diffrun_features(&p, res, counters, n_counters);
 		if (!kedges_off)

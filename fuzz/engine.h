@@ -13,6 +13,8 @@
  *   MMUFUZZ_STATS      file to append "programs seconds" lines to
  *   MMUFUZZ_KVM_EDGES  0: ignore the KVM edges of +cov kernels (default 1:
  *                      they are feedback; fuzz/kvm_edges.h)
+ *   MMUFUZZ_PATCH_SITES, MMUFUZZ_DIRECTED_POOL, MMUFUZZ_DIRECTED_P
+ *                      patch-directed scheduling (fuzz/directed.h)
  *   MMUFUZZ_KCOV_RECORD PREFIX: write every KVM PC the +cov kernels hit
  *                      to PREFIX-<kernel>.record (lines covered, benches)
  */

@@ -5,23 +5,25 @@
 # Our own code is not what we want coverage of: only the drivers are built
 # with the engines' instrumentation; KVM-behaviour features come from
 # diffrun_features().
-ENGINE_SRCS := fuzz/engine.c fuzz/mutator.c fuzz/kvm_edges.c
+ENGINE_SRCS := fuzz/engine.c fuzz/mutator.c fuzz/kvm_edges.c fuzz/directed.c
 FUZZ_KVM    := $(BUILD)/fuzz/fuzz_kvm
 AFL_KVM     := $(BUILD)/fuzz/afl_kvm
 AFL_MUT     := $(BUILD)/fuzz/afl_mutator.so
 AFL_CC      ?= afl-clang-fast
 # Sources of the mutator library, rebuilt position-independent.
-AFL_MUT_SRCS := fuzz/afl_mutator.c fuzz/mutator.c $(wildcard harness/core/*.c harness/program/*.c) \
+AFL_MUT_SRCS := fuzz/afl_mutator.c fuzz/mutator.c fuzz/directed.c $(wildcard harness/core/*.c harness/program/*.c) \
 	harness/search/generate.c harness/search/mutate.c $(wildcard oracles/*.c)
 
-$(FUZZ_KVM): fuzz/fuzz_kvm.c $(ENGINE_SRCS) $(MMUFUZZ_LIBS) fuzz/engine.h fuzz/kvm_edges.h
+$(FUZZ_KVM): fuzz/fuzz_kvm.c $(ENGINE_SRCS) $(MMUFUZZ_LIBS) fuzz/engine.h fuzz/kvm_edges.h fuzz/directed.h
 	$(call msg,CLANG,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(CLANG) -g -O2 $(CPPFLAGS) -c -o $(BUILD)/fuzz/engine_lf.o fuzz/engine.c
 	$(Q)$(CLANG) -g -O2 $(CPPFLAGS) -c -o $(BUILD)/fuzz/mutator_lf.o fuzz/mutator.c
 	$(Q)$(CLANG) -g -O2 $(CPPFLAGS) -c -o $(BUILD)/fuzz/kvm_edges_lf.o fuzz/kvm_edges.c
+	$(Q)$(CLANG) -g -O2 $(CPPFLAGS) -c -o $(BUILD)/fuzz/directed_lf.o fuzz/directed.c
 	$(Q)$(CLANG) -g -O2 $(CPPFLAGS) -fsanitize=fuzzer -o $@ fuzz/fuzz_kvm.c \
 		$(BUILD)/fuzz/engine_lf.o $(BUILD)/fuzz/mutator_lf.o $(BUILD)/fuzz/kvm_edges_lf.o \
+		$(BUILD)/fuzz/directed_lf.o \
 		$(MMUFUZZ_LINK)
 
 # -O0: the optimizer would fold the reserved edges' switch into one block.
@@ -36,7 +38,7 @@ $(AFL_KVM): fuzz/afl_kvm.c $(BUILD)/fuzz/afl_edges.o $(ENGINE_SRCS) $(BUILD)/fuz
 	$(Q)AFL_QUIET=1 $(AFL_CC) -g -O2 $(CPPFLAGS) -o $@ fuzz/afl_kvm.c $(ENGINE_SRCS) \
 		$(BUILD)/fuzz/afl_edges.o $(BUILD)/fuzz/afl_map.o $(MMUFUZZ_LINK)
 
-$(AFL_MUT): $(AFL_MUT_SRCS) fuzz/engine.h
+$(AFL_MUT): $(AFL_MUT_SRCS) fuzz/engine.h fuzz/directed.h
 	$(call msg,SO,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) -g -O2 -fPIC -shared $(CPPFLAGS) -o $@ $(AFL_MUT_SRCS)

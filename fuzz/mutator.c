@@ -5,6 +5,7 @@
  * links without the VM client.
  */
 #include <string.h>
+#include "fuzz/directed.h"
 #include "fuzz/engine.h"
 #include "harness/search/mutate.h"
 #include "harness/program/prog.h"
@@ -16,8 +17,14 @@ size_t engine_mutate(uint8_t *data, size_t size, size_t max, unsigned seed)
 	uint64_t rng = seed * 0x9E3779B97F4A7C15ull + 1;
 	uint8_t buf[PROG_BIN_MAX];
 	char err[160];
+	size_t picked;
 	long n;
 
+	/* Patch-directed: a share of mutations start from an input that
+	 * reached the patch's code (no-op unless MMUFUZZ_DIRECTED_POOL). */
+	picked = directed_pick(data, max, seed);
+	if (picked)
+		size = picked;
 	if (prog_decode(data, size, &p, err, sizeof(err)))
 		return 0;
 	/* A few stacked mutations now and then reach further. */

@@ -73,5 +73,7 @@ check-nightly: $(MMUFUZZ)
 	$(Q)tests/vm/check-nightly.sh
 CHECKS += check-nightly
 
-# fuzz/kvm_edges.c is engine glue, not a layer: its test links it in.
+# fuzz/kvm_edges.c and fuzz/directed.c are engine glue, not layers: their
+# tests link them in.
 $(BUILD)/tests/unit/test_kvm_edges: $(BUILD)/fuzz/kvm_edges.o
+$(BUILD)/tests/unit/test_directed: $(BUILD)/fuzz/directed.o

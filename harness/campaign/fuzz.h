@@ -23,6 +23,8 @@ struct fuzz_opts {
 				 * regression with two PDPTs on one page */
 	unsigned npt;
 	unsigned seed;
+	int no_directed;	/* no patch-directed scheduling even with a
+				 * +cov candidate (fuzz/directed.h) */
 	/* Called about once a second while the engine runs, with the stats
 	 * read so far and the work folder (its queue/ is the corpus); NULL:
 	 * none.  It must not block. */
@@ -47,6 +49,9 @@ struct fuzz_stats {
 	double first_shared_s;	/* first regression with two PDPTs on one page */
 	char first_shared_path[PATH_MAX];
 	char work[PATH_MAX];
+	unsigned directed_sites;	/* patch sites directed at; 0: undirected */
+	char directed[256];	/* the driver's "patch sites reached while
+				 * fuzzing: ..." line; "" if none */
 	int engine_status;	/* waitpid status of the engine */
 	int signo;		/* 0, or the SIGTERM/SIGINT/SIGHUP that stopped
 				 * the run (the engine and everything it

@@ -215,6 +215,79 @@ static int twin_dir(const char *top, const char *out, struct patchcov_result *r,
 	return 0;
 }
 
+int patchcov_directed(const char *kernels, const char *work, char *sites, char *pool,
+		      unsigned *n_sites, char *err, size_t errlen)
+{
+	char list[1024], want[PATH_MAX] = "", top[PATH_MAX], dir[PATH_MAX], res[PATH_MAX + 16];
+	char cmd[4 * PATH_MAX], log[PATH_MAX + 16], line[512];
+	char *save = NULL;
+	FILE *f;
+	int st, ret;
+
+	*n_sites = 0;
+	snprintf(list, sizeof(list), "%s", kernels);
+	for (char *k = strtok_r(list, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
+		char name[VMC_VARIANT_NAME_MAX + 1], e[256];
+		size_t n = strlen(k);
+		int cov = n > 4 && !strcmp(k + n - 4, "+cov");
+		char *c = NULL;
+
+		if (!cov && is_dir(k))
+			cov = (c = info_value(k, "cov")) != NULL, free(c);
+		if (cov && vmc_variant_name(k, name, sizeof(name), e, sizeof(e)) == 0 &&
+		    patchcov_has_patch(k, e, sizeof(e)) == 1)
+			snprintf(want, sizeof(want), "%s", k);
+	}
+	if (!want[0])
+		return 0;
+	if (vmc_source_tree(top, sizeof(top)) || strchr(top, '\'') || strchr(work, '\'') ||
+	    strchr(want, '\'')) {
+		snprintf(err, errlen, "cannot find the mmufuzz tree, or a quote in %s or %s", work,
+			 want);
+		return -EINVAL;
+	}
+	snprintf(pool, PATH_MAX, "%s/directed/pool", work);
+	ret = finding_mkdir_parents(pool);
+	if (ret) {
+		snprintf(err, errlen, "cannot create %s: %s", pool, strerror(-ret));
+		return ret;
+	}
+	snprintf(sites, PATH_MAX, "%s/directed/sites", work);
+	snprintf(res, sizeof(res), "%s/directed/variant-dir", work);
+	snprintf(log, sizeof(log), "%s/directed/sites.log", work);
+	if (is_dir(want)) {
+		snprintf(dir, sizeof(dir), "%s", want);
+	} else {
+		snprintf(cmd, sizeof(cmd), "'%s/kernels/variant-dir.sh' '%s' > '%s' 2> '%s'", top,
+			 want, res, log);
+		st = fuzz_system(cmd);
+		if (stop_requested())
+			return -EINTR;
+		if (cmd_failed(st) || last_line(res, dir, sizeof(dir)) || strchr(dir, '\'')) {
+			snprintf(err, errlen, "%s did not build (see %s)", want, log);
+			return -ECHILD;
+		}
+	}
+	snprintf(cmd, sizeof(cmd), "'%s/kernels/cov/patch-sites.sh' '%s' '%s' 2>> '%s'", top, dir,
+		 sites, log);
+	st = fuzz_system(cmd);
+	if (stop_requested())
+		return -EINTR;
+	if (cmd_failed(st)) {
+		snprintf(err, errlen, "the patch sites of %s were not listed (see %s)", want, log);
+		return -ECHILD;
+	}
+	f = fopen(sites, "r");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", sites, strerror(errno));
+		return -errno;
+	}
+	while (fgets(line, sizeof(line), f))
+		(*n_sites)++;
+	fclose(f);
+	return 1;
+}
+
 struct input {
 	char *path;
 	uint64_t hash;

@@ -104,6 +104,19 @@ void patchcov_fuzz_dirs(const struct fuzz_opts *fo, const char *work,
 			char bufs[PATCHCOV_MAX_DIRS][PATH_MAX], struct patchcov_opts *o);
 
 /*
+ * Patch-directed scheduling for a campaign (fuzz/directed.h): when a
+ * kernel of `kernels` (the last that qualifies) is a +cov kernel with a
+ * patch, list its patch's callback sites into <work>/directed/sites
+ * (kernels/cov/patch-sites.sh; the variant is built first if it is not
+ * cached, as the campaign's boot would) and name that file and the pool
+ * folder <work>/directed/pool in sites and pool (room for PATH_MAX each);
+ * *n_sites gets the site count.  Returns 1 (set), 0 (no such kernel:
+ * nothing to direct), or -errno with the reason in err.
+ */
+int patchcov_directed(const char *kernels, const char *work, char *sites, char *pool,
+		      unsigned *n_sites, char *err, size_t errlen);
+
+/*
  * The end of `mmufuzz fuzz`: patchcov_run for every kernel of fo->kernels
  * that has a patch, on the inputs of the finished campaign st (its
  * st->work), into <work>/patchcov/<name>.  r[] gets up to max results;

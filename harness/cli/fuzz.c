@@ -6,7 +6,7 @@
  *   mmufuzz fuzz --kernel baseline,pae-root-rfc [--engine libfuzzer|afl]
  *                [--time S] [--corpus DIR] [--findings DIR] [--work DIR]
  *                [--exclude-shared-pdpt] [--keep-going] [--npt 0|1] [--seed N]
- *                [--no-patch-coverage]
+ *                [--no-patch-coverage] [--no-directed]
  *
  * The engine binaries live next to this one (build/fuzz/).  Progress and
  * findings come back through the stats file the drivers append to
@@ -23,6 +23,12 @@
  * the HTML report is.  That step does not change the exit status; a
  * stop request during it ends it (128+N) with the fuzzing's results
  * already printed.
+ *
+ * A candidate named with "+cov" (KVM's edges as feedback) also gets
+ * patch-directed scheduling (fuzz/directed.h): a share of the mutations
+ * start from inputs that reached the patch's own code; the end says
+ * "fuzz: patch sites reached while fuzzing: ...".  --no-directed turns
+ * it off (the edge feedback stays).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -60,6 +66,8 @@ static void fuzz_usage(FILE *f)
 		"                      regression whose program has two PDPTs on one page\n"
 		"  --npt N             kvm_amd npt= (default 0, shadow MMU)\n"
 		"  --seed N            engine seed\n"
+		"  --no-directed       with a +cov candidate: no patch-directed scheduling\n"
+		"                      (mutations start only from the engine's own picks)\n"
 		"  --no-patch-coverage  skip the end: replaying the kept inputs on each patched\n"
 		"                      kernel's +cov build for its patch coverage line and report\n"
 		"exit status: 0 no finding, 1 finding(s), 2 error, 128+N stopped by signal N\n"
@@ -79,6 +87,8 @@ void cli_print_fuzz_stats(FILE *f, const struct fuzz_opts *o, const struct fuzz_
 	if (st->first_shared_s >= 0)
 		fprintf(f, "fuzz: first regression with two PDPTs on one page after %.1f s -> %s\n",
 			st->first_shared_s, st->first_shared_path);
+	if (st->directed[0])
+		fprintf(f, "fuzz: %s\n", st->directed);
 }
 
 /* One kernel's end-of-campaign patch coverage (patchcov.h). */
@@ -117,6 +127,7 @@ int cmd_fuzz(int argc, char **argv)
 		{ "stop-on-shared-pdpt", no_argument, 0, 'S' },
 		{ "npt", required_argument, 0, 'n' },      { "seed", required_argument, 0, 's' },
 		{ "no-patch-coverage", no_argument, 0, 'P' },
+		{ "no-directed", no_argument, 0, 'D' },
 		{ "help", no_argument, 0, 'h' },           { 0 }
 	};
 	struct fuzz_opts o;
@@ -156,6 +167,7 @@ int cmd_fuzz(int argc, char **argv)
 				return 2;
 			break;
 		case 'P': patchcov = 0; break;
+		case 'D': o.no_directed = 1; break;
 		case 'h': fuzz_usage(stdout); return 0;
 		default: fuzz_usage(stderr); return 2;
 		}

@@ -34,8 +34,9 @@ genhtml -q -o "$out/html" --prefix "$tree" --title "mmufuzz: KVM coverage on $na
 	--legend "$out/coverage.info" > "$out/genhtml.log" 2>&1 ||
 	die "genhtml failed (log: $out/genhtml.log)"
 [ "$patch" != none ] || exit 0
-[ -f "$patch" ] || die "$vdir/info: patch $patch does not exist"
-"$here/patchcov.sh" "$patch" "$out/coverage.info" "$out/patch-lines" | tee "$out/patch-coverage.txt"
+[ -e "$patch" ] || die "$vdir/info: patch $patch does not exist"
+"$here/patch-text.sh" "$patch" > "$out/patch.diff"
+"$here/patchcov.sh" "$out/patch.diff" "$out/coverage.info" "$out/patch-lines" | tee "$out/patch-coverage.txt"
 # The call sites on changed lines, and the functions holding them (the
 # outermost of each inline chain): what patch-directed scheduling favours.
 awk -F'\t' 'FILENAME == ARGV[1] { split($0, w, " "); st[w[1] ":" w[2]] = w[3]; next }

@@ -93,5 +93,67 @@ rc=$?
 printf 'buildid kvm %s\nsection kvm .text 0xffffffffc0200000\n' "$id" | $c/resolve.sh "$tmp/w" > /dev/null 2> "$tmp/err"
 rc=$?
 [ $rc -eq 0 ] && ok "resolve.sh: a record of the same build is accepted" || bad "resolve.sh: same build: exit $rc, $(cat "$tmp/err")"
+# --- patch-sites.sh: the patch's callback sites without a boot ------------------
+# A relocatable object built as the +cov modules are (trace-pc, -g) stands
+# in for debug/kvm.ko: f's line 5 is changed, h is untouched.
+mkdir -p "$tmp/ps/debug" "$tmp/ps/tree/arch/x86/kvm"
+cat > "$tmp/ps/tree/arch/x86/kvm/a.c" <<'SRC'
+int g1;
+int f(int x)
+{
+	if (x > 3)
+		g1 = x * 7;
+	else
+		g1 = 2;
+	return g1;
+}
+int h(int x)
+{
+	if (x)
+		g1 = 5;
+	return 0;
+}
+SRC
+cat > "$tmp/ps/p.patch" <<'P'
+--- a/arch/x86/kvm/a.c
++++ b/arch/x86/kvm/a.c
+@@ -4,3 +4,3 @@ int f(int x)
+ 	if (x > 3)
+-		g1 = 1;
++		g1 = x * 7;
+ 	else
+P
+(cd "$tmp/ps/tree" && gcc -O1 -g -fsanitize-coverage=trace-pc -c arch/x86/kvm/a.c -o "$tmp/ps/debug/kvm.ko")
+printf 'name=t\npatch=%s\ncov_tree=%s\nabi=none\n' "$tmp/ps/p.patch" "$tmp/ps/tree" > "$tmp/ps/info"
+$c/patch-sites.sh "$tmp/ps" "$tmp/ps/sites" 2> "$tmp/err"
+rc=$?
+expect "patch-sites: exit 0" 0 "$rc"
+expect "patch-sites: some site is on the changed line" yes \
+	"$(awk '$1 == "line" && $5 == "arch/x86/kvm/a.c:5" { y = "yes" } END { print y ? y : "no" }' "$tmp/ps/sites")"
+expect "patch-sites: every line site is on the changed line, in f" "" \
+	"$(awk '$1 == "line" && ($5 != "arch/x86/kvm/a.c:5" || $6 != "f")' "$tmp/ps/sites")"
+expect "patch-sites: f's other sites are func sites" yes \
+	"$(awk '$1 == "func" && $6 == "f" { y = "yes" } END { print y ? y : "no" }' "$tmp/ps/sites")"
+expect "patch-sites: nothing of the untouched h" "" "$(awk '$6 == "h"' "$tmp/ps/sites")"
+# The callback's return address is the relocation's offset + 4.
+offs=$(readelf -rW "$tmp/ps/debug/kvm.ko" | awk -f $c/hex.awk -f <(echo '$5 == "__sanitizer_cov_trace_pc" { printf " 0x%x", hx_num($1) + 4 }'))
+stray=$(awk -v o="$offs " '{ if (index(o, " " $4 " ") == 0) print $4 }' "$tmp/ps/sites")
+expect "patch-sites: offsets are call sites' return addresses" "" "$stray"
+printf 'name=t\npatch=none\ncov_tree=%s\n' "$tmp/ps/tree" > "$tmp/ps/info"
+$c/patch-sites.sh "$tmp/ps" "$tmp/ps/sites2" > /dev/null 2> "$tmp/err"
+rc=$?
+[ $rc -ne 0 ] && grep -q "has no patch" "$tmp/err" && [ ! -e "$tmp/ps/sites2" ] &&
+	ok "patch-sites: a variant without a patch is refused, exit $rc" || bad "patch-sites: no patch: exit $rc, $(cat "$tmp/err")"
+
+# --- patch-text.sh: a series folder in build-variant.sh's order ----------------
+mkdir -p "$tmp/series"
+echo two > "$tmp/series/0002-b.patch"; echo ten > "$tmp/series/0010-c.diff"
+echo one > "$tmp/series/0001-a.patch"; echo no > "$tmp/series/README"
+expect "patch-text: a folder's patches in sort -V order, others left out" "one two ten" \
+	"$($c/patch-text.sh "$tmp/series" | tr '\n' ' ' | sed 's/ $//')"
+$c/patch-text.sh "$tmp/nope" > /dev/null 2> "$tmp/err"
+rc=$?
+[ $rc -ne 0 ] && grep -q "nope: no such patch" "$tmp/err" && ok "patch-text: a missing patch is named, exit $rc" ||
+	bad "patch-text: missing: exit $rc, $(cat "$tmp/err")"
 echo "cov: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
