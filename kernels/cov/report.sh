@@ -7,7 +7,8 @@
 # RECORD: what the in-VM reader printed (section bases + "pc" lines).
 # Writes OUTDIR/coverage.info (kernels/cov/lcov.sh), OUTDIR/sites.tsv
 # (every call site resolved), OUTDIR/html/ (Debian's genhtml), and, when the variant has a patch (info's patch=),
-# OUTDIR/patch-lines ("FILE LINE reached|never|uninstrumented"),
+# OUTDIR/patch.diff (the patch as one diff: patch-text.sh, for a series
+# too), OUTDIR/patch-lines ("FILE LINE reached|never|uninstrumented"),
 # OUTDIR/patch-sites ("MODULE SECTION+OFF FUNCTION FILE:LINE STATE", the
 # callback sites on changed lines), OUTDIR/patch-functions, and
 # OUTDIR/patch-coverage.txt, the line that is also printed:

@@ -13,6 +13,15 @@
 #    go to a record (MMUFUZZ_KCOV_RECORD; the same cost both ways), and
 #    kernels/cov/lcov.sh turns it into lines of arch/x86/kvm/mmu/mmu.c,
 #    mmu/paging_tmpl.h and x86.c covered.
+# 3. Time to bug: the headline regression on baseline,pae-root-rfc+cov,
+#    TTB_RUNS runs (default 5; 0 skips this part) of at most TTB_BUDGET s
+#    (default 300) each way, seeds with two PDPTs on one page kept out:
+#    today's feedback, edge feedback, and edge feedback with
+#    patch-directed scheduling (fuzz/directed.h).  The edge-feedback arm
+#    runs the directed machinery with MMUFUZZ_DIRECTED_P=0 (every run's
+#    PCs matched against the patch, the pool kept, never picked), so the
+#    two differ only in the scheduling, and both say how many of the
+#    patch's sites they reached.
 # Prints both side by side; work files under build/bench-kvm-edges/.
 # MINUTES may be a fraction (0.5) for a try-out.  BASE=6.12 runs it on
 # that base's variants.
@@ -66,5 +75,39 @@ grep -h '^kvm-edges ' "$out"/work-edges/stats* 2>/dev/null | tail -n 1 | sed 's/
 h1=${lt%%/*} h2=${le%%/*}
 if [[ "$h1" =~ ^[0-9]+$ && "$h2" =~ ^[0-9]+$ && "$h1" -gt 0 ]]; then
 	awk -v a="$h1" -v b="$h2" 'BEGIN { printf "edge feedback covers %+.1f%% lines of those files (aim: +25%%)\n", (b / a - 1) * 100 }'
+fi
+
+# 3. Time to bug, three ways.
+ttb_runs=${TTB_RUNS:-5} ttb_budget=${TTB_BUDGET:-300}
+if [ "$ttb_runs" -gt 0 ]; then
+	kernels/variant-dir.sh "${pre}pae-root-rfc+cov" > /dev/null || exit 2
+	cand="${pre}baseline,${pre}pae-root-rfc+cov"
+	# ttb ARM ENV... : TTB_RUNS runs; "ARM run I: T s | not found" lines.
+	ttb() {
+		local arm=$1 i log t line; shift
+		: > "$out/ttb-$arm.times"
+		for i in $(seq 1 "$ttb_runs"); do
+			log=$out/ttb-$arm-$i.log
+			env "$@" $mm fuzz --engine "$engine" --kernel "$cand" --exclude-shared-pdpt \
+				--stop-on-shared-pdpt --time "$ttb_budget" --seed "$i" --no-patch-coverage \
+				--findings "$out/findings-ttb-$arm-$i" --work "$out/work-ttb-$arm-$i" > "$log" 2>&1
+			t=$(sed -n 's/^fuzz: first regression with two PDPTs on one page after \([0-9.]*\) s.*/\1/p' "$log")
+			line=$(sed -n 's/^fuzz: patch sites reached while fuzzing: //p' "$log")
+			echo "$arm run $i: ${t:-not found within ${ttb_budget}s}${line:+; patch sites: $line}"
+			echo "${t:-inf}" >> "$out/ttb-$arm.times"
+		done
+	}
+	med() { sort -g "$out/ttb-$1.times" | awk -v b="$ttb_budget" '{ a[NR] = $1 }
+		END { m = NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] == "inf" || a[NR / 2 + 1] == "inf" ? "inf" : (a[NR / 2] + a[NR / 2 + 1]) / 2)
+		      print m == "inf" ? ">" b : m }'; }
+	worst() { sort -g "$out/ttb-$1.times" | tail -n 1 | sed "s/^inf$/>$ttb_budget/"; }
+	found() { grep -vc inf "$out/ttb-$1.times"; }
+	ttb today MMUFUZZ_KVM_EDGES=0 MMUFUZZ_DIRECTED_P=0
+	ttb edges MMUFUZZ_KVM_EDGES=1 MMUFUZZ_DIRECTED_P=0
+	ttb directed MMUFUZZ_KVM_EDGES=1 MMUFUZZ_DIRECTED_P=50
+	printf "%-28s %14s %14s %14s\n" "time to bug, $cand" "today's" "edge feedback" "+ directed"
+	printf "%-28s %14s %14s %14s\n" "found" "$(found today)/$ttb_runs" "$(found edges)/$ttb_runs" "$(found directed)/$ttb_runs"
+	printf "%-28s %14s %14s %14s\n" "median s" "$(med today)" "$(med edges)" "$(med directed)"
+	printf "%-28s %14s %14s %14s\n" "worst s" "$(worst today)" "$(worst edges)" "$(worst directed)"
 fi
 echo "($name; logs and records in $out/)"
