@@ -218,10 +218,16 @@ int directed_take(struct directed *d, const char *modules, size_t modules_len,
 
 void directed_summary(const struct directed *d, char *out, size_t cap)
 {
-	snprintf(out, cap, "patch sites reached while fuzzing: line %u/%u, func %u/%u; "
-		 "pool %u input(s), %lu admitted in %lu run(s)",
-		 d->reached_line, d->n_line, d->reached_func, d->n - d->n_line, d->pool_n,
-		 d->admitted, d->runs);
+	int n = snprintf(out, cap, "patch sites reached while fuzzing: line %u/%u, func %u/%u; "
+			 "pool %u input(s), %lu admitted in %lu run(s)",
+			 d->reached_line, d->n_line, d->reached_func, d->n - d->n_line,
+			 d->pool_n, d->admitted, d->runs);
+
+	/* Picks are counted where the mutator runs: here for libFuzzer; in
+	 * afl-fuzz's process for AFL++, which this line cannot see. */
+	if (directed_picks() && n > 0 && (size_t)n < cap)
+		snprintf(out + n, cap - (size_t)n, "; %lu mutation(s) started from it",
+			 directed_picks());
 }
 
 /* --- the mutator's side ------------------------------------------------- */

@@ -82,7 +82,9 @@ int directed_open(struct directed *d, const char *sites, const char *pool,
 int directed_take(struct directed *d, const char *modules, size_t modules_len,
 		  const uint64_t *pcs, size_t n_pcs, const uint8_t *data, size_t size);
 
-/* "patch sites reached: line L/N, func F/M; pool P inputs" */
+/* "patch sites reached while fuzzing: line L/N, func F/M; pool P
+ * input(s), A admitted in R run(s)[; K mutation(s) started from it]" (K:
+ * this process's picks, when there were any). */
 void directed_summary(const struct directed *d, char *out, size_t cap);
 
 /*

@@ -75,6 +75,44 @@ nn=$(cat "$out"/html/arch/x86/kvm/*.gcov.html "$out"/html/arch/x86/kvm/*/*.gcov.
 [ "${page%%#*}" = "$mmu" ] && [ -f "$mmu" ] && ok "the first changed line is on mmu.c's page (${page##*#})" ||
 	{ bad "first changed line: '$page', want $mmu#N"; finish; }
 
+# Patch-directed scheduling (fuzz/directed.h): a plain candidate gets
+# none; the same candidate named +cov gets its patch's sites, and they
+# are the ones report.sh found on the changed lines through a real
+# boot's section bases (patch-sites.sh finds them without one).
+[ ! -e "$work/directed" ] && ! grep -q "patch sites reached while fuzzing" "$tmp/out" &&
+	ok "a plain candidate is not patch-directed" || bad "a plain candidate got patch-directed scheduling"
+dwork=$work-directed
+rm -rf "$dwork"
+"$mmufuzz" fuzz --kernel "baseline,$cand+cov" --time "${DIRECTED_S:-20}" --seed 1 --corpus corpus \
+	--keep-going --no-patch-coverage --findings "$tmp/findings-directed" --work "$dwork" \
+	> "$tmp/dout" 2> "$tmp/derr"
+rc=$?
+{ [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ]; } && ok "mmufuzz fuzz --kernel baseline,$cand+cov ran (exit $rc)" ||
+	{ bad "mmufuzz fuzz +cov: exit $rc"; tail -n 20 "$tmp/derr" | sed 's/^/     /'; }
+nsites=$(sed -n 's/^mmufuzz fuzz: patch-directed: \([0-9]*\) patch site(s).*/\1/p' "$tmp/derr")
+[ "${nsites:-0}" -gt 0 ] && ok "patch-directed at $nsites site(s) of $cand" || bad "not patch-directed: $(grep -i directed "$tmp/derr" | head -n 2)"
+# (report.sh's record only has the modules that boot loaded: compare those.)
+ours=$(awk -f kernels/cov/hex.awk -f <(echo '$1 == "line" { printf "%s %s 0x%x\n", $2, $3, hx_num($4) - 1 }') \
+	"$dwork/directed/sites" 2>/dev/null | sort -u)
+theirs=$(awk -F'\t' '{ split($2, so, "+"); print $1, so[1], so[2] }' "$out/patch-sites" | sort -u)
+ours=$(echo "$ours" | awk -v t="$(echo "$theirs" | cut -d' ' -f1 | sort -u | tr '\n' ' ')" 'index(" " t, " " $1 " ")')
+[ -n "$ours" ] && [ "$ours" = "$theirs" ] && ok "its $(echo "$ours" | wc -l) line sites are report.sh's, found through a boot" ||
+	bad "line sites differ from report.sh's: $(diff <(echo "$ours") <(echo "$theirs") | head -n 4 | tr '\n' ' ')"
+dline=$(sed -n 's/^fuzz: patch sites reached while fuzzing: line \([0-9]*\)\/\([0-9]*\),.*/\1 \2/p' "$tmp/dout")
+[ -n "$dline" ] && [ "${dline% *}" -gt 0 ] && [ "${dline#* }" -eq "$(echo "$ours" | wc -l)" ] &&
+	ok "the campaign reached ${dline% *} of the ${dline#* } line sites while fuzzing" ||
+	bad "reached while fuzzing: '$(grep 'patch sites reached' "$tmp/dout")'"
+npool=0 nbad=0
+for f in "$dwork"/directed/pool/*; do
+	[ -f "$f" ] || continue
+	npool=$((npool + 1))
+	"$mmufuzz" convert "$f" "$tmp/pool.mmu" > /dev/null 2>&1 || nbad=$((nbad + 1))
+done
+[ "$npool" -gt 0 ] && [ "$nbad" -eq 0 ] && ok "the pool holds $npool program(s), each decodes" ||
+	bad "pool: $npool input(s), $nbad do not decode"
+picks=$(sed -n 's/.*; \([0-9]*\) mutation(s) started from it.*/\1/p' "$tmp/dout")
+[ "${picks:-0}" -gt 0 ] && ok "$picks mutation(s) started from a pool input" || bad "no mutation started from the pool: $(grep 'patch sites reached' "$tmp/dout")"
+
 # Headless Chromium: the first changed line of mmu.c, a few lines above it.
 if ! command -v chromium > /dev/null || ! command -v pngtopnm > /dev/null; then
 	echo "skip screenshots: chromium or pngtopnm missing (apt-get install chromium netpbm)"; finish
