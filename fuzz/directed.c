@@ -133,7 +133,7 @@ static int pool_add(struct directed *d, const uint8_t *data, size_t size)
 	unsigned slot = d->pool_n < DIRECTED_POOL_MAX ? d->pool_n : d->pool_next;
 	int fd;
 
-	snprintf(name, sizeof(name), "%06lu-%016" PRIx64, d->admitted, fnv1a(data, size));
+	snprintf(name, sizeof(name), "%06lu-%016" PRIx64 ".bin", d->admitted, fnv1a(data, size));
 	snprintf(path, sizeof(path), "%s/%s", d->pool, name);
 	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp", d->pool, name);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);

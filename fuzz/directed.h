@@ -12,7 +12,9 @@
  *   MMUFUZZ_PATCH_SITES   the site list; the driver then asks the
  *                         candidate's agent for each run's PCs
  *   MMUFUZZ_DIRECTED_POOL the pool: inputs that reached patch sites,
- *                         one file each (written whole, then renamed)
+ *                         one NNNNNN-HASH.bin each (engine bytes, as
+ *                         mmufuzz convert reads them; written whole,
+ *                         then renamed)
  *   MMUFUZZ_DIRECTED_P    percent of mutations that start from a pool
  *                         input instead of the engine's pick (default 50)
  *
