@@ -131,7 +131,7 @@ int engine_init(void)
 	rec_prefix = getenv("MMUFUZZ_KCOV_RECORD");
 	if (rec_prefix && !*rec_prefix)
 		rec_prefix = NULL;
-	if (getenv("MMUFUZZ_PATCH_SITES") && *getenv("MMUFUZZ_PATCH_SITES")) {
+	if (*env_or("MMUFUZZ_PATCH_SITES", "")) {
 		char err[4200];
 
 		ret = directed_open(&directed, getenv("MMUFUZZ_PATCH_SITES"),

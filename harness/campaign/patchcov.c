@@ -183,13 +183,34 @@ static int last_line(const char *path, char *out, size_t cap)
 	return out[0] ? 0 : -ENODATA;
 }
 
+/*
+ * kernels/variant-dir.sh NAME: the variant's module folder into dir,
+ * built or found cached; its stdout goes to res, its messages to log.
+ * 0, -EINTR on a stop request, -ECHILD when it did not build.
+ */
+static int variant_dir(const char *top, const char *name, const char *res, const char *log,
+		       char *dir, size_t cap)
+{
+	char cmd[4 * PATH_MAX];
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "'%s/kernels/variant-dir.sh' '%s' > '%s' 2> '%s'", top, name,
+		 res, log);
+	st = fuzz_system(cmd);
+	if (stop_requested())
+		return -EINTR;
+	if (cmd_failed(st) || last_line(res, dir, cap))
+		return -ECHILD;
+	return 0;
+}
+
 /* The +cov twin's module folder, built (or found cached) by kernels/. */
 static int twin_dir(const char *top, const char *out, struct patchcov_result *r, char *dir,
 		    size_t cap)
 {
-	char cmd[4 * PATH_MAX], res[PATH_MAX + 16];
+	char res[PATH_MAX + 16], log[PATH_MAX + 16];
 	char *cov;
-	int st;
+	int ret;
 
 	if (is_dir(r->cov)) {
 		cov = info_value(r->cov, "cov");
@@ -203,14 +224,13 @@ static int twin_dir(const char *top, const char *out, struct patchcov_result *r,
 		return 0;
 	}
 	snprintf(res, sizeof(res), "%s/variant-dir", out);
-	snprintf(cmd, sizeof(cmd), "'%s/kernels/variant-dir.sh' '%s' > '%s' 2> '%s/build.log'", top,
-		 r->cov, res, out);
-	st = fuzz_system(cmd);
-	if (stop_requested())
+	snprintf(log, sizeof(log), "%s/build.log", out);
+	ret = variant_dir(top, r->cov, res, log, dir, cap);
+	if (ret == -EINTR)
 		return stopped(r);
-	if (cmd_failed(st) || last_line(res, dir, cap)) {
-		fail(r, "%s did not build (see %s/build.log)", r->cov, out);
-		return -ECHILD;
+	if (ret) {
+		fail(r, "%s did not build (see %s)", r->cov, log);
+		return ret;
 	}
 	return 0;
 }
@@ -258,12 +278,10 @@ int patchcov_directed(const char *kernels, const char *work, char *sites, char *
 	if (is_dir(want)) {
 		snprintf(dir, sizeof(dir), "%s", want);
 	} else {
-		snprintf(cmd, sizeof(cmd), "'%s/kernels/variant-dir.sh' '%s' > '%s' 2> '%s'", top,
-			 want, res, log);
-		st = fuzz_system(cmd);
-		if (stop_requested())
-			return -EINTR;
-		if (cmd_failed(st) || last_line(res, dir, sizeof(dir)) || strchr(dir, '\'')) {
+		ret = variant_dir(top, want, res, log, dir, sizeof(dir));
+		if (ret == -EINTR)
+			return ret;
+		if (ret || strchr(dir, '\'')) {
 			snprintf(err, errlen, "%s did not build (see %s)", want, log);
 			return -ECHILD;
 		}
