@@ -22,7 +22,6 @@
 #include <time.h>
 #include <unistd.h>
 #include "harness/campaign/fuzz.h"
-#include "harness/campaign/patchcov.h"
 #include "harness/core/say.h"
 #include "harness/core/stop.h"
 #include "harness/store/finding.h"
@@ -270,7 +269,7 @@ int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st, char *err, size_t
 	char self[PATH_MAX], work[PATH_MAX], seeds[PATH_MAX], queue[PATH_MAX], stats[PATH_MAX];
 	char engine[PATH_MAX + 32], arg_time[64], arg_seed[64], arg_art[PATH_MAX + 32];
 	char mutlib[PATH_MAX + 32];
-	unsigned kept, skipped, directed_sites = 0;
+	unsigned kept, skipped;
 	int ret, status, stats_ret;
 	pid_t pid;
 
@@ -297,31 +296,11 @@ int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st, char *err, size_t
 		kept, o->corpus, o->exclude_shared ? "" : "", skipped);
 	unlink(stats);
 
-	/* Patch-directed scheduling when the candidate is a +cov kernel. */
+	/* Patch-directed scheduling, when the caller asks for it. */
 	unsetenv("MMUFUZZ_PATCH_SITES");
 	unsetenv("MMUFUZZ_DIRECTED_POOL");
-	if (!o->no_directed) {
-		char sites[PATH_MAX], pool[PATH_MAX], derr[512];
-		unsigned n_sites;
-		int d = patchcov_directed(o->kernels, work, sites, pool, &n_sites, derr,
-					  sizeof(derr));
-
-		if (d == -EINTR)
-			say("mmufuzz fuzz: stopped while listing the patch sites");
-		else if (d < 0)
-			say("mmufuzz fuzz: not patch-directed: %s", derr);
-		else if (d && !n_sites)
-			say("mmufuzz fuzz: not patch-directed: no changed line of the patch holds "
-			    "a callback site");
-		else if (d) {
-			setenv_abs("MMUFUZZ_PATCH_SITES", sites);
-			setenv_abs("MMUFUZZ_DIRECTED_POOL", pool);
-			directed_sites = n_sites;
-			say("mmufuzz fuzz: patch-directed: %u patch site(s) (%s); %s%% of mutations "
-			    "start from an input that reached them", n_sites, sites,
-			    getenv("MMUFUZZ_DIRECTED_P") ? getenv("MMUFUZZ_DIRECTED_P") : "50");
-		}
-	}
+	if (o->prepare)
+		o->prepare(o, work);
 
 	setenv("MMUFUZZ_KERNELS", o->kernels, 1);
 	setenv_abs("MMUFUZZ_FINDINGS", o->findings);
@@ -396,7 +375,6 @@ int fuzz_run(const struct fuzz_opts *o, struct fuzz_stats *st, char *err, size_t
 	if (st->signo)
 		return 0;
 	snprintf(st->work, sizeof(st->work), "%s", work);
-	st->directed_sites = directed_sites;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
 		snprintf(err, errlen, "the engine did not start (see above)");
 		return -ENOENT;

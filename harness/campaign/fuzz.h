@@ -23,8 +23,12 @@ struct fuzz_opts {
 				 * regression with two PDPTs on one page */
 	unsigned npt;
 	unsigned seed;
-	int no_directed;	/* no patch-directed scheduling even with a
-				 * +cov candidate (fuzz/directed.h) */
+	/* Called once the work folder exists, before the engine starts; it
+	 * may set MMUFUZZ_* variables for the drivers (the CLI's is
+	 * patchcov_directed_prepare: patch-directed scheduling).  NULL: none.
+	 * (A pointer, so this file calls nothing of patchcov.c, which calls
+	 * fuzz_system: no circle between the two.) */
+	void (*prepare)(const struct fuzz_opts *o, const char *work);
 	/* Called about once a second while the engine runs, with the stats
 	 * read so far and the work folder (its queue/ is the corpus); NULL:
 	 * none.  It must not block. */
@@ -49,7 +53,6 @@ struct fuzz_stats {
 	double first_shared_s;	/* first regression with two PDPTs on one page */
 	char first_shared_path[PATH_MAX];
 	char work[PATH_MAX];
-	unsigned directed_sites;	/* patch sites directed at; 0: undirected */
 	char directed[256];	/* the driver's "patch sites reached while
 				 * fuzzing: ..." line; "" if none */
 	int engine_status;	/* waitpid status of the engine */

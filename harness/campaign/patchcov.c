@@ -306,6 +306,30 @@ int patchcov_directed(const char *kernels, const char *work, char *sites, char *
 	return 1;
 }
 
+void patchcov_directed_prepare(const struct fuzz_opts *o, const char *work)
+{
+	char sites[PATH_MAX], pool[PATH_MAX], abs_sites[PATH_MAX], abs_pool[PATH_MAX], err[512];
+	unsigned n;
+	int d = patchcov_directed(o->kernels, work, sites, pool, &n, err, sizeof(err));
+
+	if (d == -EINTR)
+		say("mmufuzz fuzz: stopped while listing the patch sites");
+	else if (d < 0)
+		say("mmufuzz fuzz: not patch-directed: %s", err);
+	else if (d && !n)
+		say("mmufuzz fuzz: not patch-directed: no changed line of the patch holds a "
+		    "callback site");
+	else if (d && (!realpath(sites, abs_sites) || !realpath(pool, abs_pool)))
+		say("mmufuzz fuzz: not patch-directed: %s: %s", sites, strerror(errno));
+	else if (d) {
+		setenv("MMUFUZZ_PATCH_SITES", abs_sites, 1);
+		setenv("MMUFUZZ_DIRECTED_POOL", abs_pool, 1);
+		say("mmufuzz fuzz: patch-directed: %u patch site(s) (%s); %s%% of mutations start "
+		    "from an input that reached them", n, sites,
+		    getenv("MMUFUZZ_DIRECTED_P") ? getenv("MMUFUZZ_DIRECTED_P") : "50");
+	}
+}
+
 struct input {
 	char *path;
 	uint64_t hash;

@@ -117,6 +117,14 @@ int patchcov_directed(const char *kernels, const char *work, char *sites, char *
 		      unsigned *n_sites, char *err, size_t errlen);
 
 /*
+ * A fuzz_opts.prepare: patchcov_directed for the campaign's kernels and
+ * work folder; when it finds a +cov candidate with sites, names them and
+ * the pool to the drivers (MMUFUZZ_PATCH_SITES, MMUFUZZ_DIRECTED_POOL,
+ * absolute paths).  What it did, or why not, is said.
+ */
+void patchcov_directed_prepare(const struct fuzz_opts *o, const char *work);
+
+/*
  * The end of `mmufuzz fuzz`: patchcov_run for every kernel of fo->kernels
  * that has a patch, on the inputs of the finished campaign st (its
  * st->work), into <work>/patchcov/<name>.  r[] gets up to max results;

@@ -134,7 +134,7 @@ int cmd_fuzz(int argc, char **argv)
 	struct fuzz_stats st;
 	struct patchcov_result pc[4];
 	char err[512];
-	int c, ret, patchcov = 1, npc;
+	int c, ret, patchcov = 1, directed = 1, npc;
 
 	fuzz_opts_default(&o);
 	while ((c = getopt_long(argc, argv, "k:e:t:c:f:w:xgSn:s:h", lopts, NULL)) != -1) {
@@ -167,7 +167,7 @@ int cmd_fuzz(int argc, char **argv)
 				return 2;
 			break;
 		case 'P': patchcov = 0; break;
-		case 'D': o.no_directed = 1; break;
+		case 'D': directed = 0; break;
 		case 'h': fuzz_usage(stdout); return 0;
 		default: fuzz_usage(stderr); return 2;
 		}
@@ -179,6 +179,8 @@ int cmd_fuzz(int argc, char **argv)
 	/* Caught for the whole command: the patch coverage step after the
 	 * engine starts a build, a VM and report.sh, and a stop ends them. */
 	cli_stop_catch();
+	if (directed)
+		o.prepare = patchcov_directed_prepare;
 	ret = fuzz_run(&o, &st, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "mmufuzz fuzz: %s\n", err);
