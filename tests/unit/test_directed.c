@@ -24,18 +24,22 @@
 
 static struct directed d;
 
+static int visible(const struct dirent *e)
+{
+	return e->d_name[0] != '.';
+}
+
+/* Files in the pool (not ".", "..", nor a ".NAME.tmp" being written). */
 static unsigned pool_files(const char *dir)
 {
-	struct dirent *e;
-	unsigned n = 0;
-	DIR *dp = opendir(dir);
+	struct dirent **names;
+	int n = scandir(dir, &names, visible, NULL);
 
-	if (!dp)
-		return 0;
-	while ((e = readdir(dp)))
-		n += e->d_name[0] != '.';
-	closedir(dp);
-	return n;
+	for (int i = 0; i < n; i++)
+		free(names[i]);
+	if (n > 0)
+		free(names);
+	return n > 0 ? (unsigned)n : 0;
 }
 
 static const char mods[] =
