@@ -14,6 +14,12 @@ AFL_CC      ?= afl-clang-fast
 AFL_MUT_SRCS := fuzz/afl_mutator.c fuzz/mutator.c fuzz/directed.c $(wildcard harness/core/*.c harness/program/*.c) \
 	harness/search/generate.c harness/search/mutate.c $(wildcard oracles/*.c)
 
+# The same list for fuzz/oss-fuzz-build.sh, which compiles it with the
+# builder's flags.
+.PHONY: print-engine-srcs
+print-engine-srcs:
+	@echo $(ENGINE_SRCS)
+
 $(FUZZ_KVM): fuzz/fuzz_kvm.c $(ENGINE_SRCS) $(MMUFUZZ_LIBS) fuzz/engine.h fuzz/kvm_edges.h fuzz/directed.h
 	$(call msg,CLANG,$@)
 	@mkdir -p $(dir $@)

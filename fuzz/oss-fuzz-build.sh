@@ -80,11 +80,14 @@ if [ "${MMUFUZZ_KVM_TARGET:-0}" = 1 ]; then
 	# The layer libraries, top first (harness/harness.mk: one pass, no group).
 	libs=$(make -s --no-print-directory BUILD="$work/kvm" print-mmufuzz-libs)
 	make --no-print-directory BUILD="$work/kvm" CC="$CC" CFLAGS="$nocov" $libs >&2
-	for s in fuzz/engine.c fuzz/mutator.c fuzz/kvm_edges.c; do
+	# The driver's own sources, as fuzz/engines.mk lists them.
+	objs=
+	for s in $(make -s --no-print-directory print-engine-srcs); do
 		$CC $nocov -I. -D_GNU_SOURCE -c -o "$work/kvm/$(basename "$s" .c).o" "$s"
+		objs="$objs $work/kvm/$(basename "$s" .c).o"
 	done
 	$CC $CFLAGS -I. -D_GNU_SOURCE -c -o "$work/kvm/fuzz_kvm.o" fuzz/fuzz_kvm.c
-	$CXX $CXXFLAGS -o "$OUT/fuzz_kvm" "$work"/kvm/{fuzz_kvm,engine,mutator,kvm_edges}.o \
+	$CXX $CXXFLAGS -o "$OUT/fuzz_kvm" "$work/kvm/fuzz_kvm.o" $objs \
 		$libs \
 		$LIB_FUZZING_ENGINE
 	cp "$OUT/fuzz_decode_seed_corpus.zip" "$OUT/fuzz_kvm_seed_corpus.zip"
