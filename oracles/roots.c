@@ -9,7 +9,6 @@
 #include "roots.h"
 #include "../harness/core/x86.h"
 
-#define ADDR_MASK	0x000ffffffffff000ull
 
 enum roots_mode { RM_OFF, RM_32, RM_PAE, RM_LM };
 
@@ -72,7 +71,7 @@ static int roots__pdpte_differs(uint64_t a, uint64_t b)
 {
 	if (!(a & 1) && !(b & 1))
 		return 0;
-	return (a & (ADDR_MASK | 1)) != (b & (ADDR_MASK | 1));
+	return (a & (PTE_PFN_MASK | 1)) != (b & (PTE_PFN_MASK | 1));
 }
 
 static void roots__find(struct roots_state *s, const struct roots_snap *sn, enum roots_rule rule,
@@ -159,11 +158,11 @@ static int roots__want_entry(const struct roots_ctx *c, int i, uint64_t *gfn, un
 		*gfn = (uint64_t)i << 18;	/* direct: GiB i */
 		return 1;
 	case RM_32:
-		*gfn = (c->cr3 & ADDR_MASK) >> 12;
+		*gfn = (c->cr3 & PTE_PFN_MASK) >> 12;
 		*quadrant = i;
 		return 1;
 	case RM_PAE:
-		*gfn = (c->pdpte[i] & ADDR_MASK) >> 12;
+		*gfn = (c->pdpte[i] & PTE_PFN_MASK) >> 12;
 		return c->pdpte[i] & 1;
 	default:
 		return 0;
@@ -186,14 +185,14 @@ static enum roots_rule roots__origin(const struct roots_state *s, const struct r
 		uint64_t p = c->pdpte[i];
 
 		if (roots__mode(c) != RM_PAE || !!(p & 1) != present ||
-		    (present && ((p & ADDR_MASK) >> 12) != gfn))
+		    (present && ((p & PTE_PFN_MASK) >> 12) != gfn))
 			continue;
 		if (roots__pdpte_differs(p, now->pdpte[i]) == 0)
 			continue;	/* the guest's PDPTE then said what it says now */
 		*cr3 = c->cr3;
 		if ((c->cr3 & ~0x1full) == (now->cr3 & ~0x1full))
 			return ROOTS_STALE;
-		if ((c->cr3 & ADDR_MASK) == (now->cr3 & ADDR_MASK))
+		if ((c->cr3 & PTE_PFN_MASK) == (now->cr3 & PTE_PFN_MASK))
 			return ROOTS_ALIAS;
 		return ROOTS_GFN;
 	}
@@ -263,7 +262,7 @@ static void roots__judge_snap(struct roots_state *s, const struct roots_snap *sn
 	if (sn->root.sp || m == RM_LM)
 		roots__check_role(s, sn, -1, &sn->root, m == RM_LM ? 0 : 3);
 	if (m == RM_LM) {
-		uint64_t want = (c->cr3 & ADDR_MASK) >> 12;
+		uint64_t want = (c->cr3 & PTE_PFN_MASK) >> 12;
 
 		if (sn->root.sp && sn->root.gfn == want)
 			return;

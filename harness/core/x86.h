@@ -72,6 +72,8 @@
 #define PTE_LARGE_MASK		(1ull << 7)
 #define PTE_GLOBAL_MASK		(1ull << 8)
 #define PTE_NX_MASK		(1ull << 63)
+/* A 64-bit entry's frame address, bits 51:12 (the kernel's PTE_PFN_MASK). */
+#define PTE_PFN_MASK		0x000ffffffffff000ull
 
 /* #PF error code. */
 #define PFERR_PRESENT_MASK	(1u << 0)

@@ -429,7 +429,7 @@ static void put_cr(struct wr *w, const struct prog_op *op)
 
 static int64_t entry_encode(uint64_t v, unsigned width)
 {
-	uint64_t addr = v & (width == 4 ? 0xfffff000ull : 0x000ffffffffff000ull), s, k;
+	uint64_t addr = v & (width == 4 ? 0xfffff000ull : PTE_PFN_MASK), s, k;
 	uint32_t u = (v & 0xff) | (v & PTE_GLOBAL_MASK ? 0x100 : 0) | (v & PTE_NX_MASK ? 0x200 : 0);
 
 	if (addr >= LAYOUT_ARENA_BASE && addr < LAYOUT_ARENA_END)

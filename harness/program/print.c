@@ -117,7 +117,7 @@ static void put_gpa_page(struct out *o, uint64_t gpa)
 
 static void put_entry(struct out *o, uint64_t v, unsigned width)
 {
-	uint64_t addr = v & (width == 4 ? 0xfffff000ull : 0x000ffffffffff000ull);
+	uint64_t addr = v & (width == 4 ? 0xfffff000ull : PTE_PFN_MASK);
 
 	put(o, "-> 0x%llx (", (unsigned long long)addr);
 	put_gpa_page(o, addr);

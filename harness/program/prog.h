@@ -108,6 +108,13 @@ struct prog_traits {
 	int alias_store;		/* a PTE store through an alias VA */
 	int invlpg;
 	int large_page;			/* a walk ended in a present 2/4 MiB or 1 GiB page */
+	/* The bug classes' shapes (issue 14's list): */
+	int pdpte_reload;		/* PDPTE registers reloaded with a changed value at an unchanged CR3 */
+	int role_bit_probe;		/* one role bit (WP CD PSE PGE SMEP SMAP NXE) changed, then a probe */
+	int flush_after_store;		/* leaf stored, non-INVLPG flush, then a probe walking it */
+	int ad_clear_walk;		/* a probe's leaf has A or (for a write) D clear */
+	int table_readback;		/* a read whose frame is a table the walks use */
+	int cross_mode_table;		/* one arena table walked in two paging modes */
 };
 int prog_traits(const struct program *p, struct prog_traits *t);
 

@@ -12,7 +12,10 @@
  * 1 GiB pages, plus alias VAs onto page-table pages.  Then the ops: a walk
  * through the modes (legal transitions and deliberately illegal writes)
  * with CR3 switches, CR0.WP / CR4.PSE/PGE/SMEP/SMAP / EFER.NXE flips,
- * entry rewrites (direct or through an alias), INVLPG and probes.
+ * entry rewrites (direct or through an alias), INVLPG and probes, and
+ * short sequences in the shape of the shadow-MMU bug classes (a PDPTE
+ * rewrite then a reload event, one role bit between two accesses, a store
+ * to a shadowed leaf then a flush that does not name it, A/D orders).
  *
  * The generator keeps its own rough idea of the state; prog_check() has
  * the last word.  An op it rejects is dropped and the rest kept.
@@ -184,6 +187,12 @@ static uint64_t leaf_flags(struct gen *g, enum fam f, int level)
 		v |= PTE_NX_MASK;
 	if (chance(g, 4))
 		v &= ~PTE_PRESENT_MASK;
+	if (chance(g, 12))
+		v &= ~PTE_ACCESSED_MASK;	/* the CPU sets it: A/D ordering */
+	/* Bits 58:52 are ignored in 4-level paging and reserved in PAE: the
+	 * same entry means two things when a PAE root shares the table. */
+	if (f == F_LM && chance(g, 5))
+		v |= 1ull << (52 + rnd(g, 7));
 	if (level > 1)
 		v |= PTE_LARGE_MASK;
 	return v;
@@ -218,7 +227,7 @@ static uint64_t map_va(struct gen *g, int r, uint64_t va, int level, uint64_t le
 		if (e & PTE_PRESENT_MASK) {
 			if ((e & PTE_LARGE_MASK) && lvl < top)
 				return 0;
-			table = e & 0x000ffffffffff000ull & (width == 4 ? 0xffffffffull : ~0ull);
+			table = e & PTE_PFN_MASK & (width == 4 ? 0xffffffffull : ~0ull);
 			if (!shadow(g, table))
 				return 0;
 			continue;
@@ -335,6 +344,37 @@ static uint64_t random_va(struct gen *g, int lm)
 	return va;
 }
 
+/*
+ * Tables shared across modes: PAE root r's PDPTEs 1..3 point at the page
+ * directories 4-level paging uses for the same GiB (behind the harness's
+ * PDPT), so one leaf is read under both formats (bits 58:52, NX, PS mean
+ * different things) and KVM shadows one gfn with two roles.
+ */
+static void share_lm_pds(struct gen *g, int r)
+{
+	uint64_t base = g->roots[r].cr3 & ~31ull;
+
+	for (unsigned i = 1; i < 4; i++) {
+		uint64_t lm = peek(g, LAYOUT_LOW_PDPT_LM + 8 * i, 8), pd = lm & PTE_PFN_MASK;
+
+		if (peek(g, base + 8 * i, 8))
+			continue;
+		if (!(lm & PTE_PRESENT_MASK)) {
+			/* No 4-level mapping there yet: a fresh directory both
+			 * modes' later mappings fill. */
+			pd = new_page(g);
+			if (!pd)
+				return;
+			lm = pd | PTE_PRESENT_MASK | PTE_WRITABLE_MASK | PTE_ACCESSED_MASK | PTE_USER_MASK;
+			poke(g, LAYOUT_LOW_PDPT_LM + 8 * i, 8, lm);
+		}
+		if ((lm & PTE_LARGE_MASK) || !shadow(g, pd))
+			continue;
+		poke(g, base + 8 * i, 8, pd | PTE_PRESENT_MASK);
+		remember(g, base + 8 * i, 8, pd | PTE_PRESENT_MASK, (uint64_t)i << 30, r);
+	}
+}
+
 static void build_layout(struct gen *g)
 {
 	int fam_ok[F_COUNT] = { g->allow_pm, g->allow_pm, g->allow_lm };
@@ -362,6 +402,8 @@ static void build_layout(struct gen *g)
 	for (int r = 0; r < g->n_roots; r++) {
 		enum fam f = g->roots[r].fam;
 
+		if (f == F_PAE && g->allow_lm && chance(g, 30))
+			share_lm_pds(g, r);
 		for (int i = 0; i < g->n_vas; i++) {
 			int level = chance(g, 70) ? 1 : (f == F_LM && chance(g, 30)) ? 3 : 2;
 			uint64_t va = g->vas[i], leaf, gpa;
@@ -611,6 +653,250 @@ static void transition(struct gen *g)
 	g->cur_root = -1;
 }
 
+/* ---- class moves: short sequences in the shape of a bug class ---- */
+
+static int is_pdpte(struct gen *g, const struct leaf *l)
+{
+	const struct root *r = &g->roots[l->root];
+
+	return r->fam == F_PAE && (l->gpa & ~31ull) == (r->cr3 & ~31ull);
+}
+
+/* A leaf of the current address space whose VA the current mode can
+ * probe; pdpte picks PAE PDPTEs instead of table entries.  NULL: none. */
+static struct leaf *pick_cur_leaf(struct gen *g, int pdpte)
+{
+	struct leaf *cand[MAX_LEAVES];
+	int n = 0, lm = cur_fam(g) == F_LM;
+
+	for (int i = 0; i < g->n_leaves; i++) {
+		struct leaf *l = &g->leaves[i];
+
+		if (l->root == g->cur_root && is_pdpte(g, l) == pdpte &&
+		    l->va >= LAYOUT_LOW_END && (lm || !(l->va >> 32)))
+			cand[n++] = l;
+	}
+	return n ? cand[rnd(g, n)] : NULL;
+}
+
+/* Store v into l, through the current root's alias when it maps l's page. */
+static void store_leaf(struct gen *g, struct leaf *l, uint64_t v, unsigned via_percent)
+{
+	uint64_t via = 0;
+
+	v = l->width == 4 ? (uint32_t)v : v;
+	if (g->cur_root >= 0 && g->alias_page[g->cur_root] == (l->gpa & ~0xfffull) &&
+	    chance(g, via_percent))
+		via = g->alias_va[g->cur_root] + (l->gpa & 0xfff);
+	if (!full(g))
+		prog_add_pte(g->p, l->gpa, l->width, v, via);
+	l->value = v;
+}
+
+static void access(struct gen *g, enum prog_op_kind k, uint64_t va)
+{
+	if (!full(g))
+		prog_add_op(g->p, k, 0, va);
+}
+
+/* Toggle one CR bit and (sometimes) toggle it back: an event that flushes
+ * or reloads without naming a page. */
+static void toggle(struct gen *g, enum prog_op_kind k, uint64_t bit, int back)
+{
+	uint64_t v = k == OP_CR0 ? g->cr0 : k == OP_CR4 ? g->cr4 : g->efer;
+
+	set_cr(g, k, v ^ bit);
+	if (back)
+		set_cr(g, k, v);
+}
+
+/*
+ * Class 1, PDPTE loading: rewrite a PDPTE of the current PAE PDPT in
+ * memory (present, a reserved bit, another page directory), then an event
+ * that must (MOV CR3, CR0.CD/PG, CR4.PGE/PSE/SMEP) or must not reload the
+ * PDPTE registers, then look through it.
+ */
+static void move_pdpte_reload(struct gen *g)
+{
+	static const uint8_t rsvd[] = { 1, 2, 5, 6, 7, 8, 52, 59, 62, 63 };
+	struct leaf *l = cur_fam(g) == F_PAE ? pick_cur_leaf(g, 1) : NULL, *o;
+	uint64_t v;
+
+	if (!l)
+		return;
+	v = l->value;
+	switch (rnd(g, 4)) {
+	case 0:	v ^= PTE_PRESENT_MASK; break;
+	case 1:	v |= 1ull << rsvd[rnd(g, sizeof(rsvd))]; break;
+	default:
+		o = &g->leaves[rnd(g, g->n_leaves)];	/* another page directory */
+		if (is_pdpte(g, o) && (o->value & PTE_PRESENT_MASK))
+			v = (v & ~PTE_PFN_MASK) | (o->value & PTE_PFN_MASK);
+		else
+			v ^= PTE_PRESENT_MASK;
+		break;
+	}
+	store_leaf(g, l, v, 50);
+	if (chance(g, 30))
+		access(g, OP_READ, l->va);	/* before: the old PDPTE register */
+	switch (rnd(g, 6)) {
+	case 0:	set_cr(g, OP_CR3, g->cr3); break;
+	case 1:	toggle(g, OP_CR0, X86_CR0_CD, 1); break;
+	case 2:	toggle(g, OP_CR4, X86_CR4_PGE, chance(g, 70)); break;
+	case 3:	toggle(g, OP_CR4, X86_CR4_PSE, chance(g, 70)); break;
+	case 4:	toggle(g, OP_CR4, X86_CR4_SMEP, chance(g, 70)); break;
+	default:
+		set_cr(g, OP_CR0, g->cr0 & ~X86_CR0_PG);
+		set_cr(g, OP_CR0, g->cr0 | X86_CR0_PG);
+		break;
+	}
+	access(g, chance(g, 70) ? OP_READ : OP_WRITE, l->va + 8 * rnd(g, 512));
+}
+
+/*
+ * Class 2, one role bit at a time: give a leaf the attribute the bit
+ * rules on (read-only for WP, user for SMEP/SMAP, NX for NXE), access it,
+ * flip exactly that bit, access again, maybe flip back and access.
+ */
+static void move_role_bit(struct gen *g)
+{
+	struct leaf *l = pick_cur_leaf(g, 0);
+	enum prog_op_kind reg = OP_CR4, k = OP_READ;
+	uint64_t bit = 0, v;
+
+	if (!l)
+		return;
+	v = l->value;
+	switch (rnd(g, 7)) {
+	case 0:	reg = OP_CR0, bit = X86_CR0_WP, k = OP_WRITE; v &= ~PTE_WRITABLE_MASK; break;
+	case 1:	bit = X86_CR4_SMEP, k = OP_FETCH; v |= PTE_USER_MASK; break;
+	case 2:	bit = X86_CR4_SMAP; v |= PTE_USER_MASK; break;
+	case 3:	reg = OP_EFER, bit = EFER_NX, k = OP_FETCH; if (l->width == 8) v |= PTE_NX_MASK; break;
+	case 4:	bit = X86_CR4_PSE; break;
+	case 5:	bit = X86_CR4_PGE; break;
+	default: reg = OP_CR0, bit = X86_CR0_CD; break;
+	}
+	if (v != l->value && chance(g, 70))
+		store_leaf(g, l, v, 40);
+	access(g, k, l->va);
+	toggle(g, reg, bit, 0);
+	access(g, k, l->va);
+	if (chance(g, 50)) {
+		toggle(g, reg, bit, 0);
+		access(g, k, l->va);
+	}
+}
+
+/*
+ * Class 3, TLB flush over unsync tables: look through a leaf (KVM shadows
+ * it), rewrite the leaf -- through the alias when one maps its table, the
+ * write that lets KVM leave the table unsync -- then flush without an
+ * INVLPG of that page (CR4.PGE, MOV CR3, CR0.PG, INVLPG of another page)
+ * and look again.
+ */
+static void move_unsync_flush(struct gen *g)
+{
+	struct leaf *l = NULL;
+	uint64_t v;
+
+	/* Prefer leaves in the table the alias maps. */
+	for (int tries = 0; tries < 6; tries++) {
+		l = pick_cur_leaf(g, 0);
+		if (!l || g->cur_root < 0 || g->alias_page[g->cur_root] == (l->gpa & ~0xfffull))
+			break;
+	}
+	if (!l)
+		return;
+	access(g, chance(g, 70) ? OP_READ : OP_WRITE, l->va);
+	v = l->value;
+	switch (rnd(g, 3)) {
+	case 0:	v ^= PTE_WRITABLE_MASK; break;
+	case 1:	v ^= PTE_PRESENT_MASK; break;
+	default:
+		if (!(v & PTE_LARGE_MASK) && (v & 0xfffff000) >= LAYOUT_DATA_BASE)
+			v = (v & ~0xfffff000ull) | pick_frame(g, F_PAE, 1);
+		else
+			v ^= PTE_USER_MASK;
+		break;
+	}
+	store_leaf(g, l, v, 85);
+	switch (rnd(g, 4)) {
+	case 0:	toggle(g, OP_CR4, X86_CR4_PGE, 1); break;
+	case 1:	set_cr(g, OP_CR3, g->cr3); break;
+	case 2:
+		if (cur_fam(g) != F_LM) {
+			set_cr(g, OP_CR0, g->cr0 & ~X86_CR0_PG);
+			set_cr(g, OP_CR0, g->cr0 | X86_CR0_PG);
+			break;
+		}
+		/* leaving long mode takes more than one write */
+		__attribute__((fallthrough));
+	default:
+		access(g, OP_INVLPG, l->va ^ (0x1000ull << rnd(g, 10)));
+		break;
+	}
+	access(g, chance(g, 60) ? OP_READ : OP_WRITE, l->va);
+}
+
+/*
+ * Class 4, accessed and dirty bits: a leaf with one of the four A/D
+ * combinations, read-then-write or write-then-read, then the entry read
+ * back through the alias when one maps its table.
+ */
+static void move_ad(struct gen *g)
+{
+	struct leaf *l = pick_cur_leaf(g, 0);
+	uint64_t ad[] = { 0, PTE_ACCESSED_MASK, PTE_DIRTY_MASK, PTE_ACCESSED_MASK | PTE_DIRTY_MASK };
+	int wr_first = chance(g, 50);
+
+	if (!l)
+		return;
+	store_leaf(g, l, (l->value & ~(PTE_ACCESSED_MASK | PTE_DIRTY_MASK)) | ad[rnd(g, 4)], 50);
+	if (chance(g, 70))
+		access(g, OP_INVLPG, l->va);
+	access(g, wr_first ? OP_WRITE : OP_READ, l->va);
+	access(g, wr_first ? OP_READ : OP_WRITE, l->va);
+	if (g->cur_root >= 0 && g->alias_page[g->cur_root] == (l->gpa & ~0xfffull))
+		access(g, OP_READ, g->alias_va[g->cur_root] + (l->gpa & 0xff8));
+}
+
+/*
+ * Class 8, tables shared across modes: probe a VA, go to another paging
+ * mode (32-bit, PAE and 4-level share the page tables below the harness
+ * entries and share_lm_pds's directories) and probe it again.
+ */
+static void move_cross_mode(struct gen *g)
+{
+	enum fam from = cur_fam(g);
+	uint64_t va = g->vas[rnd(g, g->n_vas)] & 0xffffffffull;
+
+	if (va < LAYOUT_LOW_END)
+		return;
+	access(g, OP_READ, va);
+	for (int i = 0; i < 4; i++) {
+		transition(g);
+		if (cur_fam(g) != F_COUNT && cur_fam(g) != from)
+			break;
+	}
+	if (cur_fam(g) != F_COUNT)
+		access(g, chance(g, 70) ? OP_READ : OP_WRITE, va);
+}
+
+static void class_move(struct gen *g)
+{
+	if (g->allow_lm && g->allow_pm && chance(g, 15)) {
+		move_cross_mode(g);
+		return;
+	}
+	switch (rnd(g, 4)) {
+	case 0:	if (cur_fam(g) == F_PAE) { move_pdpte_reload(g); break; }
+		/* fall through */
+	case 1:	move_role_bit(g); break;
+	case 2:	move_unsync_flush(g); break;
+	default: move_ad(g); break;
+	}
+}
+
 static void build_ops(struct gen *g)
 {
 	struct program *p = g->p;
@@ -635,23 +921,25 @@ static void build_ops(struct gen *g)
 
 		if (f == F_COUNT || k < 10) {
 			transition(g);
-		} else if (k < 45) {
+		} else if (k < 40) {
 			probe(g);
-		} else if (k < 65) {
+		} else if (k < 57) {
 			rewrite_entry(g);
-		} else if (k < 72) {
+		} else if (k < 63) {
 			if (!full(g))
 				prog_add_op(p, OP_INVLPG, 0, g->vas[rnd(g, g->n_vas)] & (f == F_LM ? ~0ull : 0xffffffffull));
-		} else if (k < 86) {
+		} else if (k < 75) {
 			r = pick_root(g, f);
 			if (r >= 0) {
 				switch_root(g, r);
 				probe(g);
 			}
-		} else if (k < 95) {
+		} else if (k < 83) {
 			flip_flag(g);
-		} else {
+		} else if (k < 87) {
 			illegal(g);
+		} else {
+			class_move(g);
 		}
 	}
 }

@@ -2,7 +2,8 @@
 /*
  * The generator: deterministic per seed, always well formed, honours its
  * options (mode restriction, no two PDPTs on one page), and makes the
- * interesting cases common.  Each share is printed and must reach a floor,
+ * interesting cases common, the bug classes' shapes included.  Each share
+ * is printed and must reach a floor,
  * judged by the oracle's model (two PDPTs on one page: by its one
  * definition, prog_has_shared_pdpt_page) rather than by the generator's
  * own bookkeeping.
@@ -41,6 +42,7 @@ static void test_config(const char *name, const struct gen_opts *o, unsigned cou
 	uint64_t rng = 0x67656e00ull ^ o->modes ^ ((uint64_t)o->no_shared_pdpt_page << 8);
 	unsigned fail = 0, ill = 0, wrong_mode = 0, shared = 0, toggle = 0, enter = 0, leave = 0;
 	unsigned wp = 0, gp = 0, pf = 0, stale = 0, alias = 0, invlpg = 0, large = 0, legacy = 0, lm = 0;
+	unsigned reload = 0, role = 0, flush = 0, ad = 0, readback = 0, cross = 0;
 	char err[256];
 	struct prog_traits t;
 
@@ -73,12 +75,21 @@ static void test_config(const char *name, const struct gen_opts *o, unsigned cou
 		large += t.large_page;
 		legacy += t.legacy_paging_ops > 0;
 		lm += t.lm_ops > 0;
+		reload += t.pdpte_reload;
+		role += t.role_bit_probe;
+		flush += t.flush_after_store;
+		ad += t.ad_clear_walk;
+		readback += t.table_readback;
+		cross += t.cross_mode_table;
 	}
 	printf("%s: %u programs; %% with: legacy paging %.0f, long mode %.0f, 2 PDPTs on one page %.1f, "
 	       "CR4.PAE toggle with PG %.1f, enter LM %.1f, leave LM %.1f, WP set %.0f, #GP %.0f, #PF %.0f, "
 	       "stale-TLB choice %.0f, alias store %.0f, invlpg %.0f, large page %.0f\n",
 	       name, count, SHARE(legacy), SHARE(lm), SHARE(shared), SHARE(toggle), SHARE(enter), SHARE(leave),
 	       SHARE(wp), SHARE(gp), SHARE(pf), SHARE(stale), SHARE(alias), SHARE(invlpg), SHARE(large));
+	printf("%s: bug-class shapes %%: PDPTE reload with a changed value %.1f, one role bit then a probe %.0f, "
+	       "store-flush-probe %.0f, A/D clear on a walk %.0f, table read back %.1f, table in two modes %.0f\n",
+	       name, SHARE(reload), SHARE(role), SHARE(flush), SHARE(ad), SHARE(readback), SHARE(cross));
 	CHECK(!fail, "%s: %u generator failures", name, fail);
 	CHECK(!ill, "%s: %u programs not well formed or over max_ops", name, ill);
 	CHECK(!wrong_mode, "%s: %u programs left the allowed modes", name, wrong_mode);
@@ -102,6 +113,14 @@ static void test_config(const char *name, const struct gen_opts *o, unsigned cou
 	CHECK(SHARE(alias) >= 3, "%s: only %.1f%% alias stores", name, SHARE(alias));
 	CHECK(SHARE(large) >= 10, "%s: only %.1f%% use a large page", name, SHARE(large));
 	CHECK(SHARE(wp) >= 5, "%s: only %.1f%% run with CR0.WP", name, SHARE(wp));
+	/* The class moves' shapes, as the model sees them. */
+	if (!o->modes || (o->modes & GEN_MODE_PM32))
+		CHECK(SHARE(reload) >= 3, "%s: only %.1f%% reload PDPTEs with a changed value", name, SHARE(reload));
+	if (!o->modes)
+		CHECK(SHARE(cross) >= 5, "%s: only %.1f%% walk one table in two modes", name, SHARE(cross));
+	CHECK(SHARE(role) >= 40, "%s: only %.1f%% probe after one role bit changed", name, SHARE(role));
+	CHECK(SHARE(flush) >= 25, "%s: only %.1f%% store, flush without INVLPG, probe", name, SHARE(flush));
+	CHECK(SHARE(ad) >= 40, "%s: only %.1f%% walk a leaf with A or D clear", name, SHARE(ad));
 }
 
 /* The corpus does what its file names say, as the model sees it. */
