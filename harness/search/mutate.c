@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Structure-aware mutation of programs (see mutate.h). */
+#include <stdlib.h>
 #include <string.h>
 #include "harness/core/layout.h"
+#include "harness/core/x86.h"
 #include "harness/search/mutate.h"
 #include "harness/search/generate.h"
+#include "oracles/oracle.h"
 
 #define MUT_ATTEMPTS 24
 
@@ -488,6 +491,125 @@ static int mut_dup(struct program *p, uint64_t *rng)
 	return insert_op_at(p, rnd(rng, p->n_ops + 1u), &p->ops[i]);
 }
 
+/* The value op i writes to its register, before op `before`, else the start's. */
+static uint64_t reg_before(const struct program *p, uint8_t kind, unsigned before)
+{
+	int lm = p->start == START_LM64;
+	uint64_t v = kind == OP_CR0 ? (lm ? ORACLE_START_LM64_CR0 : ORACLE_START_PM32_CR0) :
+		     kind == OP_CR3 ? (lm ? ORACLE_START_LM64_CR3 : ORACLE_START_PM32_CR3) :
+		     kind == OP_CR4 ? (lm ? ORACLE_START_LM64_CR4 : ORACLE_START_PM32_CR4) :
+				      (lm ? ORACLE_START_LM64_EFER : ORACLE_START_PM32_EFER);
+
+	for (unsigned i = 0; i < before && i < p->n_ops; i++)
+		if (p->ops[i].kind == kind)
+			v = p->ops[i].value;
+	return v;
+}
+
+/*
+ * A short sequence in the shape of a shadow-MMU bug class (see
+ * generate.c's class moves), inserted right after a probe whose walk the
+ * model followed through the tables, so that the sequence runs in that
+ * probe's mode and address space: a store to its leaf then a flush that
+ * does not name the page, a rewrite of its PDPTE then a MOV CR3 to the
+ * same value, one role bit flipped between two looks, or an A/D
+ * combination then both access orders.
+ */
+static int mut_class_seq(struct program *p, uint64_t *rng)
+{
+	static const uint64_t flip[] = { PTE_PRESENT_MASK, PTE_WRITABLE_MASK, PTE_USER_MASK };
+	static const uint8_t pdpte_rsvd[] = { 1, 2, 5, 6, 7, 8, 52, 59, 62, 63 };
+	static const uint64_t role[] = { X86_CR0_WP, X86_CR0_CD, X86_CR4_PSE, X86_CR4_PGE,
+					 X86_CR4_SMEP, X86_CR4_SMAP, EFER_NX };
+	struct prog_op seq[6] = { { 0 } }, leaf = { .kind = OP_PTE }, pdpte = { .kind = OP_PTE };
+	struct oracle_result *res = malloc(sizeof(*res));
+	int idx[PROG_MAX_OPS], n_idx = 0;
+	unsigned n = 0, at;
+	uint64_t va, cr3;
+
+	if (!res)
+		return -1;
+	oracle_eval(p, ORACLE_VENDOR_AMD, res);
+	for (unsigned i = 0; i < res->n_ops; i++)
+		if (is_probe(p->ops[i].kind) && p->ops[i].kind != OP_INVLPG &&
+		    res->ops[i].mode != PGM_OFF && res->ops[i].n_walk &&
+		    res->ops[i].walk[res->ops[i].n_walk - 1].level > 0)
+			idx[n_idx++] = (int)i;
+	if (!n_idx) {
+		free(res);
+		return -1;
+	}
+	at = (unsigned)idx[rnd(rng, (unsigned)n_idx)];
+	{
+		const struct op_expect *e = &res->ops[at];
+		const struct walk_step *w = &e->walk[e->n_walk - 1];
+
+		leaf.width = e->mode == PGM_32 ? 4 : 8;
+		leaf.addr = w->table_gpa + (uint64_t)w->index * leaf.width;
+		leaf.value = w->entry;
+		if (e->walk[0].level == 0) {
+			pdpte.width = 8;
+			pdpte.addr = e->walk[0].table_gpa + 8ull * e->walk[0].index;
+			pdpte.value = e->walk[0].entry;
+		}
+	}
+	free(res);
+	va = p->ops[at].addr;
+	cr3 = reg_before(p, OP_CR3, at);
+	at++;
+#define SEQ(k, a, v) (seq[n++] = (struct prog_op){ .kind = (k), .addr = (a), .value = (v) })
+	switch (rnd(rng, 4)) {
+	case 0:	/* store, a flush that does not name the page, look again */
+		leaf.value ^= flip[rnd(rng, 3)];
+		seq[n++] = leaf;
+		if (rnd(rng, 2))
+			SEQ(OP_CR3, 0, cr3);
+		else
+			SEQ(OP_INVLPG, va ^ (0x1000ull << rnd(rng, 10)), 0);
+		SEQ(rnd(rng, 2) ? OP_READ : OP_WRITE, va, 0);
+		break;
+	case 1:	/* the PDPTE rewritten in memory, then reloaded at the same CR3 */
+		if (!pdpte.width)
+			return -1;
+		pdpte.value = rnd(rng, 2) ? pdpte.value ^ PTE_PRESENT_MASK :
+			      pdpte.value | 1ull << pdpte_rsvd[rnd(rng, sizeof(pdpte_rsvd))];
+		seq[n++] = pdpte;
+		SEQ(OP_CR3, 0, cr3);
+		SEQ(OP_READ, va, 0);
+		break;
+	case 2: {	/* one role bit between two looks, and maybe back */
+		uint64_t bit = role[rnd(rng, sizeof(role) / sizeof(role[0]))];
+		uint8_t reg = bit == X86_CR0_WP || bit == X86_CR0_CD ? OP_CR0 : bit == EFER_NX ? OP_EFER : OP_CR4;
+		uint8_t look = bit == X86_CR0_WP ? OP_WRITE : bit == X86_CR4_SMEP || bit == EFER_NX ? OP_FETCH : OP_READ;
+		uint64_t was = reg_before(p, reg, at);
+
+		SEQ(reg, 0, was ^ bit);
+		SEQ(look, va, 0);
+		if (rnd(rng, 2)) {
+			SEQ(reg, 0, was);
+			SEQ(look, va, 0);
+		}
+		break;
+	}
+	default: {	/* an A/D combination (bits 6:5), then both access orders */
+		uint8_t first = rnd(rng, 2) ? OP_READ : OP_WRITE;
+
+		leaf.value = (leaf.value & ~(PTE_ACCESSED_MASK | PTE_DIRTY_MASK)) |
+			     (uint64_t)rnd(rng, 4) * PTE_ACCESSED_MASK;
+		seq[n++] = leaf;
+		SEQ(OP_INVLPG, va, 0);
+		SEQ(first, va, 0);
+		SEQ(first == OP_READ ? OP_WRITE : OP_READ, va, 0);
+		break;
+	}
+	}
+#undef SEQ
+	for (unsigned i = 0; i < n; i++)
+		if (insert_op_at(p, at + i, &seq[i]))
+			return -1;
+	return 0;
+}
+
 /* Every mutation kind: its name (mut_kind_name) and what it does (-1: not
  * applicable to this program). */
 static const struct {
@@ -503,6 +625,7 @@ static const struct {
 	[MUT_TOGGLE_PS] = { "toggle-ps", mut_toggle_ps },
 	[MUT_FLIP_PTE_FLAG] = { "flip-pte-flag", mut_flip_pte_flag },
 	[MUT_RETARGET_PROBE] = { "retarget-probe", mut_retarget_probe },
+	[MUT_CLASS_SEQ] = { "class-seq", mut_class_seq },
 };
 
 const char *mut_kind_name(enum mut_kind k)

@@ -11,7 +11,8 @@
  * move a PAE PDPT to another 32-byte slot of its page or onto the page of
  * another PDPT; make two PDPTEs share a page directory or split one;
  * switch an entry between a large page and a table; flip one flag of a
- * page-table entry; retarget a probe or INVLPG; cross-over of two programs.
+ * page-table entry; retarget a probe or INVLPG; insert a short sequence in
+ * the shape of a shadow-MMU bug class; cross-over of two programs.
  */
 #ifndef MMUFUZZ_MUTATE_H
 #define MMUFUZZ_MUTATE_H
@@ -32,6 +33,7 @@ enum mut_kind {
 	MUT_TOGGLE_PS,
 	MUT_FLIP_PTE_FLAG,
 	MUT_RETARGET_PROBE,
+	MUT_CLASS_SEQ,		/* a bug class's short sequence (store-flush-look, ...) */
 	MUT_KIND_COUNT
 };
 

@@ -172,8 +172,55 @@ static void test_mapped_probe(void)
 	CHECK(tries > 3000 && hits * 200 > tries, "mapped VA proposed: %d of %d", hits, tries);
 }
 
+/* The traits the bug classes are about (prog_traits, the model's view). */
+static unsigned class_traits(const struct program *p)
+{
+	struct prog_traits t;
+
+	if (prog_traits(p, &t))
+		return 0;
+	return (unsigned)!!t.pdpte_reload | (unsigned)!!t.role_bit_probe << 1 |
+	       (unsigned)!!t.flush_after_store << 2 | (unsigned)!!t.ad_clear_walk << 3;
+}
+
+/*
+ * class-seq gives a program a bug class's shape it lacked, as the model
+ * judges it, far more often than inserting one random op does.  Seeds:
+ * short generated programs (8 ops), which mostly lack the shapes.
+ */
+static void test_class_seq(void)
+{
+	static const enum mut_kind kinds[] = { MUT_CLASS_SEQ, MUT_INSERT_OP };
+	struct gen_opts go = { .max_ops = 8 };
+	unsigned gained[2] = { 0 }, applied[2] = { 0 };
+	struct program seed, p;
+
+	for (int k = 0; k < 2; k++) {
+		uint64_t grng = 5, rng = 77;
+
+		for (int i = 0; i < 1500; i++) {
+			unsigned before;
+
+			prog_random(&grng, &seed, &go);
+			before = class_traits(&seed);
+			p = seed;
+			if (prog_mutate_kind(&p, kinds[k], &rng) != (int)kinds[k])
+				continue;
+			applied[k]++;
+			gained[k] += (class_traits(&p) & ~before) != 0;
+		}
+	}
+	printf("class shape gained: class-seq %u of %u, insert-op %u of %u\n",
+	       gained[0], applied[0], gained[1], applied[1]);
+	CHECK(applied[0] > 1000, "class-seq applied to %u of 1500", applied[0]);
+	CHECK(gained[0] * 100 >= applied[0] * 40, "class-seq gave a class shape to %u of %u", gained[0], applied[0]);
+	CHECK(gained[0] * applied[1] > 2 * gained[1] * applied[0],
+	      "class-seq (%u/%u) not twice insert-op (%u/%u)", gained[0], applied[0], gained[1], applied[1]);
+}
+
 int main(void)
 {
+	test_class_seq();
 	test_mapped_probe();
 	test_mutant_title();
 	test_each_kind();
