@@ -212,6 +212,9 @@ static void finding(const struct program *p, const uint8_t *data, size_t size)
 	if (!keep_going ||
 	    (stop_shared && cls == DIFF_REGRESSION && prog_has_shared_pdpt_page(p))) {
 		diffrun_print(stderr, p, res);
+		/* abort() runs no atexit handler: the end line (patch sites
+		 * reached, edge counts) is written here. */
+		write_end();
 		fflush(stderr);
 		abort();	/* the engine saves the input */
 	}
