@@ -19,6 +19,20 @@
 kbase_top=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 KCACHE_TOP=${KCACHE_TOP:-$kbase_top/cache}
 
+# kvm_modules: the modules a variant build makes.  kvm-intel.ko only where
+# a test VM can have VMX, i.e. a host CPU with vmx (MMUFUZZ_VM_ACCEL=kvm
+# gives the VM the host's CPU); under TCG the VMs emulate AMD SVM and load
+# kvm_amd alone, and kvm-intel's objects are about a fifth of a build.
+# MMUFUZZ_KVM_INTEL=1 or 0 decides instead.  A cached variant that lacks a
+# module wanted now is rebuilt.
+kvm_modules() {
+	local intel=${MMUFUZZ_KVM_INTEL:-}
+	if [ -z "$intel" ]; then
+		grep -qw vmx /proc/cpuinfo 2>/dev/null && intel=1 || intel=0
+	fi
+	if [ "$intel" = 1 ]; then echo "kvm kvm-amd kvm-intel"; else echo "kvm kvm-amd"; fi
+}
+
 # kbase_split NAME: set kb_base and kb_variant from "[BASE:]VARIANT".
 kbase_split() {
 	case $1 in

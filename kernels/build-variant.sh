@@ -26,8 +26,9 @@
 # a list archive) is a series: each mail with a diff is one patch, applied
 # in order; a mail without one (a cover letter) is skipped.
 #
-# Result: $KCACHE/variants/<name>/{kvm.ko,kvm-amd.ko,kvm-intel.ko,info}
-# (debug info stripped; KCACHE is the base's cache).  The build is skipped
+# Result: $KCACHE/variants/<name>/{kvm.ko,kvm-amd.ko,info}, and kvm-intel.ko
+# where kvm_modules (base.sh) wants it (debug info stripped; KCACHE is the
+# base's cache); info's ko= lists them.  The build is skipped
 # when info's input_hash matches the hash of (base, ABI, source version,
 # patches, build scripts).  Progress and errors go to stderr; the last
 # stdout line is the directory.
@@ -281,11 +282,22 @@ hash=$( { echo "base=$bid"; echo "abi=$ABI"; echo "source=$srcver"
 psha=none
 [ "$npatch" -gt 0 ] && psha=$(cat "${patches[@]}" | sha256sum | cut -d' ' -f1)
 
+mods=$(kvm_modules)
+has_modules() {
+	local m
+	for m in $mods; do [ -f "$1/$m.ko" ] || return 1; done
+}
+# kvm-intel.o is left out of kbuild's list when it is not wanted; the
+# config (autoconf.h) stays the base's, so kvm.ko and kvm-amd.ko are the
+# same either way.
+mod_args=()
+case " $mods " in *" kvm-intel "*) ;; *) mod_args=(CONFIG_KVM_INTEL=) ;; esac
+
 # --- per-variant lock: the same variant never builds twice at once --------
 exec 9>"$KCACHE/build/$name.lock"
 flock 9
 if [ -z "$check_only" ] && [ "$force" != --force ] && [ -f "$out/info" ] && grep -qx "input_hash=$hash" "$out/info" &&
-   [ -f "$out/kvm.ko" ] && [ -f "$out/kvm-amd.ko" ] && [ -f "$out/kvm-intel.ko" ] && cov_cached "$out"; then
+   has_modules "$out" && cov_cached "$out"; then
 	note "$bid:$name: cached ($out)"
 	echo "$out"; exit 0
 fi
@@ -366,7 +378,7 @@ rsync -rc --delete --exclude='*.o' --exclude='*.ko' --exclude='*.mod' --exclude=
 	--exclude='kvm-asm-offsets.h' --exclude='*.a' --exclude='.*.d' "$stage/" "$tree/"
 rm -rf "$stage"
 
-note "$bid:$name: building kvm.ko kvm-amd.ko kvm-intel.ko (log: $work/build.log)"
+note "$bid:$name: building $(printf '%s.ko ' $mods)(log: $work/build.log)"
 # kbuild does not redo a module's BTF when only vmlinux (the BTF base)
 # changed: relink then.
 if [ "$KDIR/vmlinux" -nt "$tree/arch/x86/kvm/kvm.ko" ]; then
@@ -375,7 +387,7 @@ fi
 # The headers package has no resolve_btfids; kvm defines no BTF_ID sets
 # (no .BTF_ids section in Debian's own kvm.ko), so there is nothing for it
 # to resolve.
-if ! make -C "$KDIR" M="$tree/arch/x86/kvm" -j"$JOBS" RESOLVE_BTFIDS=true "${cov_make_args[@]}" modules \
+if ! make -C "$KDIR" M="$tree/arch/x86/kvm" -j"$JOBS" RESOLVE_BTFIDS=true "${cov_make_args[@]}" ${mod_args[@]+"${mod_args[@]}"} modules \
 		> "$work/build.log" 2>&1; then
 	grep -E 'error|Error' "$work/build.log" | head -n 20 >&2 || true
 	RC=4 die "$bid:$name: module build failed (log: $work/build.log)"
@@ -384,19 +396,19 @@ stock=$(modinfo -F vermagic "$stock_dir"/kvm.ko* 2>/dev/null || true)
 tmp=$KCACHE/variants/.$name.tmp.$$
 trap 'rm -rf "$tmp"' EXIT
 rm -rf "$tmp"; mkdir -p "$tmp"
-for m in kvm kvm-amd kvm-intel; do
+for m in $mods; do
 	strip --strip-debug -o "$tmp/$m.ko" "$tree/arch/x86/kvm/$m.ko"
 done
 [ "$tree" = "$work/tree" ] || exec 7>&-	# the fixed path is free again
 vm=$(modinfo -F vermagic "$tmp/kvm.ko")
-for m in kvm kvm-amd kvm-intel; do
+for m in $mods; do
 	readelf -S "$tmp/$m.ko" | grep '\.BTF ' >/dev/null || die "$bid:$name: $m.ko has no .BTF section (log: $work/build.log)"
 done
 [ -z "$stock" ] || [ "$vm" = "$stock" ] || die "$bid:$name: vermagic '$vm' differs from the stock kvm.ko's '$stock'"
 { echo "name=$name"; base_info
   echo "patch=${src_arg:-none}"; echo "patch_sha256=$psha"; echo "patches=$npatch"
   for i in "${!subjects[@]}"; do echo "subject.$((i + 1))=${subjects[$i]}"; done
-  echo "input_hash=$hash"
+  echo "input_hash=$hash"; echo "ko=$mods"
   echo "vermagic=$vm"; echo "built=$(date -u +%FT%TZ)"; echo "build_seconds=$(( $(date +%s) - start ))"; } > "$tmp/info"
 cov_publish "$tree" "$tmp"
 rm -rf "$out.old.$$"

@@ -101,7 +101,10 @@ add_mod() {	# depth-first: dependencies before the module
 	for d in $(modinfo -F depends "${modpath[$n]}" | tr ',' ' '); do add_mod "$d"; done
 	order+=("$n")
 }
-kvm_mods=(kvm_amd kvm_intel)
+# A variant built without kvm-intel.ko (kernels/base.sh, kvm_modules) must
+# not pick up the stock one: it would load against another kvm.ko.
+kvm_mods=(kvm_amd)
+[ -n "$variant" ] && [ -f "$variant/kvm.ko" ] && [ ! -f "$variant/kvm-intel.ko" ] || kvm_mods+=(kvm_intel)
 virtio_mods=(virtio_pci virtio_console)
 for m in "${kvm_mods[@]}"; do add_mod "$m"; done
 nkvm=${#order[@]}

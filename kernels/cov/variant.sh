@@ -44,7 +44,7 @@ cov_publish() {
 	[ -n "$cov" ] || return 0
 	local m
 	mkdir -p "$2/debug"
-	for m in kvm kvm-amd kvm-intel; do
+	for m in $mods; do
 		modinfo -F depends "$2/$m.ko" | tr ',' '\n' | grep -qx mmucov ||
 			die "$m.ko does not depend on mmucov (not built with -fsanitize-coverage=trace-pc?)"
 		cp "$1/arch/x86/kvm/$m.ko" "$2/debug/$m.ko"

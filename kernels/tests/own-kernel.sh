@@ -45,7 +45,9 @@ start=$(date +%s)
 if dir=$(kernels/variant-dir.sh "$tree:pae-root-rfc" 2>"$out"); then
 	stock=$(modinfo -F vermagic "$tree/arch/x86/kvm/kvm.ko")
 	miss=
-	for m in kvm kvm-amd kvm-intel; do
+	mods=$(sed -n 's/^ko=//p' "$dir/info")
+	[[ " $mods " == *" kvm "* && " $mods " == *" kvm-amd "* ]] || miss+=" info(ko=$mods)"
+	for m in $mods; do
 		[ "$(modinfo -F vermagic "$dir/$m.ko" 2>/dev/null)" = "$stock" ] || miss+=" $m.ko(vermagic)"
 		readelf -S "$dir/$m.ko" 2>/dev/null | grep -q '\.BTF ' || miss+=" $m.ko(no .BTF)"
 	done
