@@ -5,7 +5,8 @@
 #    and /proc trees (IMAGE_SYSROOT), and passes mmufuzz nightly's exit
 #    status through (a stand-in binary exits 0, 1, 2 and 3);
 #  - the Dockerfile builds through .ci/image-steps.sh (so the package
-#    list stays in tests/install-deps.sh) and keeps local state out.
+#    list stays in tests/install-deps.sh) and keeps local state out;
+#  - .ci/kernel-cache.sh links, keeps and prunes the kernel cache right.
 set -u
 cd "$(dirname "$0")/../.."
 pass=0 fail=0
@@ -78,5 +79,27 @@ grep -q '^ENTRYPOINT \[".ci/image-steps.sh"\]' Dockerfile && ok "the image's ent
 for p in build kernels/cache findings; do
 	grep -qx "$p" .dockerignore && ok ".dockerignore keeps $p out" || bad ".dockerignore lacks $p"
 done
+# .ci/kernel-cache.sh in a copy of the checkout's .ci: links a missing
+# kernels/cache, leaves an existing one, does nothing for an empty CACHE,
+# drops an own base whose tree is gone and keeps one whose tree is there.
+co=$t/co; mkdir -p "$co/.ci" "$co/kernels"; cp .ci/kernel-cache.sh "$co/.ci/"
+own() {	# own NAME BASE_DIR: an own base in the shared cache
+	mkdir -p "$t/ci-cache/kernels/bases/$1/variants/baseline"
+	echo "base_dir=$2" > "$t/ci-cache/kernels/bases/$1/variants/baseline/info"
+}
+own own-1-gone "$t/no-such-tree"; own own-2-here "$co"
+"$co/.ci/kernel-cache.sh" "" >/dev/null
+[ ! -e "$co/kernels/cache" ] && ok "kernel-cache: an empty CACHE links nothing" || bad "kernel-cache: linked with CACHE empty"
+out=$("$co/.ci/kernel-cache.sh" "$t/ci-cache")
+[ "$(readlink "$co/kernels/cache")" = "$t/ci-cache/kernels" ] && ok "kernel-cache: kernels/cache -> CACHE/kernels" ||
+	bad "kernel-cache: kernels/cache is '$(readlink "$co/kernels/cache")': $out"
+[ ! -e "$t/ci-cache/kernels/bases/own-1-gone" ] && [ -d "$t/ci-cache/kernels/bases/own-2-here" ] &&
+	ok "kernel-cache: drops the own base of a gone tree, keeps a live one" || bad "kernel-cache: own bases: $out"
+rm "$co/kernels/cache"; mkdir "$co/kernels/cache"
+"$co/.ci/kernel-cache.sh" "$t/ci-cache" >/dev/null
+[ -d "$co/kernels/cache" ] && [ ! -L "$co/kernels/cache" ] && ok "kernel-cache: an existing kernels/cache is left as it is" ||
+	bad "kernel-cache: replaced an existing kernels/cache"
+grep -q '^\.ci/kernel-cache\.sh' .ci/run && ok ".ci/run keeps the kernel cache (.ci/kernel-cache.sh)" ||
+	bad ".ci/run does not call .ci/kernel-cache.sh"
 echo "ci: $pass passed, $fail failed"
 [ $fail -eq 0 ]
