@@ -12,7 +12,8 @@
 #   make check-own-kernel    the own-kernel path on Debian's 6.12 laid out as a build
 #   make bench-kernels       cached lookup and rebuild-after-edit times
 # Output: kernels/cache/variants/<name>/ (6.1) and
-# kernels/cache/bases/6.12/variants/<name>/: kvm.ko, kvm-amd.ko, kvm-intel.ko, info
+# kernels/cache/bases/6.12/variants/<name>/: kvm.ko, kvm-amd.ko, info (and
+# kvm-intel.ko where a VM can have VMX: kernels/base.sh, kvm_modules)
 KERNEL_PATCHES  := $(sort $(wildcard kernels/patches/*.patch))
 KERNEL_VARIANTS := baseline $(notdir $(KERNEL_PATCHES:.patch=))
 KERNEL_PATCHES_612  := $(sort $(wildcard kernels/patches/6.12/*.patch))

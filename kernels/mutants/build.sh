@@ -15,8 +15,8 @@
 # mutant built through another path to the cache (another worktree)
 # rebuilds everything once.
 #
-# The result is copied to OUTDIR (kvm.ko, kvm-amd.ko, kvm-intel.ko, info
-# with name= OUTDIR's last component and patch= PATCH), an ordinary
+# The result is copied to OUTDIR (kvm.ko, kvm-amd.ko, kvm-intel.ko where
+# it is built, info with name= OUTDIR's last component and patch= PATCH), an ordinary
 # variant directory: `--kernel baseline,OUTDIR` runs it.  A lock around
 # build and copy keeps concurrent runs from copying each other's mutant.
 # Exit: build-variant.sh's: 0 built, 3 patch refused, 4 build failed (a
