@@ -19,12 +19,17 @@ fi
 mkdir -p "$cache/kernels" && ln -s "$cache/kernels" kernels/cache || exit 1
 echo "ci: kernel cache kept between runs: kernels/cache -> $cache/kernels"
 # An own-kernel base is keyed by its tree's path, and check-own-kernel
-# lays a tree out in each checkout: a gone checkout's base is dead weight.
+# lays a tree out in each checkout (CHECKOUT/build/own-kernel/): the base
+# of a tree that is gone is dead weight, unless a checkout stands at its
+# path again (a fresh clone where the last one was), which lays the same
+# tree out and finds its builds.
 for b in kernels/cache/bases/own-*; do
 	[ -d "$b" ] || continue
 	dir=$(sed -n 's/^base_dir=//p' "$b"/variants/*/info 2>/dev/null | head -n1)
-	if [ -n "$dir" ] && [ ! -d "$dir" ]; then
-		echo "ci: dropping $b (its tree $dir is gone)"
-		rm -rf "$b"
-	fi
+	[ -n "$dir" ] && [ ! -d "$dir" ] || continue
+	up=$dir
+	while [ ! -d "$up" ]; do up=$(dirname "$up"); done
+	[ -e "$up/.ci/kernel-cache.sh" ] && continue
+	echo "ci: dropping $b (its tree $dir is gone)"
+	rm -rf "$b"
 done

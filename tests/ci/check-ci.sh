@@ -81,13 +81,14 @@ for p in build kernels/cache findings; do
 done
 # .ci/kernel-cache.sh in a copy of the checkout's .ci: links a missing
 # kernels/cache, leaves an existing one, does nothing for an empty CACHE,
-# drops an own base whose tree is gone and keeps one whose tree is there.
+# drops an own base whose tree is gone and keeps one whose tree is there
+# or whose checkout stands at its path again.
 co=$t/co; mkdir -p "$co/.ci" "$co/kernels"; cp .ci/kernel-cache.sh "$co/.ci/"
 own() {	# own NAME BASE_DIR: an own base in the shared cache
 	mkdir -p "$t/ci-cache/kernels/bases/$1/variants/baseline"
 	echo "base_dir=$2" > "$t/ci-cache/kernels/bases/$1/variants/baseline/info"
 }
-own own-1-gone "$t/no-such-tree"; own own-2-here "$co"
+own own-1-gone "$t/no-such-tree"; own own-2-here "$co"; own own-3-relaid "$co/build/own-kernel/tree"
 "$co/.ci/kernel-cache.sh" "" >/dev/null
 [ ! -e "$co/kernels/cache" ] && ok "kernel-cache: an empty CACHE links nothing" || bad "kernel-cache: linked with CACHE empty"
 out=$("$co/.ci/kernel-cache.sh" "$t/ci-cache")
@@ -95,6 +96,8 @@ out=$("$co/.ci/kernel-cache.sh" "$t/ci-cache")
 	bad "kernel-cache: kernels/cache is '$(readlink "$co/kernels/cache")': $out"
 [ ! -e "$t/ci-cache/kernels/bases/own-1-gone" ] && [ -d "$t/ci-cache/kernels/bases/own-2-here" ] &&
 	ok "kernel-cache: drops the own base of a gone tree, keeps a live one" || bad "kernel-cache: own bases: $out"
+[ -d "$t/ci-cache/kernels/bases/own-3-relaid" ] &&
+	ok "kernel-cache: keeps the own base of a tree a checkout at its path lays out again" || bad "kernel-cache: dropped own-3-relaid: $out"
 rm "$co/kernels/cache"; mkdir "$co/kernels/cache"
 "$co/.ci/kernel-cache.sh" "$t/ci-cache" >/dev/null
 [ -d "$co/kernels/cache" ] && [ ! -L "$co/kernels/cache" ] && ok "kernel-cache: an existing kernels/cache is left as it is" ||
