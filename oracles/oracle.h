@@ -138,6 +138,15 @@ enum oracle_mmu {
  *   code RSVD without P (0x8 for a read); the SDM (4.7) and the APM
  *   (8.4.2) have P = 1 there.
  *
+ * ORACLE_QUIRK_TCG_WPF_KEEPS  a #PF raised by a write leaves the page's
+ *   read translation in QEMU's TLB (one softmmu entry holds both; the
+ *   failed write fill does not drop the read half), so a stale read may
+ *   still hit after it, and the write of a probe (a load, then a store)
+ *   faults with W again.  SDM 4.10.4.1 invalidates the page on any #PF.
+ *   Seen with npt=1 (check-exec-vm's 10,000 random programs, seed 7: 5
+ *   programs, e.g. a write that faulted W twice on a G=1 page cleared
+ *   to P = 0 with no INVLPG of it).
+ *
  * ORACLE_QUIRK_TCG_LME_NOPAE  EFER.LME = 1 with CR4.PAE = 0 (paging off,
  *   a legal state) wedges QEMU: the VM stops answering, NMIs included.
  *   KVM passes the guest's EFER to the VMCB under NPT (with shadow
@@ -147,8 +156,9 @@ enum oracle_mmu {
 #define ORACLE_QUIRK_TCG_PDPTE_A	(1u << 0)
 #define ORACLE_QUIRK_TCG_RSVD_NO_P	(1u << 1)
 #define ORACLE_QUIRK_TCG_LME_NOPAE	(1u << 2)
+#define ORACLE_QUIRK_TCG_WPF_KEEPS	(1u << 3)
 #define ORACLE_QUIRKS_TCG_NPT	(ORACLE_QUIRK_TCG_PDPTE_A | ORACLE_QUIRK_TCG_RSVD_NO_P | \
-				 ORACLE_QUIRK_TCG_LME_NOPAE)
+				 ORACLE_QUIRK_TCG_LME_NOPAE | ORACLE_QUIRK_TCG_WPF_KEEPS)
 
 struct oracle_cpu {
 	enum oracle_vendor vendor;

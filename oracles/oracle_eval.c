@@ -446,6 +446,8 @@ static int pf_invalidates(const struct oracle_cpu *cpu, uint32_t ec)
 {
 	if (cpu->mmu == ORACLE_MMU_SHADOW && !(cpu->strict & ORACLE_STRICT_PF))
 		return (ec & PFERR_PRESENT_MASK) && !(ec & PFERR_RSVD_MASK);
+	if ((cpu->quirks & ORACLE_QUIRK_TCG_WPF_KEEPS) && (ec & PFERR_WRITE_MASK))
+		return 0;
 	return 1;
 }
 

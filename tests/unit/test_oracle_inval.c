@@ -237,6 +237,29 @@ static void pf_npt(int tcg)
 	      tcg ? "/TCG" : "");
 }
 
+/* ORACLE_QUIRK_TCG_WPF_KEEPS: a write #PF leaves QEMU's read translation
+ * of the page, so a stale read after it is accepted under NPT/TCG; on an
+ * NPT CPU without the quirk (SDM 4.10.4.1) it is flagged. */
+static void pf_write_tcg(int tcg)
+{
+	t_pae_case(RW, RW, 0, CR0_PGON);
+	t_op(OP_READ, 0, VAPAE);
+	t_pte(0x204000, 8, 0, 0);
+	int i = t_op(OP_WRITE, 0, VAPAE);
+	t_op(OP_READ, 0, VAPAE);
+	oracle_cpu_npt(&CPU, tcg);
+	t_run();
+	t_observe(&OBS, &R, 0);
+	obs_pf(i, 2, VAPAE);		/* the load hit the old entry, the store faulted */
+	obs_tag(i + 1, FRAME);
+	if (tcg)
+		CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 0,
+		      "NPT/TCG: stale read after a write #PF accepted (QEMU keeps the read entry)");
+	else
+		CHECK(oracle_verdict(&P, &R, &OBS, NULL) == 1,
+		      "NPT: stale read after a write #PF flagged (SDM 4.10.4.1)");
+}
+
 /* Where every allowed outcome is a #PF that invalidates, the a-priori
  * sets apply it already (what mmufuzz explain shows): a read-only PTE
  * cached by a read turns not-present; a write (a load, then a store)
@@ -272,6 +295,8 @@ int main(void)
 	pf_not_present_kvm();
 	pf_npt(0);
 	pf_npt(1);
+	pf_write_tcg(0);
+	pf_write_tcg(1);
 	pf_certain_apriori(0);
 	pf_certain_apriori(1);
 	printf("oracle invalidation cases: %u\n", n_cases);
