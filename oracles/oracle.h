@@ -143,9 +143,6 @@ enum oracle_mmu {
  *   failed write fill does not drop the read half), so a stale read may
  *   still hit after it, and the write of a probe (a load, then a store)
  *   faults with W again.  SDM 4.10.4.1 invalidates the page on any #PF.
- *   Seen with npt=1 (check-exec-vm's 10,000 random programs, seed 7: 5
- *   programs, e.g. a write that faulted W twice on a G=1 page cleared
- *   to P = 0 with no INVLPG of it).
  *
  * ORACLE_QUIRK_TCG_LME_NOPAE  EFER.LME = 1 with CR4.PAE = 0 (paging off,
  *   a legal state) wedges QEMU: the VM stops answering, NMIs included.
