@@ -25,6 +25,7 @@ static struct timespec t0;
 static FILE *stats;
 static struct kvm_edges kedges;
 static int kedges_off, kedges_said;
+static int warm;		/* MMUFUZZ_RESET=warm (harness/exec/executor.h) */
 
 /* MMUFUZZ_PATCH_SITES: patch-directed scheduling (fuzz/directed.h). */
 static struct directed directed;
@@ -94,6 +95,18 @@ static void write_end(void)
 		fprintf(stats, "kvm-edges runs %lu switched %lu held-back %lu overflowed %lu "
 			"distinct %lu\n", kedges.runs, kedges.switched, kedges.held_back,
 			kedges.overflowed, kedges.distinct);
+	if (warm && dr) {
+		struct diffrun_warm_stats w;
+
+		diffrun_warm_stats(dr, &w);
+		fprintf(stderr, "mmufuzz: warm starts: %lu of %lu kernel runs (%.1f table stores "
+			"each); warm verdicts confirmed from a clean start: %lu, not confirmed: %lu\n",
+			w.warm, w.runs, w.warm ? (double)w.writes / (double)w.warm : 0.0,
+			w.confirmed, w.unconfirmed);
+		if (stats)
+			fprintf(stats, "warm runs %lu warm %lu writes %lu confirmed %lu unconfirmed "
+				"%lu\n", w.runs, w.warm, w.writes, w.confirmed, w.unconfirmed);
+	}
 	if (stats)
 		fprintf(stats, "end %lu %.3f rejected %lu findings %lu\n", programs, elapsed(),
 			rejected, findings), fclose(stats), stats = NULL;
@@ -128,6 +141,14 @@ int engine_init(void)
 	keep_going = atoi(env_or("MMUFUZZ_KEEP_GOING", "0"));
 	stop_shared = atoi(env_or("MMUFUZZ_STOP_SHARED", "0"));
 	kedges_off = !atoi(env_or("MMUFUZZ_KVM_EDGES", "1"));
+	if (!strcmp(env_or("MMUFUZZ_RESET", "clean"), "warm"))
+		warm = 1;
+	else if (strcmp(env_or("MMUFUZZ_RESET", "clean"), "clean")) {
+		fprintf(stderr, "mmufuzz: MMUFUZZ_RESET=%s: not 'clean' or 'warm'\n",
+			getenv("MMUFUZZ_RESET"));
+		return -EINVAL;
+	}
+	o.warm = warm;
 	rec_prefix = getenv("MMUFUZZ_KCOV_RECORD");
 	if (rec_prefix && !*rec_prefix)
 		rec_prefix = NULL;
@@ -187,16 +208,21 @@ static void finding(const struct program *p, const uint8_t *data, size_t size)
 		return;
 	}
 
-	/* A host fault is reproducible by nature only sometimes; keep it. */
-	if (cls != DIFF_HOST_FAULT && confirm_runs) {
-		r = diffrun_confirm(dr, p, cls, confirm_runs);
+	/* A host fault is reproducible by nature only sometimes; keep it.
+	 * A warm verdict is always confirmed from a clean start. */
+	if (cls != DIFF_HOST_FAULT && (confirm_runs || warm)) {
+		r = diffrun_confirm(dr, p, cls, confirm_runs ? confirm_runs : 1);
 		if (r != 1) {
-			fprintf(stderr, "mmufuzz: %s did not reproduce (%d); discarded\n",
-				diff_class_name(cls), r);
+			fprintf(stderr, "mmufuzz: %s did not reproduce (%d)%s; discarded\n",
+				diff_class_name(cls), r, warm ? " from a clean start" : "");
 			return;
 		}
-		/* diffrun_confirm used its own result; re-run for the report. */
-		if (diffrun_run(dr, p, res) || res->diff.cls != cls)
+		/* diffrun_confirm used its own result; re-run (clean) for the
+		 * report. */
+		diffrun_set_warm(dr, 0);
+		r = diffrun_run(dr, p, res);
+		diffrun_set_warm(dr, 1);
+		if (r || res->diff.cls != cls)
 			return;
 	}
 	r = diffrun_save(dr, p, res, data, size, path, sizeof(path));

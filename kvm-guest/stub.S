@@ -60,7 +60,35 @@ entry:
 1:	cmpl $STUB_MAX_OPS, CTL + CTL_N_OPS
 	jbe 2f
 	STUB_FAIL(CTL + CTL_N_OPS)
-2:	call load_idt
+2:	movl CTL + CTL_N_WRITES, %ecx
+	cmpl $STUB_MAX_WRITES, %ecx
+	jbe 3f
+	STUB_FAIL(%ecx)
+/* A warm start: the host left KVM's shadow pages in place and hands the
+ * page-table changes to us, so that KVM's write tracking sees each one
+ * (harness/exec/executor.h).  STOS, not MOV: KVM's emulator marks MOV
+ * "PageTable" and emulates every such store into a shadowed table (an
+ * exit each, about 100 us under TCG), while a STOS that faults on one
+ * makes KVM unprotect the page (zap its shadow pages) and run it again,
+ * so the rest of that page's stores cost nothing.  In long mode the
+ * tables may be reachable from CR3 (LOW_PML4's free entries): reload
+ * it, so no translation from the last program survives, as after a clean
+ * start.  With paging off there is nothing to flush; turning it on
+ * flushes. */
+3:	testl %ecx, %ecx
+	jz 5f
+	movl $STUB_WRITES, %esi
+4:	movl (%esi), %edi
+	movl 4(%esi), %eax
+	stosl
+	addl $8, %esi
+	decl %ecx
+	jnz 4b
+	cmpl $0, CTL + CTL_LMA
+	je 5f
+	movl %cr3, %eax
+	movl %eax, %cr3
+5:	call load_idt
 	movl $-1, CTL + CTL_CUR_OP
 
 /* Also the resume point of every exception handler. */

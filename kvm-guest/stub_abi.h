@@ -10,6 +10,9 @@
  *                        addresses the header names; the stub only LIDTs
  *   STUB_TSS             a TSS, so TR is valid for VM entry
  *   LAYOUT_OPS_BASE      struct stub_ctl, then STUB_MAX_OPS struct stub_op
+ *   STUB_WRITES          ctl.n_writes struct stub_write: a warm start's
+ *                        table writes (harness/exec/executor.h), which the
+ *                        stub makes before the first op
  *   LAYOUT_RESULTS_BASE  STUB_MAX_OPS struct stub_res, zeroed by the host
  *
  * How an op runs (the oracle models exactly this):
@@ -45,6 +48,9 @@
 #define STUB_MAGIC		0x5453554du	/* "MUST" little endian */
 #define STUB_CTL_MAGIC		0x4c54434du	/* "MCTL" */
 #define STUB_MAX_OPS		64
+/* Warm-start writes: a page after the ops, up to the results. */
+#define STUB_WRITES		(LAYOUT_OPS_BASE + 0x1000)
+#define STUB_MAX_WRITES		((LAYOUT_RESULTS_BASE - STUB_WRITES) / 8)
 #define STUB_NVEC		32
 
 /* Selectors of the GDT the host builds. */
@@ -88,6 +94,7 @@
 #define CTL_EFER		24
 #define CTL_ASSERT_LINE		32
 #define CTL_ASSERT_VAL		36
+#define CTL_N_WRITES		40
 #define CTL_OPS			64
 
 #define OPE_SIZE		32	/* struct stub_op */
@@ -133,7 +140,14 @@ struct stub_ctl {
 	uint64_t efer;		/* guest's shadow of EFER */
 	uint32_t assert_line;
 	uint32_t assert_val;
-	uint8_t pad[CTL_OPS - 40];
+	uint32_t n_writes;	/* struct stub_write at STUB_WRITES */
+	uint8_t pad[CTL_OPS - 44];
+};
+
+/* One 32-bit store the stub makes before the first op (a warm start). */
+struct stub_write {
+	uint32_t gpa;
+	uint32_t value;
 };
 
 struct stub_op {

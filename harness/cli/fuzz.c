@@ -6,7 +6,7 @@
  *   mmufuzz fuzz --kernel baseline,pae-root-rfc [--engine libfuzzer|afl]
  *                [--time S] [--corpus DIR] [--findings DIR] [--work DIR]
  *                [--exclude-shared-pdpt] [--keep-going] [--npt 0|1] [--seed N]
- *                [--no-patch-coverage] [--no-directed]
+ *                [--no-patch-coverage] [--no-directed] [--reset clean|warm]
  *
  * The engine binaries live next to this one (build/fuzz/).  Progress and
  * findings come back through the stats file the drivers append to
@@ -68,6 +68,9 @@ static void fuzz_usage(FILE *f)
 		"  --seed N            engine seed\n"
 		"  --no-directed       with a +cov candidate: no patch-directed scheduling\n"
 		"                      (mutations start only from the engine's own picks)\n"
+		"  --reset R           clean (default): every run starts from a fresh memslot;\n"
+		"                      warm: KVM's shadow pages stay, the guest rewrites its\n"
+		"                      tables; every warm verdict is confirmed clean first\n"
 		"  --no-patch-coverage  skip the end: replaying the kept inputs on each patched\n"
 		"                      kernel's +cov build for its patch coverage line and report\n"
 		"exit status: 0 no finding, 1 finding(s), 2 error, 128+N stopped by signal N\n"
@@ -128,6 +131,7 @@ int cmd_fuzz(int argc, char **argv)
 		{ "npt", required_argument, 0, 'n' },      { "seed", required_argument, 0, 's' },
 		{ "no-patch-coverage", no_argument, 0, 'P' },
 		{ "no-directed", no_argument, 0, 'D' },
+		{ "reset", required_argument, 0, 'R' },
 		{ "help", no_argument, 0, 'h' },           { 0 }
 	};
 	struct fuzz_opts o;
@@ -168,6 +172,14 @@ int cmd_fuzz(int argc, char **argv)
 			break;
 		case 'P': patchcov = 0; break;
 		case 'D': directed = 0; break;
+		case 'R':
+			if (strcmp(optarg, "clean") && strcmp(optarg, "warm")) {
+				fprintf(stderr, "mmufuzz fuzz: --reset '%s': clean or warm\n", optarg);
+				return 2;
+			}
+			/* The engine reads it (fuzz/engine.c). */
+			setenv("MMUFUZZ_RESET", optarg, 1);
+			break;
 		case 'h': fuzz_usage(stdout); return 0;
 		default: fuzz_usage(stderr); return 2;
 		}

@@ -31,8 +31,10 @@ _Static_assert(STUB_START_CR0_PM32 == ORACLE_START_PM32_CR0 &&
 	       (STUB_EFER_LME | STUB_EFER_LMA) == ORACLE_START_LM64_EFER &&
 	       LAYOUT_LOW_PML4 == ORACLE_START_LM64_CR3, "start state = oracle.h");
 _Static_assert(OPS_DONE == 1 && OPS_EXCEPTION == 2, "stub.S S_* values");
-_Static_assert(CTL_OPS + STUB_MAX_OPS * OPE_SIZE <= LAYOUT_RESULTS_BASE - LAYOUT_OPS_BASE,
-	       "ops overflow into results");
+_Static_assert(CTL_OPS + STUB_MAX_OPS * OPE_SIZE <= STUB_WRITES - LAYOUT_OPS_BASE,
+	       "ops overflow into the warm writes");
+_Static_assert(offsetof(struct stub_ctl, n_writes) == CTL_N_WRITES &&
+	       sizeof(struct stub_write) == 8, "stub_ctl.n_writes / stub_write layout");
 
 /* Guest memory: one contiguous host range so gpa -> hva is an offset. */
 static int mem_init(struct executor *ex, char *err, size_t errlen)
@@ -134,6 +136,8 @@ int executor_open(struct executor **out, const struct executor_opts *opts,
 	ex->caps = EXEC_MODE_ALL;
 	if (!ex->opts.no_probe)
 		executor_probe_caps(ex);
+	/* Nobody traced the probe's runs: start the first program clean. */
+	ex->warm_ok = 0;
 	*out = ex;
 	return 0;
 fail:

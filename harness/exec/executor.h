@@ -31,6 +31,23 @@
  *     mapping, then the host write-touches the program's prefault frames
  *     (so only those are mapped, writable, when the guest starts);
  *   - registers, segment state, CR0/CR3/CR4 and EFER via KVM_SET_SREGS/REGS.
+ *
+ * A warm start (executor_set_warm) leaves the memslot, and so KVM's shadow
+ * pages, in place: deleting the slot costs more than a short program.
+ * The host then writes only what KVM never shadows as a page table (stub,
+ * GDT/IDTs, control block, ops, results) and hands every changed word of
+ * the page-table memory (fixed low tables, arena) to the stub, which
+ * stores it before the first op (kvm-guest/stub_abi.h: STUB_WRITES) and
+ * reloads CR3 in long mode.  KVM's write tracking sees each store, so its
+ * shadow pages stay coherent, and the guest's memory at the first op is
+ * the clean start's.  KVM's other state (which shadow pages exist, their
+ * sync state, its caches) is what the last programs left, as on any guest
+ * that reuses its tables: a warm verdict is confirmed from a clean start
+ * before anyone is told.  A run starts clean instead when the last run did
+ * not complete, after executor_warm_forbid (the caller saw KVM shadow a
+ * page the host rewrites: ops, results, data frames, whose A/D bits KVM
+ * sets and MADV_DONTNEED takes back), or when more words changed than the
+ * stub takes.
  */
 #ifndef MMUFUZZ_EXECUTOR_H
 #define MMUFUZZ_EXECUTOR_H
@@ -92,6 +109,8 @@ struct executor_stats {
 	uint64_t ns_data;	/* of which: MADV_DONTNEED + prefault of data frames */
 	uint64_t ns_guest;	/* inside KVM_RUN */
 	uint64_t ns_host;	/* the rest: ops encoding, results, obs */
+	uint64_t warm_runs;	/* runs that started warm */
+	uint64_t warm_writes;	/* table stores they handed to the stub */
 };
 
 /*
@@ -136,6 +155,16 @@ int executor_check_caps(unsigned caps, int pvm, const struct program *p,
  * after RUN_KVM_DEAD the executor refuses further runs (reopen it).
  */
 int executor_run(struct executor *ex, const struct program *p, struct run_obs *obs);
+
+/* Start the next runs warm when they can (1) or always clean (0, the
+ * default).  See "A warm start" above. */
+void executor_set_warm(struct executor *ex, int on);
+/* The next run starts clean: the caller saw KVM shadow a page the host
+ * rewrites (executor_warm_unsafe_gfn). */
+void executor_warm_forbid(struct executor *ex);
+/* 1 if KVM shadowing guest frame gfn as a page table makes warm starts
+ * incoherent: the host rewrites that frame behind KVM's write tracking. */
+int executor_warm_unsafe_gfn(uint64_t gfn);
 
 /* The guest CPU profile set with KVM_SET_CPUID2: judge this executor's
  * runs with oracle_eval_cpu(p, executor_cpu_profile(ex), ...). */

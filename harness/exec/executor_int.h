@@ -29,6 +29,10 @@ struct executor {
 	struct executor_stats st;
 	uint8_t sys_tpl[0x4000];	/* GDT, IDTs, TSS at LAYOUT_SYS_BASE */
 	uint8_t low_tpl[LAYOUT_LOW_TABLES_END - LAYOUT_LOW_PT32];
+	int warm;			/* executor_set_warm: start runs warm */
+	int warm_ok;			/* the low region holds the last run's
+					 * memory and KVM may shadow only pages
+					 * the host never rewrites (executor.h) */
 };
 
 #define SLOT_LOW		0	/* [0, LOW_END): deleted + re-added per run */

@@ -91,12 +91,50 @@ static int regs_reset(struct executor *ex, const struct program *p, const struct
 	return r < 0 ? r : 0;
 }
 
+/* Data frames: drop the guest's writes and every host mapping, then map
+ * (writable) exactly the frames the program asks for. */
+static int data_reset(struct executor *ex, const struct program *p)
+{
+	uint64_t t = now_ns();
+
+	if (madvise(ex->mem + LAYOUT_DATA_BASE, LAYOUT_MEM_SIZE - LAYOUT_DATA_BASE,
+		    MADV_DONTNEED) < 0)
+		return -errno;
+	for (unsigned i = 0; i < p->n_prefault; i++)
+		for (uint32_t g = 0; g < p->prefault[i].count; g++) {
+			volatile uint8_t *b = ex->mem + ((uint64_t)(p->prefault[i].gfn + g) << 12);
+			*b = *b;
+		}
+	ex->st.ns_data += now_ns() - t;
+	return 0;
+}
+
+/* A warm start (executor.h): 0, or -errno when this run must start clean. */
+static int warm_reset(struct executor *ex, const struct program *p)
+{
+	struct stub_ctl *ctl = (void *)(ex->mem + LAYOUT_OPS_BASE);
+	int n;
+
+	if (guest_image_head(p, ex->mem, ex->sys_tpl))
+		return -EINVAL;
+	n = guest_image_table_writes(p, ex->mem, ex->low_tpl,
+				     (struct stub_write *)(ex->mem + STUB_WRITES), STUB_MAX_WRITES);
+	if (n < 0)
+		return n;
+	ctl->n_writes = (uint32_t)n;
+	ex->st.warm_runs++;
+	ex->st.warm_writes += (uint64_t)n;
+	return 0;
+}
+
 /* Guest memory and KVM's MMU back to the state the program starts from. */
-static int mem_reset(struct executor *ex, const struct program *p)
+static int mem_reset(struct executor *ex, const struct program *p, int can_warm)
 {
 	uint64_t t = now_ns();
 	int r;
 
+	if (can_warm && !warm_reset(ex, p))
+		return data_reset(ex, p);
 	/* Deleting the slot makes KVM zap every shadow page (all roots and
 	 * the write-tracking of old page tables): host writes below are then
 	 * never hidden behind stale shadow state. */
@@ -110,20 +148,26 @@ static int mem_reset(struct executor *ex, const struct program *p)
 	r = guest_image_program(p, ex->mem, ex->sys_tpl, ex->low_tpl);
 	if (r)
 		return r;
+	return data_reset(ex, p);
+}
 
-	/* Data frames: drop the guest's writes and every host mapping, then
-	 * map (writable) exactly the frames the program asks for. */
-	t = now_ns();
-	if (madvise(ex->mem + LAYOUT_DATA_BASE, LAYOUT_MEM_SIZE - LAYOUT_DATA_BASE,
-		    MADV_DONTNEED) < 0)
-		return -errno;
-	for (unsigned i = 0; i < p->n_prefault; i++)
-		for (uint32_t g = 0; g < p->prefault[i].count; g++) {
-			volatile uint8_t *b = ex->mem + ((uint64_t)(p->prefault[i].gfn + g) << 12);
-			*b = *b;
-		}
-	ex->st.ns_data += now_ns() - t;
-	return 0;
+void executor_set_warm(struct executor *ex, int on)
+{
+	ex->warm = !!on;
+}
+
+void executor_warm_forbid(struct executor *ex)
+{
+	ex->warm_ok = 0;
+}
+
+int executor_warm_unsafe_gfn(uint64_t gfn)
+{
+	/* The op buffer, warm writes and results (host-written), and the
+	 * data frames (host-reset); everything else in the low region is
+	 * written by the guest alone or rewritten unchanged. */
+	return (gfn >= (LAYOUT_OPS_BASE >> 12) && gfn < (LAYOUT_SCRATCH_BASE >> 12)) ||
+	       (gfn >= (LAYOUT_DATA_BASE >> 12) && gfn < (LAYOUT_MEM_SIZE >> 12));
 }
 
 static void run_detail(struct run_obs *obs, const char *fmt, ...)
@@ -308,7 +352,7 @@ int executor_run(struct executor *ex, const struct program *p, struct run_obs *o
 	struct mmio_rec mmio[STUB_MAX_OPS];
 	char why[160], err[160];
 	uint64_t t0, t1, t2, t3;
-	int r;
+	int r, can_warm;
 
 	t0 = now_ns();
 	obs_clear(obs);
@@ -326,7 +370,10 @@ int executor_run(struct executor *ex, const struct program *p, struct run_obs *o
 	}
 	memset(mmio, 0, sizeof(mmio));
 	t1 = now_ns();
-	r = mem_reset(ex, p);
+	/* Warm only after a run that completed (set again below). */
+	can_warm = ex->warm && ex->warm_ok;
+	ex->warm_ok = 0;
+	r = mem_reset(ex, p, can_warm);
 	if (!r)
 		r = regs_reset(ex, p, h);
 	if (r) {
@@ -346,6 +393,8 @@ int executor_run(struct executor *ex, const struct program *p, struct run_obs *o
 	 * delivered): start the next run in a fresh VM. */
 	if (obs->exit != RUN_COMPLETED && obs->exit != RUN_SHUTDOWN)
 		executor_vm_destroy(ex);
+	else
+		ex->warm_ok = 1;
 	ex->st.runs++;
 	ex->st.ns_reset += t2 - t1;
 	ex->st.ns_guest += t3 - t2;

@@ -41,6 +41,7 @@ void executor_vm_destroy(struct executor *ex)
 	if (ex->vm_fd >= 0)
 		close(ex->vm_fd);
 	ex->vm_fd = -1;
+	ex->warm_ok = 0;
 }
 
 /* Create the VM, its memory slots and its vCPU (with CPUID). */

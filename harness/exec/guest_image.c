@@ -80,8 +80,7 @@ void guest_boot_state(const struct program *p, struct guest_boot *b)
 	b->rsp = LAYOUT_STACK_TOP;
 }
 
-int guest_image_program(const struct program *p, uint8_t *low, const uint8_t *sys,
-			const uint8_t *tables)
+int guest_image_head(const struct program *p, uint8_t *low, const uint8_t *sys)
 {
 	struct stub_ctl *ctl = (void *)(low + LAYOUT_OPS_BASE);
 	struct stub_op *ops = (void *)(low + LAYOUT_OPS_BASE + CTL_OPS);
@@ -89,17 +88,10 @@ int guest_image_program(const struct program *p, uint8_t *low, const uint8_t *sy
 
 	if (p->n_ops > STUB_MAX_OPS)
 		return -EINVAL;
-	for (unsigned i = 0; i < p->n_init; i++)
-		if (p->init[i].gpa + p->init[i].width > LAYOUT_LOW_END)
-			return -EINVAL;
 	guest_boot_state(p, &b);
 	memcpy(low + LAYOUT_STUB_BASE, stub_image_start, (size_t)(stub_image_end - stub_image_start));
 	memcpy(low + LAYOUT_SYS_BASE, sys, GUEST_SYS_SIZE);
 	memset(low + LAYOUT_RESULTS_BASE, 0, STUB_MAX_OPS * RES_SIZE);
-	memcpy(low + LAYOUT_LOW_PT32, tables, GUEST_LOW_TABLES_SIZE);
-	memset(low + LAYOUT_ARENA_BASE, 0, LAYOUT_ARENA_END - LAYOUT_ARENA_BASE);
-	for (unsigned i = 0; i < p->n_init; i++)
-		memcpy(low + p->init[i].gpa, &p->init[i].value, p->init[i].width);
 	memset(ctl, 0, sizeof(*ctl));
 	ctl->magic = STUB_CTL_MAGIC;
 	ctl->n_ops = p->n_ops;
@@ -112,6 +104,72 @@ int guest_image_program(const struct program *p, uint8_t *low, const uint8_t *sy
 			.value = p->ops[i].value, .addr = p->ops[i].addr, .via = p->ops[i].via,
 		};
 	return 0;
+}
+
+int guest_image_program(const struct program *p, uint8_t *low, const uint8_t *sys,
+			const uint8_t *tables)
+{
+	for (unsigned i = 0; i < p->n_init; i++)
+		if (p->init[i].gpa + p->init[i].width > LAYOUT_LOW_END)
+			return -EINVAL;
+	if (guest_image_head(p, low, sys))
+		return -EINVAL;
+	memcpy(low + LAYOUT_LOW_PT32, tables, GUEST_LOW_TABLES_SIZE);
+	memset(low + LAYOUT_ARENA_BASE, 0, LAYOUT_ARENA_END - LAYOUT_ARENA_BASE);
+	for (unsigned i = 0; i < p->n_init; i++)
+		memcpy(low + p->init[i].gpa, &p->init[i].value, p->init[i].width);
+	return 0;
+}
+
+/* Is [gpa, gpa + len) inside the fixed low tables or the arena? */
+static int in_table_memory(uint64_t gpa, unsigned len)
+{
+	return (gpa >= LAYOUT_LOW_PT32 && gpa + len <= LAYOUT_LOW_TABLES_END) ||
+	       (gpa >= LAYOUT_ARENA_BASE && gpa + len <= LAYOUT_ARENA_END);
+}
+
+/* One page of table memory as p starts it: the template (fixed tables)
+ * or zero (arena), then p's initial stores into that page. */
+static void table_page(const struct program *p, uint32_t page, const uint8_t *tables,
+		       uint8_t *out)
+{
+	if (page < LAYOUT_LOW_TABLES_END)
+		memcpy(out, tables + (page - LAYOUT_LOW_PT32), LAYOUT_PAGE_SIZE);
+	else
+		memset(out, 0, LAYOUT_PAGE_SIZE);
+	for (unsigned i = 0; i < p->n_init; i++)
+		if ((p->init[i].gpa & ~(uint64_t)(LAYOUT_PAGE_SIZE - 1)) == page)
+			memcpy(out + (p->init[i].gpa - page), &p->init[i].value, p->init[i].width);
+}
+
+int guest_image_table_writes(const struct program *p, const uint8_t *low,
+			     const uint8_t *tables, struct stub_write *w, unsigned max)
+{
+	static const uint32_t ranges[2][2] = {
+		{ LAYOUT_LOW_PT32, LAYOUT_LOW_TABLES_END },
+		{ LAYOUT_ARENA_BASE, LAYOUT_ARENA_END },
+	};
+	uint32_t want[LAYOUT_PAGE_SIZE / 4], live[LAYOUT_PAGE_SIZE / 4];
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < p->n_init; i++)
+		if (!in_table_memory(p->init[i].gpa, p->init[i].width))
+			return -EINVAL;
+	for (unsigned r = 0; r < 2; r++)
+		for (uint32_t page = ranges[r][0]; page < ranges[r][1]; page += LAYOUT_PAGE_SIZE) {
+			table_page(p, page, tables, (uint8_t *)want);
+			if (!memcmp(want, low + page, LAYOUT_PAGE_SIZE))
+				continue;
+			memcpy(live, low + page, LAYOUT_PAGE_SIZE);
+			for (unsigned k = 0; k < LAYOUT_PAGE_SIZE / 4; k++) {
+				if (want[k] == live[k])
+					continue;
+				if (n == max)
+					return -E2BIG;
+				w[n++] = (struct stub_write){ .gpa = page + 4 * k, .value = want[k] };
+			}
+		}
+	return (int)n;
 }
 
 int guest_image_build(const struct program *p, uint8_t *low)

@@ -41,6 +41,21 @@ void guest_image_low_tables(uint8_t *tables);
 int guest_image_program(const struct program *p, uint8_t *low, const uint8_t *sys,
 			const uint8_t *tables);
 
+/* The part of guest_image_program that is not page-table memory: stub,
+ * sys, zeroed results, control block (n_writes = 0) and ops. */
+int guest_image_head(const struct program *p, uint8_t *low, const uint8_t *sys);
+
+/*
+ * A warm start (harness/exec/executor.h): compare the page-table memory
+ * p starts with (the fixed low tables as `tables` has them, the arena
+ * zero, then p's initial stores) with what low[] holds now, and put
+ * every 4-byte word that differs into w[0..max) as a store for the stub
+ * to make.  Returns how many, -E2BIG when more than max differ, or
+ * -EINVAL for an initial store outside the tables and the arena.
+ */
+int guest_image_table_writes(const struct program *p, const uint8_t *low,
+			     const uint8_t *tables, struct stub_write *w, unsigned max);
+
 /* guest_image_program with freshly built sys and tables (not thread-safe). */
 int guest_image_build(const struct program *p, uint8_t *low);
 

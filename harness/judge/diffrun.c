@@ -21,6 +21,8 @@ struct diffrun {
 	/* Scratch for vmc_run_many (large; not on the stack). */
 	struct run_obs obs[DIFFRUN_MAX_KERNELS];
 	struct vmc_result res[DIFFRUN_MAX_KERNELS];
+	struct diffrun_warm_stats warm;
+	int last_warm;			/* the last diffrun_run started warm somewhere */
 };
 
 int diffrun_open(struct diffrun **drp, const char *kernels, const struct diffrun_opts *o)
@@ -77,6 +79,7 @@ int diffrun_open(struct diffrun **drp, const char *kernels, const struct diffrun
 			.verbose = dr->o.verbose,
 			.warn_goes_on = dr->o.warn_goes_on,
 			.kcov_pcs = dr->o.kcov_pcs,
+			.warm = dr->o.warm,
 		};
 		dr->n++;
 	}
@@ -222,6 +225,32 @@ static void judge_kernel(const struct program *p, const struct oracle_result *ex
 	}
 }
 
+static void warm_count(struct diffrun *dr, const struct vmc_result *res)
+{
+	struct vmp_timing t;
+	uint32_t len;
+	const void *sec = vmc_run_section(res, VMP_SEC_TIMING, &len);
+
+	if (!sec || len < sizeof(t))
+		return;
+	memcpy(&t, sec, sizeof(t));
+	dr->warm.runs++;
+	dr->warm.warm += t.warm;
+	dr->last_warm |= t.warm != 0;
+	dr->warm.writes += t.warm_writes;
+}
+
+void diffrun_set_warm(struct diffrun *dr, int on)
+{
+	for (int i = 0; i < dr->n; i++)
+		vmc_set_warm(dr->vm[i], dr->o.warm && on);
+}
+
+void diffrun_warm_stats(const struct diffrun *dr, struct diffrun_warm_stats *st)
+{
+	*st = dr->warm;
+}
+
 int diffrun_run(struct diffrun *dr, const struct program *p, struct diffrun_result *r)
 {
 	struct kernel_outcome none = { 0 };
@@ -229,6 +258,7 @@ int diffrun_run(struct diffrun *dr, const struct program *p, struct diffrun_resu
 	int ret;
 
 	r->n = dr->n;
+	dr->last_warm = 0;
 	memset(&r->diff, 0, sizeof(r->diff));
 	if (prog_check(p, err, sizeof(err))) {
 		snprintf(r->diff.why, sizeof(r->diff.why), "ill-formed program: %.120s", err);
@@ -260,6 +290,7 @@ int diffrun_run(struct diffrun *dr, const struct program *p, struct diffrun_resu
 			return -EREMOTEIO;
 		}
 		k->kcov.on = 0;
+		warm_count(dr, res);
 		if (!res->status) {
 			memcpy(&k->obs, &dr->obs[i], sizeof(k->obs));
 			take_trace(k, res);
@@ -279,10 +310,11 @@ int diffrun_confirm(struct diffrun *dr, const struct program *p, enum diff_class
 		    unsigned times)
 {
 	struct diffrun_result *r = diffrun_result_new();
-	int ret = 1;
+	int ret = 1, was_warm = dr->last_warm;
 
 	if (!r)
 		return -ENOMEM;
+	diffrun_set_warm(dr, 0);
 	for (unsigned i = 0; i < times && ret == 1; i++) {
 		int e = diffrun_run(dr, p, r);
 
@@ -291,6 +323,11 @@ int diffrun_confirm(struct diffrun *dr, const struct program *p, enum diff_class
 		else if (r->diff.cls != cls)
 			ret = 0;
 	}
+	diffrun_set_warm(dr, 1);
+	if (was_warm && ret == 1)
+		dr->warm.confirmed++;
+	else if (was_warm && ret == 0)
+		dr->warm.unconfirmed++;
 	diffrun_result_free(r);
 	return ret;
 }

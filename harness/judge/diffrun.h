@@ -41,6 +41,18 @@ struct diffrun_opts {
 	int warn_goes_on;		/* vmc_config.warn_goes_on: fuzzing */
 	int kcov_pcs;			/* +cov kernels: also return the run's
 					 * distinct PCs (diffrun_kcov.pcs) */
+	int warm;			/* start runs warm where the agents can
+					 * (harness/exec/executor.h); confirmation
+					 * runs start clean */
+};
+
+/* Warm starts so far (diffrun_opts.warm), summed over the kernels. */
+struct diffrun_warm_stats {
+	unsigned long runs;		/* kernel runs that reported timing */
+	unsigned long warm;		/* of which started warm */
+	unsigned long writes;		/* table stores the warm ones handed the stub */
+	unsigned long confirmed;	/* diffrun_confirm: a warm verdict held clean */
+	unsigned long unconfirmed;	/* ... and did not */
 };
 
 /* KVM's own coverage of one run, from a "+cov" kernel (VMP_SEC_KCOV). */
@@ -108,11 +120,17 @@ void diffrun_result_free(struct diffrun_result *r);
 int diffrun_run(struct diffrun *dr, const struct program *p, struct diffrun_result *r);
 
 /*
- * Re-run p `times` times; 1 if every run gave class cls again (a finding
- * that does not reproduce is discarded), 0 if not, -errno on error.
+ * Re-run p `times` times, each from a clean start; 1 if every run gave
+ * class cls again (a finding that does not reproduce is discarded), 0 if
+ * not, -errno on error.
  */
 int diffrun_confirm(struct diffrun *dr, const struct program *p, enum diff_class cls,
 		    unsigned times);
+
+/* With diffrun_opts.warm: 0 runs the next programs from a clean start,
+ * 1 warm again.  No effect without it. */
+void diffrun_set_warm(struct diffrun *dr, int on);
+void diffrun_warm_stats(const struct diffrun *dr, struct diffrun_warm_stats *st);
 
 /* Signature of a result: class + first violating op kind + mode. */
 void diffrun_signature(const struct program *p, const struct diffrun_result *r,

@@ -50,6 +50,18 @@ size_t agent_put_section(uint8_t *out, size_t cap, size_t off, uint32_t kind,
 	return off + sizeof(s) + len;
 }
 
+/* Did KVM shadow, as a guest page table, a frame the host rewrites
+ * behind its write tracking?  Then the next run must start clean.  The
+ * trace is the ground truth: every kvm_mmu_get_page of the run. */
+static int warm_unsafe(const struct rootrace_event *ev, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ev[i].kind == RT_GET_PAGE && !(ev[i].role & RT_ROLE_DIRECT) &&
+		    executor_warm_unsafe_gfn(ev[i].gfn))
+			return 1;
+	return 0;
+}
+
 static int open_executor(const struct vmp_run_req *req, struct run_obs *obs)
 {
 	struct executor_opts o = {
@@ -127,7 +139,7 @@ int agent_run(const struct vmp_run_req *req, const struct program *p,
 {
 	struct executor_stats st0, st1;
 	size_t off = 0, n_ev = 0;
-	int ret, traced = 0;
+	int ret, traced = 0, unsafe;
 	uint64_t t0, t1;
 
 	memset(obs, 0, sizeof(*obs));
@@ -160,6 +172,7 @@ int agent_run(const struct vmp_run_req *req, const struct program *p,
 	t->ns_trace += agent_now_ns() - t0;
 
 	executor_stats(ex, &st0);
+	executor_set_warm(ex, !!(req->flags & VMP_RUN_WARM));
 	t0 = agent_now_ns();
 	ret = executor_run(ex, p, obs);
 	t1 = agent_now_ns();
@@ -167,6 +180,9 @@ int agent_run(const struct vmp_run_req *req, const struct program *p,
 	t->ns_reset = st1.ns_reset - st0.ns_reset;
 	t->ns_guest = st1.ns_guest - st0.ns_guest;
 	t->ns_exec_host = (t1 - t0) - t->ns_reset - t->ns_guest;
+	t->warm = (uint32_t)(st1.warm_runs - st0.warm_runs);
+	t->warm_writes = (uint32_t)(st1.warm_writes - st0.warm_writes);
+	unsafe = !traced;
 
 	t0 = agent_now_ns();
 	if (traced) {
@@ -174,6 +190,7 @@ int agent_run(const struct vmp_run_req *req, const struct program *p,
 
 		if (r && r != -ENOSPC)
 			n_ev = 0;
+		unsafe = r != 0 || warm_unsafe(events, n_ev);
 		if (r == -ENOSPC) {
 			static const char msg[] = "root trace truncated (ring buffer full)";
 
@@ -197,6 +214,9 @@ int agent_run(const struct vmp_run_req *req, const struct program *p,
 		}
 	}
 	*extra_len = off;
+	/* Without the whole trace nothing says what KVM shadowed. */
+	if (unsafe)
+		executor_warm_forbid(ex);
 
 	/* KVM killed the VM: the executor refuses further runs, reopen. */
 	if (obs->exit == RUN_KVM_DEAD) {

@@ -21,18 +21,24 @@ BINS += $(VM_AGENT)
 # The host programs of check-vm and bench-vm: one object each, the layers.
 VM_CHECK := $(BUILD)/vm/vm_check
 VM_BENCH := $(BUILD)/vm/vm_bench
+VM_WARM_CHECK := $(BUILD)/vm/warm_check
 $(VM_CHECK): $(BUILD)/tests/vm/vm_check.o
 $(VM_BENCH): $(BUILD)/tests/bench/vm_bench.o
-$(VM_CHECK) $(VM_BENCH): $(MMUFUZZ_LIBS)
+$(VM_WARM_CHECK): $(BUILD)/tests/vm/warm_check.o
+$(VM_CHECK) $(VM_BENCH) $(VM_WARM_CHECK): $(MMUFUZZ_LIBS)
 	$(call msg,LD,$@)
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(CFLAGS) -o $@ $(filter %.o,$^) $(MMUFUZZ_LIBS) $(LDLIBS)
 
-# check-vm: real VMs under TCG (no hardware virtualization needed).
+# check-vm: real VMs under TCG (no hardware virtualization needed); then
+# warm starts against clean ones on the corpus and WARM_RANDOM programs
+# (tests/vm/warm_check.c).
+WARM_RANDOM ?= 300
 
 .PHONY: check-vm
-check-vm: $(VM_CHECK) $(VM_AGENT)
-	$(Q)rc=0; $(VM_CHECK) || rc=1; tests/vm/vm-exec-check.sh || rc=1; exit $$rc
+check-vm: $(VM_CHECK) $(VM_WARM_CHECK) $(VM_AGENT)
+	$(Q)rc=0; $(VM_CHECK) || rc=1; tests/vm/vm-exec-check.sh || rc=1; \
+		$(VM_WARM_CHECK) $(WARM_RANDOM) || rc=1; exit $$rc
 
 CHECKS += check-vm
 

@@ -74,6 +74,10 @@ struct vmc_config {
 				 * sections (VMP_RUN_KCOV_PCS); vmc_run_many
 				 * asks for them when its first VM's config
 				 * says so */
+	int warm;		/* start runs warm when the agent can
+				 * (VMP_RUN_WARM, harness/exec/executor.h);
+				 * vmc_run_many asks when its first VM's
+				 * config says so; vmc_set_warm changes it */
 };
 
 enum vmc_death {
@@ -144,6 +148,9 @@ int vmc_source_tree(char *out, size_t len);
  */
 #define VMC_BOOT_TRIES 3
 int vmc_start(struct vmc **vmp, const struct vmc_config *cfg);
+/* Change cfg.warm of a running VM (e.g. clean runs to confirm a warm
+ * verdict). */
+void vmc_set_warm(struct vmc *vm, int on);
 int vmc_start_many(struct vmc **vms, const struct vmc_config *cfgs, int n);
 
 /* Kill QEMU, remove the socket, free vm.  NULL is a no-op. */

@@ -445,6 +445,8 @@ int vmc_run_many(struct vmc **vms, int n, const struct program *p,
 	test_run_delay();
 	if (n && vms[0]->cfg.kcov_pcs)
 		req.flags |= VMP_RUN_KCOV_PCS;
+	if (n && vms[0]->cfg.warm)
+		req.flags |= VMP_RUN_WARM;
 	ret = request_many(vms, n, VMP_RUN, &req, sizeof(req), p, sizeof(*p),
 			   timeout_ms, res);
 	if (ret < 0 && ret != -EPIPE && ret != -ETIMEDOUT && ret != -EREMOTEIO &&
@@ -485,6 +487,11 @@ const void *vmc_run_section(const struct vmc_result *res, uint32_t kind, uint32_
 		off += sec.len;
 	}
 	return NULL;
+}
+
+void vmc_set_warm(struct vmc *vm, int on)
+{
+	vm->cfg.warm = !!on;
 }
 
 int vmc_run(struct vmc *vm, const struct program *p, unsigned timeout_ms,

@@ -76,6 +76,11 @@ struct vmp_hello {
 #define VMP_RUN_TRACE	(1U << 0)	/* attach the root trace if the agent has one */
 #define VMP_RUN_PACKED	(1U << 1)	/* RUN_DONE carries struct run_obs packed */
 #define VMP_RUN_KCOV_PCS (1U << 2)	/* +cov: also VMP_SEC_KCOV_PCS and _MODULES */
+#define VMP_RUN_WARM	(1U << 3)	/* start warm when the executor can
+					 * (harness/exec/executor.h); the
+					 * agent forbids it after a run whose
+					 * root trace shows KVM shadowing a
+					 * page the host rewrites, or none */
 
 /*
  * Packed struct run_obs (VMP_RUN_PACKED): the arena is 256 KiB and mostly
@@ -138,6 +143,8 @@ struct vmp_timing {
 	uint64_t ns_exec_host;	/* executor: the rest of executor_run */
 	uint64_t ns_trace;	/* BPF tracer arm + collect */
 	uint64_t ns_pack;	/* packing run_obs */
+	uint32_t warm;		/* 1: this run started warm */
+	uint32_t warm_writes;	/* table stores it handed to the stub */
 };
 
 struct vmp_section {

@@ -4,7 +4,10 @@
  *   boot-to-ready    QEMU start to the agent's HELLO (stock modules, npt=0)
  *   ping/s           channel round trips per second, one VM
  *   programs/s       16-op generated programs through the agent's executor,
- *                    one VM, then two VMs side by side (vmc_run_many)
+ *                    one VM, then two VMs side by side (vmc_run_many); each
+ *                    with clean starts, warm starts, clean again (back to
+ *                    back), and how many warm runs showed what the clean
+ *                    ones did
  * Prints "bench-vm: <name> <value> <unit>" lines and a final
  * "vm-bench: N passed, N failed" line (a bench that could not measure
  * something counts as failed, so a broken VM cannot print green figures).
@@ -47,14 +50,35 @@ static int make_programs(struct program *progs)
 	return n;
 }
 
-static void bench_programs(struct vmc **vms, int nvm, const struct program *progs, int n)
+/* FNV-1a of everything a run showed (the arena included). */
+static uint64_t obs_hash(const struct run_obs *o)
+{
+	const uint8_t *b = (const void *)o;
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < sizeof(*o); i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
+}
+
+/*
+ * Run the programs on nvm VMs, each start clean or warm
+ * (harness/exec/executor.h).  hash[i] gets the first VM's observations of
+ * program i from a clean pass; a warm pass counts how many it matches.
+ */
+static void bench_programs(struct vmc **vms, int nvm, const struct program *progs, int n,
+			   int warm, uint64_t *hash)
 {
 	static struct run_obs obs[2];
 	struct vmc_result res[2];
 	struct vmp_timing sum = { 0 };
-	int i, ok = 0, completed = 0, timed = 0;
-	double t0 = now(), dt;
+	int i, ok = 0, completed = 0, timed = 0, same = 0;
+	unsigned long warm_runs = 0, writes = 0;
+	double t0, dt;
 
+	for (i = 0; i < nvm; i++)
+		vmc_set_warm(vms[i], warm);
+	t0 = now();
 	for (i = 0; i < n; i++) {
 		int ret = vmc_run_many(vms, nvm, &progs[i], 20000, obs, res);
 		uint32_t len;
@@ -64,6 +88,10 @@ static void bench_programs(struct vmc **vms, int nvm, const struct program *prog
 			ok++;
 		if (!ret && obs[0].exit == RUN_COMPLETED)
 			completed++;
+		if (!ret && !warm)
+			hash[i] = obs_hash(&obs[0]);
+		else if (!ret)
+			same += hash[i] == obs_hash(&obs[0]);
 		if (t && len == sizeof(*t)) {
 			timed++;
 			sum.ns_agent += t->ns_agent;
@@ -72,6 +100,8 @@ static void bench_programs(struct vmc **vms, int nvm, const struct program *prog
 			sum.ns_exec_host += t->ns_exec_host;
 			sum.ns_trace += t->ns_trace;
 			sum.ns_pack += t->ns_pack;
+			warm_runs += t->warm;
+			writes += t->warm_writes;
 		}
 		if (ret && i == 0)
 			fprintf(stderr, "vm-bench: RUN failed: %s (%s)\n", strerror(-ret),
@@ -79,9 +109,9 @@ static void bench_programs(struct vmc **vms, int nvm, const struct program *prog
 	}
 	dt = now() - t0;
 	CHECK(ok == n, "%d of %d runs answered", ok, n);
-	printf("bench-vm: programs/s (16 ops, %d VM%s side by side) %.1f per VM "
+	printf("bench-vm: programs/s (16 ops, %d VM%s side by side, %s starts) %.1f per VM "
 	       "(%d runs, %d completed, %.2f ms/run)\n", nvm, nvm > 1 ? "s" : "",
-	       n / dt, n, completed, dt / n * 1e3);
+	       warm ? "warm" : "clean", n / dt, n, completed, dt / n * 1e3);
 	CHECK(timed == n, "%d of %d replies carry the agent's timing", timed, n);
 	if (timed) {
 		double ms = 1e-6 / timed;
@@ -96,6 +126,22 @@ static void bench_programs(struct vmc **vms, int nvm, const struct program *prog
 			sum.ns_trace - sum.ns_pack) * ms,
 		       dt / n * 1e3 - sum.ns_agent * ms);
 	}
+	if (warm) {
+		printf("bench-vm: warm starts %lu of %d runs (%.1f table stores each); "
+		       "observations the same as from a clean start: %d of %d\n",
+		       warm_runs, n, warm_runs ? (double)writes / warm_runs : 0.0, same, n);
+		CHECK(warm_runs > 0, "some runs started warm");
+	}
+}
+
+/* Clean, warm, clean again: the host's drift shows in the two clean figures. */
+static void bench_both(struct vmc **vms, int nvm, const struct program *progs, int n)
+{
+	static uint64_t hash[N_PROG];
+
+	bench_programs(vms, nvm, progs, n, 0, hash);
+	bench_programs(vms, nvm, progs, n, 1, hash);
+	bench_programs(vms, nvm, progs, n, 0, hash);
 }
 
 int main(void)
@@ -144,7 +190,7 @@ int main(void)
 		CHECK(vmc_run(vms[0], &progs[0], 20000, &o, &res) == 0, "warm-up run");
 		printf("bench-vm: first run (executor open + tracer load) %.2f s\n", now() - tw);
 	}
-	bench_programs(vms, 1, progs, n);
+	bench_both(vms, 1, progs, n);
 
 	if (!vmc_start(&vms[1], &cfg[1])) {
 		static struct run_obs o;
@@ -152,7 +198,7 @@ int main(void)
 		printf("bench-vm: boot-to-ready %.2f s (second VM while the first idles)\n",
 		       vmc_boot_seconds(vms[1]));
 		CHECK(vmc_run(vms[1], &progs[0], 20000, &o, &res) == 0, "warm-up run");
-		bench_programs(vms, 2, progs, n);
+		bench_both(vms, 2, progs, n);
 		vmc_destroy(vms[1]);
 	} else {
 		CHECK(0, "second VM did not boot");
