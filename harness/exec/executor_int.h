@@ -7,6 +7,7 @@
 #include <time.h>
 #include <linux/kvm.h>
 #include "harness/exec/executor.h"
+#include "harness/exec/guest_image.h"
 #include "harness/exec/kvm_ioctl.h"
 
 struct executor {
@@ -33,6 +34,8 @@ struct executor {
 	int warm_ok;			/* the low region holds the last run's
 					 * memory and KVM may shadow only pages
 					 * the host never rewrites (executor.h) */
+	guest_table_pages tbl_touched;	/* table pages the last run may have
+					 * left off the template */
 };
 
 #define SLOT_LOW		0	/* [0, LOW_END): deleted + re-added per run */

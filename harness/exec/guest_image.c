@@ -142,8 +142,39 @@ static void table_page(const struct program *p, uint32_t page, const uint8_t *ta
 			memcpy(out + (p->init[i].gpa - page), &p->init[i].value, p->init[i].width);
 }
 
+/* Index of a table-memory page (guest_table_pages), -1 if gpa is outside. */
+static int table_page_index(uint64_t gpa)
+{
+	if (gpa >= LAYOUT_LOW_PT32 && gpa < LAYOUT_LOW_TABLES_END)
+		return (int)((gpa - LAYOUT_LOW_PT32) / LAYOUT_PAGE_SIZE);
+	if (gpa >= LAYOUT_ARENA_BASE && gpa < LAYOUT_ARENA_END)
+		return (int)(GUEST_LOW_TABLES_SIZE / LAYOUT_PAGE_SIZE +
+			     (gpa - LAYOUT_ARENA_BASE) / LAYOUT_PAGE_SIZE);
+	return -1;
+}
+
+static void set_add(guest_table_pages set, uint64_t gpa)
+{
+	int i = table_page_index(gpa);
+
+	if (i >= 0)
+		set[i / 64] |= 1ull << (i % 64);
+}
+
+void guest_image_table_pages(const struct program *p, guest_table_pages set)
+{
+	for (uint32_t page = LAYOUT_LOW_PT32; page < LAYOUT_LOW_TABLES_END; page += LAYOUT_PAGE_SIZE)
+		set_add(set, page);
+	for (unsigned i = 0; i < p->n_init; i++)
+		set_add(set, p->init[i].gpa);
+	for (unsigned i = 0; i < p->n_ops; i++)
+		if (p->ops[i].kind == OP_PTE)
+			set_add(set, p->ops[i].addr);
+}
+
 int guest_image_table_writes(const struct program *p, const uint8_t *low,
-			     const uint8_t *tables, struct stub_write *w, unsigned max)
+			     const uint8_t *tables, const guest_table_pages only,
+			     struct stub_write *w, unsigned max)
 {
 	static const uint32_t ranges[2][2] = {
 		{ LAYOUT_LOW_PT32, LAYOUT_LOW_TABLES_END },
@@ -157,6 +188,10 @@ int guest_image_table_writes(const struct program *p, const uint8_t *low,
 			return -EINVAL;
 	for (unsigned r = 0; r < 2; r++)
 		for (uint32_t page = ranges[r][0]; page < ranges[r][1]; page += LAYOUT_PAGE_SIZE) {
+			int idx = table_page_index(page);
+
+			if (only && !(only[idx / 64] & (1ull << (idx % 64))))
+				continue;
 			table_page(p, page, tables, (uint8_t *)want);
 			if (!memcmp(want, low + page, LAYOUT_PAGE_SIZE))
 				continue;

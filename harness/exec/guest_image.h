@@ -46,15 +46,33 @@ int guest_image_program(const struct program *p, uint8_t *low, const uint8_t *sy
 int guest_image_head(const struct program *p, uint8_t *low, const uint8_t *sys);
 
 /*
+ * Page-table memory, page by page: the fixed low tables, then the arena.
+ * A set of its pages is a bitmap of GUEST_TABLE_PAGES bits.
+ */
+#define GUEST_TABLE_PAGES ((GUEST_LOW_TABLES_SIZE + LAYOUT_ARENA_END - LAYOUT_ARENA_BASE) / \
+			   LAYOUT_PAGE_SIZE)
+typedef uint64_t guest_table_pages[(GUEST_TABLE_PAGES + 63) / 64];
+
+/* Add to set the pages a run of p can leave different from a clean
+ * start's template (zero in the arena): those of its initial stores and
+ * of its PTE stores, and every fixed table (the CPU sets A/D bits in the
+ * harness entries).  Only present entries get A/D bits, so a page outside
+ * the set still holds the template after the run. */
+void guest_image_table_pages(const struct program *p, guest_table_pages set);
+
+/*
  * A warm start (harness/exec/executor.h): compare the page-table memory
  * p starts with (the fixed low tables as `tables` has them, the arena
- * zero, then p's initial stores) with what low[] holds now, and put
- * every 4-byte word that differs into w[0..max) as a store for the stub
- * to make.  Returns how many, -E2BIG when more than max differ, or
- * -EINVAL for an initial store outside the tables and the arena.
+ * zero, then p's initial stores) with what low[] holds now, on the pages
+ * in `only` (NULL: all; a page outside it must hold the template and get
+ * no initial store), and put every 4-byte word that differs into
+ * w[0..max) as a store for the stub to make.  Returns how many, -E2BIG
+ * when more than max differ, or -EINVAL for an initial store outside the
+ * tables and the arena.
  */
 int guest_image_table_writes(const struct program *p, const uint8_t *low,
-			     const uint8_t *tables, struct stub_write *w, unsigned max);
+			     const uint8_t *tables, const guest_table_pages only,
+			     struct stub_write *w, unsigned max);
 
 /* guest_image_program with freshly built sys and tables (not thread-safe). */
 int guest_image_build(const struct program *p, uint8_t *low);
