@@ -15,6 +15,7 @@
 #ifndef MMUFUZZ_CHECK_H
 #define MMUFUZZ_CHECK_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <signal.h>
@@ -82,6 +83,17 @@ static inline pid_t check_sigterm_me_after(useconds_t us)
 		_exit(0);
 	}
 	return pid;
+}
+
+/* FNV-1a of n bytes: compare two runs' whole observations cheaply. */
+static inline uint64_t check_fnv1a(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
 }
 
 static inline int check_summary(const char *suite)

@@ -50,15 +50,10 @@ static int make_programs(struct program *progs)
 	return n;
 }
 
-/* FNV-1a of everything a run showed (the arena included). */
+/* Everything a run showed, the arena included. */
 static uint64_t obs_hash(const struct run_obs *o)
 {
-	const uint8_t *b = (const void *)o;
-	uint64_t h = 0xcbf29ce484222325ull;
-
-	for (size_t i = 0; i < sizeof(*o); i++)
-		h = (h ^ b[i]) * 0x100000001b3ull;
-	return h;
+	return check_fnv1a(o, sizeof(*o));
 }
 
 /*
